@@ -1,0 +1,56 @@
+// swift-tools-version:6.1
+// OneMap: GIS risk mapping and spatial queries for emergency management.
+//
+// Read this file as the architecture diagram. Imports flow one way:
+//   C libraries (CGEOS, CPROJ, CCairo) → OneMapGeometry → OneMapStorage → OneMapImport
+//   → OneMapDemo → OneMap (the core façade) → OneMapCLI → onemap (executable).
+import PackageDescription
+
+let package = Package(
+    name: "OneMap",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "OneMap", targets: ["OneMap"]),
+        .executable(name: "onemap", targets: ["onemap"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // One door per C library: a module map and a shim header, nothing else.
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+
+        // Geometry values, WKB, GeoPackage binary, GeoJSON, CRS transforms, geodesics.
+        // GEOS/ and PROJ/ are the only Swift that imports CGEOS and CPROJ.
+        .target(name: "OneMapGeometry", dependencies: ["CGEOS", "CPROJ"]),
+        // The GeoPackage store: schema, layers, R-tree index, ST_* functions, atomic writes.
+        .target(
+            name: "OneMapStorage",
+            dependencies: ["OneMapGeometry", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Readers of outside data (GeoJSON, GeoJSON sequences, CSV, GeoPackage) into the store.
+        .target(
+            name: "OneMapImport",
+            dependencies: ["OneMapGeometry", "OneMapStorage", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The seeded generator of demo and benchmark deployments.
+        .target(name: "OneMapDemo", dependencies: ["OneMapGeometry", "OneMapStorage"]),
+        // The core façade the CLI and (later) the server wrap.
+        .target(name: "OneMap", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapImport", "OneMapDemo"]),
+        .target(
+            name: "OneMapCLI",
+            dependencies: ["OneMap", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "onemap", dependencies: ["OneMapCLI"]),
+
+        // Helpers shared by the test targets: temporary files, running commands, repository paths.
+        .target(name: "OneMapTestSupport", dependencies: ["OneMap"]),
+
+        .testTarget(name: "OneMapGeometryTests", dependencies: ["OneMapGeometry", "OneMapTestSupport"]),
+        .testTarget(name: "OneMapStorageTests", dependencies: ["OneMapStorage", "OneMapTestSupport"]),
+        .testTarget(name: "OneMapImportTests", dependencies: ["OneMap", "OneMapTestSupport"]),
+        .testTarget(name: "OneMapDemoTests", dependencies: ["OneMap", "OneMapTestSupport"]),
+        // Depends on the executable so `swift test` builds it; the tests run the real binary.
+        .testTarget(name: "OneMapCLITests", dependencies: ["onemap", "OneMapTestSupport"]),
+    ]
+)

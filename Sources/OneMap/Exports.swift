@@ -1,0 +1,5 @@
+// The façade re-exports the modules a caller of OneMap needs, so `import OneMap` suffices.
+@_exported import OneMapGeometry
+@_exported import OneMapStorage
+@_exported import OneMapImport
+@_exported import OneMapDemo

@@ -1,0 +1,62 @@
+import CPROJ
+
+/// A PROJ coordinate operation between two EPSG CRSs, with x = easting/longitude and
+/// y = northing/latitude whatever the CRSs' official axis order (EPSG:4326 is officially
+/// lat/lon; `proj_normalize_for_visualization` swaps that back).
+///
+/// Holds its own PROJ context: not `Sendable`, make one per thread.
+final class PROJTransformer {
+    private let context: OpaquePointer
+    private let operation: OpaquePointer
+    /// The source CRS's area of use in degrees (west, south, east, north), when PROJ knows it.
+    let areaOfUse: BoundingBox?
+
+    init(from source: String, to target: String) throws {
+        guard let ctx = proj_context_create() else { throw CRSError.unknown(source, reason: "cannot create a PROJ context") }
+        context = ctx
+        // Ask for the CRS alone first, so that an unknown code is reported as such.
+        guard let crs = proj_create(ctx, source) else {
+            let reason = String(cString: proj_context_errno_string(ctx, proj_context_errno(ctx)))
+            proj_context_destroy(ctx)
+            throw CRSError.unknown(source, reason: reason)
+        }
+        var west = 0.0, south = 0.0, east = 0.0, north = 0.0
+        if proj_get_area_of_use(ctx, crs, &west, &south, &east, &north, nil) == 1, west > -1000 {
+            // An area crossing the antimeridian has west > east; treat it as the whole band.
+            areaOfUse = west <= east ? BoundingBox(minX: west, minY: south, maxX: east, maxY: north) : BoundingBox(minX: -180, minY: south, maxX: 180, maxY: north)
+        } else {
+            areaOfUse = nil
+        }
+        proj_destroy(crs)
+        guard let raw = proj_create_crs_to_crs(ctx, source, target, nil) else {
+            let reason = String(cString: proj_context_errno_string(ctx, proj_context_errno(ctx)))
+            proj_context_destroy(ctx)
+            throw CRSError.unknown(source, reason: reason)
+        }
+        defer { proj_destroy(raw) }
+        guard let normalized = proj_normalize_for_visualization(ctx, raw) else {
+            proj_context_destroy(ctx)
+            throw CRSError.unknown(source, reason: "cannot normalise axis order")
+        }
+        operation = normalized
+    }
+
+    deinit {
+        proj_destroy(operation)
+        proj_context_destroy(context)
+    }
+
+    /// Transforms one coordinate forward; non-finite output means PROJ could not place it.
+    func forward(_ c: Coordinate) -> Coordinate {
+        let out = proj_trans(operation, PJ_FWD, proj_coord(c.x, c.y, 0, 0))
+        return Coordinate(out.xy.x, out.xy.y)
+    }
+
+    func inverse(_ c: Coordinate) -> Coordinate {
+        let out = proj_trans(operation, PJ_INV, proj_coord(c.x, c.y, 0, 0))
+        return Coordinate(out.xy.x, out.xy.y)
+    }
+
+    /// The PROJ library version, e.g. "9.1.1".
+    static var version: String { String(cString: proj_info().release) }
+}

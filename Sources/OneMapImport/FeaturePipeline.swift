@@ -1,0 +1,91 @@
+import OneMapGeometry
+import OneMapStorage
+
+/// The per-feature steps of an import: CRS → WGS84, layer mapping, geometry validity
+/// (repaired under `--fix`). Errors come out naming the file and the feature.
+struct FeaturePipeline {
+    let file: String
+    let transform: CoordinateTransform
+    let mapper: RecordMapper
+    let fix: Bool
+    private let geos = GEOSContext()
+    private(set) var repaired = 0
+    private(set) var closedRings = 0
+
+    init(file: String, transform: CoordinateTransform, mapper: RecordMapper, fix: Bool) {
+        self.file = file
+        self.transform = transform
+        self.mapper = mapper
+        self.fix = fix
+    }
+
+    mutating func record(for item: SourceFeature, fallbackID: @autoclosure () -> String) throws -> LayerRecord {
+        let file = self.file
+        func fail(_ message: String) -> ImportError { .feature(file: file, location: item.location, message: message) }
+        var feature = item.feature
+        do {
+            feature.geometry = try transform.toWGS84(feature.geometry)
+        } catch {
+            throw fail("\(error)")
+        }
+        closedRings += item.closedRings
+        if item.closedRings > 0 { repaired += 1 }
+        feature.geometry = try validated(feature.geometry, fail)
+        do {
+            return try mapper.record(for: feature, fallbackID: fallbackID())
+        } catch {
+            throw fail("\(error)")
+        }
+    }
+
+    /// Points are always valid once finite; lines and polygons are checked with GEOS.
+    private mutating func validated(_ geometry: Geometry, _ fail: (String) -> ImportError) throws -> Geometry {
+        switch geometry {
+        case .point, .multiPoint: return geometry
+        default: break
+        }
+        do {
+            if try geos.isValid(geometry) { return geometry }
+            let reason = try geos.validityReason(geometry)
+            guard fix else { throw fail("invalid \(geometry.typeName): \(reason) (--fix repairs it with make-valid)") }
+            let repairedGeometry = try Self.keepingDimension(of: geometry, try geos.makeValid(geometry))
+            repaired += 1
+            return repairedGeometry
+        } catch let e as GeometryError {
+            throw fail("\(e)")
+        }
+    }
+
+    /// make-valid may return a collection with collapsed lower-dimension parts; keep the
+    /// parts of the input's own dimension so a repaired polygon stays a (Multi)Polygon.
+    static func keepingDimension(of original: Geometry, _ repaired: Geometry) throws -> Geometry {
+        func polygons(_ g: Geometry) -> [[Ring]] {
+            switch g {
+            case .polygon(let p): [p]
+            case .multiPolygon(let ps): ps
+            case .geometryCollection(let parts): parts.flatMap(polygons)
+            default: []
+            }
+        }
+        func lines(_ g: Geometry) -> [[Coordinate]] {
+            switch g {
+            case .lineString(let l): [l]
+            case .multiLineString(let ls): ls
+            case .geometryCollection(let parts): parts.flatMap(lines)
+            default: []
+            }
+        }
+        switch original {
+        case .polygon, .multiPolygon:
+            let ps = polygons(repaired)
+            guard !ps.isEmpty else { throw GeometryError.invalidStructure(reason: "make-valid left no area (the polygon collapses to a line or point)") }
+            return ps.count == 1 ? .polygon(ps[0]) : .multiPolygon(ps)
+        case .lineString, .multiLineString:
+            let ls = lines(repaired)
+            guard !ls.isEmpty else { throw GeometryError.invalidStructure(reason: "make-valid left no line") }
+            return ls.count == 1 ? .lineString(ls[0]) : .multiLineString(ls)
+        default:
+            return repaired
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// Why an import stopped. Every case names the file; feature errors also name where in it.
+public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A problem with one feature (or one CSV line) of the source.
+    case feature(file: String, location: String, message: String)
+    /// A problem with the source as a whole (format, missing column, unknown CRS).
+    case source(file: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .feature(let file, let location, let message): "\(file): \(location): \(message)"
+        case .source(let file, let message): "\(file): \(message)"
+        }
+    }
+}
+
+/// One feature read from a source, with its place there ("line 12, feature #3").
+struct SourceFeature {
+    var feature: Feature
+    var location: String
+    var closedRings = 0
+}
+
+import OneMapGeometry
+
+/// A readable source of features, pushed one at a time so that a reader can keep its
+/// own resources (a file descriptor, a database cursor) open for exactly the walk.
+protocol FeatureSource {
+    /// The CRS the source declares for itself, if any.
+    var declaredCRS: CoordinateReferenceSystem? { get }
+    var totalBytes: Int? { get }
+    func forEach(_ body: (SourceFeature, _ bytesRead: Int) throws -> Void) throws
+}

@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+import OneMapGeometry
+
+/// A OneMap deployment stored in one GeoPackage file: the six layers, each a feature
+/// table with standard geometry blobs and an R-tree spatial index, readable by GDAL and QGIS.
+///
+/// ```swift
+/// let store = try GeoPackage(path: "kangbashi.gpkg", mode: .create)
+/// try store.write { session in
+///     let writer = try session.writer(for: .hazards, replacing: false)
+///     try writer.insert(record)
+/// }
+/// ```
+public final class GeoPackage: Sendable {
+    public enum Mode: Sendable {
+        /// Open an existing file read-only.
+        case readOnly
+        /// Open an existing file for writing.
+        case readWrite
+        /// Open the file for writing, creating it (with the GeoPackage core tables) if missing.
+        case create
+    }
+
+    public let path: String
+    let queue: DatabaseQueue
+
+    public init(path: String, mode: Mode) throws {
+        self.path = path
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists && mode != .create { throw StorageError.missingFile(path: path) }
+        var config = Configuration()
+        config.readonly = mode == .readOnly
+        config.label = path
+        config.prepareDatabase { db in
+            for function in SpatialFunctions.all { db.add(function: function) }
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+            if mode != .readOnly {
+                try queue.write { db in
+                    let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                    if tables == 0 { for sql in GeoPackageSchema.core { try db.execute(sql: sql) } }
+                }
+            }
+            try queue.read { db in
+                guard try db.tableExists("gpkg_contents") else {
+                    throw StorageError.notAGeoPackage(path: path, reason: "it has no gpkg_contents table")
+                }
+            }
+        } catch let error as DatabaseError {
+            throw StorageError.notAGeoPackage(path: path, reason: error.message ?? "\(error)")
+        }
+    }
+
+    /// Runs `body` in one write transaction: everything it writes is committed together,
+    /// or, if it throws, nothing is.
+    public func write<T>(_ body: (WriteSession) throws -> T) throws -> T {
+        do {
+            return try queue.write { db in try body(WriteSession(db: db, path: path)) }
+        } catch let error as DatabaseError {
+            throw StorageError.sqlite(path: path, message: error.message ?? "\(error)")
+        }
+    }
+
+    /// Runs `body` against a consistent read snapshot.
+    public func read<T>(_ body: (ReadSession) throws -> T) throws -> T {
+        do {
+            return try queue.read { db in try body(ReadSession(db: db, path: path)) }
+        } catch let error as DatabaseError {
+            throw StorageError.sqlite(path: path, message: error.message ?? "\(error)")
+        }
+    }
+}
+
+/// Read access inside one snapshot.
+public struct ReadSession {
+    let db: Database
+    let path: String
+
+    /// The layers this file has.
+    public func layers() throws -> [Layer] {
+        try Layer.allCases.filter { try db.tableExists($0.tableName) }
+    }
+
+    /// Number of features in `layer`.
+    public func count(_ layer: Layer) throws -> Int {
+        try requireLayer(layer)
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM \(layer.tableName)") ?? 0
+    }
+
+    /// Calls `body` with every record of `layer`, in insertion order, streaming from disk.
+    public func forEachRecord(in layer: Layer, _ body: (LayerRecord) throws -> Void) throws {
+        try requireLayer(layer)
+        let names = (["geom", "id"] + layer.columns.map(\.name) + ["properties"]).joined(separator: ", ")
+        let cursor = try Row.fetchCursor(db, sql: "SELECT \(names) FROM \(layer.tableName) ORDER BY fid")
+        while let row = try cursor.next() {
+            let blob: Data = row[0]
+            let geometry = try GeoPackageBinary.decode([UInt8](blob))
+            var values: [FieldValue] = []
+            values.reserveCapacity(layer.columns.count)
+            for index in layer.columns.indices {
+                switch row[index + 2] as DatabaseValue {
+                case let v where v.isNull: values.append(.null)
+                case let v:
+                    switch v.storage {
+                    case .int64(let i): values.append(.integer(i))
+                    case .double(let d): values.append(.real(d))
+                    case .string(let s): values.append(.text(s))
+                    default: values.append(.null)
+                    }
+                }
+            }
+            var extra: [JSONMember] = []
+            if let json: String = row[layer.columns.count + 2] {
+                let parser = JSONParser(ByteStream(string: json))
+                if case .object(let members) = try parser.parseValue() { extra = members }
+            }
+            try body(LayerRecord(id: row[1], geometry: geometry, values: values, extra: extra))
+        }
+    }
+
+    /// What `onemap info` reports for each layer present.
+    public func summary() throws -> [LayerSummary] {
+        try layers().map { layer in
+            let rtree = "rtree_\(layer.tableName)_geom"
+            let hasIndex = try db.tableExists(rtree)
+            var extent: BoundingBox?
+            if hasIndex, let row = try Row.fetchOne(db, sql: "SELECT min(minx), min(miny), max(maxx), max(maxy) FROM \(rtree)"),
+                let minX: Double = row[0], let minY: Double = row[1], let maxX: Double = row[2], let maxY: Double = row[3]
+            {
+                extent = BoundingBox(minX: minX, minY: minY, maxX: maxX, maxY: maxY)
+            }
+            let type = try String.fetchOne(db, sql: "SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?", arguments: [layer.tableName])
+            return LayerSummary(layer: layer, count: try count(layer), extent: extent, geometryType: type ?? "?", hasSpatialIndex: hasIndex)
+        }
+    }
+
+    func requireLayer(_ layer: Layer) throws {
+        guard try db.tableExists(layer.tableName) else { throw StorageError.layerMissing(layer, path: path) }
+    }
+}
+
+/// One layer's entry in ``ReadSession/summary()``.
+public struct LayerSummary: Sendable, Equatable {
+    public var layer: Layer
+    public var count: Int
+    /// Extent of the features in WGS84 degrees (from the R-tree, float32 rounded outward).
+    public var extent: BoundingBox?
+    public var geometryType: String
+    public var hasSpatialIndex: Bool
+}

@@ -1,0 +1,111 @@
+import OneMapGeometry
+
+/// Turns source features into ``LayerRecord``s: matches property names to typed columns
+/// (by name, alias, or the user's `--map SOURCE=COLUMN`), normalises values and checks
+/// that the geometry fits the layer.
+public struct RecordMapper: Sendable {
+    public let layer: Layer
+    /// Folded source key → column index.
+    private let lookup: [String: Int]
+
+    /// - Parameter explicit: source property name → column name, taking precedence over aliases.
+    public init(layer: Layer, explicit: [String: String] = [:]) throws {
+        self.layer = layer
+        var lookup: [String: Int] = [:]
+        for (index, column) in layer.columns.enumerated() {
+            for alias in column.aliases { lookup[Column.foldKey(alias)] = index }
+        }
+        // Canonical names win over another column's alias ("class" is an alias of
+        // road_class, but a column literally named so would still be found first).
+        for (index, column) in layer.columns.enumerated() { lookup[Column.foldKey(column.name)] = index }
+        for (source, target) in explicit {
+            guard let index = layer.columns.firstIndex(where: { $0.name == target }) else {
+                throw MappingError.unknownColumn(target, layer: layer)
+            }
+            lookup[Column.foldKey(source)] = index
+        }
+        self.lookup = lookup
+    }
+
+    /// The record for `feature`.
+    /// - Parameter fallbackID: used when the feature has no id of its own.
+    public func record(for feature: Feature, fallbackID: @autoclosure () -> String) throws -> LayerRecord {
+        var values = [FieldValue](repeating: .null, count: layer.columns.count)
+        var filled = [Bool](repeating: false, count: layer.columns.count)
+        var extra: [JSONMember] = []
+        var id = feature.id
+        for member in feature.properties {
+            if member.key == "id" {
+                // The identifier, whether it came as the GeoJSON id or as a property.
+                if id == nil { id = GeoJSONFeatureReader.text(member.value) }
+                if id == GeoJSONFeatureReader.text(member.value) { continue }
+            }
+            guard let index = lookup[Column.foldKey(member.key)], !filled[index] else {
+                extra.append(member)
+                continue
+            }
+            let column = layer.columns[index]
+            switch column.kind.normalize(member.value) {
+            case .value(let value):
+                values[index] = value
+                filled[index] = true
+            case .rejected(let reason):
+                throw MappingError.badValue(property: member.key, column: column.name, reason: reason)
+            }
+        }
+        let geometry = try conform(feature.geometry)
+        return LayerRecord(id: id ?? fallbackID(), geometry: geometry, values: values, extra: extra)
+    }
+
+    /// Checks the geometry against the layer's rule, promoting or unwrapping where that
+    /// loses nothing (Polygon → MultiPolygon, a one-part MultiPoint → Point).
+    func conform(_ geometry: Geometry) throws -> Geometry {
+        switch (layer.geometryRule, geometry) {
+        case (.any, .geometryCollection):
+            throw MappingError.wrongGeometry(got: geometry.typeName, layer: layer, allowed: "Point, LineString, Polygon or their Multi forms")
+        case (.any, _): return geometry
+        case (.point, .point): return geometry
+        case (.point, .multiPoint(let cs)) where cs.count == 1: return .point(cs[0])
+        case (.lineString, .lineString): return geometry
+        case (.lineString, .multiLineString(let lines)) where lines.count == 1: return .lineString(lines[0])
+        case (.multiPolygon, .multiPolygon): return geometry
+        case (.multiPolygon, .polygon(let rings)): return .multiPolygon([rings])
+        case (.point, _): throw MappingError.wrongGeometry(got: geometry.typeName, layer: layer, allowed: "Point")
+        case (.lineString, _):
+            throw MappingError.wrongGeometry(got: geometry.typeName, layer: layer, allowed: "LineString (split multi-part lines into one feature per part)")
+        case (.multiPolygon, _): throw MappingError.wrongGeometry(got: geometry.typeName, layer: layer, allowed: "Polygon or MultiPolygon")
+        }
+    }
+}
+
+/// A source feature that does not fit its layer.
+public enum MappingError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unknownColumn(String, layer: Layer)
+    case badValue(property: String, column: String, reason: String)
+    case wrongGeometry(got: String, layer: Layer, allowed: String)
+
+    public var description: String {
+        switch self {
+        case .unknownColumn(let name, let layer):
+            "layer \(layer) has no column \"\(name)\"; its columns are \(layer.columns.map(\.name).joined(separator: ", "))"
+        case .badValue(let property, let column, let reason):
+            "property \"\(property)\" (column \(column)): \(reason)"
+        case .wrongGeometry(let got, let layer, let allowed):
+            "layer \(layer) takes \(allowed), got a \(got)"
+        }
+    }
+}
+
+extension GeoJSONFeatureReader {
+    /// A string or number property as identifier text.
+    static func text(_ v: JSONValue) -> String? {
+        switch v {
+        case .string(let s): return s
+        case .number(let n):
+            var bytes: [UInt8] = []
+            JSONWriter.writeNumber(n, into: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// What went wrong with a GeoPackage file.
+public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
+    case notAGeoPackage(path: String, reason: String)
+    case missingFile(path: String)
+    case layerMissing(Layer, path: String)
+    case incompatibleTable(Layer, missingColumns: [String])
+    case duplicateID(String, layer: Layer)
+    case sqlite(path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .notAGeoPackage(let path, let reason): "\(path) is not a GeoPackage: \(reason)"
+        case .missingFile(let path): "\(path): no such file"
+        case .layerMissing(let layer, let path): "\(path) has no layer \(layer) (import one with onemap import FILE --layer \(layer))"
+        case .incompatibleTable(let layer, let missing):
+            "table \(layer) exists but lacks OneMap's columns \(missing.joined(separator: ", ")); import into a new file"
+        case .duplicateID(let id, let layer): "id \"\(id)\" already exists in \(layer) (ids are unique per layer; use --replace to reload the layer)"
+        case .sqlite(let path, let message): "\(path): \(message)"
+        }
+    }
+}

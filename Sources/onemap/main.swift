@@ -1,0 +1,3 @@
+import OneMapCLI
+
+OneMapCommand.main()

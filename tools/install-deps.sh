@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages OneMap builds and tests against, only those missing.
+# Used by both README commands; safe to run again.
+set -euo pipefail
+
+packages=(libgeos-dev libproj-dev proj-data proj-bin libsqlite3-dev libcairo2-dev pkg-config gdal-bin sqlite3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain (swift.org) first" >&2; exit 1; }
