@@ -126,7 +126,7 @@ public struct ReadSession {
             let rtree = "rtree_\(layer.tableName)_geom"
             let hasIndex = try db.tableExists(rtree)
             var extent: BoundingBox?
-            if hasIndex, let row = try Row.fetchOne(db, sql: "SELECT min(minx), min(miny), max(maxx), max(maxy) FROM \(rtree)"),
+            if let row = try Row.fetchOne(db, sql: "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", arguments: [layer.tableName]),
                 let minX: Double = row[0], let minY: Double = row[1], let maxX: Double = row[2], let maxY: Double = row[3]
             {
                 extent = BoundingBox(minX: minX, minY: minY, maxX: maxX, maxY: maxY)
@@ -145,7 +145,7 @@ public struct ReadSession {
 public struct LayerSummary: Sendable, Equatable {
     public var layer: Layer
     public var count: Int
-    /// Extent of the features in WGS84 degrees (from the R-tree, float32 rounded outward).
+    /// Extent of the features in WGS84 degrees, exact (as recorded in `gpkg_contents`).
     public var extent: BoundingBox?
     public var geometryType: String
     public var hasSpatialIndex: Bool

@@ -20,7 +20,8 @@ public struct Vocabulary: Sendable, Equatable {
         case .number(let n) where n == n.rounded(): text = String(Int64(n))
         default: return nil
         }
-        return terms.first { $0.canonical.lowercased() == text || $0.aliases.contains(text) }
+        // Compare lower-cased on both sides: "Ⅱ".lowercased() is "ⅱ", so aliases are folded too.
+        return terms.first { $0.canonical.lowercased() == text || $0.aliases.contains { $0.lowercased() == text } }
     }
 
     /// Risk level, most severe first: 1 red 重大 (major), 2 orange 较大 (significant),

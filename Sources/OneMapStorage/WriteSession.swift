@@ -21,7 +21,8 @@ public struct WriteSession {
         } else {
             for sql in GeoPackageSchema.layer(layer) { try db.execute(sql: sql) }
         }
-        return try LayerWriter(db: db, layer: layer)
+        let empty = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(layer.tableName)") == 0
+        return try LayerWriter(db: db, layer: layer, startsEmpty: empty)
     }
 }
 
@@ -31,10 +32,14 @@ public final class LayerWriter {
     public let layer: Layer
     private let insert: Statement
     public private(set) var inserted = 0
+    /// The exact extent of what this writer inserted (the R-tree's is float32, rounded outward).
+    private var extent = BoundingBox.empty
+    private let startsEmpty: Bool
 
-    init(db: Database, layer: Layer) throws {
+    init(db: Database, layer: Layer, startsEmpty: Bool) throws {
         self.db = db
         self.layer = layer
+        self.startsEmpty = startsEmpty
         let names = ["geom", "id"] + layer.columns.map(\.name) + ["properties"]
         let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
         insert = try db.makeStatement(sql: "INSERT INTO \(layer.tableName) (\(names.joined(separator: ", "))) VALUES (\(marks))")
@@ -61,18 +66,20 @@ public final class LayerWriter {
             throw StorageError.duplicateID(record.id, layer: layer)
         }
         inserted += 1
+        if let box = record.geometry.boundingBox { extent.extend(box) }
     }
 
-    /// Records the layer's extent and change time in `gpkg_contents`; call after the last insert.
+    /// Records the layer's exact extent and change time in `gpkg_contents` (GDAL and QGIS
+    /// read the extent from there); call after the last insert.
     public func finish() throws {
-        let t = layer.tableName
+        var box = extent
+        if !startsEmpty, let row = try Row.fetchOne(db, sql: "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", arguments: [layer.tableName]),
+            let minX: Double = row[0], let minY: Double = row[1], let maxX: Double = row[2], let maxY: Double = row[3]
+        {
+            box.extend(BoundingBox(minX: minX, minY: minY, maxX: maxX, maxY: maxY))
+        }
         try db.execute(
-            sql: """
-                UPDATE gpkg_contents SET
-                  min_x = (SELECT min(minx) FROM rtree_\(t)_geom), min_y = (SELECT min(miny) FROM rtree_\(t)_geom),
-                  max_x = (SELECT max(maxx) FROM rtree_\(t)_geom), max_y = (SELECT max(maxy) FROM rtree_\(t)_geom),
-                  last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-                WHERE table_name = ?
-                """, arguments: [t])
+            sql: "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?",
+            arguments: box.isEmpty ? [nil, nil, nil, nil, layer.tableName] : [box.minX, box.minY, box.maxX, box.maxY, layer.tableName])
     }
 }

@@ -87,7 +87,8 @@ public final class GeoJSONFeatureReader {
             return try advance()
         } catch let e as JSONSyntaxError {
             state = .finished
-            throw ReadError(line: e.line, featureIndex: nil, featureID: nil, message: "malformed JSON: \(e.message) (column \(e.column))")
+            // A syntax error stops the reader inside (or just before) the next feature.
+            throw ReadError(line: e.line, featureIndex: index + 1, featureID: nil, message: "malformed JSON: \(e.message) (column \(e.column))")
         }
     }
 
