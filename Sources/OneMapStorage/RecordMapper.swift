@@ -37,8 +37,8 @@ public struct RecordMapper: Sendable {
         for member in feature.properties {
             if member.key == "id" {
                 // The identifier, whether it came as the GeoJSON id or as a property.
-                if id == nil { id = GeoJSONFeatureReader.text(member.value) }
-                if id == GeoJSONFeatureReader.text(member.value) { continue }
+                if id == nil { id = member.value.identifierText }
+                if id == member.value.identifierText { continue }
             }
             guard let index = lookup[Column.foldKey(member.key)], !filled[index] else {
                 extra.append(member)
@@ -92,20 +92,6 @@ public enum MappingError: Error, Equatable, Sendable, CustomStringConvertible {
             "property \"\(property)\" (column \(column)): \(reason)"
         case .wrongGeometry(let got, let layer, let allowed):
             "layer \(layer) takes \(allowed), got a \(got)"
-        }
-    }
-}
-
-extension GeoJSONFeatureReader {
-    /// A string or number property as identifier text.
-    static func text(_ v: JSONValue) -> String? {
-        switch v {
-        case .string(let s): return s
-        case .number(let n):
-            var bytes: [UInt8] = []
-            JSONWriter.writeNumber(n, into: &bytes)
-            return String(decoding: bytes, as: UTF8.self)
-        default: return nil
         }
     }
 }

@@ -206,17 +206,7 @@ public final class GeoJSONFeatureReader {
 
     /// The feature's `id` member, or else its `id` property, as a string.
     static func identifier(_ value: JSONValue) -> String? {
-        func text(_ v: JSONValue?) -> String? {
-            switch v {
-            case .string(let s)?: return s
-            case .number(let n)?:
-                var bytes: [UInt8] = []
-                JSONWriter.writeNumber(n, into: &bytes)
-                return String(decoding: bytes, as: UTF8.self)
-            default: return nil
-            }
-        }
-        return text(value["id"]) ?? text(value["properties"]?["id"])
+        value["id"]?.identifierText ?? value["properties"]?["id"]?.identifierText
     }
 }
 

@@ -19,6 +19,19 @@ public enum JSONValue: Hashable, Sendable {
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
     public var objectValue: [JSONMember]? { if case .object(let o) = self { o } else { nil } }
 
+    /// A string, or a number written as JSON writes it ("42", not "42.0"): how an
+    /// identifier given as either reads as text. Nil for other kinds.
+    public var identifierText: String? {
+        switch self {
+        case .string(let s): return s
+        case .number(let n):
+            var bytes: [UInt8] = []
+            JSONWriter.writeNumber(n, into: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
+        default: return nil
+        }
+    }
+
     /// The JSON type name, for error messages ("expected a number, got a string").
     public var kindName: String {
         switch self {
