@@ -29,7 +29,11 @@ let package = Package(
         // The GeoPackage store: schema, layers, R-tree index, ST_* functions, atomic writes.
         .target(
             name: "OneMapStorage",
-            dependencies: ["OneMapGeometry", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "OneMapGeometry", .product(name: "GRDB", package: "GRDB.swift"),
+                // The raw SQLite API GRDB links, for the per-row insert and trigger-function paths.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         // Readers of outside data (GeoJSON, GeoJSON sequences, CSV, GeoPackage) into the store.
         .target(
             name: "OneMapImport",

@@ -38,7 +38,12 @@ public enum Layer: String, CaseIterable, Sendable, CustomStringConvertible {
     }
 
     /// The typed columns, after `fid`, `geom` and `id` and before `properties`.
-    public var columns: [Column] {
+    public var columns: [Column] { Self.columnTable[self]! }
+
+    /// Built once: readers and writers consult the columns for every row.
+    private static let columnTable: [Layer: [Column]] = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.definedColumns) })
+
+    private var definedColumns: [Column] {
         switch self {
         case .adminUnits:
             [

@@ -5,33 +5,45 @@ import OneMapGeometry
 /// that the geometry fits the layer.
 public struct RecordMapper: Sendable {
     public let layer: Layer
+    /// The layer's columns, computed once (``Layer/columns`` builds them anew on each call).
+    private let columns: [Column]
+    /// Source key exactly as spelled → column index: the fast path for canonical names.
+    private let exact: [String: Int]
     /// Folded source key → column index.
     private let lookup: [String: Int]
 
     /// - Parameter explicit: source property name → column name, taking precedence over aliases.
     public init(layer: Layer, explicit: [String: String] = [:]) throws {
         self.layer = layer
+        let columns = layer.columns
+        self.columns = columns
         var lookup: [String: Int] = [:]
-        for (index, column) in layer.columns.enumerated() {
+        for (index, column) in columns.enumerated() {
             for alias in column.aliases { lookup[Column.foldKey(alias)] = index }
         }
         // Canonical names win over another column's alias ("class" is an alias of
         // road_class, but a column literally named so would still be found first).
-        for (index, column) in layer.columns.enumerated() { lookup[Column.foldKey(column.name)] = index }
+        for (index, column) in columns.enumerated() { lookup[Column.foldKey(column.name)] = index }
         for (source, target) in explicit {
-            guard let index = layer.columns.firstIndex(where: { $0.name == target }) else {
+            guard let index = columns.firstIndex(where: { $0.name == target }) else {
                 throw MappingError.unknownColumn(target, layer: layer)
             }
             lookup[Column.foldKey(source)] = index
         }
         self.lookup = lookup
+        // Exact spellings resolve to what their folded form resolves to, so both paths agree.
+        var exact: [String: Int] = [:]
+        for spelling in columns.flatMap({ [$0.name] + $0.aliases }) + Array(explicit.keys) {
+            exact[spelling] = lookup[Column.foldKey(spelling)]
+        }
+        self.exact = exact
     }
 
     /// The record for `feature`.
     /// - Parameter fallbackID: used when the feature has no id of its own.
     public func record(for feature: Feature, fallbackID: @autoclosure () -> String) throws -> LayerRecord {
-        var values = [FieldValue](repeating: .null, count: layer.columns.count)
-        var filled = [Bool](repeating: false, count: layer.columns.count)
+        var values = [FieldValue](repeating: .null, count: columns.count)
+        var filled = [Bool](repeating: false, count: columns.count)
         var extra: [JSONMember] = []
         var id = feature.id
         for member in feature.properties {
@@ -40,11 +52,11 @@ public struct RecordMapper: Sendable {
                 if id == nil { id = member.value.identifierText }
                 if id == member.value.identifierText { continue }
             }
-            guard let index = lookup[Column.foldKey(member.key)], !filled[index] else {
+            guard let index = exact[member.key] ?? lookup[Column.foldKey(member.key)], !filled[index] else {
                 extra.append(member)
                 continue
             }
-            let column = layer.columns[index]
+            let column = columns[index]
             switch column.kind.normalize(member.value) {
             case .value(let value):
                 values[index] = value

@@ -9,19 +9,34 @@ public struct Vocabulary: Sendable, Equatable {
         public var aliases: [String]
     }
 
-    public var terms: [Term]
+    public let terms: [Term]
     /// Whether canonical values are integers (stored as INTEGER).
-    public var isNumeric: Bool
+    public let isNumeric: Bool
+    /// Lower-cased canonical values and aliases → term index, built once: matching runs
+    /// for every value of every imported feature.
+    private let index: [String: Int]
+
+    init(terms: [Term], isNumeric: Bool) {
+        self.terms = terms
+        self.isNumeric = isNumeric
+        var index: [String: Int] = [:]
+        // Lower-case both sides: "Ⅱ".lowercased() is "ⅱ", so aliases are folded too.
+        for (i, term) in terms.enumerated().reversed() {
+            for spelling in [term.canonical] + term.aliases { index[spelling.lowercased()] = i }
+        }
+        self.index = index
+    }
 
     func match(_ value: JSONValue) -> Term? {
         let text: String
         switch value {
-        case .string(let s): text = s.trimmingCharacters(in: .whitespaces).lowercased()
-        case .number(let n) where n == n.rounded(): text = String(Int64(n))
+        case .string(let s):
+            if let i = index[s] { return terms[i] }  // the common case: already canonical
+            text = s.trimmingCharacters(in: .whitespaces).lowercased()
+        case .number(let n) where n == n.rounded() && abs(n) < 1e15: text = String(Int64(n))
         default: return nil
         }
-        // Compare lower-cased on both sides: "Ⅱ".lowercased() is "ⅱ", so aliases are folded too.
-        return terms.first { $0.canonical.lowercased() == text || $0.aliases.contains { $0.lowercased() == text } }
+        return index[text].map { terms[$0] }
     }
 
     /// Risk level, most severe first: 1 red 重大 (major), 2 orange 较大 (significant),
