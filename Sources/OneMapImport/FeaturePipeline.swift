@@ -29,8 +29,10 @@ struct FeaturePipeline {
             throw fail("\(error)")
         }
         closedRings += item.closedRings
-        if item.closedRings > 0 { repaired += 1 }
-        feature.geometry = try validated(feature.geometry, fail)
+        let (geometry, madeValid) = try validated(feature.geometry, fail)
+        feature.geometry = geometry
+        // One repaired feature, whether its rings were closed, make-valid ran, or both.
+        if item.closedRings > 0 || madeValid { repaired += 1 }
         do {
             return try mapper.record(for: feature, fallbackID: fallbackID())
         } catch {
@@ -39,18 +41,17 @@ struct FeaturePipeline {
     }
 
     /// Points are always valid once finite; lines and polygons are checked with GEOS.
-    private mutating func validated(_ geometry: Geometry, _ fail: (String) -> ImportError) throws -> Geometry {
+    /// The geometry, repaired under `--fix`, and whether make-valid changed it.
+    private func validated(_ geometry: Geometry, _ fail: (String) -> ImportError) throws -> (Geometry, madeValid: Bool) {
         switch geometry {
-        case .point, .multiPoint: return geometry
+        case .point, .multiPoint: return (geometry, false)
         default: break
         }
         do {
-            if try geos.isValid(geometry) { return geometry }
+            if try geos.isValid(geometry) { return (geometry, false) }
             let reason = try geos.validityReason(geometry)
             guard fix else { throw fail("invalid \(geometry.typeName): \(reason) (--fix repairs it with make-valid)") }
-            let repairedGeometry = try Self.keepingDimension(of: geometry, try geos.makeValid(geometry))
-            repaired += 1
-            return repairedGeometry
+            return (try Self.keepingDimension(of: geometry, try geos.makeValid(geometry)), true)
         } catch let e as GeometryError {
             throw fail("\(e)")
         }

@@ -133,13 +133,15 @@ import Testing
         let src = try dir.write("fix.geojson", Self.collection(
             #"{"type":"Feature","id":"B","geometry":{"type":"Polygon","coordinates":[[[109.7,39.6],[109.8,39.7],[109.8,39.6],[109.7,39.7],[109.7,39.6]]]},"properties":{}}"#,
             #"{"type":"Feature","id":"O","geometry":{"type":"Polygon","coordinates":[[[109.7,39.6],[109.8,39.6],[109.8,39.7]]]},"properties":{}}"#,
+            // Open and self-intersecting: one feature repaired, one ring closed.
+            #"{"type":"Feature","id":"OB","geometry":{"type":"Polygon","coordinates":[[[109.7,39.6],[109.8,39.7],[109.8,39.6],[109.7,39.7]]]},"properties":{}}"#,
             Self.point("P", 109.7, 39.6)))
         var options = ImportOptions(layer: .hazards)
         options.fix = true
         let report = try Importer.run(src, into: dir.path("d.gpkg"), options: options)
-        #expect(report.imported == 3)
-        #expect(report.repaired == 2)
-        #expect(report.closedRings == 1)
+        #expect(report.imported == 4)
+        #expect(report.repaired == 3)
+        #expect(report.closedRings == 2)
         let geos = GEOSContext()
         for r in try records(dir.path("d.gpkg"), .hazards) { #expect(try geos.isValid(r.geometry)) }
     }
