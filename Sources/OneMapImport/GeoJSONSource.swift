@@ -2,20 +2,21 @@ import OneMapGeometry
 
 /// GeoJSON in any of its shapes: a FeatureCollection, one Feature or geometry, or a
 /// sequence of them (newline-delimited or RFC 8142). Streams; memory stays bounded.
-struct GeoJSONSource: FeatureSource {
+final class GeoJSONSource: FeatureSource {
     let path: String
-    let leniency: GeoJSONGeometry.Leniency
     let totalBytes: Int?
     private(set) var declaredCRS: CoordinateReferenceSystem?
+    private let reader: GeoJSONFeatureReader
+    /// The first feature, read ahead in `init` because the legacy `crs` member comes
+    /// before it; kept (or its error) for `forEach`, so the file is opened and parsed once.
+    private var pending: Result<GeoJSONFeatureReader.Located?, Error>?
 
     init(path: String, leniency: GeoJSONGeometry.Leniency, totalBytes: Int?) throws {
         self.path = path
-        self.leniency = leniency
         self.totalBytes = totalBytes
-        // The legacy `crs` member comes before `features` when present; peek at it.
-        let peek = try GeoJSONFeatureReader(path: path, leniency: leniency)
-        _ = try? peek.next()
-        if let name = peek.declaredCRSName {
+        reader = try GeoJSONFeatureReader(path: path, leniency: leniency)
+        pending = Result { try reader.next() }
+        if let name = reader.declaredCRSName {
             do {
                 declaredCRS = try CoordinateReferenceSystem.parse(name)
             } catch {
@@ -25,11 +26,17 @@ struct GeoJSONSource: FeatureSource {
     }
 
     func forEach(_ body: (SourceFeature, Int) throws -> Void) throws {
-        let reader = try GeoJSONFeatureReader(path: path, leniency: leniency)
         while true {
             let located: GeoJSONFeatureReader.Located
             do {
-                guard let next = try reader.next() else { return }
+                let next: GeoJSONFeatureReader.Located?
+                if let first = pending {
+                    pending = nil
+                    next = try first.get()
+                } else {
+                    next = try reader.next()
+                }
+                guard let next else { return }
                 located = next
             } catch let e as GeoJSONFeatureReader.ReadError {
                 let place = ["line \(e.line)", e.featureIndex.map { "feature #\($0)" }, e.featureID.map { "id \"\($0)\"" }]
