@@ -32,15 +32,15 @@ public struct DemoGenerator {
         var random = SeededRandom(seed: seed)
         let geos = GEOSContext()
         let layout = try DistrictLayout(boundary: boundary, districtCode: districtCode, spec: spec, random: &random, geos: geos, progress: progress)
-        var context = Context(layout: layout, geos: geos, prepared: try geos.prepare(boundary))
+        let context = Context(layout: layout, geos: geos, prepared: try geos.prepare(boundary))
 
         progress("writing \(layout.subdistricts.count) subdistricts, \(layout.communities.count) communities, \(layout.grids.count) grids")
         try writeAdministrativeUnits(layout, geos, sink)
         progress("placing \(spec.hazards) hazards")
-        try HazardPlacer(profile: HazardKindProfile.kangbashi, count: spec.hazards).place(&context, &random, progress: progress) { try sink(.hazards, $0) }
+        try HazardPlacer(profile: HazardKindProfile.kangbashi, count: spec.hazards).place(context, &random, progress: progress) { try sink(.hazards, $0) }
         progress("placing \(spec.shelters) shelters and \(spec.facilities.values.reduce(0, +)) facilities")
-        try SitePlacer.shelters(count: spec.shelters, &context, &random) { try sink(.shelters, $0) }
-        try SitePlacer.facilities(spec.facilities, &context, &random) { try sink(.facilities, $0) }
+        try SitePlacer.shelters(count: spec.shelters, context, &random) { try sink(.shelters, $0) }
+        try SitePlacer.facilities(spec.facilities, context, &random) { try sink(.facilities, $0) }
         progress("laying out the road network")
         let roads = try RoadNetwork(layout: layout, spacing: spec.blockSpacing, prepared: context.prepared)
         progress("writing \(roads.segments.count) road segments")

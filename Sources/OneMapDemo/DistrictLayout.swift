@@ -97,10 +97,9 @@ struct DistrictLayout {
         let centres = blocks.map(\.centre)
         let subdistrictOf = KMeans.cluster(centres, k: spec.subdistricts.count, random: &random)
         // Number subdistricts north to south, west to east, so codes read like a map.
-        let order = (0..<spec.subdistricts.count).sorted { a, b in
-            let ca = Self.mean(subdistrictOf.indices.filter { subdistrictOf[$0] == a }.map { centres[$0] })
-            let cb = Self.mean(subdistrictOf.indices.filter { subdistrictOf[$0] == b }.map { centres[$0] })
-            return ca.y - ca.x * 0.3 > cb.y - cb.x * 0.3
+        let clusterCentres = (0..<spec.subdistricts.count).map { s in Self.mean(subdistrictOf.indices.filter { subdistrictOf[$0] == s }.map { centres[$0] }) }
+        let order = clusterCentres.indices.sorted { a, b in
+            clusterCentres[a].y - clusterCentres[a].x * 0.3 > clusterCentres[b].y - clusterCentres[b].x * 0.3
         }
         var communityNames = Names.communities.makeIterator()
         for (rank, s) in order.enumerated() {
@@ -183,7 +182,7 @@ struct DistrictLayout {
     }
 
     /// A uniform point inside block `b` (re-drawn until inside, for clipped blocks).
-    func point(in b: Int, _ random: inout SeededRandom, geos: GEOSContext) throws -> Coordinate {
+    func point(in b: Int, _ random: inout SeededRandom) -> Coordinate {
         let block = blocks[b]
         for _ in 0..<50 {
             let c = Coordinate(random.uniform(block.bbox.minX...block.bbox.maxX), random.uniform(block.bbox.minY...block.bbox.maxY))

@@ -7,7 +7,7 @@ struct HazardPlacer {
     let profile: [HazardKindProfile]
     let count: Int
 
-    func place(_ context: inout DemoGenerator.Context, _ random: inout SeededRandom, progress: (String) -> Void, emit: (Feature) throws -> Void) throws {
+    func place(_ context: DemoGenerator.Context, _ random: inout SeededRandom, progress: (String) -> Void, emit: (Feature) throws -> Void) throws {
         var counts = profile.map { Int((Double(count) * $0.share).rounded(.down)) }
         counts[0] += count - counts.reduce(0, +)
         let start = Date(timeIntervalSince1970: 1_704_067_200)  // 2024-01-01
@@ -64,7 +64,7 @@ struct HazardPlacer {
 
     private func shape(_ shape: HazardKindProfile.Shape, in block: Int, _ context: DemoGenerator.Context, _ random: inout SeededRandom) throws -> Geometry {
         let layout = context.layout
-        let start = try layout.point(in: block, &random, geos: context.geos)
+        let start = layout.point(in: block, &random)
         switch shape {
         case .point:
             return .point(start)

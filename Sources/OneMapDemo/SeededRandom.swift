@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small, fast, seedable generator (SplitMix64), so the same seed always yields the same
 /// deployment on every machine and Swift version (the standard library's is unseeded).
 public struct SeededRandom: RandomNumberGenerator, Sendable {
@@ -27,7 +29,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// Standard normal (Box–Muller).
     public mutating func normal() -> Double {
         let u = max(unit(), 1e-300)
-        return (-2 * _log(u)).squareRoot() * _cos(2 * .pi * unit())
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * unit())
     }
 
     /// An index drawn with probability proportional to `weights`.
@@ -43,8 +45,3 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
     public mutating func element<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
 }
-
-import Foundation
-
-@inline(__always) private func _log(_ x: Double) -> Double { Foundation.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Foundation.cos(x) }

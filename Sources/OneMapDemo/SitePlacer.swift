@@ -5,13 +5,13 @@ import OneMapGeometry
 /// ranges the standards and plans give (GB 50413-2007, GB 21734-2008, 建标152-2017).
 enum SitePlacer {
     /// Shelters in the planned mix 1 : 2 : 5 of class I : II : III (Kangbashi's 2025 target).
-    static func shelters(count: Int, _ context: inout DemoGenerator.Context, _ random: inout SeededRandom, emit: (Feature) throws -> Void) throws {
+    static func shelters(count: Int, _ context: DemoGenerator.Context, _ random: inout SeededRandom, emit: (Feature) throws -> Void) throws {
         let classI = max(1, Int((Double(count) / 8).rounded()))
         let classII = min(count - classI, Int((Double(count) * 2 / 8).rounded()))
         for n in 0..<count {
             let shelterClass = n < classI ? "I" : n < classI + classII ? "II" : "III"
             let block = context.block(.urban, &random)
-            let centre = try context.layout.point(in: block, &random, geos: context.geos)
+            let centre = context.layout.point(in: block, &random)
             let host: String
             let capacity: Int
             let perPerson: Double
@@ -48,13 +48,13 @@ enum SitePlacer {
         }
     }
 
-    static func facilities(_ counts: [DemoSpec.FacilityKind: Int], _ context: inout DemoGenerator.Context, _ random: inout SeededRandom, emit: (Feature) throws -> Void) throws {
+    static func facilities(_ counts: [DemoSpec.FacilityKind: Int], _ context: DemoGenerator.Context, _ random: inout SeededRandom, emit: (Feature) throws -> Void) throws {
         var serial = 0
         for kind in DemoSpec.FacilityKind.allCases {
             for n in 0..<(counts[kind] ?? 0) {
                 serial += 1
                 let block = context.block(kind == .monitoringStation ? .anywhere : .urban, &random)
-                let point = try context.layout.point(in: block, &random, geos: context.geos)
+                let point = context.layout.point(in: block, &random)
                 let place = String(context.community(of: block).name.dropLast(2))
                 var properties: [JSONMember] = []
                 func add(_ key: String, _ value: JSONValue) { properties.append(JSONMember(key, value)) }

@@ -40,10 +40,8 @@ struct CSVSource: FeatureSource {
             throw ImportError.source(file: path, message: "missing column: no \(missing) and no WKT column; name them with --x-column and --y-column")
         }
         let geos = GEOSContext()
-        var ordinal = 0
         while let record = try reader.nextRecord() {
             if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // blank line
-            ordinal += 1
             let location = "line \(record.line)"
             guard record.fields.count == names.count else {
                 throw ImportError.feature(file: path, location: location, message: "\(record.fields.count) fields where the header has \(names.count)")

@@ -63,9 +63,7 @@ struct GeoPackageSource: FeatureSource {
             let attributes = columns.map(\.name).filter { $0 != geometryColumn && !primaryKey.contains($0) }
             let quoted = ([geometryColumn] + primaryKey.prefix(1) + attributes).map { "\"\($0)\"" }.joined(separator: ", ")
             let cursor = try Row.fetchCursor(db, sql: "SELECT \(quoted) FROM \"\(table)\"")
-            var ordinal = 0
             while let row = try cursor.next() {
-                ordinal += 1
                 let fid: DatabaseValue = row[1]
                 let location = "table \(table), fid \(fid)"
                 guard let blob: Data = row[0] else {

@@ -1,3 +1,5 @@
+import OneMapGeometry
+
 /// Why an import stopped. Every case names the file; feature errors also name where in it.
 public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A problem with one feature (or one CSV line) of the source.
@@ -20,7 +22,6 @@ struct SourceFeature {
     var closedRings = 0
 }
 
-import OneMapGeometry
 
 /// A readable source of features, pushed one at a time so that a reader can keep its
 /// own resources (a file descriptor, a database cursor) open for exactly the walk.

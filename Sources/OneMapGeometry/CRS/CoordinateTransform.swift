@@ -77,7 +77,4 @@ public final class CoordinateTransform {
             throw CRSError.outOfRange(c, crs: source.description, reason: "longitude must be in [-180, 180] and latitude in [-90, 90] (x and y swapped?)")
         }
     }
-
-    /// Versions of the C libraries behind the geometry module, for bug reports.
-    public static var libraryVersions: [String: String] { ["PROJ": PROJTransformer.version, "GEOS": GEOSContext.version] }
 }

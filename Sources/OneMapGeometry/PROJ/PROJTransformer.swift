@@ -56,7 +56,4 @@ final class PROJTransformer {
         let out = proj_trans(operation, PJ_INV, proj_coord(c.x, c.y, 0, 0))
         return Coordinate(out.xy.x, out.xy.y)
     }
-
-    /// The PROJ library version, e.g. "9.1.1".
-    static var version: String { String(cString: proj_info().release) }
 }
