@@ -8,15 +8,22 @@ import CPROJ
 final class PROJTransformer {
     private let context: OpaquePointer
     private let operation: OpaquePointer
+    /// PROJ's last log message: its errors go there, and by default to stderr.
+    private let log = PROJLog()
     /// The source CRS's area of use in degrees (west, south, east, north), when PROJ knows it.
     let areaOfUse: BoundingBox?
 
     init(from source: String, to target: String) throws {
         guard let ctx = proj_context_create() else { throw CRSError.unknown(source, reason: "cannot create a PROJ context") }
         context = ctx
+        // Capture PROJ's messages for our errors instead of letting them reach the terminal.
+        proj_log_func(ctx, Unmanaged.passUnretained(log).toOpaque()) { data, _, message in
+            guard let data, let message else { return }
+            Unmanaged<PROJLog>.fromOpaque(data).takeUnretainedValue().last = String(cString: message)
+        }
         // Ask for the CRS alone first, so that an unknown code is reported as such.
         guard let crs = proj_create(ctx, source) else {
-            let reason = String(cString: proj_context_errno_string(ctx, proj_context_errno(ctx)))
+            let reason = log.last.map { $0.replacingOccurrences(of: "proj_create: ", with: "") } ?? String(cString: proj_context_errno_string(ctx, proj_context_errno(ctx)))
             proj_context_destroy(ctx)
             throw CRSError.unknown(source, reason: reason)
         }
@@ -29,7 +36,7 @@ final class PROJTransformer {
         }
         proj_destroy(crs)
         guard let raw = proj_create_crs_to_crs(ctx, source, target, nil) else {
-            let reason = String(cString: proj_context_errno_string(ctx, proj_context_errno(ctx)))
+            let reason = log.last.map { $0.replacingOccurrences(of: "proj_create: ", with: "") } ?? String(cString: proj_context_errno_string(ctx, proj_context_errno(ctx)))
             proj_context_destroy(ctx)
             throw CRSError.unknown(source, reason: reason)
         }
@@ -56,4 +63,9 @@ final class PROJTransformer {
         let out = proj_trans(operation, PJ_INV, proj_coord(c.x, c.y, 0, 0))
         return Coordinate(out.xy.x, out.xy.y)
     }
+}
+
+/// Holds PROJ's last log message; the C log callback reaches it through its user-data pointer.
+private final class PROJLog {
+    var last: String?
 }
