@@ -1,5 +1,6 @@
 // The façade re-exports the modules a caller of OneMap needs, so `import OneMap` suffices.
 @_exported import OneMapGeometry
 @_exported import OneMapStorage
+@_exported import OneMapIndex
 @_exported import OneMapImport
 @_exported import OneMapDemo

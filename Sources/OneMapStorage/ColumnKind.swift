@@ -133,7 +133,8 @@ public enum ColumnKind: Sendable, Equatable {
 }
 
 /// A normalised value, or why the source value does not fit the column.
-enum Normalized {
+/// A source value as a column takes it, or why it does not fit.
+public enum Normalized: Sendable, Equatable {
     case value(FieldValue)
     case rejected(String)
 }

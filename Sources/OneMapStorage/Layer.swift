@@ -158,3 +158,11 @@ public enum GeometryRule: Sendable {
         }
     }
 }
+
+extension Column {
+    /// The typed value a piece of text stands for in this column, as a query parameter or
+    /// command-line argument gives it ("red" and "1" are both level 1), or why it does not fit.
+    public func value(parsing text: String) -> Normalized {
+        kind.normalize(.string(text))
+    }
+}

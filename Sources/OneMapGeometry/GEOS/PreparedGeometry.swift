@@ -31,6 +31,14 @@ public final class PreparedGeometry {
         return try check(GEOSPreparedContains_r(h, prepared, p))
     }
 
+    /// Whether the prepared geometry touches or contains the point (x, y): boundary included.
+    public func intersects(_ c: Coordinate) throws -> Bool {
+        let h = context.handle
+        guard let p = GEOSGeom_createPointFromXY_r(h, c.x, c.y) else { throw context.takeError("cannot make a point") }
+        defer { GEOSGeom_destroy_r(h, p) }
+        return try check(GEOSPreparedIntersects_r(h, prepared, p))
+    }
+
     /// Whether the prepared geometry and `other` share at least one point.
     public func intersects(_ other: Geometry) throws -> Bool {
         let g = try context.make(other)

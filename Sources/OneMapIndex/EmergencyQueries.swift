@@ -1,0 +1,98 @@
+import OneMapGeometry
+import OneMapStorage
+
+/// What a shelter must offer to be suggested.
+public struct ShelterCriteria: Sendable, Equatable {
+    /// Accepted classes (I, II, III); empty accepts all.
+    public var classes: [String]
+    /// Only shelters whose status is `open` (in service, not full, closed or planned).
+    public var openOnly: Bool
+    /// Room still free (capacity − occupancy) for at least this many persons.
+    public var minimumRoom: Int?
+    /// Any further column conditions.
+    public var filters: [AttributeFilter]
+
+    public init(classes: [String] = [], openOnly: Bool = false, minimumRoom: Int? = nil, filters: [AttributeFilter] = []) {
+        self.classes = classes
+        self.openOnly = openOnly
+        self.minimumRoom = minimumRoom
+        self.filters = filters
+    }
+
+    func predicate() throws(QueryError) -> RecordPredicate {
+        var filters = filters
+        if !classes.isEmpty { filters.append(AttributeFilter(column: "shelter_class", test: .oneOf(classes))) }
+        if openOnly { filters.append(AttributeFilter(column: "status", test: .oneOf(["open"]))) }
+        var predicate = try RecordPredicate(filters, layer: .shelters)
+        if let minimumRoom {
+            guard minimumRoom >= 0 else { throw .badParameter(name: "minCapacity", reason: "\(minimumRoom) is below 0") }
+            predicate.checks.append(.room(capacity: try RecordPredicate.column("capacity", in: .shelters),
+                                          occupancy: try RecordPredicate.column("occupancy", in: .shelters),
+                                          persons: Double(minimumRoom)))
+        }
+        return predicate
+    }
+}
+
+/// A shelter suggested for a point, with what a commander needs to send people there.
+public struct ShelterHit: Sendable, Equatable {
+    public var hit: Hit
+    public var capacity: Int?
+    public var occupancy: Int?
+    /// capacity − occupancy, when the capacity is known.
+    public var room: Int?
+    public var effectiveArea: Double?
+    /// Effective area per person at full capacity, m²; the standards ask ≥ 1 (emergency) or ≥ 2 (fixed).
+    public var areaPerPerson: Double?
+
+    init(hit: Hit) {
+        self.hit = hit
+        let values = hit.record.values
+        func integer(_ name: String) -> Int? {
+            guard let i = Layer.shelters.columns.firstIndex(where: { $0.name == name }) else { return nil }
+            return RecordPredicate.number(values[i]).map { Int($0) }
+        }
+        capacity = integer("capacity")
+        occupancy = integer("occupancy")
+        room = capacity.map { $0 - (occupancy ?? 0) }
+        if let i = Layer.shelters.columns.firstIndex(where: { $0.name == "effective_area_m2" }) {
+            effectiveArea = RecordPredicate.number(values[i])
+        }
+        if let area = effectiveArea, let capacity, capacity > 0 { areaPerPerson = area / Double(capacity) }
+    }
+
+    /// As GeoJSON: the shelter, its distance and bearing, `room_persons` and `area_per_person_m2`.
+    public var feature: Feature {
+        var feature = hit.feature(in: .shelters)
+        if let room { feature.properties.append(JSONMember("room_persons", .number(Double(room)))) }
+        if let areaPerPerson {
+            feature.properties.append(JSONMember("area_per_person_m2", .number((areaPerPerson * 100).rounded() / 100)))
+        }
+        return feature
+    }
+}
+
+extension IndexSnapshot {
+    /// The `k` nearest shelters to `point` that meet `criteria`, nearest first.
+    public func nearestShelters(to point: Coordinate, k: Int, criteria: ShelterCriteria = ShelterCriteria(),
+                                maxDistance: Double = .infinity) throws -> [ShelterHit] {
+        try QueryCheck.point(point)
+        try QueryCheck.count(k)
+        let state = try state(.shelters)
+        let predicate = try criteria.predicate()
+        return state.nearest(to: GeodesicObserver(point), k: k, maxDistance: maxDistance, where: predicate).map { ref, m in
+            ShelterHit(hit: Hit(record: state.record(ref), distance: m.distance, bearing: m.bearing))
+        }
+    }
+
+    /// A grid worker's "hazards near me": hazards within `radius` metres, optionally of
+    /// some levels, kinds or statuses, nearest first.
+    public func hazardsNear(_ point: Coordinate, radius: Double, levels: [String] = [], kinds: [String] = [],
+                            statuses: [String] = [], where filters: [AttributeFilter] = []) throws -> [Hit] {
+        var filters = filters
+        if !levels.isEmpty { filters.append(AttributeFilter(column: "level", test: .oneOf(levels))) }
+        if !kinds.isEmpty { filters.append(AttributeFilter(column: "kind", test: .oneOf(kinds))) }
+        if !statuses.isEmpty { filters.append(AttributeFilter(column: "status", test: .oneOf(statuses))) }
+        return try features(.hazards, within: radius, of: point, where: filters)
+    }
+}

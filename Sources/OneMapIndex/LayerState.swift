@@ -1,0 +1,121 @@
+import OneMapGeometry
+import OneMapStorage
+
+/// Where a feature lives in a layer's state: the bulk-built base or the small overlay of
+/// recent changes.
+struct FeatureRef: Hashable, Sendable {
+    var inOverlay: Bool
+    var slot: Int32
+}
+
+/// A change a live update makes to one layer.
+public enum FeatureChange: Sendable, Equatable {
+    case insert(LayerRecord)
+    /// Replaces the feature with the record's id.
+    case update(LayerRecord)
+    case delete(id: String)
+}
+
+/// One layer as queries see it: a large base built once, a small overlay holding features
+/// added or changed since, and the base slots those changes hide.
+///
+/// Values are never mutated in place: a change makes a new state that shares the base, so
+/// a reader holding the old state keeps a consistent view. The overlay is rebuilt on each
+/// change (it is small); once it passes ``compactionThreshold`` changes the base is
+/// rebuilt with everything folded in.
+struct LayerState: Sendable {
+    let layer: Layer
+    let base: FeatureSet
+    let overlay: FeatureSet
+    let hidden: Set<Int32>
+
+    static let compactionThreshold = 1024
+
+    init(layer: Layer, records: [LayerRecord]) {
+        self.init(layer: layer, base: FeatureSet(layer: layer, records: records), overlay: .empty, hidden: [])
+    }
+
+    private init(layer: Layer, base: FeatureSet, overlay: FeatureSet, hidden: Set<Int32>) {
+        self.layer = layer
+        self.base = base
+        self.overlay = overlay
+        self.hidden = hidden
+    }
+
+    var count: Int { base.count - hidden.count + overlay.count }
+
+    func set(_ inOverlay: Bool) -> FeatureSet { inOverlay ? overlay : base }
+
+    func record(_ ref: FeatureRef) -> LayerRecord { set(ref.inOverlay).records[Int(ref.slot)] }
+
+    func ref(id: String) -> FeatureRef? {
+        if let slot = overlay.slotByID[id] { return FeatureRef(inOverlay: true, slot: slot) }
+        if let slot = base.slotByID[id], !hidden.contains(slot) { return FeatureRef(inOverlay: false, slot: slot) }
+        return nil
+    }
+
+    func ref(gridCode code: String) -> FeatureRef? {
+        if let slot = overlay.slotByCode[code] { return FeatureRef(inOverlay: true, slot: slot) }
+        if let slot = base.slotByCode[code], !hidden.contains(slot) { return FeatureRef(inOverlay: false, slot: slot) }
+        return nil
+    }
+
+    /// Every live record, base first.
+    var liveRecords: [LayerRecord] {
+        var all: [LayerRecord] = []
+        all.reserveCapacity(count)
+        for (slot, record) in base.records.enumerated() where !hidden.contains(Int32(slot)) { all.append(record) }
+        all.append(contentsOf: overlay.records)
+        return all
+    }
+
+    /// The state after `change`, or the reason it cannot apply.
+    func applying(_ change: FeatureChange) throws(QueryError) -> LayerState {
+        var overlayRecords = overlay.records
+        var hidden = hidden
+        func remove(_ id: String) throws(QueryError) {
+            guard let ref = ref(id: id) else { throw .unknownFeature(layer: layer, id: id) }
+            if ref.inOverlay {
+                overlayRecords.removeAll { $0.id == id }
+            } else {
+                hidden.insert(ref.slot)
+            }
+        }
+        switch change {
+        case .insert(let record):
+            try validate(record)
+            guard ref(id: record.id) == nil else { throw .duplicateFeature(layer: layer, id: record.id) }
+            overlayRecords.append(record)
+        case .update(let record):
+            try validate(record)
+            try remove(record.id)
+            overlayRecords.append(record)
+        case .delete(let id):
+            try remove(id)
+        }
+        if overlayRecords.count + hidden.count > Self.compactionThreshold {
+            var all: [LayerRecord] = []
+            all.reserveCapacity(base.count - hidden.count + overlayRecords.count)
+            for (slot, record) in base.records.enumerated() where !hidden.contains(Int32(slot)) { all.append(record) }
+            all.append(contentsOf: overlayRecords)
+            return LayerState(layer: layer, records: all)
+        }
+        return LayerState(layer: layer, base: base, overlay: FeatureSet(layer: layer, records: overlayRecords), hidden: hidden)
+    }
+
+    private func validate(_ record: LayerRecord) throws(QueryError) {
+        guard record.values.count == layer.columns.count else {
+            throw .invalidFeature(layer: layer, id: record.id,
+                                  reason: "has \(record.values.count) column values, the layer has \(layer.columns.count) columns")
+        }
+        guard let box = record.geometry.boundingBox else {
+            throw .invalidFeature(layer: layer, id: record.id, reason: "the geometry is empty")
+        }
+        guard box.minX >= -180, box.maxX <= 180, box.minY >= -90, box.maxY <= 90 else {
+            throw .invalidFeature(layer: layer, id: record.id, reason: "coordinates lie outside lon −180…180, lat −90…90")
+        }
+    }
+
+    /// Index bytes of base and overlay (see ``FeatureSet/indexByteCount``).
+    var indexByteCount: Int { base.indexByteCount + overlay.indexByteCount + hidden.count * 8 }
+}
