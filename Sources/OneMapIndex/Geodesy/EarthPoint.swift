@@ -27,3 +27,17 @@ public struct EarthPoint: Sendable, Equatable {
         z = n * (1 - WGS84.e2) * sinPhi
     }
 }
+
+extension EarthPoint {
+    /// Straight-line distance through the Earth in metres: never more than the geodesic
+    /// distance, so a cheap test that a point is out of reach.
+    public func chordDistance(to other: EarthPoint) -> Double {
+        let dx = x - other.x, dy = y - other.y, dz = z - other.z
+        return (dx * dx + dy * dy + dz * dz).squareRoot()
+    }
+}
+
+extension GeodesicObserver {
+    /// The origin's ECEF form.
+    public var earthPoint: EarthPoint { point }
+}

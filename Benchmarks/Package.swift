@@ -1,0 +1,27 @@
+// swift-tools-version:6.1
+// OneMap's benchmarks, kept in their own package so the benchmark framework never slows
+// the main build. Run: tools/bench-spatial.sh (or `swift package benchmark` here).
+import Foundation
+import PackageDescription
+
+// A path dependency's identity is its folder's name, which is whatever the clone is called.
+let onemap = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent.lowercased()
+
+let package = Package(
+    name: "OneMapBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "SpatialCore",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "OneMap", package: onemap),
+            ],
+            path: "Benchmarks/SpatialCore",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    ]
+)
