@@ -23,5 +23,10 @@ let package = Package(
             ],
             path: "Benchmarks/SpatialCore",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // The same fixture in a plain loop, for profiling one query kind with perf.
+        .executableTarget(
+            name: "SpatialProfile",
+            dependencies: [.product(name: "OneMap", package: onemap)],
+            path: "Benchmarks/Profile"),
     ]
 )

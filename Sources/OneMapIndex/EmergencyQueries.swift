@@ -48,18 +48,16 @@ public struct ShelterHit: Sendable, Equatable {
     init(hit: Hit) {
         self.hit = hit
         let values = hit.record.values
-        func integer(_ name: String) -> Int? {
-            guard let i = Layer.shelters.columns.firstIndex(where: { $0.name == name }) else { return nil }
-            return RecordPredicate.number(values[i]).map { Int($0) }
-        }
-        capacity = integer("capacity")
-        occupancy = integer("occupancy")
+        capacity = RecordPredicate.number(values[Self.capacityColumn]).map { Int($0) }
+        occupancy = RecordPredicate.number(values[Self.occupancyColumn]).map { Int($0) }
         room = capacity.map { $0 - (occupancy ?? 0) }
-        if let i = Layer.shelters.columns.firstIndex(where: { $0.name == "effective_area_m2" }) {
-            effectiveArea = RecordPredicate.number(values[i])
-        }
+        effectiveArea = RecordPredicate.number(values[Self.areaColumn])
         if let area = effectiveArea, let capacity, capacity > 0 { areaPerPerson = area / Double(capacity) }
     }
+
+    private static let capacityColumn = Layer.shelters.columns.firstIndex { $0.name == "capacity" }!
+    private static let occupancyColumn = Layer.shelters.columns.firstIndex { $0.name == "occupancy" }!
+    private static let areaColumn = Layer.shelters.columns.firstIndex { $0.name == "effective_area_m2" }!
 
     /// As GeoJSON: the shelter, its distance and bearing, `room_persons` and `area_per_person_m2`.
     public var feature: Feature {

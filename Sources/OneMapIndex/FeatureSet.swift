@@ -7,6 +7,14 @@ final class FeatureSet: Sendable {
     let records: [LayerRecord]
     /// ECEF form of point features, for the fast distance; NaN for other geometries.
     let earth: [EarthPoint]
+    /// Lon/lat of point features (NaN for others), so hot loops need not touch records.
+    let points: [Coordinate]
+    /// ECEF form of the vertices of lines and polygons, feature after feature;
+    /// `vertexStart[slot]..<vertexStart[slot + 1]` are a feature's (none for points).
+    let vertexEarth: [EarthPoint]
+    let vertexStart: [Int32]
+    /// ECEF boxes of the tree's entries, for distance pruning.
+    let chordBoxes: ChordBoxes
     let tree: PackedRTree
     let slotByID: [String: Int32]
     /// Grid cells by code (filled for the grids layer only).
@@ -22,6 +30,22 @@ final class FeatureSet: Sendable {
             if case .point(let c) = record.geometry { return EarthPoint(c) }
             return EarthPoint.notAPoint
         }
+        points = records.map { record in
+            if case .point(let c) = record.geometry { return c }
+            return Coordinate(.nan, .nan)
+        }
+        var vertexEarth: [EarthPoint] = []
+        var vertexStart: [Int32] = [0]
+        vertexStart.reserveCapacity(records.count + 1)
+        for record in records {
+            if case .point = record.geometry {} else {
+                record.geometry.forEachCoordinate { vertexEarth.append(EarthPoint($0)) }
+            }
+            vertexStart.append(Int32(vertexEarth.count))
+        }
+        self.vertexEarth = vertexEarth
+        self.vertexStart = vertexStart
+        chordBoxes = ChordBoxes(tree: tree, earth: earth, vertexEarth: vertexEarth, vertexStart: vertexStart)
         var byID: [String: Int32] = [:]
         byID.reserveCapacity(records.count)
         for (slot, record) in records.enumerated() { byID[record.id] = Int32(slot) }
@@ -37,10 +61,11 @@ final class FeatureSet: Sendable {
 
     var count: Int { records.count }
 
-    /// Approximate bytes held, for the memory figures: the tree, the ECEF points, the
-    /// id dictionary and the record headers (not the strings and arrays they point to).
+    /// Approximate bytes the index structures hold, for the memory figures: the tree, the
+    /// point arrays and the id map's entries (not the records themselves).
     var indexByteCount: Int {
-        tree.byteCount + earth.count * MemoryLayout<EarthPoint>.stride + slotByID.count * 24
+        tree.byteCount + (earth.count + vertexEarth.count) * MemoryLayout<EarthPoint>.stride + points.count * 16
+            + vertexStart.count * 4 + chordBoxes.values.count * 4 + slotByID.count * 24
     }
 }
 

@@ -29,9 +29,6 @@ public struct GeodesicObserver: Sendable {
     let northX: Double, northY: Double, northZ: Double
     let meridianRadius: Double
     let primeVerticalRadius: Double
-    // For the great-circle lower bound.
-    let latRadians: Double
-    let cosLat: Double
 
     /// Chords up to this length use the closed form; longer ones the full solution.
     static let closedFormLimit = 20_000.0
@@ -49,8 +46,6 @@ public struct GeodesicObserver: Sendable {
         let w = 1 - WGS84.e2 * sinPhi * sinPhi
         primeVerticalRadius = WGS84.a / w.squareRoot()
         meridianRadius = WGS84.a * (1 - WGS84.e2) / (w * w.squareRoot())
-        latRadians = phi
-        cosLat = cosPhi
     }
 
     /// Distance and bearing to `target`, whose ECEF form is `earth`.
@@ -72,6 +67,13 @@ public struct GeodesicObserver: Sendable {
     }
 
     public func measure(_ target: Coordinate) -> Measurement { measure(target, EarthPoint(target)) }
+
+    /// Squared chord (straight line through the Earth) to `earth`: a lower bound on the
+    /// geodesic that costs three multiplications.
+    func chordSquared(_ earth: EarthPoint) -> Double {
+        let dx = earth.x - point.x, dy = earth.y - point.y, dz = earth.z - point.z
+        return dx * dx + dy * dy + dz * dz
+    }
 
     /// The closed form for short lines: distance and the chord's east and north components.
     func closedForm(_ earth: EarthPoint) -> (Double, Double, Double)? {

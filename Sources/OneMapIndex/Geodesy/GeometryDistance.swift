@@ -12,65 +12,114 @@ extension GeodesicObserver {
     /// 1 mm of dense geodesic sampling for edges up to 1.5 km (tested), some centimetres
     /// for 20 km edges, which lon/lat polygons do not draw as geodesics either.
     public func measure(_ geometry: Geometry) -> Measurement {
-        var best = Measurement(distance: .infinity, bearing: 0)
-        visit(geometry, &best)
-        return best
+        var vertices: [EarthPoint] = []
+        geometry.forEachCoordinate { vertices.append(EarthPoint($0)) }
+        return vertices.withUnsafeBufferPointer { measure(geometry, vertices: $0) }
     }
 
-    private func visit(_ geometry: Geometry, _ best: inout Measurement) {
+    /// As ``measure(_:)``, with the ECEF form of every vertex given in
+    /// `forEachCoordinate` order (the index keeps them, saving the trigonometry).
+    func measure(_ geometry: Geometry, vertices: UnsafeBufferPointer<EarthPoint>) -> Measurement {
+        var walk = VertexWalk(observer: self, vertices: vertices)
+        walk.visit(geometry)
+        return walk.best
+    }
+}
+
+/// One pass over a geometry's vertices, keeping the nearest point found so far.
+private struct VertexWalk {
+    let observer: GeodesicObserver
+    let vertices: UnsafeBufferPointer<EarthPoint>
+    var next = 0
+    /// Nearest point so far in the plane (squared distance), and any exact point measure.
+    var bestSquared = Double.infinity
+    var nearestX = 0.0, nearestY = 0.0
+    var pointBest = Measurement(distance: .infinity, bearing: 0)
+    var inside = false
+
+    var best: Measurement {
+        if inside { return Measurement(distance: 0, bearing: 0) }
+        let d = bestSquared.squareRoot()
+        if pointBest.distance <= d { return pointBest }
+        var bearing = atan2(nearestX, nearestY) / WGS84.degrees
+        if bearing < 0 { bearing += 360 }
+        return Measurement(distance: d, bearing: d == 0 ? 0 : bearing)
+    }
+
+    init(observer: GeodesicObserver, vertices: UnsafeBufferPointer<EarthPoint>) {
+        self.observer = observer
+        self.vertices = vertices
+    }
+
+    mutating func visit(_ geometry: Geometry) {
         switch geometry {
         case .point(let c):
-            keep(measure(c), &best)
+            point(c)
         case .multiPoint(let cs):
-            for c in cs { keep(measure(c), &best) }
+            for c in cs { point(c) }
         case .lineString(let line):
-            nearestOnPath(line, &best)
+            path(line)
         case .multiLineString(let lines):
-            for line in lines { nearestOnPath(line, &best) }
+            for line in lines { path(line) }
         case .polygon(let rings):
-            polygon(rings, &best)
+            polygon(rings)
         case .multiPolygon(let polygons):
-            for rings in polygons { polygon(rings, &best) }
+            for rings in polygons { polygon(rings) }
         case .geometryCollection(let parts):
-            for part in parts { visit(part, &best) }
+            for part in parts { visit(part) }
         }
     }
 
-    private func polygon(_ rings: [Ring], _ best: inout Measurement) {
-        if PlanarRing.polygonContains(rings, origin) {
-            best = Measurement(distance: 0, bearing: 0)
+    private mutating func point(_ c: Coordinate) {
+        let m = observer.measure(c, vertices[next])
+        next += 1
+        if m.distance < pointBest.distance { pointBest = m }
+    }
+
+    private mutating func polygon(_ rings: [Ring]) {
+        if PlanarRing.polygonContains(rings, observer.origin) {
+            inside = true
+            for ring in rings { next += ring.count }
             return
         }
-        for ring in rings { nearestOnPath(ring, &best) }
+        for ring in rings { path(ring) }
     }
 
-    private func keep(_ m: Measurement, _ best: inout Measurement) {
-        if m.distance < best.distance { best = m }
+    private mutating func path(_ path: [Coordinate]) {
+        path.withUnsafeBufferPointer { walk($0) }
     }
 
-    private func nearestOnPath(_ path: [Coordinate], _ best: inout Measurement) {
-        guard var previous = path.first.map(plane) else { return }
-        if path.count == 1 { keep(measure(path[0]), &best) }
-        for c in path.dropFirst() {
-            let next = plane(c)
-            let dx = next.x - previous.x, dy = next.y - previous.y
+    private mutating func walk(_ path: UnsafeBufferPointer<Coordinate>) {
+        guard !path.isEmpty else { return }
+        if path.count == 1 { point(path[0]); return }
+        var previous = plane(path[0])
+        for i in 1..<path.count {
+            let current = plane(path[i])
+            let dx = current.x - previous.x, dy = current.y - previous.y
             let lengthSquared = dx * dx + dy * dy
             var t = lengthSquared > 0 ? -(previous.x * dx + previous.y * dy) / lengthSquared : 0
             t = min(1, max(0, t))
             let px = previous.x + t * dx, py = previous.y + t * dy
-            let distance = (px * px + py * py).squareRoot()
-            if distance < best.distance {
-                var bearing = atan2(px, py) / WGS84.degrees
-                if bearing < 0 { bearing += 360 }
-                best = Measurement(distance: distance, bearing: distance == 0 ? 0 : bearing)
+            let distanceSquared = px * px + py * py
+            if distanceSquared < bestSquared {
+                bestSquared = distanceSquared
+                nearestX = px
+                nearestY = py
             }
-            previous = next
+            previous = current
         }
     }
 
-    /// A vertex in the azimuthal equidistant plane centred on the origin (metres, y north).
-    private func plane(_ c: Coordinate) -> (x: Double, y: Double) {
-        let m = measure(c)
+    /// The next vertex in the azimuthal equidistant plane centred on the origin (metres,
+    /// y north). Near vertices come from the chord's east/north direction, no trigonometry.
+    private mutating func plane(_ c: Coordinate) -> (x: Double, y: Double) {
+        let earth = vertices[next]
+        next += 1
+        if let (d, east, north) = observer.closedForm(earth) {
+            let horizontal = (east * east + north * north).squareRoot()
+            return horizontal > 0 ? (d * east / horizontal, d * north / horizontal) : (0, 0)
+        }
+        let m = observer.measure(c, earth)
         let b = m.bearing * WGS84.degrees
         return (m.distance * sin(b), m.distance * cos(b))
     }

@@ -77,31 +77,64 @@ public struct PackedRTree: Sendable {
         return first..<min(first + Self.nodeSize, levelEnds[level - 1])
     }
 
+    /// The tree's arrays as raw buffers, for searches that keep their own state.
+    struct Buffers {
+        let boxes: UnsafeBufferPointer<Double>
+        let firstChild: UnsafeBufferPointer<Int32>
+        let levelEnds: UnsafeBufferPointer<Int>
+
+        func children(of position: Int, level: Int) -> Range<Int> {
+            let first = Int(firstChild[position])
+            return first..<min(first + PackedRTree.nodeSize, levelEnds[level - 1])
+        }
+    }
+
+    func withBuffers<R>(_ body: (Buffers) -> R) -> R {
+        boxes.withUnsafeBufferPointer { boxes in
+            firstChild.withUnsafeBufferPointer { firstChild in
+                levelEnds.withUnsafeBufferPointer { levelEnds in
+                    body(Buffers(boxes: boxes, firstChild: firstChild, levelEnds: levelEnds))
+                }
+            }
+        }
+    }
+
     /// Bytes held by the arrays (for the memory figures).
     public var byteCount: Int { boxes.count * 8 + firstChild.count * 4 + order.count * 4 }
 
     /// Calls `visit` with the leaf position of every item whose box meets `box` (edges count).
     public func search(_ box: BoundingBox, _ visit: (Int) -> Void) {
-        search(admitting: { minX, minY, maxX, maxY in
-            minX <= box.maxX && minY <= box.maxY && maxX >= box.minX && maxY >= box.minY
-        }, visit)
+        boxes.withUnsafeBufferPointer { b in
+            search(admitting: { p in
+                b[4 * p] <= box.maxX && b[4 * p + 1] <= box.maxY && b[4 * p + 2] >= box.minX && b[4 * p + 3] >= box.minY
+            }, visit)
+        }
     }
 
-    /// Depth-first search that descends into every entry whose box `admits` accepts and calls
-    /// `visit` with each admitted leaf. `admits` must accept a node whenever it would accept
-    /// any leaf below it (a box test, or a distance lower bound under a limit).
+    /// Depth-first search that descends into every entry `admits` accepts (given its
+    /// position) and calls `visit` with each admitted leaf. `admits` must accept a node
+    /// whenever it would accept any leaf below it (a box test, or a distance lower bound).
     @inline(__always)
-    func search(admitting admits: (Double, Double, Double, Double) -> Bool, _ visit: (Int) -> Void) {
-        guard let root else { return }
-        boxes.withUnsafeBufferPointer { b in
-            func admitted(_ p: Int) -> Bool { admits(b[4 * p], b[4 * p + 1], b[4 * p + 2], b[4 * p + 3]) }
-            guard admitted(root.position) else { return }
-            if root.level == 0 { visit(root.position); return }
-            var stack: [(Int, Int)] = [(root.position, root.level)]
-            stack.reserveCapacity(64)
-            while let (node, level) = stack.popLast() {
-                for child in children(of: node, level: level) where admitted(child) {
-                    if level == 1 { visit(child) } else { stack.append((child, level - 1)) }
+    func search(admitting admits: (Int) -> Bool, _ visit: (Int) -> Void) {
+        guard let root, admits(root.position) else { return }
+        if root.level == 0 { visit(root.position); return }
+        // Depth-first, at most 15 siblings per level wait: 128 covers 16⁸ items.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 128) { stack in
+            stack[0] = root.position << 8 | root.level
+            var top = 1
+            firstChild.withUnsafeBufferPointer { firstChild in
+                while top > 0 {
+                    top -= 1
+                    let node = stack[top] >> 8, level = stack[top] & 0xFF
+                    let first = Int(firstChild[node])
+                    for child in first..<min(first + Self.nodeSize, levelEnds[level - 1]) where admits(child) {
+                        if level == 1 {
+                            visit(child)
+                        } else {
+                            stack[top] = child << 8 | (level - 1)
+                            top += 1
+                        }
+                    }
                 }
             }
         }

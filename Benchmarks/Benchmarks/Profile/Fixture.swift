@@ -1,0 +1,1 @@
+../SpatialCore/Fixture.swift
