@@ -37,23 +37,21 @@ public struct ShelterCriteria: Sendable, Equatable {
 /// A shelter suggested for a point, with what a commander needs to send people there.
 public struct ShelterHit: Sendable, Equatable {
     public var hit: Hit
-    public var capacity: Int?
-    public var occupancy: Int?
-    /// capacity − occupancy, when the capacity is known.
-    public var room: Int?
-    public var effectiveArea: Double?
-    /// Effective area per person at full capacity, m²; the standards ask ≥ 1 (emergency) or ≥ 2 (fixed).
-    public var areaPerPerson: Double?
 
-    init(hit: Hit) {
-        self.hit = hit
-        let values = hit.record.values
-        capacity = RecordPredicate.number(values[Self.capacityColumn]).map { Int($0) }
-        occupancy = RecordPredicate.number(values[Self.occupancyColumn]).map { Int($0) }
-        room = capacity.map { $0 - (occupancy ?? 0) }
-        effectiveArea = RecordPredicate.number(values[Self.areaColumn])
-        if let area = effectiveArea, let capacity, capacity > 0 { areaPerPerson = area / Double(capacity) }
+    init(hit: Hit) { self.hit = hit }
+
+    public var capacity: Int? { number(Self.capacityColumn).map { Int($0) } }
+    public var occupancy: Int? { number(Self.occupancyColumn).map { Int($0) } }
+    /// capacity − occupancy, when the capacity is known.
+    public var room: Int? { capacity.map { $0 - (occupancy ?? 0) } }
+    public var effectiveArea: Double? { number(Self.areaColumn) }
+    /// Effective area per person at full capacity, m²; the standards ask ≥ 1 (emergency) or ≥ 2 (fixed).
+    public var areaPerPerson: Double? {
+        guard let area = effectiveArea, let capacity, capacity > 0 else { return nil }
+        return area / Double(capacity)
     }
+
+    private func number(_ column: Int) -> Double? { RecordPredicate.number(hit.record.values[column]) }
 
     private static let capacityColumn = Layer.shelters.columns.firstIndex { $0.name == "capacity" }!
     private static let occupancyColumn = Layer.shelters.columns.firstIndex { $0.name == "occupancy" }!
@@ -79,7 +77,7 @@ extension IndexSnapshot {
         let state = try state(.shelters)
         let predicate = try criteria.predicate()
         return state.nearest(to: GeodesicObserver(point), k: k, maxDistance: maxDistance, where: predicate).map { ref, m in
-            ShelterHit(hit: Hit(record: state.record(ref), distance: m.distance, bearing: m.bearing))
+            ShelterHit(hit: Hit(state, ref, distance: m.distance, bearing: m.bearing))
         }
     }
 

@@ -11,9 +11,18 @@ extension FeatureSet {
     func measure(_ slot: Int, from observer: GeodesicObserver) -> Measurement {
         let earth = self.earth[slot]
         if earth.isPoint { return observer.measure(points[slot], earth) }
-        return vertexEarth.withUnsafeBufferPointer { all in
-            let range = Int(vertexStart[slot])..<Int(vertexStart[slot + 1])
-            return observer.measure(records[slot].geometry, vertices: UnsafeBufferPointer(rebasing: all[range]))
+        return vertexCoordinates.withUnsafeBufferPointer { coordinates in
+            vertexEarth.withUnsafeBufferPointer { vertices in
+                partEnds.withUnsafeBufferPointer { ends in
+                    partKinds.withUnsafeBufferPointer { kinds in
+                        let parts = Int(partStart[slot])..<Int(partStart[slot + 1])
+                        return observer.measure(ShapeView(
+                            coordinates: coordinates, earth: vertices,
+                            partEnds: UnsafeBufferPointer(rebasing: ends[parts]),
+                            partKinds: UnsafeBufferPointer(rebasing: kinds[parts]), base: Int(vertexStart[slot])))
+                    }
+                }
+            }
         }
     }
 
@@ -31,22 +40,33 @@ extension FeatureSet {
         }
     }
 
-    /// Every slot matching `predicate` within `limit` metres, with its distance.
+    /// Every slot matching `predicate` within `limit` metres, with its distance and, for
+    /// lines and polygons (measured whole anyway), its bearing; NaN bearing for points.
     func forEach(within limit: Double, of observer: GeodesicObserver, hidden: Set<Int32>,
-                 where predicate: RecordPredicate, _ body: (Int, Double) -> Void) {
+                 where predicate: RecordPredicate, _ body: (Int, Double, Double) -> Void) {
         let checkHidden = !hidden.isEmpty, filter = !predicate.isAlways
         let limitSquared = limit * limit
         earth.withUnsafeBufferPointer { earth in
             points.withUnsafeBufferPointer { points in
             chordBoxes.values.withUnsafeBufferPointer { chord in
                 let chord = chord.baseAddress!
-                tree.search(admitting: { p in observer.chordBoundSquared(chord + 6 * p) <= limitSquared }) { slot in
+                // Point leaves are tested on their exact ECEF point below, not their box:
+                // one array fewer to pull from memory.
+                let leaves = count
+                tree.search(admitting: { p in
+                    (p < leaves && earth[p].isPoint) || observer.chordBoundSquared(chord + 6 * p) <= limitSquared
+                }) { slot in
                     if checkHidden && hidden.contains(Int32(slot)) { return }
-                    if filter && !predicate.matches(records[slot].values) { return }
+                    if filter && !predicate.matches(values(slot)) { return }
                     let e = earth[slot]
                     if e.isPoint && observer.chordSquared(e) > limitSquared { return }
-                    let d = e.isPoint ? observer.distance(points[slot], e) : measure(slot, from: observer).distance
-                    if d <= limit { body(slot, d) }
+                    if e.isPoint {
+                        let d = observer.distance(points[slot], e)
+                        if d <= limit { body(slot, d, .nan) }
+                    } else {
+                        let m = measure(slot, from: observer)
+                        if m.distance <= limit { body(slot, m.distance, m.bearing) }
+                    }
                 }
             }
             }
@@ -143,7 +163,7 @@ struct NearestSearch {
 
     private mutating func enqueueLeaf(_ slot: Int) {
         if checkHidden && hidden.contains(Int32(slot)) { return }
-        if filter && !predicate.matches(set.records[slot].values) { return }
+        if filter && !predicate.matches(set.values(slot)) { return }
         let e = earth[slot]
         if e.isPoint {
             // The chord never exceeds the geodesic: most leaves are dismissed on it alone.

@@ -1,10 +1,18 @@
 import OneMapGeometry
 import OneMapStorage
 
-/// An immutable set of one layer's features with its packed R-tree, stored in tree order
-/// (struct of arrays) so that features near in space are near in memory.
+/// An immutable set of one layer's features with its packed R-tree. What searches read
+/// (points, ECEF, vertex ECEF, boxes) is stored in tree order, struct of arrays, so that
+/// features near in space are near in memory; the records themselves stay in the order
+/// they came, reached through ``record(_:)`` (reordering a million records would cost a
+/// million scattered reference-count updates).
 final class FeatureSet: Sendable {
+    /// The records in the order given.
     let records: [LayerRecord]
+    /// For each slot (tree order), the index of its record in ``records``.
+    let recordOfSlot: [Int32]
+    /// For each record, its slot.
+    let slotOfRecord: [Int32]
     /// ECEF form of point features, for the fast distance; NaN for other geometries.
     let earth: [EarthPoint]
     /// Lon/lat of point features (NaN for others), so hot loops need not touch records.
@@ -13,6 +21,12 @@ final class FeatureSet: Sendable {
     /// `vertexStart[slot]..<vertexStart[slot + 1]` are a feature's (none for points).
     let vertexEarth: [EarthPoint]
     let vertexStart: [Int32]
+    /// Lon/lat of those vertices, and each feature's parts (see ``FlatShape``):
+    /// `partStart[slot]..<partStart[slot + 1]` index `partEnds` and `partKinds`.
+    let vertexCoordinates: [Coordinate]
+    let partStart: [Int32]
+    let partEnds: [Int32]
+    let partKinds: [FlatShape.PartKind]
     /// ECEF boxes of the tree's entries, for distance pruning.
     let chordBoxes: ChordBoxes
     let tree: PackedRTree
@@ -22,50 +36,85 @@ final class FeatureSet: Sendable {
 
     static let empty = FeatureSet(layer: .hazards, records: [])
 
-    init(layer: Layer, records input: [LayerRecord]) {
-        let boxes = input.map { $0.geometry.boundingBox ?? BoundingBox(minX: 0, minY: 0, maxX: 0, maxY: 0) }
+    init(layer: Layer, records: [LayerRecord]) {
+        self.records = records
+        var boxes: [BoundingBox] = []
+        var pointByRecord: [Coordinate] = []
+        boxes.reserveCapacity(records.count)
+        pointByRecord.reserveCapacity(records.count)
+        records.withUnsafeBufferPointer { records in
+            for record in records {
+                if case .point(let c) = record.geometry {
+                    boxes.append(BoundingBox(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y))
+                    pointByRecord.append(c)
+                } else {
+                    boxes.append(record.geometry.boundingBox ?? BoundingBox(minX: 0, minY: 0, maxX: 0, maxY: 0))
+                    pointByRecord.append(Coordinate(.nan, .nan))
+                }
+            }
+        }
         tree = PackedRTree(boxes: boxes)
-        records = tree.order.map { input[Int($0)] }
-        earth = records.map { record in
-            if case .point(let c) = record.geometry { return EarthPoint(c) }
-            return EarthPoint.notAPoint
-        }
-        points = records.map { record in
-            if case .point(let c) = record.geometry { return c }
-            return Coordinate(.nan, .nan)
-        }
+        recordOfSlot = tree.order
+        var slotOfRecord = [Int32](repeating: 0, count: records.count)
+        for (slot, index) in recordOfSlot.enumerated() { slotOfRecord[Int(index)] = Int32(slot) }
+        self.slotOfRecord = slotOfRecord
+        let points = recordOfSlot.map { pointByRecord[Int($0)] }
+        self.points = points
+        earth = points.map { $0.x.isNaN ? EarthPoint.notAPoint : EarthPoint($0) }
         var vertexEarth: [EarthPoint] = []
         var vertexStart: [Int32] = [0]
+        var vertexCoordinates: [Coordinate] = []
+        var partStart: [Int32] = [0], partEnds: [Int32] = [], partKinds: [FlatShape.PartKind] = []
         vertexStart.reserveCapacity(records.count + 1)
-        for record in records {
-            if case .point = record.geometry {} else {
-                record.geometry.forEachCoordinate { vertexEarth.append(EarthPoint($0)) }
+        partStart.reserveCapacity(records.count + 1)
+        for (slot, index) in recordOfSlot.enumerated() {
+            if points[slot].x.isNaN {
+                let shape = FlatShape(records[Int(index)].geometry)
+                let base = Int32(vertexCoordinates.count)
+                vertexCoordinates.append(contentsOf: shape.coordinates)
+                vertexEarth.append(contentsOf: shape.coordinates.map(EarthPoint.init))
+                partEnds.append(contentsOf: shape.partEnds.map { $0 + base })
+                partKinds.append(contentsOf: shape.partKinds)
             }
             vertexStart.append(Int32(vertexEarth.count))
+            partStart.append(Int32(partEnds.count))
         }
+        self.vertexCoordinates = vertexCoordinates
+        self.partStart = partStart
+        self.partEnds = partEnds
+        self.partKinds = partKinds
         self.vertexEarth = vertexEarth
         self.vertexStart = vertexStart
         chordBoxes = ChordBoxes(tree: tree, earth: earth, vertexEarth: vertexEarth, vertexStart: vertexStart)
         var byID: [String: Int32] = [:]
         byID.reserveCapacity(records.count)
-        for (slot, record) in records.enumerated() { byID[record.id] = Int32(slot) }
+        records.withUnsafeBufferPointer { records in
+            for index in records.indices { byID[records[index].id] = slotOfRecord[index] }
+        }
         slotByID = byID
         var byCode: [String: Int32] = [:]
         if layer == .grids, let codeColumn = layer.columns.firstIndex(where: { $0.name == "code" }) {
-            for (slot, record) in records.enumerated() {
-                if case .text(let code) = record.values[codeColumn] { byCode[code] = Int32(slot) }
+            for (index, record) in records.enumerated() {
+                if case .text(let code) = record.values[codeColumn] { byCode[code] = slotOfRecord[index] }
             }
         }
         slotByCode = byCode
     }
+
+    /// The record in `slot`.
+    func record(_ slot: Int) -> LayerRecord { records[Int(recordOfSlot[slot])] }
+
+    /// Typed values of the record in `slot` (for filters: no copy of the rest).
+    func values(_ slot: Int) -> [FieldValue] { records[Int(recordOfSlot[slot])].values }
 
     var count: Int { records.count }
 
     /// Approximate bytes the index structures hold, for the memory figures: the tree, the
     /// point arrays and the id map's entries (not the records themselves).
     var indexByteCount: Int {
-        tree.byteCount + (earth.count + vertexEarth.count) * MemoryLayout<EarthPoint>.stride + points.count * 16
-            + vertexStart.count * 4 + chordBoxes.values.count * 4 + slotByID.count * 24
+        tree.byteCount + (earth.count + vertexEarth.count) * MemoryLayout<EarthPoint>.stride + (points.count + vertexCoordinates.count) * 16
+            + (partStart.count + partEnds.count) * 4 + partKinds.count
+            + vertexStart.count * 4 + chordBoxes.values.count * 4 + recordOfSlot.count * 8 + slotByID.count * 24
     }
 }
 

@@ -13,15 +13,15 @@ extension LayerState {
     }
 
     /// Every live feature matching `predicate` whose geodesic distance from the observer is
-    /// at most `radius`, with that distance. Nodes are pruned by the great-circle lower bound.
+    /// at most `radius`, with that distance (and the bearing where already known, else NaN). Nodes are pruned by the great-circle lower bound.
     func forEach(within radius: Double, of observer: GeodesicObserver, where predicate: RecordPredicate,
-                 _ body: (FeatureRef, Double) -> Void) {
+                 _ body: (FeatureRef, Double, Double) -> Void) {
         let limit = radius + boundaryTolerance
         base.forEach(within: limit, of: observer, hidden: hidden, where: predicate) {
-            body(FeatureRef(inOverlay: false, slot: Int32($0)), $1)
+            body(FeatureRef(inOverlay: false, slot: Int32($0)), $1, $2)
         }
         overlay.forEach(within: limit, of: observer, hidden: [], where: predicate) {
-            body(FeatureRef(inOverlay: true, slot: Int32($0)), $1)
+            body(FeatureRef(inOverlay: true, slot: Int32($0)), $1, $2)
         }
     }
 

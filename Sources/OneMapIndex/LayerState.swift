@@ -46,7 +46,7 @@ struct LayerState: Sendable {
 
     func set(_ inOverlay: Bool) -> FeatureSet { inOverlay ? overlay : base }
 
-    func record(_ ref: FeatureRef) -> LayerRecord { set(ref.inOverlay).records[Int(ref.slot)] }
+    func record(_ ref: FeatureRef) -> LayerRecord { set(ref.inOverlay).record(Int(ref.slot)) }
 
     func ref(id: String) -> FeatureRef? {
         if let slot = overlay.slotByID[id] { return FeatureRef(inOverlay: true, slot: slot) }
@@ -64,7 +64,7 @@ struct LayerState: Sendable {
     var liveRecords: [LayerRecord] {
         var all: [LayerRecord] = []
         all.reserveCapacity(count)
-        for (slot, record) in base.records.enumerated() where !hidden.contains(Int32(slot)) { all.append(record) }
+        for (index, record) in base.records.enumerated() where !hidden.contains(base.slotOfRecord[index]) { all.append(record) }
         all.append(contentsOf: overlay.records)
         return all
     }
@@ -96,7 +96,9 @@ struct LayerState: Sendable {
         if overlayRecords.count + hidden.count > Self.compactionThreshold {
             var all: [LayerRecord] = []
             all.reserveCapacity(base.count - hidden.count + overlayRecords.count)
-            for (slot, record) in base.records.enumerated() where !hidden.contains(Int32(slot)) { all.append(record) }
+            for (index, record) in base.records.enumerated() where !hidden.contains(base.slotOfRecord[index]) {
+                all.append(record)
+            }
             all.append(contentsOf: overlayRecords)
             return LayerState(layer: layer, records: all)
         }

@@ -3,15 +3,27 @@ import OneMapStorage
 
 /// One feature a query found; distance queries also give the geodesic distance in metres
 /// and the bearing in degrees from the query point to the feature's nearest point.
+///
+/// A hit refers to its feature inside the snapshot it came from and fetches the record
+/// only when asked: a query returning hundreds of features copies none of them.
 public struct Hit: Sendable, Equatable {
-    public var record: LayerRecord
+    let owner: FeatureSet
+    let slot: Int32
     public var distance: Double?
     public var bearing: Double?
 
-    public init(record: LayerRecord, distance: Double? = nil, bearing: Double? = nil) {
-        self.record = record
+    init(_ state: LayerState, _ ref: FeatureRef, distance: Double? = nil, bearing: Double? = nil) {
+        owner = state.set(ref.inOverlay)
+        slot = ref.slot
         self.distance = distance
         self.bearing = bearing
+    }
+
+    /// The feature's record, as the snapshot holds it.
+    public var record: LayerRecord { owner.record(Int(slot)) }
+
+    public static func == (a: Hit, b: Hit) -> Bool {
+        a.record == b.record && a.distance == b.distance && a.bearing == b.bearing
     }
 
     /// The hit as a GeoJSON feature: the record, then `distance_m` (to the millimetre)
@@ -47,13 +59,12 @@ extension IndexSnapshot {
         var prepared: PreparedGeometry?
         var hits: [Hit] = []
         for ref in candidates {
-            let record = state.record(ref)
-            if case .point = record.geometry {
-                hits.append(Hit(record: record))
+            if !state.set(ref.inOverlay).points[Int(ref.slot)].x.isNaN {
+                hits.append(Hit(state, ref))
                 continue
             }
             if prepared == nil { prepared = try context.prepare(box.polygon) }
-            if try prepared!.intersects(record.geometry) { hits.append(Hit(record: record)) }
+            if try prepared!.intersects(state.record(ref).geometry) { hits.append(Hit(state, ref)) }
         }
         return hits
     }
@@ -67,14 +78,12 @@ extension IndexSnapshot {
         let state = try state(layer)
         let predicate = try RecordPredicate(filters, layer: layer)
         let observer = GeodesicObserver(point)
-        var found: [(FeatureRef, Double)] = []
-        state.forEach(within: radius, of: observer, where: predicate) { found.append(($0, $1)) }
+        var found: [(FeatureRef, Double, Double)] = []
+        state.forEach(within: radius, of: observer, where: predicate) { found.append(($0, $1, $2)) }
         found.sort { a, b in a.1 != b.1 ? a.1 < b.1 : state.record(a.0).id < state.record(b.0).id }
         if let limit, found.count > limit { found.removeLast(found.count - limit) }
-        return found.map { ref, distance in
-            var m = state.measure(ref, from: observer)
-            m.distance = distance
-            return Hit(record: state.record(ref), distance: distance, bearing: m.bearing)
+        return found.map { ref, distance, bearing in
+            Hit(state, ref, distance: distance, bearing: bearing.isNaN ? state.measure(ref, from: observer).bearing : bearing)
         }
     }
 
@@ -87,7 +96,7 @@ extension IndexSnapshot {
         let state = try state(layer)
         let predicate = try RecordPredicate(filters, layer: layer)
         var n = 0
-        state.forEach(within: radius, of: GeodesicObserver(point), where: predicate) { _, _ in n += 1 }
+        state.forEach(within: radius, of: GeodesicObserver(point), where: predicate) { _, _, _ in n += 1 }
         return n
     }
 
@@ -128,7 +137,7 @@ extension IndexSnapshot {
         let state = try state(layer)
         let predicate = try RecordPredicate(filters, layer: layer)
         return state.nearest(to: GeodesicObserver(point), k: k, maxDistance: maxDistance, where: predicate).map { ref, m in
-            Hit(record: state.record(ref), distance: m.distance, bearing: m.bearing)
+            Hit(state, ref, distance: m.distance, bearing: m.bearing)
         }
     }
 
@@ -143,15 +152,14 @@ extension IndexSnapshot {
         let prepared = try context.prepare(area)
         var hits: [Hit] = []
         for ref in candidates {
-            let record = state.record(ref)
             let inside: Bool
-            switch (relation, record.geometry) {
+            switch (relation, state.record(ref).geometry) {
             case (.within, .point(let c)): inside = try prepared.contains(c)
             case (.intersects, .point(let c)): inside = try prepared.intersects(c)
             case (.within, let g): inside = try prepared.contains(g)
             case (.intersects, let g): inside = try prepared.intersects(g)
             }
-            if inside { hits.append(Hit(record: record)) }
+            if inside { hits.append(Hit(state, ref)) }
         }
         return hits
     }

@@ -51,15 +51,15 @@ import Testing
         let set = FeatureSet(layer: .hazards, records: records)
         set.chordBoxes.values.withUnsafeBufferPointer { chord in
             for slot in 0..<set.count {
-                let box = set.records[slot].geometry.boundingBox!
+                let box = set.record(slot).geometry.boundingBox!
                 for _ in 0..<4 {
                     let spread = [0.0, 0.001, 0.3, 3][random.int(0...3)]
                     let origin = Coordinate(min(180, max(-180, random.uniform(box.minX...box.maxX) + random.uniform(-spread...spread))),
                                             min(90, max(-90, random.uniform(box.minY...box.maxY) + random.uniform(-spread...spread))))
                     let observer = GeodesicObserver(origin)
                     let bound = observer.chordBoundSquared(chord.baseAddress! + 6 * slot).squareRoot()
-                    let d = observer.measure(set.records[slot].geometry).distance
-                    #expect(bound <= d + 1e-6, "bound \(bound) > distance \(d) from \(origin) to \(set.records[slot].id)")
+                    let d = observer.measure(set.record(slot).geometry).distance
+                    #expect(bound <= d + 1e-6, "bound \(bound) > distance \(d) from \(origin) to \(set.record(slot).id)")
                     if bound > d + 1e-6 { return }
                 }
             }

@@ -14,6 +14,7 @@ while Date().timeIntervalSince(started) < seconds {
         switch kind {
         case "nearest": total &+= try f.snapshot.nearestShelters(to: p, k: 5).count
         case "nearest-raw": total &+= try f.snapshot.nearest(.shelters, to: p, k: 5).count
+        case "build": if n % 1000 == 0 { total &+= SpatialIndex(records: [.hazards: f.hazards]).snapshot.count(.hazards) }
         case "nearest0": total &+= try f.snapshot.nearest(.shelters, to: p, k: 1, maxDistance: 0).count
         case "observer": total &+= GeodesicObserver(p).origin.x > 0 ? 1 : 0
         case "nearest1": total &+= try f.snapshot.nearest(.shelters, to: p, k: 1).count

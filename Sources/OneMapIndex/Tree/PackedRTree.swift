@@ -41,7 +41,7 @@ public struct PackedRTree: Sendable {
         boxes.reserveCapacity(input.count * 4 * 17 / 16 + 8)
         for i in order {
             let b = input[Int(i)]
-            boxes += [b.minX, b.minY, b.maxX, b.maxY]
+            boxes.append(b.minX); boxes.append(b.minY); boxes.append(b.maxX); boxes.append(b.maxY)
         }
         var firstChild = [Int32](repeating: -1, count: input.count)
         var levelEnds = [input.count]
@@ -54,7 +54,7 @@ public struct PackedRTree: Sendable {
                     minX = min(minX, boxes[4 * child]); minY = min(minY, boxes[4 * child + 1])
                     maxX = max(maxX, boxes[4 * child + 2]); maxY = max(maxY, boxes[4 * child + 3])
                 }
-                boxes += [minX, minY, maxX, maxY]
+                boxes.append(minX); boxes.append(minY); boxes.append(maxX); boxes.append(maxY)
                 firstChild.append(Int32(group))
             }
             start = end
