@@ -61,7 +61,8 @@ extension FeatureSet {
                     let e = earth[slot]
                     if e.isPoint && observer.chordSquared(e) > limitSquared { return }
                     if e.isPoint {
-                        let d = observer.distance(points[slot], e)
+                        // The lon/lat array is read only beyond the closed form's reach.
+                        let d = observer.closedForm(e)?.0 ?? observer.distance(points[slot], e)
                         if d <= limit { body(slot, d, .nan) }
                     } else {
                         let m = measure(slot, from: observer)
