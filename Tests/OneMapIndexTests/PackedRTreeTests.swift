@@ -3,7 +3,7 @@ import OneMap
 import Testing
 
 @Suite struct PackedRTreeTests {
-    @Test(arguments: [0, 1, 2, 15, 16, 17, 255, 256, 257, 5000])
+    @Test(arguments: [0, 1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 255, 256, 257, 5000])
     func boxSearchEqualsAScan(count: Int) {
         var random = SeededRandom(seed: UInt64(count) + 1)
         let boxes = (0..<count).map { _ in
@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func hilbertOrderVisitsEveryCellOnce() {
-        // On a 2^16 lattice, the first 16 positions cover a 4 × 4 block, each once.
+        // On a 2¹⁶ lattice, the first 16 positions cover a 4 × 4 block, each once.
         var seen = Set<UInt32>()
         for x in UInt32(0)..<4 { for y in UInt32(0)..<4 { seen.insert(HilbertCurve.index(x, y)) } }
         #expect(seen == Set(0..<16))
