@@ -26,11 +26,6 @@ extension FeatureSet {
         }
     }
 
-    func distance(_ slot: Int, from observer: GeodesicObserver) -> Double {
-        let earth = self.earth[slot]
-        if earth.isPoint { return observer.distance(points[slot], earth) }
-        return measure(slot, from: observer).distance
-    }
 
     /// Calls `body` with every slot (not in `hidden`) whose box meets `box`.
     func forEach(meeting box: BoundingBox, hidden: Set<Int32>, _ body: (Int) -> Void) {

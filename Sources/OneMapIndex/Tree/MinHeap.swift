@@ -14,9 +14,6 @@ struct MinHeap {
 
     func release() { storage.deallocate() }
 
-    var isEmpty: Bool { count == 0 }
-    var minimumKey: Double? { count > 0 ? storage[0].key : nil }
-
     mutating func push(_ key: Double, _ payload: Int64) {
         if count == capacity { grow() }
         var i = count
