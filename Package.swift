@@ -2,7 +2,7 @@
 // OneMap: GIS risk mapping and spatial queries for emergency management.
 //
 // Read this file as the architecture diagram. Imports flow one way:
-//   C libraries (CGEOS, CPROJ, CCairo) → OneMapGeometry → OneMapStorage → OneMapIndex, OneMapImport
+//   C libraries (CGEOS, CPROJ, CCairo) → OneMapGeometry → OneMapStorage → OneMapIndex, OneMapRisk, OneMapImport
 //   → OneMapDemo → OneMap (the core façade) → OneMapCLI → onemap (executable).
 import PackageDescription
 
@@ -40,10 +40,12 @@ let package = Package(
             dependencies: ["OneMapGeometry", "OneMapStorage", .product(name: "GRDB", package: "GRDB.swift")]),
         // In-memory spatial index (packed Hilbert R-tree), geodesic measures, queries, live updates.
         .target(name: "OneMapIndex", dependencies: ["OneMapGeometry", "OneMapStorage"]),
+        // The risk model: levels of sources (given, LEC, matrix) under configurable rules.
+        .target(name: "OneMapRisk", dependencies: ["OneMapStorage"]),
         // The seeded generator of demo and benchmark deployments.
-        .target(name: "OneMapDemo", dependencies: ["OneMapGeometry", "OneMapStorage"]),
+        .target(name: "OneMapDemo", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapRisk"]),
         // The core façade the CLI and (later) the server wrap.
-        .target(name: "OneMap", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapImport", "OneMapDemo"]),
+        .target(name: "OneMap", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk", "OneMapImport", "OneMapDemo"]),
         .target(
             name: "OneMapCLI",
             dependencies: ["OneMap", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -55,6 +57,7 @@ let package = Package(
         .testTarget(name: "OneMapGeometryTests", dependencies: ["OneMapGeometry", "OneMapTestSupport"]),
         .testTarget(name: "OneMapStorageTests", dependencies: ["OneMapStorage", "OneMapTestSupport"]),
         .testTarget(name: "OneMapIndexTests", dependencies: ["OneMap", "OneMapTestSupport"]),
+        .testTarget(name: "OneMapRiskTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapImportTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapDemoTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         // Depends on the executable so `swift test` builds it; the tests run the real binary.

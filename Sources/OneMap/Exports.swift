@@ -2,5 +2,6 @@
 @_exported import OneMapGeometry
 @_exported import OneMapStorage
 @_exported import OneMapIndex
+@_exported import OneMapRisk
 @_exported import OneMapImport
 @_exported import OneMapDemo

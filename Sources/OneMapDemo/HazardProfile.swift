@@ -1,3 +1,4 @@
+import OneMapRisk
 /// The mix of hazards in an Inner Mongolian new-town district like Kangbashi, as the plans
 /// describe it: many construction sites and crowded places, gas stations, a few
 /// hazardous-chemical firms and gas pipelines, waterlogging points in the low streets,
@@ -30,25 +31,13 @@ struct HazardKindProfile {
     ]
 }
 
-/// LEC scales and thresholds from DOMAIN.md: D = L × E × C; > 320 red, 160–320 orange,
-/// 70–160 yellow, < 70 blue. The demo computes each hazard's level from its own factors,
-/// so the data agrees with the risk rules the service applies.
+/// LEC factor scales from DOMAIN.md. The demo computes each hazard's level from its own
+/// factors with the service's standard rules, so the data agrees with the risk model.
 enum LEC {
     static let likelihoods: [Double] = [10, 6, 3, 1, 0.5, 0.2, 0.1]
     static let exposures: [Double] = [10, 6, 3, 2, 1, 0.5]
 
-    static func level(_ d: Double) -> Int {
-        if d > 320 { return 1 }
-        if d >= 160 { return 2 }
-        if d >= 70 { return 3 }
-        return 4
-    }
+    static func level(_ d: Double) -> Int { RiskRules.standard.lec.level(d).rawValue }
 
-    /// Risk matrix R = L × S on 1–5 scales: 20–25 red, 10–16 orange, 4–9 yellow, 1–3 blue.
-    static func matrixLevel(_ r: Int) -> Int {
-        if r >= 20 { return 1 }
-        if r >= 10 { return 2 }
-        if r >= 4 { return 3 }
-        return 4
-    }
+    static func matrixLevel(_ r: Int) -> Int { RiskRules.standard.matrix.level(Double(r)).rawValue }
 }
