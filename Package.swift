@@ -40,8 +40,8 @@ let package = Package(
             dependencies: ["OneMapGeometry", "OneMapStorage", .product(name: "GRDB", package: "GRDB.swift")]),
         // In-memory spatial index (packed Hilbert R-tree), geodesic measures, queries, live updates.
         .target(name: "OneMapIndex", dependencies: ["OneMapGeometry", "OneMapStorage"]),
-        // The risk model: levels of sources (given, LEC, matrix) under configurable rules.
-        .target(name: "OneMapRisk", dependencies: ["OneMapStorage"]),
+        // The risk model: source levels (given, LEC, matrix) under configurable rules, area levels.
+        .target(name: "OneMapRisk", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex"]),
         // The seeded generator of demo and benchmark deployments.
         .target(name: "OneMapDemo", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapRisk"]),
         // The core façade the CLI and (later) the server wrap.
