@@ -14,6 +14,16 @@ public enum RiskLevel: Int, Sendable, CaseIterable, Comparable, CustomStringConv
         }
     }
 
+    /// The fill colour of the one map (the tile style may override it).
+    public var hexColour: String {
+        switch self {
+        case .red: "#E53935"
+        case .orange: "#FB8C00"
+        case .yellow: "#FDD835"
+        case .blue: "#1E88E5"
+        }
+    }
+
     /// The name the plans use: 重大, 较大, 一般, 低.
     public var chineseName: String {
         switch self {

@@ -8,7 +8,7 @@ import Testing
     @Test func helpListsTheSubcommands() throws {
         let r = try runProcess(onemap, ["--help"])
         #expect(r.status == 0)
-        for sub in ["import", "export", "info", "query", "demo", "schema"] { #expect(r.stdout.contains("  \(sub) "), "\(sub)") }
+        for sub in ["import", "export", "info", "query", "risk", "demo", "schema"] { #expect(r.stdout.contains("  \(sub) "), "\(sub)") }
     }
 
     @Test func importThenInfoThenExportRoundTrips() throws {
