@@ -97,22 +97,14 @@ struct RecordPredicate: Sendable {
             case .oneOf(let column, let accepted):
                 if !accepted.contains(values[column]) { return false }
             case .atLeast(let column, let bound):
-                guard let n = Self.number(values[column]), n >= bound else { return false }
+                guard let n = values[column].number, n >= bound else { return false }
             case .atMost(let column, let bound):
-                guard let n = Self.number(values[column]), n <= bound else { return false }
+                guard let n = values[column].number, n <= bound else { return false }
             case .room(let capacity, let occupancy, let persons):
-                guard let total = Self.number(values[capacity]) else { return false }
-                if total - (Self.number(values[occupancy]) ?? 0) < persons { return false }
+                guard let total = values[capacity].number else { return false }
+                if total - (values[occupancy].number ?? 0) < persons { return false }
             }
         }
         return true
-    }
-
-    static func number(_ value: FieldValue) -> Double? {
-        switch value {
-        case .integer(let i): Double(i)
-        case .real(let d): d
-        case .null, .text: nil
-        }
     }
 }

@@ -51,7 +51,7 @@ public struct ShelterHit: Sendable, Equatable {
         return area / Double(capacity)
     }
 
-    private func number(_ column: Int) -> Double? { RecordPredicate.number(hit.record.values[column]) }
+    private func number(_ column: Int) -> Double? { hit.record.values[column].number }
 
     private static let capacityColumn = Layer.shelters.columns.firstIndex { $0.name == "capacity" }!
     private static let occupancyColumn = Layer.shelters.columns.firstIndex { $0.name == "occupancy" }!

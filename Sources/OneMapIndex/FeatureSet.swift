@@ -9,8 +9,6 @@ import OneMapStorage
 final class FeatureSet: Sendable {
     /// The records in the order given.
     let records: [LayerRecord]
-    /// For each slot (tree order), the index of its record in ``records``.
-    let recordOfSlot: [Int32]
     /// For each record, its slot.
     let slotOfRecord: [Int32]
     /// ECEF form of point features, for the fast distance; NaN for other geometries.
@@ -54,7 +52,7 @@ final class FeatureSet: Sendable {
             }
         }
         tree = PackedRTree(boxes: boxes)
-        recordOfSlot = tree.order
+        let recordOfSlot = tree.order
         var slotOfRecord = [Int32](repeating: 0, count: records.count)
         for (slot, index) in recordOfSlot.enumerated() { slotOfRecord[Int(index)] = Int32(slot) }
         self.slotOfRecord = slotOfRecord
@@ -101,11 +99,14 @@ final class FeatureSet: Sendable {
         slotByCode = byCode
     }
 
-    /// The record in `slot`.
-    func record(_ slot: Int) -> LayerRecord { records[Int(recordOfSlot[slot])] }
+    /// The record in `slot` (the tree's leaf order maps slots to record indexes).
+    func record(_ slot: Int) -> LayerRecord { records[Int(tree.order[slot])] }
 
     /// Typed values of the record in `slot` (for filters: no copy of the rest).
-    func values(_ slot: Int) -> [FieldValue] { records[Int(recordOfSlot[slot])].values }
+    func values(_ slot: Int) -> [FieldValue] { records[Int(tree.order[slot])].values }
+
+    /// Whether the feature in `slot` is a single point.
+    func isPoint(_ slot: Int) -> Bool { earth[slot].isPoint }
 
     var count: Int { records.count }
 
@@ -114,7 +115,7 @@ final class FeatureSet: Sendable {
     var indexByteCount: Int {
         tree.byteCount + (earth.count + vertexEarth.count) * MemoryLayout<EarthPoint>.stride + (points.count + vertexCoordinates.count) * 16
             + (partStart.count + partEnds.count) * 4 + partKinds.count
-            + vertexStart.count * 4 + chordBoxes.values.count * 4 + recordOfSlot.count * 8 + slotByID.count * 24
+            + vertexStart.count * 4 + chordBoxes.values.count * 4 + slotOfRecord.count * 4 + slotByID.count * 24
     }
 }
 

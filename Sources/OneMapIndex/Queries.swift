@@ -54,16 +54,16 @@ extension IndexSnapshot {
         state.forEach(meeting: box) { ref in
             if predicate.isAlways || predicate.matches(state.record(ref).values) { candidates.append(ref) }
         }
-        // A point whose box meets the query box is inside it; other shapes are tested exactly.
-        let context = GEOSContext()
-        var prepared: PreparedGeometry?
+        // A point whose box meets the query box is inside it; other shapes are tested
+        // exactly, with GEOS set up only when one turns up.
+        var prepared: PreparedGeometry?  // keeps its GEOS context alive
         var hits: [Hit] = []
         for ref in candidates {
-            if !state.set(ref.inOverlay).points[Int(ref.slot)].x.isNaN {
+            if state.set(ref.inOverlay).isPoint(Int(ref.slot)) {
                 hits.append(Hit(state, ref))
                 continue
             }
-            if prepared == nil { prepared = try context.prepare(box.polygon) }
+            if prepared == nil { prepared = try GEOSContext().prepare(box.polygon) }
             if try prepared!.intersects(state.record(ref).geometry) { hits.append(Hit(state, ref)) }
         }
         return hits

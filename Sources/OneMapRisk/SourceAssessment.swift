@@ -25,13 +25,7 @@ extension RiskRules {
     /// evidence the method needs (no level given, or a factor missing).
     public func assess(_ record: LayerRecord) -> SourceAssessment? {
         let values = record.values
-        func number(_ column: Int) -> Double? {
-            switch values[column] {
-            case .integer(let i): Double(i)
-            case .real(let d): d
-            case .null, .text: nil
-            }
-        }
+        func number(_ column: Int) -> Double? { values[column].number }
         let given: SourceAssessment? = number(Columns.level).flatMap { RiskLevel(rawValue: Int($0)) }
             .map { SourceAssessment(level: $0, basis: .given) }
         let byLEC: SourceAssessment? = {

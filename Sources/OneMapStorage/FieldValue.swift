@@ -14,3 +14,14 @@ public enum FieldValue: Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension FieldValue {
+    /// The value as a number (integers and reals), or nil for text and null.
+    public var number: Double? {
+        switch self {
+        case .integer(let i): Double(i)
+        case .real(let d): d
+        case .null, .text: nil
+        }
+    }
+}
