@@ -18,9 +18,7 @@ struct Export: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        guard Layer(name: layer) != nil else {
-            throw ValidationError("unknown layer \"\(layer)\"; choose one of \(Layer.allCases.map(\.tableName).joined(separator: ", "))")
-        }
+        _ = try Arguments.layer(layer)
         guard GeoJSONWriter.Format(rawValue: format) != nil else { throw ValidationError("--format takes geojson or geojsonseq, got \"\(format)\"") }
     }
 
@@ -36,7 +34,7 @@ struct Export: ParsableCommand {
             fd = 1
         }
         do {
-            let count = try LayerExport.run(layer: Layer(name: layer)!, from: from, format: GeoJSONWriter.Format(rawValue: format)!, to: fd, path: output ?? "-")
+            let count = try LayerExport.run(layer: try Arguments.layer(layer), from: from, format: GeoJSONWriter.Format(rawValue: format)!, to: fd, path: output ?? "-")
             if let output, let temporary {
                 close(fd)
                 guard rename(temporary, output) == 0 else { throw FileError.cannotWrite(path: output, reason: String(cString: strerror(errno))) }

@@ -44,16 +44,14 @@ struct Import: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard Layer(name: layer) != nil else {
-            throw ValidationError("unknown layer \"\(layer)\"; choose one of \(Layer.allCases.map(\.tableName).joined(separator: ", "))")
-        }
+        _ = try Arguments.layer(layer)
         for m in mappings where m.split(separator: "=").count != 2 {
             throw ValidationError("--map takes SOURCE=COLUMN, got \"\(m)\"")
         }
     }
 
     func run() throws {
-        var options = ImportOptions(layer: Layer(name: layer)!)
+        var options = ImportOptions(layer: try Arguments.layer(layer))
         if let crs { options.crs = try CoordinateReferenceSystem.parse(crs) }
         options.fix = fix
         options.replace = replace

@@ -37,12 +37,16 @@ struct LayerOption: ParsableArguments {
 
     func validate() throws { _ = try resolved() }
 
-    func resolved() throws -> Layer {
-        guard let l = Layer(name: layer) else {
-            throw ValidationError("unknown layer \"\(layer)\"; choose one of \(Layer.allCases.map(\.tableName).joined(separator: ", "))")
-        }
-        return l
-    }
+    func resolved() throws -> Layer { try Arguments.layer(layer) }
+}
+
+struct RelationOption: ParsableArguments {
+    @Option(help: "within (wholly inside) or intersects (sharing any point).")
+    var relation = "within"
+
+    func validate() throws { _ = try resolved() }
+
+    func resolved() throws -> SpatialRelation { try Arguments.relation(relation) }
 }
 
 struct PointOptions: ParsableArguments {
@@ -105,29 +109,39 @@ extension Query {
         var area: String?
         @Option(help: "The polygon as WKT, lon/lat.")
         var wkt: String?
-        @Option(help: "within (wholly inside) or intersects (sharing any point).")
-        var relation = "within"
+        @OptionGroup var relation: RelationOption
 
         func validate() throws {
             guard (area == nil) != (wkt == nil) else { throw ValidationError("give the polygon with exactly one of --area FILE or --wkt TEXT") }
-            guard SpatialRelation(rawValue: relation) != nil else { throw ValidationError("--relation takes within or intersects, got \"\(relation)\"") }
         }
 
         func run() throws {
-            let polygon: Geometry
-            if let wkt {
-                polygon = try GEOSContext().geometry(fromWKT: wkt)
-            } else {
-                polygon = try readArea(area!)
-            }
+            let polygon = try wkt.map(parseWKT) ?? readArea(area!)
             let l = try layer.resolved()
-            let hits = try source.load([l]).features(l, inside: polygon, relation: SpatialRelation(rawValue: relation)!, where: source.filters())
+            let hits = try source.load([l]).features(l, inside: polygon, relation: relation.resolved(), where: source.filters())
             try printCollection(hits.map { $0.feature(in: l) })
         }
 
+        private func parseWKT(_ text: String) throws -> Geometry {
+            do {
+                return try GEOSContext().geometry(fromWKT: text)
+            } catch {
+                throw ValidationError("--wkt: cannot read the polygon: \(error)")
+            }
+        }
+
+        /// The first geometry of a GeoJSON file; errors name the file (the reader gives
+        /// the line and feature).
         private func readArea(_ path: String) throws -> Geometry {
-            let reader = try GeoJSONFeatureReader(path: path)
-            guard let feature = try reader.next() else { throw ValidationError("\(path) holds no geometry") }
+            let feature: GeoJSONFeatureReader.Located?
+            do {
+                feature = try GeoJSONFeatureReader(path: path).next()
+            } catch let error as FileError {
+                throw error
+            } catch {
+                throw ValidationError("\(path): \(error)")
+            }
+            guard let feature else { throw ValidationError("\(path) holds no geometry") }
             return feature.feature.geometry
         }
     }
@@ -138,17 +152,12 @@ extension Query {
         @OptionGroup var layer: LayerOption
         @Option(help: "The grid cell's code.")
         var code: String
-        @Option(help: "within (wholly inside) or intersects (sharing any point).")
-        var relation = "within"
-
-        func validate() throws {
-            guard SpatialRelation(rawValue: relation) != nil else { throw ValidationError("--relation takes within or intersects, got \"\(relation)\"") }
-        }
+        @OptionGroup var relation: RelationOption
 
         func run() throws {
             let l = try layer.resolved()
             let snapshot = try source.load(Array(Set([l, .grids])))
-            let hits = try snapshot.features(l, inGrid: code, relation: SpatialRelation(rawValue: relation)!, where: source.filters())
+            let hits = try snapshot.features(l, inGrid: code, relation: relation.resolved(), where: source.filters())
             try printCollection(hits.map { $0.feature(in: l) })
         }
     }

@@ -88,6 +88,10 @@ import Testing
             (["nearest", "--layer", "hazards", "--lon", "109.78", "--lat", "39", "--where", "level=purple"], "'purple' does not fit column 'level'"),
             (["grid", "--layer", "hazards", "--code", "X"], "has no 'grids' layer"),
             (["inside", "--layer", "hazards", "--wkt", "POLYGON((0 0, 1 1, 1 0, 0 1, 0 0))"], "area: invalid polygon"),
+            (["inside", "--layer", "hazards", "--wkt", "POLYGON((0 0, 1 1"], "--wkt: cannot read the polygon"),
+            (["inside", "--layer", "hazards", "--area", try dir.write("bad.geojson", #"{"type":"Polygon","coordinates":[[[0,0],[1,1]"#)],
+             "bad.geojson: line 1, feature #1: malformed JSON"),
+            (["grid", "--layer", "hazards", "--code", "X", "--relation", "near"], "--relation takes within or intersects"),
         ]
         for (arguments, message) in cases {
             let r = try runProcess(onemap, ["query"] + arguments + ["--data", gpkg])
