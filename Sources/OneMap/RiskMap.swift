@@ -4,33 +4,69 @@ import OneMapIndex
 import OneMapRisk
 import OneMapStorage
 
-/// The one map as GeoJSON: every area with its level, colour and the sources behind it.
+/// The one map of a GeoPackage: load its areas and hazards, colour them, keep versions.
 public enum RiskMap {
-    /// Loads the areas and hazards of `path`, colours the areas under `rules`, and returns
-    /// one feature per area (in id order) and the count per level (nil: no source reaches).
-    public static func build(path: String, rules: RiskRules, areas: Layer = .grids) throws -> (features: [Feature], counts: [RiskLevel?: Int]) {
+    /// Loads the areas and hazards of `path` into the spatial core and colours the `unit`
+    /// areas under `rules`.
+    public static func build(path: String, rules: RiskRules, unit: AreaUnit = .grids,
+                             progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (snapshot: IndexSnapshot, model: RiskModel) {
         let store = try GeoPackage(path: path, mode: .readOnly)
-        let snapshot = try SpatialIndex.load(from: store, layers: [areas, .hazards]).snapshot
-        var counts: [RiskLevel?: Int] = [:]
-        let features = try rules.assessAreas(snapshot, areas: areas).map { assessment in
-            counts[assessment.level, default: 0] += 1
-            let area = snapshot.feature(areas, id: assessment.areaID)!
-            var properties = area.feature(in: areas).properties
-            if let level = assessment.level {
-                properties.append(JSONMember("risk_level", .number(Double(level.rawValue))))
-                properties.append(JSONMember("colour", .string(level.description)))
-                properties.append(JSONMember("colour_hex", .string(level.hexColour)))
+        let snapshot = try SpatialIndex.load(from: store, layers: [unit.layer, .hazards]).snapshot
+        return (snapshot, try RiskModel.build(snapshot, rules: rules, unit: unit, progress: progress))
+    }
+
+    /// Builds the map of `path` and stores it there as the next version.
+    public static func buildVersion(path: String, rules: RiskRules, unit: AreaUnit = .grids, note: String? = nil,
+                                    progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (version: RiskVersion, model: RiskModel) {
+        let (snapshot, model) = try build(path: path, rules: rules, unit: unit, progress: progress)
+        let store = try GeoPackage(path: path, mode: .readWrite)
+        let version = try RiskVersionStore.save(model, hazards: try snapshot.allFeatures(.hazards), in: store, note: note)
+        return (version, model)
+    }
+
+    /// The rules in `path`, else `config/risk-rules.json` when the working directory has
+    /// it, else the standard rules; with the name of where they came from.
+    public static func rules(path: String?) throws(RiskRulesError) -> (rules: RiskRules, origin: String) {
+        let chosen = path ?? (FileManager.default.fileExists(atPath: "config/risk-rules.json") ? "config/risk-rules.json" : nil)
+        guard let chosen else { return (.standard, "standard (DOMAIN.md)") }
+        return (try RiskRules.load(path: chosen), chosen)
+    }
+
+    /// A stored version's areas as GeoJSON features, as `/riskmap` and `risk map --version` give them.
+    public static func features(of areas: [StoredRiskArea], unit: AreaUnit) -> [Feature] {
+        areas.map { area in
+            var properties: [JSONMember] = [JSONMember("unit", .string(unit.description))]
+            if let name = area.name { properties.append(JSONMember("name", .string(name))) }
+            if let subdistrict = area.subdistrict { properties.append(JSONMember("subdistrict", .string(subdistrict))) }
+            if let population = area.population { properties.append(JSONMember("population", .number(Double(population)))) }
+            if let level = area.level {
+                properties += [JSONMember("risk_level", .number(Double(level.rawValue))), JSONMember("colour", .string(level.description)),
+                               JSONMember("colour_hex", .string(level.hexColour)), JSONMember("level_name", .string(level.chineseName))]
             } else {
-                properties.append(JSONMember("risk_level", .null))
-                properties.append(JSONMember("colour", .null))
+                properties += ["risk_level", "colour", "colour_hex", "level_name"].map { JSONMember($0, .null) }
             }
-            properties.append(JSONMember("reasons", .array(assessment.reasons.map { reason in
-                .object([JSONMember("source", .string(reason.sourceID)),
-                         JSONMember("level", .number(Double(reason.level.rawValue))),
-                         JSONMember("distance_m", .number((reason.distance * 1000).rounded() / 1000))])
-            })))
+            properties.append(JSONMember("reasons", RiskModel.reasonsJSON(area.reasons)))
             return Feature(id: area.id, geometry: area.geometry, properties: properties)
         }
-        return (features, counts)
+    }
+
+    /// The changes of a diff as GeoJSON features: each area with `from`/`to` levels and
+    /// the sources that came (`added`) and went (`removed`) behind its colour.
+    public static func features(of changes: [RiskAreaChange]) -> [Feature] {
+        changes.map { change in
+            var properties: [JSONMember] = []
+            if let name = change.area.name { properties.append(JSONMember("name", .string(name))) }
+            if let subdistrict = change.area.subdistrict { properties.append(JSONMember("subdistrict", .string(subdistrict))) }
+            properties += [
+                JSONMember("from_level", change.from.map { .number(Double($0.rawValue)) } ?? .null),
+                JSONMember("from_colour", change.from.map { .string($0.description) } ?? .null),
+                JSONMember("to_level", change.to.map { .number(Double($0.rawValue)) } ?? .null),
+                JSONMember("to_colour", change.to.map { .string($0.description) } ?? .null),
+                JSONMember("added", RiskModel.reasonsJSON(change.added)),
+                JSONMember("removed", RiskModel.reasonsJSON(change.removed)),
+            ]
+            if let only = change.onlyIn { properties.append(JSONMember("only_in_version", .number(Double(only)))) }
+            return Feature(id: change.area.id, geometry: change.area.geometry, properties: properties)
+        }
     }
 }

@@ -40,3 +40,15 @@ final class ProgressLine {
 func formatBytes(_ n: Int) -> String {
     n >= 1 << 30 ? String(format: "%.1f GB", Double(n) / Double(1 << 30)) : n >= 1 << 20 ? String(format: "%.1f MB", Double(n) / Double(1 << 20)) : "\(n / 1024) KB"
 }
+
+/// A progress line that worker threads may update (serialised by a lock).
+final class SharedProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private let line: ProgressLine
+
+    init(quiet: Bool) { line = ProgressLine(quiet: quiet) }
+
+    func update(_ text: String) { lock.withLock { line.update(text) } }
+    func say(_ text: String) { lock.withLock { line.say(text) } }
+    func finish() { lock.withLock { line.finish() } }
+}

@@ -46,6 +46,9 @@ public struct RiskRules: Sendable, Equatable {
     public var sourceMethod: SourceMethod
     public var lec: LECThresholds
     public var matrix: MatrixThresholds
+    /// How an area's level follows from the sources reaching it.
+    public var areaRule: AreaRule
+    public var density: DensityRule
 
     /// DOMAIN.md's rules; `config/risk-rules.json` as committed says the same (a test checks).
     public static let standard = RiskRules(
@@ -53,10 +56,13 @@ public struct RiskRules: Sendable, Equatable {
         lec: LECThresholds(redAbove: 320, orangeFrom: 160, yellowFrom: 70),
         matrix: MatrixThresholds(redFrom: 20, orangeFrom: 10, yellowFrom: 4))
 
-    public init(sourceMethod: SourceMethod, lec: LECThresholds, matrix: MatrixThresholds) {
+    public init(sourceMethod: SourceMethod, lec: LECThresholds, matrix: MatrixThresholds,
+                areaRule: AreaRule = .mostSevere, density: DensityRule = .standard) {
         self.sourceMethod = sourceMethod
         self.lec = lec
         self.matrix = matrix
+        self.areaRule = areaRule
+        self.density = density
     }
 }
 
@@ -78,8 +84,15 @@ extension RiskRules {
             throw fail("not a JSON object")
         }
         var rules = RiskRules.standard
-        for key in root.keys where !["comment", "source_method", "lec", "matrix"].contains(key) {
-            throw fail("unknown member '\(key)'; expected source_method, lec, matrix")
+        let members = ["comment", "source_method", "lec", "matrix", "area_rule", "density"]
+        for key in root.keys where !members.contains(key) {
+            throw fail("unknown member '\(key)'; expected \(members.dropFirst().joined(separator: ", "))")
+        }
+        if let value = root["area_rule"] {
+            guard let text = value as? String, let rule = AreaRule(rawValue: text) else {
+                throw fail("area_rule must be one of \(AreaRule.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            rules.areaRule = rule
         }
         if let value = root["source_method"] {
             guard let text = value as? String, let method = SourceMethod(rawValue: text) else {
@@ -87,11 +100,11 @@ extension RiskRules {
             }
             rules.sourceMethod = method
         }
-        func thresholds(_ member: String, _ names: [String]) throws(RiskRulesError) -> [Double]? {
+        func thresholds(_ member: String, _ names: [String], also: [String] = []) throws(RiskRulesError) -> [Double]? {
             guard let value = root[member] else { return nil }
             guard let table = value as? [String: Any] else { throw fail("\(member) must be an object") }
-            for key in table.keys where !names.contains(key) {
-                throw fail("\(member) has an unknown member '\(key)'; expected \(names.joined(separator: ", "))")
+            for key in table.keys where !(names + also).contains(key) {
+                throw fail("\(member) has an unknown member '\(key)'; expected \((also + names).joined(separator: ", "))")
             }
             var numbers: [Double] = []
             for name in names {
@@ -110,6 +123,24 @@ extension RiskRules {
         }
         if let t = try thresholds("matrix", ["red_from", "orange_from", "yellow_from"]) {
             rules.matrix = MatrixThresholds(redFrom: t[0], orangeFrom: t[1], yellowFrom: t[2])
+        }
+        func densityWeights() throws(RiskRulesError) -> [Double] {
+            guard let given = (root["density"] as? [String: Any])?["weights"] else { return rules.density.weights }
+            guard let table = given as? [String: Any] else { throw fail("density.weights must be an object") }
+            var weights = rules.density.weights
+            for (key, value) in table {
+                guard let level = RiskLevel.allCases.first(where: { $0.description == key }) else {
+                    throw fail("density.weights has an unknown level '\(key)'; expected red, orange, yellow, blue")
+                }
+                guard let n = (value as? NSNumber)?.doubleValue, n.isFinite, n >= 0 else {
+                    throw fail("density.weights.\(key) must be a number ≥ 0")
+                }
+                weights[level.rawValue - 1] = n
+            }
+            return weights
+        }
+        if let t = try thresholds("density", ["red_from", "orange_from", "yellow_from"], also: ["weights"]) {
+            rules.density = DensityRule(weights: try densityWeights(), redFrom: t[0], orangeFrom: t[1], yellowFrom: t[2])
         }
         return rules
     }

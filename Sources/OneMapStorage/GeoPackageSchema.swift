@@ -48,18 +48,21 @@ enum GeoPackageSchema {
 
     /// The layer table, its registration and its R-tree with the GeoPackage 1.2 triggers.
     static func layer(_ layer: Layer) -> [String] {
-        let t = layer.tableName
+        let columns = layer.columns.map { "\($0.name) \($0.kind.sqlType)" }.joined(separator: ", ")
+        return featureTable(name: layer.tableName, title: layer.title, geometryType: layer.geometryRule.declaredType,
+                            columns: "id TEXT NOT NULL UNIQUE, \(columns), properties TEXT")
+    }
+
+    /// A feature table in WGS84 with its registration and R-tree: `columns` is the SQL of
+    /// the columns after `fid` and `geom`.
+    static func featureTable(name t: String, title: String, geometryType: String, columns: String) -> [String] {
         let c = "geom"
         let rtree = "rtree_\(t)_\(c)"
-        let columns = layer.columns.map { "\($0.name) \($0.kind.sqlType)" }.joined(separator: ", ")
         let bounds = "ST_MinX(NEW.\(c)), ST_MaxX(NEW.\(c)), ST_MinY(NEW.\(c)), ST_MaxY(NEW.\(c))"
         return [
-            """
-            CREATE TABLE \(t) (fid INTEGER PRIMARY KEY AUTOINCREMENT, \(c) \(layer.geometryRule.declaredType) NOT NULL,
-              id TEXT NOT NULL UNIQUE, \(columns), properties TEXT)
-            """,
-            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES ('\(t)', 'features', '\(t)', '\(layer.title)', 4326)",
-            "INSERT INTO gpkg_geometry_columns VALUES ('\(t)', '\(c)', '\(layer.geometryRule.declaredType)', 4326, 0, 0)",
+            "CREATE TABLE \(t) (fid INTEGER PRIMARY KEY AUTOINCREMENT, \(c) \(geometryType) NOT NULL, \(columns))",
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES ('\(t)', 'features', '\(t)', '\(title.replacingOccurrences(of: "'", with: "''"))', 4326)",
+            "INSERT INTO gpkg_geometry_columns VALUES ('\(t)', '\(c)', '\(geometryType)', 4326, 0, 0)",
             "INSERT INTO gpkg_extensions VALUES ('\(t)', '\(c)', 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
             "CREATE VIRTUAL TABLE \(rtree) USING rtree(id, minx, maxx, miny, maxy)",
             """

@@ -42,7 +42,7 @@ import Testing
             }
         }
         #expect(counts[1] > 0, "the demo has red cells")
-        #expect(map.stderr.contains("grid cells: \(counts[1]) red, \(counts[2]) orange, \(counts[3]) yellow, \(counts[4]) blue, \(counts[0]) reached by no open hazard"), "\(map.stderr)")
+        #expect(map.stderr.contains("grids: \(counts[1]) red, \(counts[2]) orange, \(counts[3]) yellow, \(counts[4]) blue, \(counts[0]) reached by no open hazard"), "\(map.stderr)")
     }
 
     @Test func aBadRulesFileIsAUsageErrorNamingIt() throws {
@@ -51,5 +51,56 @@ import Testing
         let r = try runProcess(onemap, ["risk", "map", "--data", dir.path("none.gpkg"), "--rules", rules])
         #expect(r.status == 64)
         #expect(r.stderr.contains("\(rules): lec.red_above must be a number"), "\(r.stderr)")
+    }
+
+    /// Versions on the demo: build, list, stats that add up to the demo's residents, a
+    /// legend that agrees with the map, and a diff naming the cells a change recoloured.
+    @Test func versionsStatsLegendAndDiffOnTheDemo() throws {
+        let dir = try TemporaryDirectory()
+        let gpkg = dir.path("demo.gpkg")
+        #expect(try runProcess(onemap, ["demo", "--out", gpkg]).status == 0)
+        let build = try runProcess(onemap, ["risk", "build", "--data", gpkg, "--note", "first"])
+        #expect(build.status == 0, "\(build.stderr)")
+        #expect(build.stdout.hasPrefix("version 1 of \(gpkg)"))
+        // Colour the same demo by the density rule: a second version with other colours.
+        let rules = try dir.write("density.json", #"{"area_rule": "weighted_density"}"#)
+        #expect(try runProcess(onemap, ["risk", "build", "--data", gpkg, "--rules", rules]).status == 0)
+        let versions = try runProcess(onemap, ["risk", "versions", "--data", gpkg])
+        #expect(versions.stdout.split(separator: "\n").count == 2)
+        #expect(versions.stdout.contains("weighted_density"))
+
+        let stats = try runProcess(onemap, ["risk", "stats", "--data", gpkg, "--version", "1", "--format", "json"])
+        let table = try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as! [String: Any]
+        let rows = table["subdistricts"] as! [[String: Any]]
+        #expect(rows.count == 4)
+        let residents = rows.reduce(0) { sum, row in
+            sum + ["red", "orange", "yellow", "blue", "none"].reduce(0) { $0 + (((row[$1] as! [String: Any])["residents"] as! Int)) }
+        }
+        #expect(residents == 120_000)
+
+        let legend = try JSONSerialization.jsonObject(with: Data(try runProcess(onemap, ["risk", "legend", "--data", gpkg, "--version", "1"]).stdout.utf8)) as! [String: Any]
+        let levels = legend["levels"] as! [[String: Any]]
+        #expect(levels.map { $0["colour"] as? String } == ["red", "orange", "yellow", "blue", nil])
+        let reds = levels[0]["areas"] as! Int, oranges = levels[1]["areas"] as! Int
+        #expect(build.stdout.contains("grids: \(reds) red, \(oranges) orange"))
+
+        let diff = try runProcess(onemap, ["risk", "diff", "--data", gpkg, "1", "2", "--format", "geojson"])
+        #expect(diff.status == 0, "\(diff.stderr)")
+        let changed = (try JSONSerialization.jsonObject(with: Data(diff.stdout.utf8)) as! [String: Any])["features"] as! [[String: Any]]
+        let one = try runProcess(onemap, ["risk", "map", "--data", gpkg, "--version", "1"])
+        let two = try runProcess(onemap, ["risk", "map", "--data", gpkg, "--version", "2"])
+        func levelByID(_ text: String) throws -> [String: Int] {
+            let features = (try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any])["features"] as! [[String: Any]]
+            return Dictionary(uniqueKeysWithValues: features.map { ($0["id"] as! String, ($0["properties"] as! [String: Any])["risk_level"] as? Int ?? 0) })
+        }
+        let a = try levelByID(one.stdout), b = try levelByID(two.stdout)
+        let changedIDs = Set(changed.map { $0["id"] as! String })
+        let recoloured = Set(a.keys.filter { a[$0] != b[$0] })
+        #expect(changedIDs == recoloured)
+        #expect(!changed.isEmpty, "the density rule recolours some demo cells")
+        let none = try runProcess(onemap, ["risk", "diff", "--data", gpkg, "1", "1"])
+        #expect(none.stdout.contains("0 areas changed colour from version 1 to 1"))
+        let missing = try runProcess(onemap, ["risk", "diff", "--data", gpkg, "1", "7"])
+        #expect(missing.status != 0 && missing.stderr.contains("has no risk map version 7; it has 1, 2"), "\(missing.stderr)")
     }
 }

@@ -70,7 +70,9 @@ import Testing
         (#"{"lec": {"red_above": 100, "orange_from": 160, "yellow_from": 70}}"#, "lec thresholds must not increase"),
         (#"{"matrix": {"red_from": 20, "orange_from": 10}}"#, "matrix.yellow_from must be a number"),
         (#"{"matrix": {"red_from": 20, "orange_from": 10, "yellow_from": 4, "blue_from": 1}}"#, "matrix has an unknown member 'blue_from'"),
-        (#"{"area_rule": "most_severe"}"#, "unknown member 'area_rule'"),
+        (#"{"areas_rule": "most_severe"}"#, "unknown member 'areas_rule'"),
+        (#"{"area_rule": "loudest"}"#, "area_rule must be one of most_severe, weighted_density"),
+        (#"{"density": {"red_from": 20, "orange_from": 10, "yellow_from": 4, "weights": {"purple": 3}}}"#, "density.weights has an unknown level 'purple'"),
         ("[1, 2]", "not a JSON object"),
     ])
     func badRulesFilesAreRefusedWithTheReason(text: String, reason: String) throws {

@@ -1,0 +1,240 @@
+import Foundation
+import OneMapGeometry
+import OneMapIndex
+import OneMapStorage
+
+/// A built one map as stored in the GeoPackage: when, under which rules, from which inputs.
+public struct RiskVersion: Sendable, Equatable {
+    public var number: Int
+    /// UTC, ISO 8601.
+    public var createdAt: String
+    public var unit: AreaUnit
+    public var rule: AreaRule
+    /// The rules as JSON (the form of `config/risk-rules.json`).
+    public var rules: String
+    /// What went in: hazard counts and a digest of every hazard's id, geometry and attributes.
+    public var inputs: String
+    public var note: String?
+}
+
+/// One area of a stored version.
+public struct StoredRiskArea: Sendable, Equatable {
+    public var id: String
+    public var name: String?
+    public var subdistrict: String?
+    public var population: Int?
+    public var level: RiskLevel?
+    public var reasons: [AreaReason]
+    public var geometry: Geometry
+}
+
+/// An area whose colour differs between two versions, and why.
+public struct RiskAreaChange: Sendable, Equatable {
+    public var area: StoredRiskArea
+    public var from: RiskLevel?
+    public var to: RiskLevel?
+    /// Sources behind the new colour that were not behind the old one.
+    public var added: [AreaReason]
+    /// Sources behind the old colour that no longer are.
+    public var removed: [AreaReason]
+    /// The area exists in only one of the two versions.
+    public var onlyIn: Int?
+}
+
+/// Areas and residents per colour in one subdistrict (nil: the areas with none).
+public struct RiskStatsRow: Sendable, Equatable {
+    public var subdistrict: String?
+    /// The subdistrict's name from `admin_units`, when the areas name it by code.
+    public var name: String?
+    public var areas: [RiskLevel?: Int]
+    public var residents: [RiskLevel?: Int]
+
+    public init(subdistrict: String?, areas: [RiskLevel?: Int], residents: [RiskLevel?: Int]) {
+        self.subdistrict = subdistrict
+        self.name = nil
+        self.areas = areas
+        self.residents = residents
+    }
+}
+
+/// Why a version could not be read or compared.
+public enum RiskVersionError: Error, Equatable, CustomStringConvertible {
+    case noVersions(path: String)
+    case unknownVersion(Int, path: String, known: [Int])
+    case differentUnits(Int, AreaUnit, Int, AreaUnit)
+
+    public var description: String {
+        switch self {
+        case .noVersions(let path): "\(path) holds no risk map versions yet; run `onemap risk build` first"
+        case .unknownVersion(let n, let path, let known):
+            "\(path) has no risk map version \(n); it has \(known.map(String.init).joined(separator: ", "))"
+        case .differentUnits(let a, let ua, let b, let ub):
+            "versions \(a) and \(b) colour different units (\(ua) and \(ub)); compare versions of one unit"
+        }
+    }
+}
+
+/// Risk map versions in a GeoPackage: `risk_versions` (an attributes table) and
+/// `risk_areas` (a feature layer QGIS and GDAL open, one row per area per version).
+public enum RiskVersionStore {
+    public static let versions = AuxiliaryTable(
+        name: "risk_versions", title: "Versions of the four-colour risk map", geometryType: nil,
+        columns: [.init("version", "INTEGER NOT NULL UNIQUE"), .init("created_at", "TEXT NOT NULL"), .init("unit", "TEXT NOT NULL"),
+                  .init("area_rule", "TEXT NOT NULL"), .init("rules", "TEXT NOT NULL"), .init("inputs", "TEXT NOT NULL"),
+                  .init("note", "TEXT")])
+
+    public static let areas = AuxiliaryTable(
+        name: "risk_areas", title: "Four-colour risk map (四色安全风险分布图), every version", geometryType: "MULTIPOLYGON",
+        columns: [.init("version", "INTEGER NOT NULL"), .init("area_id", "TEXT NOT NULL"), .init("unit", "TEXT NOT NULL"),
+                  .init("name", "TEXT"), .init("subdistrict", "TEXT"), .init("population", "INTEGER"), .init("area_km2", "REAL"),
+                  .init("risk_level", "INTEGER"), .init("level_name", "TEXT"), .init("colour", "TEXT"), .init("colour_hex", "TEXT"),
+                  .init("score", "REAL"), .init("source_count", "INTEGER NOT NULL"), .init("reason_sources", "TEXT"),
+                  .init("reasons", "TEXT NOT NULL")],
+        indexes: [["version", "area_id"]])
+
+    /// Stores `model` as the next version, in one transaction. `hazards` are the inputs it
+    /// was built from (counted and digested into the version's `inputs`).
+    @discardableResult
+    public static func save(_ model: RiskModel, hazards: [LayerRecord], in store: GeoPackage, note: String? = nil,
+                            now: Date = Date()) throws -> RiskVersion {
+        let inputs = JSONWriter.string(.object([
+            JSONMember("hazards", .number(Double(hazards.count))),
+            JSONMember("closed", .number(Double(model.summary.closed))),
+            JSONMember("unassessed", .array(model.summary.unassessed.prefix(100).map { .string($0) })),
+            JSONMember("unassessed_count", .number(Double(model.summary.unassessed.count))),
+            JSONMember("hazards_digest", .string(digest(hazards))),
+            JSONMember("areas", .number(Double(model.areas.count))),
+        ]))
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return try store.write { session in
+            try session.create(versions)
+            try session.create(areas)
+            let number = (try session.reader.rows(of: versions).compactMap { $0.values[0].number }.max()).map { Int($0) + 1 } ?? 1
+            let version = RiskVersion(number: number, createdAt: formatter.string(from: now), unit: model.unit, rule: model.rules.areaRule,
+                                      rules: JSONWriter.string(model.rules.json), inputs: inputs, note: note)
+            try session.insert(into: versions, geometry: nil, values: [
+                .integer(Int64(number)), .text(version.createdAt), .text(model.unit.description), .text(version.rule.rawValue),
+                .text(version.rules), .text(inputs), note.map(FieldValue.text) ?? .null,
+            ])
+            for (area, assessment) in zip(model.areas, model.assessments) {
+                let level = assessment.level
+                let reasonIDs = assessment.reasons.prefix(20).map(\.sourceID).joined(separator: ",")
+                    + (assessment.reasons.count > 20 ? ",…" : "")
+                try session.insert(into: areas, geometry: area.geometry, values: [
+                    .integer(Int64(number)), .text(area.id), .text(model.unit.description), area.name.map(FieldValue.text) ?? .null,
+                    area.subdistrict.map(FieldValue.text) ?? .null, area.population.map { .integer(Int64($0)) } ?? .null,
+                    .real(area.areaKm2), level.map { .integer(Int64($0.rawValue)) } ?? .null,
+                    level.map { .text($0.chineseName) } ?? .null, level.map { .text($0.description) } ?? .null,
+                    level.map { .text($0.hexColour) } ?? .null, assessment.score.map(FieldValue.real) ?? .null,
+                    .integer(Int64(assessment.sourceCount)), reasonIDs.isEmpty ? .null : .text(reasonIDs),
+                    .text(JSONWriter.string(RiskModel.reasonsJSON(assessment.reasons))),
+                ])
+            }
+            try session.updateExtent(of: areas)
+            return version
+        }
+    }
+
+    /// Every stored version, oldest first.
+    public static func list(in store: GeoPackage) throws -> [RiskVersion] {
+        try store.read { session in
+            try session.rows(of: versions).map { row in
+                func text(_ i: Int) -> String { if case .text(let s) = row.values[i] { s } else { "" } }
+                return RiskVersion(number: Int(row.values[0].number ?? 0), createdAt: text(1), unit: AreaUnit(parsing: text(2)),
+                                   rule: AreaRule(rawValue: text(3)) ?? .mostSevere, rules: text(4), inputs: text(5),
+                                   note: row.values[6] == .null ? nil : text(6))
+            }
+        }
+    }
+
+    /// The version numbered `number` (the latest when nil).
+    public static func version(_ number: Int?, in store: GeoPackage) throws -> RiskVersion {
+        let all = try list(in: store)
+        guard let latest = all.last else { throw RiskVersionError.noVersions(path: store.path) }
+        guard let number else { return latest }
+        guard let found = all.first(where: { $0.number == number }) else {
+            throw RiskVersionError.unknownVersion(number, path: store.path, known: all.map(\.number))
+        }
+        return found
+    }
+
+    /// The areas of a version, in area id order.
+    public static func areas(of version: RiskVersion, in store: GeoPackage) throws -> [StoredRiskArea] {
+        try store.read { session in
+            try session.rows(of: areas, where: "version", equals: .integer(Int64(version.number))).map { row in
+                let v = row.values
+                func text(_ i: Int) -> String? { if case .text(let s) = v[i] { s } else { nil } }
+                let reasonsText = text(14) ?? "[]"
+                let reasons = (try? JSONParser(ByteStream(string: reasonsText)).parseValue()).map(RiskModel.reasons(from:)) ?? []
+                return StoredRiskArea(id: text(1) ?? "", name: text(3), subdistrict: text(4), population: v[5].number.map { Int($0) },
+                                      level: v[7].number.flatMap { RiskLevel(rawValue: Int($0)) }, reasons: reasons,
+                                      geometry: row.geometry ?? .multiPolygon([]))
+            }.sorted { $0.id < $1.id }
+        }
+    }
+
+    /// The areas whose colour differs from version `from` to version `to`, with the
+    /// sources that came and went behind the colour.
+    public static func diff(from: Int, to: Int, in store: GeoPackage) throws -> [RiskAreaChange] {
+        let a = try version(from, in: store), b = try version(to, in: store)
+        guard a.unit == b.unit else { throw RiskVersionError.differentUnits(a.number, a.unit, b.number, b.unit) }
+        let before = Dictionary(uniqueKeysWithValues: try areas(of: a, in: store).map { ($0.id, $0) })
+        let after = Dictionary(uniqueKeysWithValues: try areas(of: b, in: store).map { ($0.id, $0) })
+        var changes: [RiskAreaChange] = []
+        for id in Set(before.keys).union(after.keys).sorted() {
+            let old = before[id], new = after[id]
+            guard old?.level != new?.level || old == nil || new == nil else { continue }
+            let oldIDs = Set(old?.reasons.map(\.sourceID) ?? []), newIDs = Set(new?.reasons.map(\.sourceID) ?? [])
+            changes.append(RiskAreaChange(
+                area: (new ?? old)!, from: old?.level, to: new?.level,
+                added: (new?.reasons ?? []).filter { !oldIDs.contains($0.sourceID) },
+                removed: (old?.reasons ?? []).filter { !newIDs.contains($0.sourceID) },
+                onlyIn: old == nil ? b.number : new == nil ? a.number : nil))
+        }
+        return changes
+    }
+
+    /// Areas and residents per colour and subdistrict in a version, subdistricts by name.
+    public static func stats(of version: RiskVersion, in store: GeoPackage) throws -> [RiskStatsRow] {
+        var rows: [String?: RiskStatsRow] = [:]
+        for area in try areas(of: version, in: store) {
+            var row = rows[area.subdistrict] ?? RiskStatsRow(subdistrict: area.subdistrict, areas: [:], residents: [:])
+            row.areas[area.level, default: 0] += 1
+            row.residents[area.level, default: 0] += area.population ?? 0
+            rows[area.subdistrict] = row
+        }
+        let names = try store.read { session -> [String: String] in
+            guard try session.layers().contains(.adminUnits) else { return [:] }
+            let code = Layer.adminUnits.columns.firstIndex { $0.name == "code" }!, name = Layer.adminUnits.columns.firstIndex { $0.name == "name" }!
+            var names: [String: String] = [:]
+            try session.forEachRecord(in: .adminUnits) { unit in
+                if case .text(let c) = unit.values[code], case .text(let n) = unit.values[name] { names[c] = n }
+            }
+            return names
+        }
+        return rows.values.map { row in
+            var row = row
+            row.name = row.subdistrict.flatMap { names[$0] }
+            return row
+        }.sorted { ($0.subdistrict ?? "\u{10FFFF}") < ($1.subdistrict ?? "\u{10FFFF}") }
+    }
+
+    /// FNV-1a over every hazard's id, geometry and typed values, in id order: two
+    /// versions with the same digest were built from the same hazards.
+    static func digest(_ hazards: [LayerRecord]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        }
+        for record in hazards.sorted(by: { $0.id < $1.id }) {
+            mix(record.id.utf8)
+            record.geometry.forEachCoordinate { c in
+                withUnsafeBytes(of: c.x.bitPattern) { mix($0) }
+                withUnsafeBytes(of: c.y.bitPattern) { mix($0) }
+            }
+            for value in record.values { mix(value.description.utf8); mix([0]) }
+        }
+        return String(hash, radix: 16)
+    }
+}
