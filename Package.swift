@@ -2,8 +2,8 @@
 // OneMap: GIS risk mapping and spatial queries for emergency management.
 //
 // Read this file as the architecture diagram. Imports flow one way:
-//   C libraries (CGEOS, CPROJ, CCairo) → OneMapGeometry → OneMapStorage → OneMapIndex, OneMapRisk, OneMapImport
-//   → OneMapDemo → OneMap (the core façade) → OneMapCLI → onemap (executable).
+//   C libraries (CGEOS, CPROJ, CCairo) → OneMapGeometry → OneMapStorage → OneMapIndex → OneMapRisk → OneMapTiles;
+//   OneMapStorage → OneMapImport; → OneMapDemo → OneMap (the core façade) → OneMapCLI → onemap (executable).
 import PackageDescription
 
 let package = Package(
@@ -42,10 +42,18 @@ let package = Package(
         .target(name: "OneMapIndex", dependencies: ["OneMapGeometry", "OneMapStorage"]),
         // The risk model: source levels (given, LEC, matrix) under configurable rules, area levels.
         .target(name: "OneMapRisk", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex"]),
+        // Raster tiles of the one map: XYZ Web Mercator, drawn with cairo from an editable
+        // style; the MBTiles cache and the seeder. The only Swift that imports CCairo.
+        .target(
+            name: "OneMapTiles",
+            dependencies: ["CCairo", "OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk",
+                           .product(name: "GRDB", package: "GRDB.swift")]),
         // The seeded generator of demo and benchmark deployments.
         .target(name: "OneMapDemo", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapRisk"]),
         // The core façade the CLI and (later) the server wrap.
-        .target(name: "OneMap", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk", "OneMapImport", "OneMapDemo"]),
+        .target(
+            name: "OneMap",
+            dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk", "OneMapTiles", "OneMapImport", "OneMapDemo"]),
         .target(
             name: "OneMapCLI",
             dependencies: ["OneMap", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -58,6 +66,7 @@ let package = Package(
         .testTarget(name: "OneMapStorageTests", dependencies: ["OneMapStorage", "OneMapTestSupport"]),
         .testTarget(name: "OneMapIndexTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapRiskTests", dependencies: ["OneMap", "OneMapTestSupport"]),
+        .testTarget(name: "OneMapTilesTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapImportTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapDemoTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         // Depends on the executable so `swift test` builds it; the tests run the real binary.

@@ -3,5 +3,6 @@
 @_exported import OneMapStorage
 @_exported import OneMapIndex
 @_exported import OneMapRisk
+@_exported import OneMapTiles
 @_exported import OneMapImport
 @_exported import OneMapDemo

@@ -75,9 +75,7 @@ extension Query {
         var bbox: String
 
         func run() throws {
-            let parts = bbox.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.count == 4 else { throw ValidationError("--bbox takes four numbers minLon,minLat,maxLon,maxLat, got \"\(bbox)\"") }
-            let box = BoundingBox(minX: parts[0], minY: parts[1], maxX: parts[2], maxY: parts[3])
+            let box = try Arguments.box(bbox)
             let l = try layer.resolved()
             let hits = try source.load([l]).features(l, in: box, where: source.filters())
             try printCollection(hits.map { $0.feature(in: l) })

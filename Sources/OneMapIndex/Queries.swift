@@ -214,3 +214,13 @@ enum QueryCheck {
         }
     }
 }
+
+extension IndexSnapshot {
+    /// Calls `body` with every feature of `layer` whose bounding box meets `box`, without
+    /// the exact test: what drawing needs (the canvas clips whatever falls outside). A
+    /// layer that is not loaded has nothing to give.
+    public func forEachCandidate(_ layer: Layer, meeting box: BoundingBox, _ body: (LayerRecord) -> Void) {
+        guard let state = layers[layer] else { return }
+        state.forEach(meeting: box) { body(state.record($0)) }
+    }
+}

@@ -102,7 +102,7 @@ public enum RiskVersionStore {
             JSONMember("closed", .number(Double(model.summary.closed))),
             JSONMember("unassessed", .array(model.summary.unassessed.prefix(100).map { .string($0) })),
             JSONMember("unassessed_count", .number(Double(model.summary.unassessed.count))),
-            JSONMember("hazards_digest", .string(digest(hazards))),
+            JSONMember("hazards_digest", .string(inputsDigest(hazards))),
             JSONMember("areas", .number(Double(model.areas.count))),
         ]))
         let formatter = ISO8601DateFormatter()
@@ -222,7 +222,7 @@ public enum RiskVersionStore {
 
     /// FNV-1a over every hazard's id, geometry and typed values, in id order: two
     /// versions with the same digest were built from the same hazards.
-    static func digest(_ hazards: [LayerRecord]) -> String {
+    public static func inputsDigest(_ hazards: [LayerRecord]) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
             for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }

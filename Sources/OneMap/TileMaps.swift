@@ -1,0 +1,56 @@
+import Foundation
+import OneMapGeometry
+import OneMapIndex
+import OneMapRisk
+import OneMapStorage
+import OneMapTiles
+
+/// Tiles of a GeoPackage's one map: the renderer over its layers and current map, and
+/// the key that ties a tile cache to that map.
+public enum TileMaps {
+    public struct Source: Sendable {
+        public var renderer: TileRenderer
+        /// The map version the tiles show: `v<N>` when the latest stored version was built
+        /// from the same hazards and rules, else `unversioned-<digest>`.
+        public var mapKey: String
+        /// The extent of the coloured areas (what seeding covers by default).
+        public var extent: BoundingBox
+        public var index: SpatialIndex
+    }
+
+    /// Loads `path` (areas, hazards, shelters, facilities), colours it and prepares a renderer.
+    public static func load(path: String, rules: RiskRules, unit: AreaUnit = .grids, style: TileStyle,
+                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Source {
+        let store = try GeoPackage(path: path, mode: .readOnly)
+        let present = try store.read { try $0.layers() }
+        let wanted = [unit.layer, .hazards, .shelters, .facilities].filter { present.contains($0) || $0 == unit.layer || $0 == .hazards }
+        let index = try SpatialIndex.load(from: store, layers: Array(Set(wanted)))
+        let snapshot = index.snapshot
+        let model = try RiskModel.build(snapshot, rules: rules, unit: unit, progress: progress)
+        let digest = RiskVersionStore.inputsDigest(try snapshot.allFeatures(.hazards))
+        let rulesText = JSONWriter.string(rules.json)
+        var key = "unversioned-\(digest)-\(fnv1a(rulesText + unit.description))"
+        if let latest = try RiskVersionStore.list(in: store).last, latest.unit == unit, latest.rules == rulesText,
+           latest.inputs.contains("\"hazards_digest\":\"\(digest)\"") {
+            key = "v\(latest.number)"
+        }
+        var extent = BoundingBox.empty
+        for area in model.areas { extent.extend(area.box) }
+        return Source(renderer: TileRenderer(style: style, snapshot: snapshot, risk: model), mapKey: key, extent: extent, index: index)
+    }
+
+    /// The style at `path`, else the one `TileStyle.locate()` finds, naming where it looked.
+    public static func style(path: String?) throws -> TileStyle {
+        guard let chosen = path ?? TileStyle.locate() else {
+            throw TileError.style(path: "tiles/style.json", reason: "not found in the working directory; run from the OneMap folder or give --style FILE (or ONEMAP_STYLE)")
+        }
+        return try TileStyle.load(path: chosen)
+    }
+}
+
+/// FNV-1a of a text, in hex: a stable fingerprint (Swift's `hashValue` changes per process).
+func fnv1a(_ text: String) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return String(hash, radix: 16)
+}

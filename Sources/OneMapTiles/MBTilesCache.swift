@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import OneMapGeometry
+
+/// Rendered tiles kept in an MBTiles file (spec 1.3: SQLite with `metadata` and `tiles`,
+/// rows counted from the south as in TMS), which GDAL and QGIS open.
+///
+/// The cache is keyed by the map it was drawn from (`onemap_map` in `metadata`): opened
+/// for another map version it starts empty, while a live change to the current map drops
+/// only the tiles it touches (``invalidate(_:)``). One file holds one tile size: 256 px,
+/// or 512 px for `@2x`.
+public final class MBTilesCache: Sendable {
+    public let path: String
+    /// 1 for 256-px tiles, 2 for 512-px tiles.
+    public let scale: Int
+    private let queue: DatabaseQueue
+
+    /// Opens or creates the cache at `path` for the map called `mapKey` (a version and
+    /// revision, say `v3.r12`). Tiles of another map are dropped.
+    public init(path: String, mapKey: String, scale: Int = 1, name: String = "OneMap four-colour risk map") throws {
+        guard scale == 1 || scale == 2 else { throw TileError.badScale(scale) }
+        self.path = path
+        self.scale = scale
+        do {
+            queue = try DatabaseQueue(path: path)
+            try queue.write { db in
+                try db.execute(sql: """
+                    CREATE TABLE IF NOT EXISTS metadata (name TEXT NOT NULL, value TEXT);
+                    CREATE UNIQUE INDEX IF NOT EXISTS metadata_name ON metadata (name);
+                    CREATE TABLE IF NOT EXISTS tiles (zoom_level INTEGER NOT NULL, tile_column INTEGER NOT NULL, tile_row INTEGER NOT NULL, tile_data BLOB NOT NULL);
+                    CREATE UNIQUE INDEX IF NOT EXISTS tile_index ON tiles (zoom_level, tile_column, tile_row);
+                    """)
+                let meta = try Self.metadata(db)
+                let size = String(256 * scale)
+                if let existing = meta["onemap_tile_size"], existing != size {
+                    throw TileError.cache(path: path, reason: "holds \(existing) px tiles, not \(size) px; use another file for this tile size")
+                }
+                if meta["onemap_map"] != mapKey { try db.execute(sql: "DELETE FROM tiles") }
+                let values: [String: String] = [
+                    "name": name, "format": "png", "type": "overlay", "version": "1",
+                    "description": "四色安全风险分布图: risk areas, hazards, shelters and facilities, drawn by OneMap",
+                    "attribution": "OneMap", "onemap_map": mapKey, "onemap_tile_size": size,
+                    "minzoom": meta["minzoom"] ?? "0", "maxzoom": meta["maxzoom"] ?? "0",
+                ]
+                for (key, value) in values where meta[key] != value || key == "onemap_map" {
+                    try db.execute(sql: "INSERT OR REPLACE INTO metadata (name, value) VALUES (?, ?)", arguments: [key, value])
+                }
+            }
+        } catch let error as DatabaseError {
+            throw TileError.cache(path: path, reason: error.message ?? "\(error)")
+        }
+    }
+
+    private static func metadata(_ db: Database) throws -> [String: String] {
+        var meta: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT name, value FROM metadata") {
+            if let name: String = row[0], let value: String = row[1] { meta[name] = value }
+        }
+        return meta
+    }
+
+    /// The map the cached tiles were drawn from.
+    public var mapKey: String? {
+        try? queue.read { try String.fetchOne($0, sql: "SELECT value FROM metadata WHERE name = 'onemap_map'") }
+    }
+
+    /// The cached tile, or nil.
+    public func tile(_ id: TileID) throws -> Data? {
+        try queue.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?")
+            return try Data.fetchOne(statement, arguments: [id.z, id.x, (1 << id.z) - 1 - id.y])
+        }
+    }
+
+    /// Stores tiles in one transaction, replacing any already cached. With `drawnFor`,
+    /// only if the cache still belongs to that map: a tile drawn just before a change
+    /// must not land after the change dropped its place. Returns whether it stored them.
+    @discardableResult
+    public func store(_ tiles: [(TileID, Data)], drawnFor mapKey: String? = nil) throws -> Bool {
+        guard !tiles.isEmpty else { return true }
+        return try queue.write { db in
+            if let mapKey, try String.fetchOne(db, sql: "SELECT value FROM metadata WHERE name = 'onemap_map'") != mapKey { return false }
+            let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO tiles (zoom_level, tile_column, tile_row, tile_data) VALUES (?, ?, ?, ?)")
+            for (id, data) in tiles { try statement.execute(arguments: [id.z, id.x, (1 << id.z) - 1 - id.y, data]) }
+            return true
+        }
+    }
+
+    /// Drops the cached tiles meeting any of `boxes` (lon/lat) grown by `margin` pixels
+    /// (symbols reach beyond their features) at every zoom, and records the cache as
+    /// belonging to `mapKey` now. Returns how many were dropped.
+    @discardableResult
+    public func invalidate(_ boxes: [BoundingBox], margin: Double, now mapKey: String) throws -> Int {
+        try queue.write { db in
+            var dropped = 0
+            let zooms = try Int.fetchAll(db, sql: "SELECT DISTINCT zoom_level FROM tiles")
+            for box in boxes {
+                for z in zooms {
+                    let range = TileID.tileRange(box, zoom: z, margin: margin)
+                    let n = 1 << z
+                    try db.execute(sql: "DELETE FROM tiles WHERE zoom_level = ? AND tile_column BETWEEN ? AND ? AND tile_row BETWEEN ? AND ?",
+                                   arguments: [z, range.x.lowerBound, range.x.upperBound, n - 1 - range.y.upperBound, n - 1 - range.y.lowerBound])
+                    dropped += db.changesCount
+                }
+            }
+            try db.execute(sql: "INSERT OR REPLACE INTO metadata (name, value) VALUES ('onemap_map', ?)", arguments: [mapKey])
+            return dropped
+        }
+    }
+
+    /// Number of cached tiles.
+    public func count() throws -> Int {
+        try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM tiles") ?? 0 }
+    }
+
+    /// Records the extent and zoom range the cache covers (after seeding) in `metadata`.
+    public func describe(bounds box: BoundingBox, zooms: ClosedRange<Int>) throws {
+        try queue.write { db in
+            let meta = try Self.metadata(db)
+            let minZoom = min(zooms.lowerBound, Int(meta["minzoom"] ?? "") ?? zooms.lowerBound)
+            let maxZoom = max(zooms.upperBound, Int(meta["maxzoom"] ?? "") ?? zooms.upperBound)
+            let values = [
+                "bounds": String(format: "%.6f,%.6f,%.6f,%.6f", box.minX, box.minY, box.maxX, box.maxY),
+                "center": String(format: "%.6f,%.6f,%d", (box.minX + box.maxX) / 2, (box.minY + box.maxY) / 2, zooms.lowerBound),
+                "minzoom": String(minZoom), "maxzoom": String(maxZoom),
+            ]
+            for (key, value) in values {
+                try db.execute(sql: "INSERT OR REPLACE INTO metadata (name, value) VALUES (?, ?)", arguments: [key, value])
+            }
+        }
+    }
+}

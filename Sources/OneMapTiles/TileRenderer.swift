@@ -1,0 +1,265 @@
+import Foundation
+import OneMapGeometry
+import OneMapIndex
+import OneMapRisk
+import OneMapStorage
+
+/// Draws the one map's raster tiles with cairo: risk areas as semi-transparent fills with
+/// outlines, hazards by level, shelters and facilities as symbols, Chinese labels at high
+/// zooms. A value: a new map revision makes a new renderer (``with(snapshot:risk:)``).
+public struct TileRenderer: Sendable {
+    public let style: TileStyle
+    /// Hazards, shelters and facilities come from here.
+    public let snapshot: IndexSnapshot
+    /// The coloured areas; nil draws no areas.
+    public let risk: RiskModel?
+    /// A label point inside each area (GEOS point-on-surface), computed once per area set.
+    private let anchors: [Coordinate?]
+
+    public init(style: TileStyle, snapshot: IndexSnapshot, risk: RiskModel?) {
+        self.style = style
+        self.snapshot = snapshot
+        self.risk = risk
+        let context = GEOSContext()
+        anchors = risk?.areas.map { try? context.pointOnSurface($0.geometry) } ?? []
+    }
+
+    private init(style: TileStyle, snapshot: IndexSnapshot, risk: RiskModel?, anchors: [Coordinate?]) {
+        self.style = style
+        self.snapshot = snapshot
+        self.risk = risk
+        self.anchors = anchors
+    }
+
+    /// The same renderer over a later snapshot and map with the same areas (the label
+    /// points are kept).
+    public func with(snapshot: IndexSnapshot, risk: RiskModel?) -> TileRenderer {
+        TileRenderer(style: style, snapshot: snapshot, risk: risk,
+                     anchors: risk?.areas.count == anchors.count ? anchors : TileRenderer(style: style, snapshot: snapshot, risk: risk).anchors)
+    }
+
+    /// The tile as PNG, 256 px (scale 1) or 512 px (scale 2, `@2x`).
+    public func render(_ tile: TileID, scale: Int = 1) throws -> Data {
+        try draw(tile, scale: scale).png()
+    }
+
+    /// The largest distance in 256-px tile units that a symbol, halo or label reaches
+    /// from its feature: how far beyond the tile features are fetched, so symbols that
+    /// straddle an edge are drawn on both sides.
+    public var reach: Double {
+        let radius = max(style.hazards.radius.red, style.hazards.radius.orange, style.hazards.radius.yellow, style.hazards.radius.blue)
+        return max(radius + style.hazards.strokeWidth, style.shelters.size, style.facilities.size) + 2
+    }
+
+    func draw(_ tile: TileID, scale: Int) throws -> Canvas {
+        guard scale == 1 || scale == 2 else { throw TileError.badScale(scale) }
+        let canvas = try Canvas(pixels: 256 * scale, scale: Double(scale))
+        let frame = TileFrame(tile)
+        let box = frame.bounds(growingBy: reach)
+        drawAreas(on: canvas, frame, box)
+        drawHazards(on: canvas, frame, box, zoom: tile.z)
+        drawShelters(on: canvas, frame, box, zoom: tile.z)
+        drawFacilities(on: canvas, frame, box, zoom: tile.z)
+        try drawLabels(on: canvas, frame, zoom: tile.z)
+        return canvas
+    }
+
+    private func drawAreas(on canvas: Canvas, _ frame: TileFrame, _ box: BoundingBox) {
+        guard let risk, frame.zoom >= style.riskAreas.minZoom, let slots = try? risk.areas(meeting: box) else { return }
+        let s = style.riskAreas
+        for slot in slots {
+            let level = risk.assessments[slot].level
+            guard level != nil || s.uncolouredOutline != nil else { continue }
+            frame.trace(risk.areas[slot].geometry, on: canvas)
+            if let level {
+                canvas.fill(s.fill[level], preserve: true)
+                canvas.stroke(s.outline[level], width: s.outlineWidth)
+            } else if let outline = s.uncolouredOutline {
+                canvas.stroke(outline, width: s.outlineWidth)
+            }
+        }
+    }
+
+    private func drawHazards(on canvas: Canvas, _ frame: TileFrame, _ box: BoundingBox, zoom: Int) {
+        let s = style.hazards
+        let first = RiskLevel.allCases.filter { Double(zoom) >= s.minZoom[$0] }
+        guard !first.isEmpty else { return }
+        let rules = risk?.rules ?? .standard
+        var points: [(RiskLevel, Double, Double)] = []
+        snapshot.forEachCandidate(.hazards, meeting: box) { record in
+            guard record.values[Columns.hazardStatus] != .text("closed"), let level = rules.assess(record)?.level,
+                  Double(zoom) >= s.minZoom[level] else { return }
+            switch record.geometry {
+            case .point(let c):
+                let p = frame.point(c)
+                points.append((level, p.x, p.y))
+            case .multiPoint(let cs):
+                for c in cs { let p = frame.point(c); points.append((level, p.x, p.y)) }
+            case .lineString, .multiLineString:
+                frame.trace(record.geometry, on: canvas)
+                canvas.stroke(s.colour[level], width: s.lineWidth)
+            default:
+                frame.trace(record.geometry, on: canvas)
+                canvas.fill(s.colour[level].withAlpha(s.polygonFillOpacity), preserve: true)
+                canvas.stroke(s.colour[level], width: max(1, s.lineWidth / 2))
+            }
+        }
+        // Less severe first, so red symbols end up on top.
+        for (level, x, y) in points.sorted(by: { $0.0 > $1.0 }) {
+            canvas.circle(x, y, s.radius[level])
+            canvas.fill(s.colour[level], preserve: true)
+            canvas.stroke(s.stroke, width: s.strokeWidth)
+        }
+    }
+
+    private func drawShelters(on canvas: Canvas, _ frame: TileFrame, _ box: BoundingBox, zoom: Int) {
+        let s = style.shelters
+        guard zoom >= s.minZoom else { return }
+        snapshot.forEachCandidate(.shelters, meeting: box) { record in
+            if case .point = record.geometry {} else {
+                frame.trace(record.geometry, on: canvas)
+                canvas.fill(s.areaFill, preserve: true)
+                canvas.stroke(s.symbol.fill, width: 1.5)
+            }
+            let p = frame.point(Self.anchor(record.geometry))
+            Self.symbol(s.symbol, at: p, size: s.size, stroke: s.stroke, on: canvas)
+        }
+    }
+
+    private func drawFacilities(on canvas: Canvas, _ frame: TileFrame, _ box: BoundingBox, zoom: Int) {
+        let s = style.facilities
+        guard zoom >= s.minZoom else { return }
+        snapshot.forEachCandidate(.facilities, meeting: box) { record in
+            let kind = record.values[Columns.facilityKind].description
+            Self.symbol(s.kinds[kind] ?? s.other, at: frame.point(Self.anchor(record.geometry)), size: s.size, stroke: s.stroke, on: canvas)
+        }
+    }
+
+    private func drawLabels(on canvas: Canvas, _ frame: TileFrame, zoom: Int) throws {
+        let s = style.labels
+        if let risk, zoom >= s.areasFrom {
+            // Labels reach further than symbols: fetch with room for a long name.
+            for slot in try risk.areas(meeting: frame.bounds(growingBy: 160)) {
+                guard let anchor = anchors[slot], let name = risk.areas[slot].name else { continue }
+                let p = frame.point(anchor)
+                canvas.label(name, x: p.x, y: p.y, style: s)
+            }
+        }
+        guard zoom >= s.pointsFrom else { return }
+        let box = frame.bounds(growingBy: 160)
+        for (layer, size, column) in [(Layer.shelters, style.shelters.size, Columns.shelterName),
+                                      (.facilities, style.facilities.size, Columns.facilityName)] {
+            snapshot.forEachCandidate(layer, meeting: box) { record in
+                guard case .text(let name) = record.values[column] else { return }
+                let p = frame.point(Self.anchor(record.geometry))
+                canvas.label(name, x: p.x, y: p.y + size / 2 + s.size * 0.8, style: s)
+            }
+        }
+    }
+
+    /// Where a feature's symbol goes: the point itself, else the mean of its first ring.
+    static func anchor(_ geometry: Geometry) -> Coordinate {
+        if case .point(let c) = geometry { return c }
+        var sx = 0.0, sy = 0.0, n = 0.0
+        geometry.forEachCoordinate { c in sx += c.x; sy += c.y; n += 1 }
+        return n > 0 ? Coordinate(sx / n, sy / n) : Coordinate(0, 0)
+    }
+
+    static func symbol(_ symbol: TileStyle.Symbol, at p: (x: Double, y: Double), size: Double, stroke: TileStyle.Colour, on canvas: Canvas) {
+        let r = size / 2
+        canvas.newPath()
+        switch symbol.shape {
+        case .circle: canvas.circle(p.x, p.y, r)
+        case .square: canvas.rectangle(p.x - r, p.y - r, size, size)
+        case .diamond:
+            canvas.move(p.x, p.y - r); canvas.line(p.x + r, p.y); canvas.line(p.x, p.y + r); canvas.line(p.x - r, p.y); canvas.close()
+        case .triangle:
+            canvas.move(p.x, p.y - r); canvas.line(p.x + r, p.y + r * 0.8); canvas.line(p.x - r, p.y + r * 0.8); canvas.close()
+        case .cross:
+            let t = r / 3
+            canvas.move(p.x - t, p.y - r)
+            for (dx, dy) in [(t, -r), (t, -t), (r, -t), (r, t), (t, t), (t, r), (-t, r), (-t, t), (-r, t), (-r, -t), (-t, -t)] {
+                canvas.line(p.x + dx, p.y + dy)
+            }
+            canvas.close()
+        case .star:
+            for i in 0..<10 {
+                let angle = Double(i) * .pi / 5 - .pi / 2, radius = i % 2 == 0 ? r : r * 0.45
+                let (x, y) = (p.x + radius * cos(angle), p.y + radius * sin(angle))
+                if i == 0 { canvas.move(x, y) } else { canvas.line(x, y) }
+            }
+            canvas.close()
+        }
+        canvas.fill(symbol.fill, preserve: true)
+        canvas.stroke(stroke, width: 1.2)
+    }
+}
+
+/// Where lon/lat lands on one tile, in 256-px units from its top-left corner.
+struct TileFrame {
+    let zoom: Int
+    let world: Double
+    let originX: Double
+    let originY: Double
+    let tile: TileID
+
+    init(_ tile: TileID) {
+        self.tile = tile
+        zoom = tile.z
+        world = 256 * Double(1 << tile.z)
+        originX = Double(tile.x) * 256
+        originY = Double(tile.y) * 256
+    }
+
+    func point(_ c: Coordinate) -> (x: Double, y: Double) {
+        ((c.x + 180) / 360 * world - originX, TileID.mercatorY(c.y) * world - originY)
+    }
+
+    /// The tile's lon/lat box grown by `units` (256ths of the tile) on every side.
+    func bounds(growingBy units: Double) -> BoundingBox {
+        let grow = units / 256
+        func lon(_ fx: Double) -> Double { fx / Double(1 << zoom) * 360 - 180 }
+        func lat(_ fy: Double) -> Double { TileID.latitude(min(1, max(0, fy / Double(1 << zoom)))) }
+        return BoundingBox(minX: max(-180, lon(Double(tile.x) - grow)), minY: lat(Double(tile.y + 1) + grow),
+                           maxX: min(180, lon(Double(tile.x + 1) + grow)), maxY: lat(Double(tile.y) - grow))
+    }
+
+    /// Makes the rings or lines of `geometry` the canvas's path.
+    func trace(_ geometry: Geometry, on canvas: Canvas) {
+        canvas.newPath()
+        append(geometry, to: canvas)
+    }
+
+    private func append(_ geometry: Geometry, to canvas: Canvas) {
+        func ring(_ coordinates: [Coordinate], closed: Bool) {
+            for (i, c) in coordinates.enumerated() {
+                let p = point(c)
+                if i == 0 { canvas.move(p.x, p.y) } else { canvas.line(p.x, p.y) }
+            }
+            if closed { canvas.close() }
+        }
+        switch geometry {
+        case .point, .multiPoint: break
+        case .lineString(let cs): ring(cs, closed: false)
+        case .multiLineString(let lines): lines.forEach { ring($0, closed: false) }
+        case .polygon(let rings): rings.forEach { ring($0, closed: true) }
+        case .multiPolygon(let polygons): polygons.forEach { $0.forEach { ring($0, closed: true) } }
+        case .geometryCollection(let parts): parts.forEach { append($0, to: canvas) }
+        }
+    }
+}
+
+extension TileStyle.Colour {
+    func withAlpha(_ alpha: Double) -> TileStyle.Colour {
+        var c = self
+        c.alpha = alpha
+        return c
+    }
+}
+
+private enum Columns {
+    static let hazardStatus = Layer.hazards.columns.firstIndex { $0.name == "status" }!
+    static let shelterName = Layer.shelters.columns.firstIndex { $0.name == "name" }!
+    static let facilityName = Layer.facilities.columns.firstIndex { $0.name == "name" }!
+    static let facilityKind = Layer.facilities.columns.firstIndex { $0.name == "kind" }!
+}

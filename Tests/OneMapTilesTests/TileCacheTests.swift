@@ -1,0 +1,85 @@
+import Foundation
+import OneMap
+import OneMapTestSupport
+import Testing
+
+/// The MBTiles cache: seeding, reading back, GDAL opening it, keys, and live changes that
+/// drop only the tiles they touch.
+@Suite struct TileCacheTests {
+    @Test func aSeededCacheServesWhatWasRenderedAndOpensInGDAL() throws {
+        let dir = try TemporaryDirectory()
+        let gpkg = dir.path("scene.gpkg")
+        try TileScene.store(at: gpkg, hazards: [TileScene.redSource])
+        let source = try TileMaps.load(path: gpkg, rules: .standard, style: try TileScene.style)
+        let cache = try MBTilesCache(path: dir.path("cache.mbtiles"), mapKey: source.mapKey)
+        let report = try TileSeeder.seed(source.renderer, into: cache, zooms: 10...14, box: source.extent)
+        let expected = (10...14).reduce(0) { $0 + TileID.covering(source.extent, zoom: $1).count }
+        #expect(report.tiles == expected && report.tiles > 5)
+        #expect(try cache.count() == expected)
+        for tile in TileID.covering(source.extent, zoom: 14) {
+            let cached = try #require(try cache.tile(tile))
+            #expect(cached == (try source.renderer.render(tile)), "\(tile)")
+        }
+        #expect(try cache.tile(try TileID(z: 14, x: 0, y: 0)) == nil)
+
+        let info = try runProcess("/usr/bin/gdalinfo", [dir.path("cache.mbtiles")])
+        #expect(info.status == 0, "\(info.stderr)")
+        #expect(info.stdout.contains("Driver: MBTiles/MBTiles"), "\(info.stdout)")
+        #expect(info.stdout.contains("ZOOM_LEVEL=14"), "\(info.stdout)")
+        #expect(info.stdout.contains("EPSG\",3857") || info.stdout.contains("Pseudo-Mercator"), "\(info.stdout)")
+
+        // The same file opened for another map version starts empty.
+        #expect(try MBTilesCache(path: dir.path("cache.mbtiles"), mapKey: source.mapKey).count() == expected)
+        #expect(try MBTilesCache(path: dir.path("cache.mbtiles"), mapKey: "v99").count() == 0)
+        #expect(throws: TileError.self) { try MBTilesCache(path: dir.path("cache.mbtiles"), mapKey: "v99", scale: 2) }
+    }
+
+    @Test func aStoredVersionKeysTheCache() throws {
+        let dir = try TemporaryDirectory()
+        let gpkg = dir.path("scene.gpkg")
+        try TileScene.store(at: gpkg, hazards: [TileScene.redSource])
+        #expect(try TileMaps.load(path: gpkg, rules: .standard, style: try TileScene.style).mapKey.hasPrefix("unversioned-"))
+        _ = try RiskMap.buildVersion(path: gpkg, rules: .standard)
+        #expect(try TileMaps.load(path: gpkg, rules: .standard, style: try TileScene.style).mapKey == "v1")
+        var density = RiskRules.standard
+        density.areaRule = .weightedDensity
+        #expect(try TileMaps.load(path: gpkg, rules: density, style: try TileScene.style).mapKey != "v1")
+    }
+
+    /// Closing the red hazard clears G0: its tiles are dropped and re-render clear, while
+    /// tiles away from G0 stay cached; the live map equals a full rebuild.
+    @Test func aLiveChangeRecoloursItsAreaAndDropsOnlyTheTilesItTouches() throws {
+        let dir = try TemporaryDirectory()
+        let gpkg = dir.path("scene.gpkg")
+        let far = TileScene.source("H-far", Coordinate(118.929, 42.251), level: 3)
+        try TileScene.store(at: gpkg, hazards: [TileScene.redSource, far])
+        let source = try TileMaps.load(path: gpkg, rules: .standard, style: try TileScene.style)
+        let cache = try MBTilesCache(path: dir.path("cache.mbtiles"), mapKey: source.mapKey, scale: 2)
+        _ = try TileSeeder.seed(source.renderer, into: cache, zooms: 12...16, box: source.extent)
+        let live = LiveOneMap(source, caches: [cache])
+        let before = try cache.count()
+
+        var closed = TileScene.redSource
+        closed.values[Layer.hazards.columns.firstIndex { $0.name == "status" }!] = .text("closed")
+        let update = try live.apply(.update(closed))
+        #expect(update.recoloured == ["G0"])
+        #expect(live.model.area(id: "G0")?.assessment.level == nil)
+        #expect(update.tilesDropped > 0 && update.tilesDropped < before)
+        #expect(try cache.count() == before - update.tilesDropped)
+        #expect(cache.mapKey == update.mapKey && update.mapKey == "\(source.mapKey).r1")
+
+        let spot = TileScene.locate(Coordinate(118.9025, 42.2575), zoom: 16, scale: 2)
+        #expect(try cache.tile(spot.tile) == nil)
+        let redrawn = try pixel(at: Coordinate(118.9025, 42.2575), zoom: 16, scale: 2, of: live.renderer)
+        #expect(redrawn.a == 0, "\(redrawn)")
+        // A tile on G2's far hazard, nowhere near G0, is still cached.
+        let kept = TileScene.locate(Coordinate(118.929, 42.251), zoom: 16, scale: 2)
+        #expect(try cache.tile(kept.tile) != nil)
+        // A tile drawn for the old map is not stored over the change.
+        #expect(try cache.store([(spot.tile, Data([1]))], drawnFor: source.mapKey) == false)
+        #expect(try cache.tile(spot.tile) == nil)
+
+        let rebuilt = try RiskModel.build(live.index.snapshot, rules: .standard)
+        #expect(rebuilt.assessments == live.model.assessments)
+    }
+}

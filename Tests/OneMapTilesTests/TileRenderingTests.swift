@@ -1,0 +1,90 @@
+import Foundation
+import OneMap
+import OneMapTestSupport
+import Testing
+
+/// Tiles decoded with a real PNG decoder and checked pixel by pixel.
+@Suite struct TileRenderingTests {
+    func renderer(_ hazards: [LayerRecord]) throws -> TileRenderer {
+        let snapshot = SpatialIndex(records: [.grids: (0..<3).map(TileScene.cell), .hazards: hazards]).snapshot
+        return TileRenderer(style: try TileScene.style, snapshot: snapshot, risk: try RiskModel.build(snapshot, rules: .standard))
+    }
+
+    @Test(arguments: [1, 2])
+    func aKnownRedCellHasTheRedFillAtItsPixels(scale: Int) throws {
+        let renderer = try renderer([TileScene.redSource])
+        let style = try TileScene.style
+        // Inside G0, away from the hazard's symbol and the outline.
+        let inside = try pixel(at: Coordinate(118.9025, 42.2575), zoom: 14, scale: scale, of: renderer)
+        #expect(matches(inside, style.riskAreas.fill.red), "\(inside)")
+        // G2, reached by nothing, is clear inside.
+        let clear = try pixel(at: Coordinate(118.925, 42.2575), zoom: 14, scale: scale, of: renderer)
+        #expect(clear.a == 0, "\(clear)")
+        // The hazard itself: an opaque red symbol at its pixel (red hazards show from zoom
+        // 11; at 14 the cell's label sits on the cell's centre, where this hazard is).
+        let symbol = try pixel(at: Coordinate(118.905, 42.255), zoom: 13, scale: scale, of: renderer)
+        #expect(matches(symbol, style.hazards.colour.red), "\(symbol)")
+        let spot = TileScene.locate(Coordinate(118.905, 42.255), zoom: 14, scale: scale)
+        let image = try RasterImage(png: try renderer.render(spot.tile, scale: scale))
+        let size = (image.width, image.height)
+        #expect(size == (256 * scale, 256 * scale))
+        // Below zoom 11 the red hazard is not drawn: its pixel shows the cell's fill.
+        let far = try pixel(at: Coordinate(118.905, 42.255), zoom: 10, scale: scale, of: renderer)
+        #expect(matches(far, style.riskAreas.fill.red), "\(far)")
+    }
+
+    @Test func anOrangeCellAndABlueCellShowTheirColours() throws {
+        let renderer = try renderer([TileScene.source("O", Coordinate(118.915, 42.251), level: 2),
+                                     TileScene.source("B", Coordinate(118.925, 42.251), level: 4)])
+        let style = try TileScene.style
+        let orange = try pixel(at: Coordinate(118.915, 42.258), zoom: 13, of: renderer)
+        let blue = try pixel(at: Coordinate(118.925, 42.258), zoom: 13, of: renderer)
+        #expect(matches(orange, style.riskAreas.fill.orange), "\(orange)")
+        #expect(matches(blue, style.riskAreas.fill.blue), "\(blue)")
+    }
+
+    @Test func aTileWithNoDataIsFullyTransparent() throws {
+        let renderer = try renderer([TileScene.redSource])
+        for tile in [try TileID(z: 14, x: 0, y: 0), try TileID(z: 3, x: 1, y: 2), TileScene.locate(Coordinate(118.5, 42.25), zoom: 15).tile] {
+            let clear = try RasterImage(png: try renderer.render(tile)).isFullyTransparent
+            let clear2x = try RasterImage(png: try renderer.render(tile, scale: 2)).isFullyTransparent
+            #expect(clear && clear2x, "\(tile)")
+        }
+    }
+
+    @Test func tileCoordinatesOutOfRangeAreRefused() throws {
+        #expect(throws: TileError.zoomOutOfRange(40)) { try TileID(z: 40, x: 0, y: 0) }
+        #expect(throws: TileError.zoomOutOfRange(-1)) { try TileID(z: -1, x: 0, y: 0) }
+        #expect(throws: TileError.outOfRange(z: 3, x: 8, y: 0)) { try TileID(z: 3, x: 8, y: 0) }
+        #expect(throws: TileError.outOfRange(z: 3, x: 0, y: -1)) { try TileID(z: 3, x: 0, y: -1) }
+        #expect(throws: TileError.badScale(3)) { try renderer([]).render(try TileID(z: 1, x: 0, y: 0), scale: 3) }
+        #expect(TileError.outOfRange(z: 3, x: 8, y: 0).description.contains("x and y run from 0 to 7"))
+    }
+
+    /// Tile bounds agree with the pixel arithmetic above and with tiles covering a box.
+    @Test func tileBoundsAndCoveringAgree() throws {
+        let tile = try TileID(z: 14, x: 13_595, y: 6_103)
+        let b = tile.bounds
+        #expect(abs(b.minX - (13_595.0 / 16_384 * 360 - 180)) < 1e-12)
+        #expect(TileScene.locate(Coordinate(b.minX + 1e-9, b.maxY - 1e-9), zoom: 14).tile == tile)
+        #expect(TileScene.locate(Coordinate(b.maxX - 1e-9, b.minY + 1e-9), zoom: 14).tile == tile)
+        #expect(TileID.covering(b, zoom: 14).contains(tile))
+        #expect(TileID.covering(BoundingBox(minX: -180, minY: -85, maxX: 180, maxY: 85), zoom: 2).count == 16)
+    }
+
+    @Test func theCommittedStyleLoadsAndBadStylesNameTheMember() throws {
+        let style = try TileScene.style
+        #expect(style.labels.font.contains("CJK"))
+        let dir = try TemporaryDirectory()
+        let text = try String(contentsOfFile: Repository.path("tiles/style.json"), encoding: .utf8)
+        let badColour = try dir.write("a.json", text.replacingOccurrences(of: "\"red\": \"#E5393573\"", with: "\"red\": \"reddish\""))
+        #expect(throws: TileError.style(path: badColour, reason: "'risk_areas.fill.red': 'reddish' is not a colour: write #RRGGBB or #RRGGBBAA")) {
+            try TileStyle.load(path: badColour)
+        }
+        let missing = try dir.write("b.json", text.replacingOccurrences(of: "\"outline_width\": 1.2,", with: ""))
+        #expect(throws: TileError.style(path: missing, reason: "missing member 'risk_areas.outline_width'")) { try TileStyle.load(path: missing) }
+        // fontconfig resolves the label font to Debian's CJK fonts, not a fallback without Chinese glyphs.
+        let match = try runProcess("/usr/bin/fc-match", [style.labels.font])
+        #expect(match.stdout.contains("NotoSansCJK"), "\(match.stdout)")
+    }
+}
