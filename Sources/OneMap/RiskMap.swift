@@ -10,9 +10,14 @@ public enum RiskMap {
     /// areas under `rules`.
     public static func build(path: String, rules: RiskRules, unit: AreaUnit = .grids,
                              progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (snapshot: IndexSnapshot, model: RiskModel) {
-        let store = try GeoPackage(path: path, mode: .readOnly)
-        let snapshot = try SpatialIndex.load(from: store, layers: [unit.layer, .hazards]).snapshot
+        let snapshot = try load(path: path, unit: unit)
         return (snapshot, try RiskModel.build(snapshot, rules: rules, unit: unit, progress: progress))
+    }
+
+    /// The areas and hazards of `path` in the spatial core.
+    public static func load(path: String, unit: AreaUnit = .grids) throws -> IndexSnapshot {
+        let store = try GeoPackage(path: path, mode: .readOnly)
+        return try SpatialIndex.load(from: store, layers: [unit.layer, .hazards]).snapshot
     }
 
     /// Builds the map of `path` and stores it there as the next version.

@@ -65,18 +65,26 @@ struct Risk: ParsableCommand {
 
         func run() throws {
             let progress = SharedProgress(quiet: false)
-            let started = Date()
-            let (version, model) = try RiskMap.buildVersion(path: making.data, rules: try making.loadRules(),
-                                                            unit: AreaUnit(parsing: making.unit), note: note) { done, all in
+            let rules = try making.loadRules(), unit = AreaUnit(parsing: making.unit)
+            var started = Date()
+            progress.update("loading \(making.data)")
+            let snapshot = try RiskMap.load(path: making.data, unit: unit)
+            let loaded = Date().timeIntervalSince(started)
+            started = Date()
+            let model = try RiskModel.build(snapshot, rules: rules, unit: unit) { done, all in
                 progress.update("assessing hazards: \(done) / \(all)")
             }
+            let assessed = Date().timeIntervalSince(started)
+            started = Date()
+            let store = try GeoPackage(path: making.data, mode: .readWrite)
+            let version = try RiskVersionStore.save(model, hazards: try snapshot.allFeatures(.hazards), in: store, note: note)
             progress.finish()
             print("version \(version.number) of \(making.data), \(version.createdAt)")
             print(summary(model))
             if !model.summary.unassessed.isEmpty {
                 print("\(model.summary.unassessed.count) hazards have no level under these rules and colour nothing, e.g. \(model.summary.unassessed.prefix(5).joined(separator: ", "))")
             }
-            print(String(format: "built and stored in %.2f s", Date().timeIntervalSince(started)))
+            print(String(format: "loaded in %.2f s, assessed in %.2f s, stored in %.2f s", loaded, assessed, Date().timeIntervalSince(started)))
         }
     }
 

@@ -224,3 +224,16 @@ extension IndexSnapshot {
         state.forEach(meeting: box) { body(state.record($0)) }
     }
 }
+
+extension IndexSnapshot {
+    /// Positions, in the order the records were given to the index, of the features of
+    /// `layer` whose boxes meet `box`. Only for a layer that no change has touched since
+    /// it was built (positions are then stable): an index built for one fixed set, such
+    /// as the risk model's areas, which then needs no id lookups.
+    public func forEachCandidatePosition(_ layer: Layer, meeting box: BoundingBox, _ body: (Int) -> Void) {
+        guard let state = layers[layer] else { return }
+        precondition(state.overlay.count == 0 && state.hidden.isEmpty, "positions are stable only in an unchanged layer")
+        let order = state.base.tree.order
+        state.base.forEach(meeting: box, hidden: []) { body(Int(order[$0])) }
+    }
+}

@@ -58,7 +58,7 @@ public struct RiskModel: Sendable {
         let failure = Mutex<(any Error)?>(nil)
         let done = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let reach = SourceReach(areas: areaIndex, unit: unit, slotOfID: slotOfID, rules: rules)
+            let reach = SourceReach(areas: areas, areaIndex: areaIndex, unit: unit, slotOfID: slotOfID, rules: rules)
             var local: [(Int, AreaReason)] = []
             var summary = BuildSummary()
             let range = (worker * chunk)..<min(sources.count, (worker + 1) * chunk)
@@ -116,7 +116,7 @@ public struct RiskModel: Sendable {
     /// Replaces source `old` (nil when it is new) by `new` (nil when it is deleted; a
     /// closed source counts as absent). Only the areas either one reaches are assessed again.
     public mutating func replaceSource(_ old: LayerRecord?, with new: LayerRecord?) throws -> Change {
-        let reach = SourceReach(areas: areaIndex, unit: unit, slotOfID: slotOfID, rules: rules)
+        let reach = SourceReach(areas: areas, areaIndex: areaIndex, unit: unit, slotOfID: slotOfID, rules: rules)
         var touched = Set<Int>()
         if let old {
             if case .reaches(_, let slots) = try reach.reach(old) {
@@ -161,9 +161,12 @@ public struct RiskModel: Sendable {
         return counts
     }
 
-    /// The areas meeting `box`, by index: what a tile draws.
-    public func areas(meeting box: BoundingBox) throws -> [Int] {
-        try areaIndex.features(unit.layer, in: box).map { slotOfID[$0.record.id]! }
+    /// The areas whose bounding boxes meet `box`, by index: what a tile draws (the
+    /// canvas clips the rest, so no exact test is spent here).
+    public func areas(meeting box: BoundingBox) -> [Int] {
+        var slots: [Int] = []
+        areaIndex.forEachCandidatePosition(unit.layer, meeting: box) { slots.append($0) }
+        return slots
     }
 
     private static func area(_ record: LayerRecord) -> RiskArea {

@@ -220,21 +220,26 @@ public enum RiskVersionStore {
         }.sorted { ($0.subdistrict ?? "\u{10FFFF}") < ($1.subdistrict ?? "\u{10FFFF}") }
     }
 
-    /// FNV-1a over every hazard's id, geometry and typed values, in id order: two
-    /// versions with the same digest were built from the same hazards.
+    /// A fingerprint of the hazards: FNV-1a of each one's id, geometry and typed values,
+    /// summed, so it does not depend on their order. Two versions with the same digest
+    /// were built from the same hazards.
     public static func inputsDigest(_ hazards: [LayerRecord]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        }
-        for record in hazards.sorted(by: { $0.id < $1.id }) {
-            mix(record.id.utf8)
+        var total: UInt64 = 0
+        for record in hazards {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            func mix(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            func mix(_ word: UInt64) { for shift in stride(from: 0, to: 64, by: 8) { mix(UInt8(truncatingIfNeeded: word >> UInt64(shift))) } }
+            for byte in record.id.utf8 { mix(byte) }
             record.geometry.forEachCoordinate { c in
-                withUnsafeBytes(of: c.x.bitPattern) { mix($0) }
-                withUnsafeBytes(of: c.y.bitPattern) { mix($0) }
+                mix(c.x.bitPattern)
+                mix(c.y.bitPattern)
             }
-            for value in record.values { mix(value.description.utf8); mix([0]) }
+            for value in record.values {
+                for byte in value.description.utf8 { mix(byte) }
+                mix(UInt8(0))
+            }
+            total &+= hash
         }
-        return String(hash, radix: 16)
+        return String(total, radix: 16)
     }
 }

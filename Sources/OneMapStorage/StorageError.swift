@@ -6,6 +6,7 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     case incompatibleTable(Layer, missingColumns: [String])
     case duplicateID(String, layer: Layer)
     case sqlite(path: String, message: String)
+    case badGeometry(Layer, id: String, reason: String)
 
     public var description: String {
         switch self {
@@ -16,6 +17,7 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
             "table \(layer) exists but lacks OneMap's columns \(missing.joined(separator: ", ")); import into a new file"
         case .duplicateID(let id, let layer): "id \"\(id)\" already exists in \(layer) (ids are unique per layer; use --replace to reload the layer)"
         case .sqlite(let path, let message): "\(path): \(message)"
+        case .badGeometry(let layer, let id, let reason): "\(layer) feature \"\(id)\" has an unreadable geometry: \(reason)"
         }
     }
 }

@@ -60,12 +60,13 @@ public struct TileRenderer: Sendable {
         drawHazards(on: canvas, frame, box, zoom: tile.z)
         drawShelters(on: canvas, frame, box, zoom: tile.z)
         drawFacilities(on: canvas, frame, box, zoom: tile.z)
-        try drawLabels(on: canvas, frame, zoom: tile.z)
+        drawLabels(on: canvas, frame, zoom: tile.z)
         return canvas
     }
 
     private func drawAreas(on canvas: Canvas, _ frame: TileFrame, _ box: BoundingBox) {
-        guard let risk, frame.zoom >= style.riskAreas.minZoom, let slots = try? risk.areas(meeting: box) else { return }
+        guard let risk, frame.zoom >= style.riskAreas.minZoom else { return }
+        let slots = risk.areas(meeting: box)
         let s = style.riskAreas
         for slot in slots {
             let level = risk.assessments[slot].level
@@ -135,11 +136,11 @@ public struct TileRenderer: Sendable {
         }
     }
 
-    private func drawLabels(on canvas: Canvas, _ frame: TileFrame, zoom: Int) throws {
+    private func drawLabels(on canvas: Canvas, _ frame: TileFrame, zoom: Int) {
         let s = style.labels
         if let risk, zoom >= s.areasFrom {
             // Labels reach further than symbols: fetch with room for a long name.
-            for slot in try risk.areas(meeting: frame.bounds(growingBy: 160)) {
+            for slot in risk.areas(meeting: frame.bounds(growingBy: 160)) {
                 guard let anchor = anchors[slot], let name = risk.areas[slot].name else { continue }
                 let p = frame.point(anchor)
                 canvas.label(name, x: p.x, y: p.y, style: s)

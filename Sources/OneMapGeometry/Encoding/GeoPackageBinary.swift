@@ -67,10 +67,13 @@ public enum GeoPackageBinary {
     }
 
     public static func decode(_ bytes: [UInt8]) throws -> Geometry {
-        try bytes.withUnsafeBytes { raw in
-            let h = try header(raw)
-            return try WKBReader.decode(raw, from: h.wkbOffset)
-        }
+        try bytes.withUnsafeBytes { try decode($0) }
+    }
+
+    /// Decodes a blob in place (a database column, say) without copying it first.
+    public static func decode(_ raw: UnsafeRawBufferPointer) throws -> Geometry {
+        let h = try header(raw)
+        return try WKBReader.decode(raw, from: h.wkbOffset)
     }
 
     /// The envelope of a blob: the header's when present, else computed from the WKB.

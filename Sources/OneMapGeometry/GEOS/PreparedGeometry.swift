@@ -45,6 +45,22 @@ public final class PreparedGeometry {
         return try check(GEOSPreparedIntersects_r(context.handle, prepared, g.pointer))
     }
 
+    /// Whether `other` lies within planar distance `distance` (in coordinate units, so
+    /// degrees for lon/lat) of the prepared geometry: a cheap, indexed first filter
+    /// before an exact geodesic measure.
+    public func isWithin(_ distance: Double, of other: Geometry) throws -> Bool {
+        let g = try context.make(other)
+        return try check(GEOSPreparedDistanceWithin_r(context.handle, prepared, g.pointer, distance))
+    }
+
+    /// Whether the point lies within planar distance `distance` of the prepared geometry.
+    public func isWithin(_ distance: Double, of c: Coordinate) throws -> Bool {
+        let h = context.handle
+        guard let p = GEOSGeom_createPointFromXY_r(h, c.x, c.y) else { throw context.takeError("cannot make a point") }
+        defer { GEOSGeom_destroy_r(h, p) }
+        return try check(GEOSPreparedDistanceWithin_r(h, prepared, p, distance))
+    }
+
     private func check(_ result: CChar) throws -> Bool {
         switch result {
         case 1: return true
