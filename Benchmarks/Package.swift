@@ -23,6 +23,14 @@ let package = Package(
             ],
             path: "Benchmarks/SpatialCore",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "RiskTiles",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "OneMap", package: onemap),
+            ],
+            path: "Benchmarks/RiskTiles",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // The same fixture in a plain loop, for profiling one query kind with perf.
         .executableTarget(
             name: "SpatialProfile",

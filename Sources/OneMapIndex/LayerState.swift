@@ -21,8 +21,8 @@ public enum FeatureChange: Sendable, Equatable {
 ///
 /// Values are never mutated in place: a change makes a new state that shares the base, so
 /// a reader holding the old state keeps a consistent view. The overlay is rebuilt on each
-/// change (it is small); once it passes ``compactionThreshold`` changes the base is
-/// rebuilt with everything folded in.
+/// change (it is small); once it passes ``compactionThreshold`` changes, ``SpatialIndex``
+/// rebuilds the base with everything folded in, in the background (``compacted(into:replaying:)``).
 struct LayerState: Sendable {
     let layer: Layer
     let base: FeatureSet
@@ -71,38 +71,58 @@ struct LayerState: Sendable {
 
     /// The state after `change`, or the reason it cannot apply.
     func applying(_ change: FeatureChange) throws(QueryError) -> LayerState {
+        try applying([change])
+    }
+
+    /// The state after `changes` in order (the overlay is rebuilt once), or the reason
+    /// one cannot apply.
+    func applying(_ changes: [FeatureChange]) throws(QueryError) -> LayerState {
         var overlayRecords = overlay.records
+        var overlayIDs = Set(overlayRecords.map(\.id))
         var hidden = hidden
+        func exists(_ id: String) -> Bool {
+            overlayIDs.contains(id) || (base.slotByID[id].map { !hidden.contains($0) } ?? false)
+        }
         func remove(_ id: String) throws(QueryError) {
-            guard let ref = ref(id: id) else { throw .unknownFeature(layer: layer, id: id) }
-            if ref.inOverlay {
+            if overlayIDs.contains(id) {
                 overlayRecords.removeAll { $0.id == id }
+                overlayIDs.remove(id)
+            } else if let slot = base.slotByID[id], !hidden.contains(slot) {
+                hidden.insert(slot)
             } else {
-                hidden.insert(ref.slot)
+                throw .unknownFeature(layer: layer, id: id)
             }
         }
-        switch change {
-        case .insert(let record):
-            try validate(record)
-            guard ref(id: record.id) == nil else { throw .duplicateFeature(layer: layer, id: record.id) }
-            overlayRecords.append(record)
-        case .update(let record):
-            try validate(record)
-            try remove(record.id)
-            overlayRecords.append(record)
-        case .delete(let id):
-            try remove(id)
-        }
-        if overlayRecords.count + hidden.count > Self.compactionThreshold {
-            var all: [LayerRecord] = []
-            all.reserveCapacity(base.count - hidden.count + overlayRecords.count)
-            for (index, record) in base.records.enumerated() where !hidden.contains(base.slotOfRecord[index]) {
-                all.append(record)
+        for change in changes {
+            switch change {
+            case .insert(let record):
+                try validate(record)
+                guard !exists(record.id) else { throw .duplicateFeature(layer: layer, id: record.id) }
+                overlayRecords.append(record)
+                overlayIDs.insert(record.id)
+            case .update(let record):
+                try validate(record)
+                try remove(record.id)
+                overlayRecords.append(record)
+                overlayIDs.insert(record.id)
+            case .delete(let id):
+                try remove(id)
             }
-            all.append(contentsOf: overlayRecords)
-            return LayerState(layer: layer, records: all)
         }
         return LayerState(layer: layer, base: base, overlay: FeatureSet(layer: layer, records: overlayRecords), hidden: hidden)
+    }
+
+    /// Whether enough changes have piled up on the base that rebuilding it pays.
+    var needsCompaction: Bool { overlay.count + hidden.count > Self.compactionThreshold }
+
+    /// This state's features as one freshly built base: the slow part of a compaction,
+    /// run off the writers' path.
+    func compactedBase() -> FeatureSet { FeatureSet(layer: layer, records: liveRecords) }
+
+    /// The state on `base` (built from an earlier state) with the changes made since then
+    /// applied on top.
+    static func compacted(into base: FeatureSet, layer: Layer, replaying changes: [FeatureChange]) throws(QueryError) -> LayerState {
+        try LayerState(layer: layer, base: base, overlay: .empty, hidden: []).applying(changes)
     }
 
     private func validate(_ record: LayerRecord) throws(QueryError) {

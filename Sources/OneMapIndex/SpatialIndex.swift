@@ -1,5 +1,7 @@
 import OneMapGeometry
 import OneMapStorage
+import Dispatch
+import Foundation
 import Synchronization
 
 /// The in-memory spatial index of every loaded layer, shared by all readers and updated
@@ -8,11 +10,15 @@ import Synchronization
 /// Readers take a ``IndexSnapshot`` (one lock-protected copy of a few references) and
 /// query it without locks for as long as they like; a change builds new layer states
 /// beside the old ones and swaps them in at once, so a reader sees a change entirely or
-/// not at all. Writers are serialised among themselves, and the slow part of a change (a
-/// compaction that rebuilds a layer's base) runs outside the readers' lock.
+/// not at all. Writers are serialised among themselves. When a layer's overlay has grown
+/// large, its base is rebuilt on a background thread (a million features take about a
+/// second) while writers go on; the changes made meanwhile are replayed on the new base
+/// before it is swapped in, so no change waits for a rebuild.
 public final class SpatialIndex: Sendable {
     private let current: Mutex<IndexSnapshot>
     private let writers = Mutex(())
+    /// Changes applied to each layer since its background compaction began.
+    private let compactionLogs = Mutex<[Layer: [FeatureChange]]>([:])
 
     public init(records: [Layer: [LayerRecord]]) {
         var layers: [Layer: LayerState] = [:]
@@ -44,17 +50,54 @@ public final class SpatialIndex: Sendable {
     /// refused change leaves the index as it was. Returns the new snapshot.
     @discardableResult
     public func apply(_ changes: [(Layer, FeatureChange)]) throws(QueryError) -> IndexSnapshot {
-        try writers.withLock { _ throws(QueryError) in
+        let (applied, toCompact) = try writers.withLock { _ throws(QueryError) in
             var layers = snapshot.layers
             for (layer, change) in changes {
                 guard let state = layers[layer] else { throw .layerNotLoaded(layer) }
                 layers[layer] = try state.applying(change)
             }
-            return current.withLock { snapshot in
+            // Log changes for compactions under way, and begin one for each layer that needs
+            // it, in the same step that fixes the state it starts from: no change is missed.
+            let toCompact = compactionLogs.withLock { logs -> [(Layer, LayerState)] in
+                for (layer, change) in changes where logs[layer] != nil { logs[layer]!.append(change) }
+                return Set(changes.map(\.0)).compactMap { layer in
+                    guard logs[layer] == nil, let state = layers[layer], state.needsCompaction else { return nil }
+                    logs[layer] = []
+                    return (layer, state)
+                }
+            }
+            let applied = current.withLock { snapshot in
                 snapshot = IndexSnapshot(layers: layers, version: snapshot.version + 1)
                 return snapshot
             }
+            return (applied, toCompact)
         }
+        for (layer, state) in toCompact { compactInBackground(layer, from: state) }
+        return applied
+    }
+
+    /// Rebuilds `layer`'s base from `state` on a background thread, then swaps it in with
+    /// the changes made meanwhile replayed on top.
+    private func compactInBackground(_ layer: Layer, from state: LayerState) {
+        DispatchQueue.global(qos: .utility).async {
+            let base = state.compactedBase()
+            self.writers.withLock { _ in
+                let log = self.compactionLogs.withLock { $0.removeValue(forKey: layer) } ?? []
+                // The log holds changes already checked against the live state, so replaying
+                // them cannot fail; if it ever did, the live state (uncompacted) stays.
+                guard let compacted = try? LayerState.compacted(into: base, layer: layer, replaying: log) else { return }
+                self.current.withLock { snapshot in
+                    var layers = snapshot.layers
+                    layers[layer] = compacted
+                    snapshot = IndexSnapshot(layers: layers, version: snapshot.version)
+                }
+            }
+        }
+    }
+
+    /// Waits until no background compaction is under way.
+    public func waitForCompactions() {
+        while compactionLogs.withLock({ !$0.isEmpty }) { usleep(1000) }
     }
 
     @discardableResult

@@ -42,9 +42,41 @@ import Testing
                 for id in model.keys.prefix(20) { #expect(snapshot.feature(.hazards, id: id) == model[id]) }
             }
         }
+        // Once the background compactions are done, the overlay holds only what came after
+        // the last one began, and every record is the model's.
+        index.waitForCompactions()
+        let compacted = index.snapshot
+        #expect(compacted.layers[.hazards]!.overlay.count + compacted.layers[.hazards]!.hidden.count <= LayerState.compactionThreshold)
+        #expect(compacted.layers[.hazards]!.base.count > 1000)
+        #expect(Dictionary(uniqueKeysWithValues: try compacted.allFeatures(.hazards).map { ($0.id, $0) }) == model)
         // The snapshot taken before any change still answers as it did.
         #expect(start.count(.hazards) == 1500)
         #expect(start.feature(.hazards, id: "H0") == scene.hazards[0])
+    }
+
+    /// Changes keep coming while a base is rebuilt in the background; none is lost, and
+    /// none waits for the rebuild.
+    @Test func changesDuringABackgroundCompactionAreKept() throws {
+        let scene = Scene(seed: 35, hazards: 20_000, shelters: 0, clustered: false)
+        let index = SpatialIndex(records: [.hazards: scene.hazards])
+        var model = Dictionary(uniqueKeysWithValues: scene.hazards.map { ($0.id, $0) })
+        for round in 0..<3 {
+            for i in 0...LayerState.compactionThreshold + 40 {
+                let record = makeRecord(.hazards, "H\((i * 13 + round) % 20_000)", .point(Coordinate(118.9 + Double(i) * 1e-5, 42.2 + Double(round) * 1e-3)),
+                                        ["level": .integer(Int64(1 + round))])
+                try index.apply(.update(record), to: .hazards)
+                model[record.id] = record
+            }
+        }
+        index.waitForCompactions()
+        let snapshot = index.snapshot
+        #expect(snapshot.count(.hazards) == 20_000)
+        #expect(Dictionary(uniqueKeysWithValues: try snapshot.allFeatures(.hazards).map { ($0.id, $0) }) == model)
+        let p = Coordinate(118.905, 42.201)
+        // Points east and west of p at the same latitude tie, so compare as sets.
+        let got = Set(try snapshot.features(.hazards, within: 800, of: p).map(\.record.id))
+        let want = Set(BruteForce.within(Array(model.values), p, 800).map(\.0))
+        #expect(got == want && !want.isEmpty)
     }
 
     @Test func refusedChangesLeaveTheIndexAsItWas() throws {
