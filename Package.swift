@@ -2,7 +2,7 @@
 // OneMap: GIS risk mapping and spatial queries for emergency management.
 //
 // Read this file as the architecture diagram. Imports flow one way:
-//   C libraries (CGEOS, CPROJ, CCairo) → OneMapGeometry → OneMapStorage → OneMapIndex → OneMapRisk → OneMapTiles;
+//   C libraries (CGEOS, CPROJ, CCairo, CZlib) → OneMapGeometry → OneMapStorage → OneMapIndex → OneMapRisk → OneMapTiles;
 //   OneMapStorage → OneMapImport; → OneMapDemo → OneMap (the core façade) → OneMapCLI → onemap (executable).
 import PackageDescription
 
@@ -22,6 +22,7 @@ let package = Package(
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Geometry values, WKB, GeoPackage binary, GeoJSON, CRS transforms, geodesics.
         // GEOS/ and PROJ/ are the only Swift that imports CGEOS and CPROJ.
@@ -46,7 +47,7 @@ let package = Package(
         // style; the MBTiles cache and the seeder. The only Swift that imports CCairo.
         .target(
             name: "OneMapTiles",
-            dependencies: ["CCairo", "OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk",
+            dependencies: ["CCairo", "CZlib", "OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk",
                            .product(name: "GRDB", package: "GRDB.swift")]),
         // The seeded generator of demo and benchmark deployments.
         .target(name: "OneMapDemo", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapRisk"]),

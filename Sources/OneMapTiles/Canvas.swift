@@ -78,14 +78,9 @@ final class Canvas {
     /// The canvas as PNG bytes.
     func png() throws(TileError) -> Data {
         cairo_surface_flush(surface)
-        let sink = PNGSink()
-        let status = cairo_surface_write_to_png_stream(surface, { closure, data, length in
-            guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
-            Unmanaged<PNGSink>.fromOpaque(closure).takeUnretainedValue().bytes.append(data, count: Int(length))
-            return CAIRO_STATUS_SUCCESS
-        }, Unmanaged.passUnretained(sink).toOpaque())
-        guard status == CAIRO_STATUS_SUCCESS else { throw .drawing(String(cString: cairo_status_to_string(status))) }
-        return sink.bytes
+        guard let data = cairo_image_surface_get_data(surface) else { throw .drawing("cairo gave no pixels") }
+        return try PNGWriter.encode(pixels: UnsafeRawPointer(data), width: pixels, height: pixels,
+                                    stride: Int(cairo_image_surface_get_stride(surface)))
     }
 
     /// Whether nothing was drawn (every pixel fully transparent).
@@ -99,10 +94,6 @@ final class Canvas {
         }
         return true
     }
-}
-
-private final class PNGSink {
-    var bytes = Data()
 }
 
 /// A decoded PNG image: straight (not premultiplied) RGBA per pixel. Decoding goes
