@@ -5,7 +5,8 @@
 #      one hazard's incremental update with tile invalidation, tile rendering at zooms
 #      10–16, cached tile reads;
 #   3. `onemap risk build` on both files (stores a version), then the Shapely + pyproj
-#      peer (tools/bench_risk_peer.py) on the same files, compared cell by cell.
+#      peer (tools/bench_risk_peer.py) on the same files, compared cell by cell;
+#   4. MapServer 8 (map2img) drawing the city's tiles (tools/bench_tiles_peer.py).
 # Figures go to BENCHMARKS.md by hand; this prints them. Extra arguments go to the
 # benchmark tool (e.g. --filter ".*demo.*").
 set -euo pipefail
@@ -32,3 +33,9 @@ for data in "$demo" "$city"; do
     .build/release/onemap risk build --data "$data" --rules config/risk-rules.json --note "benchmark run"
     "$venv/bin/python" tools/bench_risk_peer.py "$data"
 done
+# The tile peer: MapServer 8 drawing the same one map from the same file (latest version).
+if ! command -v map2img >/dev/null; then
+    sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends mapserver-bin >/dev/null
+fi
+python3 tools/bench_tiles_peer.py "$city" 100

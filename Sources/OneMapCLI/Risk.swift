@@ -183,18 +183,30 @@ struct Risk: ParsableCommand {
 
     struct Legend: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The legend of the one map: levels, colours, names, and areas and residents per level, as JSON.")
+            abstract: "The legend of the one map: levels, colours, names, and areas and residents per level, as JSON (and as a PNG image with --png).")
 
         @Option(help: "The GeoPackage.")
         var data = "onemap.gpkg"
         @Option(help: "The version (default: the latest).")
         var version: Int?
+        @Option(help: "Also draw the legend as a PNG image in the tiles' colours, to this file.")
+        var png: String?
+        @Option(help: "The style file for --png (default: tiles/style.json, or ONEMAP_STYLE).")
+        var style: String?
+        @Option(help: "1, or 2 for a double-resolution image.")
+        var scale = 1
 
         func run() throws {
+            guard scale == 1 || scale == 2 else { throw ValidationError(TileError.badScale(scale).description) }
             let store = try GeoPackage(path: data, mode: .readOnly)
             let stored = try RiskVersionStore.version(version, in: store)
             let areas = try RiskVersionStore.areas(of: stored, in: store)
             let legend = RiskLegend(unit: stored.unit, rule: stored.rule, levels: areas.map { ($0.level, $0.population) })
+            if let png {
+                let image = try LegendRenderer.render(legend, style: try TileMaps.style(path: style), scale: scale)
+                try writeAtomically(image, to: png)
+                FileHandle.standardError.write(Data("legend image: \(png) (\(image.count) bytes)\n".utf8))
+            }
             print(JSONWriter.string(legend.json))
         }
     }

@@ -6,13 +6,20 @@ import Foundation
 final class Canvas {
     let surface: OpaquePointer
     let cr: OpaquePointer
-    let pixels: Int
+    let width: Int
+    let height: Int
 
     /// A transparent `pixels`² ARGB canvas on which one unit is `scale` pixels.
-    init(pixels: Int, scale: Double) throws(TileError) {
-        self.pixels = pixels
-        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(pixels), Int32(pixels)),
-              cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { throw .drawing("cairo could not create a \(pixels) px surface") }
+    convenience init(pixels: Int, scale: Double) throws(TileError) {
+        try self.init(width: pixels, height: pixels, scale: scale)
+    }
+
+    /// A transparent ARGB canvas of `width` × `height` pixels; one unit is `scale` pixels.
+    init(width: Int, height: Int, scale: Double) throws(TileError) {
+        self.width = width
+        self.height = height
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height)),
+              cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { throw .drawing("cairo could not create a \(width) × \(height) px surface") }
         self.surface = surface
         guard let cr = cairo_create(surface), cairo_status(cr) == CAIRO_STATUS_SUCCESS else {
             cairo_surface_destroy(surface)
@@ -65,13 +72,13 @@ final class Canvas {
         return (extents.x_advance, extents.height)
     }
 
-    /// `text` centred on (x, y), with a halo so it reads on any fill.
-    func label(_ text: String, x: Double, y: Double, style: TileStyle.Labels) {
+    /// `text` centred on (x, y) (or starting at x), with a halo so it reads on any fill.
+    func label(_ text: String, x: Double, y: Double, style: TileStyle.Labels, alignLeft: Bool = false) {
         let size = measure(text, font: style.font, size: style.size)
         cairo_new_path(cr)
-        cairo_move_to(cr, x - size.width / 2, y + size.height / 2)
+        cairo_move_to(cr, alignLeft ? x : x - size.width / 2, y + size.height / 2)
         cairo_text_path(cr, text)
-        stroke(style.halo, width: style.haloWidth, preserve: true)
+        if style.haloWidth > 0 { stroke(style.halo, width: style.haloWidth, preserve: true) }
         fill(style.colour)
     }
 
@@ -79,7 +86,7 @@ final class Canvas {
     func png() throws(TileError) -> Data {
         cairo_surface_flush(surface)
         guard let data = cairo_image_surface_get_data(surface) else { throw .drawing("cairo gave no pixels") }
-        return try PNGWriter.encode(pixels: UnsafeRawPointer(data), width: pixels, height: pixels,
+        return try PNGWriter.encode(pixels: UnsafeRawPointer(data), width: width, height: height,
                                     stride: Int(cairo_image_surface_get_stride(surface)))
     }
 
@@ -88,9 +95,9 @@ final class Canvas {
         cairo_surface_flush(surface)
         guard let data = cairo_image_surface_get_data(surface) else { return true }
         let stride = Int(cairo_image_surface_get_stride(surface))
-        for row in 0..<pixels {
+        for row in 0..<height {
             let line = UnsafeRawPointer(data + row * stride).assumingMemoryBound(to: UInt32.self)
-            for i in 0..<pixels where line[i] != 0 { return false }
+            for i in 0..<width where line[i] != 0 { return false }
         }
         return true
     }

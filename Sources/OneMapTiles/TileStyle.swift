@@ -30,11 +30,12 @@ public struct TileStyle: Sendable, Equatable, Decodable {
         }
     }
 
-    /// One colour per risk level, red first.
-    public struct LevelColours: Sendable, Equatable, Decodable {
-        public var red, orange, yellow, blue: Colour
+    /// One value per risk level (a colour, a radius, a zoom), written as an object with
+    /// members red, orange, yellow and blue.
+    public struct PerLevel<Value: Sendable & Equatable & Decodable>: Sendable, Equatable, Decodable {
+        public var red, orange, yellow, blue: Value
 
-        public subscript(level: RiskLevel) -> Colour {
+        public subscript(level: RiskLevel) -> Value {
             switch level {
             case .red: red
             case .orange: orange
@@ -44,19 +45,8 @@ public struct TileStyle: Sendable, Equatable, Decodable {
         }
     }
 
-    /// One number per risk level.
-    public struct LevelNumbers: Sendable, Equatable, Decodable {
-        public var red, orange, yellow, blue: Double
-
-        public subscript(level: RiskLevel) -> Double {
-            switch level {
-            case .red: red
-            case .orange: orange
-            case .yellow: yellow
-            case .blue: blue
-            }
-        }
-    }
+    public typealias LevelColours = PerLevel<Colour>
+    public typealias LevelNumbers = PerLevel<Double>
 
     public struct RiskAreas: Sendable, Equatable, Decodable {
         public var minZoom: Int

@@ -78,7 +78,11 @@ import Testing
         }
         #expect(residents == 120_000)
 
-        let legend = try JSONSerialization.jsonObject(with: Data(try runProcess(onemap, ["risk", "legend", "--data", gpkg, "--version", "1"]).stdout.utf8)) as! [String: Any]
+        let legendRun = try runProcess(onemap, ["risk", "legend", "--data", gpkg, "--version", "1", "--png", dir.path("legend.png")],
+                                       directory: Repository.root.path)
+        #expect(legendRun.status == 0, "\(legendRun.stderr)")
+        #expect(fileBytes(dir.path("legend.png"))?.starts(with: [0x89, 0x50, 0x4E, 0x47]) == true)
+        let legend = try JSONSerialization.jsonObject(with: Data(legendRun.stdout.utf8)) as! [String: Any]
         let levels = legend["levels"] as! [[String: Any]]
         #expect(levels.map { $0["colour"] as? String } == ["red", "orange", "yellow", "blue", nil])
         let reds = levels[0]["areas"] as! Int, oranges = levels[1]["areas"] as! Int

@@ -87,4 +87,19 @@ import Testing
         let match = try runProcess("/usr/bin/fc-match", [style.labels.font])
         #expect(match.stdout.contains("NotoSansCJK"), "\(match.stdout)")
     }
+
+    /// The legend image: one swatch per level in the tiles' fill over white, red first.
+    @Test func theLegendImageShowsEachLevelsColour() throws {
+        let model = try RiskModel.build(SpatialIndex(records: [.grids: (0..<3).map(TileScene.cell),
+                                                               .hazards: [TileScene.redSource]]).snapshot, rules: .standard)
+        let image = try RasterImage(png: try LegendRenderer.render(model.legend, style: try TileScene.style))
+        let size = (image.width, image.height)
+        #expect(size == (360, 172))
+        // Swatch centres: x = 26, y = 34 + 26·row + 12.
+        let red = image.pixel(26, 46), orange = image.pixel(26, 72), blue = image.pixel(26, 124), none = image.pixel(26, 150)
+        #expect(red.r > 200 && red.g < 190 && red.b < 190, "\(red)")
+        #expect(orange.r > 200 && orange.g > 170 && orange.b < 160, "\(orange)")
+        #expect(blue.b > 200 && blue.r < 190, "\(blue)")
+        #expect(none.r > 240 && none.g > 240 && none.b > 240, "\(none)")
+    }
 }
