@@ -71,10 +71,19 @@ def main(path):
     if version is None:
         print("  (no OneMap version in the file to compare with)")
         return
-    onemap = dict(db.execute("SELECT area_id, coalesce(risk_level, 99) FROM risk_areas WHERE version = ?", (version,)).fetchall())
+    rows = db.execute("SELECT area_id, coalesce(risk_level, 99), source_count FROM risk_areas WHERE version = ?", (version,)).fetchall()
+    onemap = {gid: lvl for gid, lvl, _ in rows}
     differ = [gid for gid, lvl in zip(grid_ids, best) if onemap.get(gid) != int(lvl)]
-    print(f"  agreement with OneMap version {version}: {len(grids) - len(differ)} of {len(grids)} cells"
+    print(f"  agreement with OneMap version {version}: {len(grids) - len(differ)} of {len(grids)} cells have the same level"
           + (f"; differing: {differ[:10]}" if differ else ""))
+    # A stronger check than the level: how many open hazards reach each cell. The peer's
+    # buffers are planar polygons in UTM (scale error and 8 segments a quadrant), so
+    # hazards within centimetres of the reach may count on one side only.
+    reaching = np.bincount(grid_index, minlength=len(grids))
+    counts = {gid: n for gid, _, n in rows}
+    same = sum(1 for gid, n in zip(grid_ids, reaching) if counts.get(gid) == int(n))
+    print(f"  hazards reaching each cell: same count in {same} of {len(grids)} cells; "
+          f"{int(reaching.sum())} hazard–cell pairs (peer) vs {sum(counts.values())} (OneMap)")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,9 @@
-/// The layer schema as Markdown: columns, types, meanings and the source names each
-/// column also accepts. `docs/SCHEMA.md` is this text; a test keeps the two equal.
+import OneMapRisk
+import OneMapStorage
+
+/// The layer schema, and the tables OneMap writes beside the layers, as Markdown: columns,
+/// types, meanings and the source names each column also accepts. `docs/SCHEMA.md` is
+/// this text; a test keeps the two equal.
 public enum SchemaDocument {
     public static func markdown() -> String {
         var out = """
@@ -36,6 +40,21 @@ public enum SchemaDocument {
                 }
                 out += "| `\(column.name)` | \(column.kind.sqlType): \(kind) | \(column.meaning) | \(column.aliases.map { "`\($0)`" }.joined(separator: ", ")) |\n"
             }
+            out += "\n"
+        }
+        out += """
+            ## Tables OneMap writes
+
+            `onemap risk build` stores each built one map as a version: a row in the attributes
+            table `risk_versions` and one row per coloured area in the feature table `risk_areas`
+            (MULTIPOLYGON, R-tree indexed), which QGIS and GDAL open as a layer; filter it by
+            `version` to see one map.
+
+
+            """
+        for table in [RiskVersionStore.versions, RiskVersionStore.areas] {
+            out += "### `\(table.name)`: \(table.title)\n\n| column | type | meaning |\n|---|---|---|\n"
+            for column in table.columns { out += "| `\(column.name)` | \(column.sql) | \(column.meaning) |\n" }
             out += "\n"
         }
         out += """

@@ -79,17 +79,35 @@ public enum RiskVersionError: Error, Equatable, CustomStringConvertible {
 public enum RiskVersionStore {
     public static let versions = AuxiliaryTable(
         name: "risk_versions", title: "Versions of the four-colour risk map", geometryType: nil,
-        columns: [.init("version", "INTEGER NOT NULL UNIQUE"), .init("created_at", "TEXT NOT NULL"), .init("unit", "TEXT NOT NULL"),
-                  .init("area_rule", "TEXT NOT NULL"), .init("rules", "TEXT NOT NULL"), .init("inputs", "TEXT NOT NULL"),
-                  .init("note", "TEXT")])
+        columns: [
+            .init("version", "INTEGER NOT NULL UNIQUE", "Version number, 1, 2, … in the order built"),
+            .init("created_at", "TEXT NOT NULL", "When it was built (UTC, ISO 8601)"),
+            .init("unit", "TEXT NOT NULL", "What was coloured: `grids` or an admin level (`subdistrict`, …)"),
+            .init("area_rule", "TEXT NOT NULL", "`most_severe` or `weighted_density`"),
+            .init("rules", "TEXT NOT NULL", "The whole rule set as JSON, in the form of config/risk-rules.json"),
+            .init("inputs", "TEXT NOT NULL", "JSON: hazard count, closed and unassessed hazards, a digest of every hazard, area count"),
+            .init("note", "TEXT", "Why it was built (`onemap risk build --note`)"),
+        ])
 
     public static let areas = AuxiliaryTable(
         name: "risk_areas", title: "Four-colour risk map (四色安全风险分布图), every version", geometryType: "MULTIPOLYGON",
-        columns: [.init("version", "INTEGER NOT NULL"), .init("area_id", "TEXT NOT NULL"), .init("unit", "TEXT NOT NULL"),
-                  .init("name", "TEXT"), .init("subdistrict", "TEXT"), .init("population", "INTEGER"), .init("area_km2", "REAL"),
-                  .init("risk_level", "INTEGER"), .init("level_name", "TEXT"), .init("colour", "TEXT"), .init("colour_hex", "TEXT"),
-                  .init("score", "REAL"), .init("source_count", "INTEGER NOT NULL"), .init("reason_sources", "TEXT"),
-                  .init("reasons", "TEXT NOT NULL")],
+        columns: [
+            .init("version", "INTEGER NOT NULL", "The version in risk_versions this row belongs to"),
+            .init("area_id", "TEXT NOT NULL", "The area's id in its layer (grids or admin_units)"),
+            .init("unit", "TEXT NOT NULL", "`grids` or the admin level"),
+            .init("name", "TEXT", "The area's name"),
+            .init("subdistrict", "TEXT", "A grid's subdistrict, an admin unit's parent code"),
+            .init("population", "INTEGER", "Residents"),
+            .init("area_km2", "REAL", "Geodesic area in km²"),
+            .init("risk_level", "INTEGER", "1 red … 4 blue; null when no open hazard reaches the area"),
+            .init("level_name", "TEXT", "重大, 较大, 一般, 低"),
+            .init("colour", "TEXT", "red, orange, yellow, blue"),
+            .init("colour_hex", "TEXT", "The colour as #RRGGBB"),
+            .init("score", "REAL", "Weighted density (weight per km²) under that rule; null under most-severe"),
+            .init("source_count", "INTEGER NOT NULL", "Open hazards reaching the area, at any level"),
+            .init("reason_sources", "TEXT", "Ids of the hazards that set the colour (the first 20), comma-separated, for labels and filters"),
+            .init("reasons", "TEXT NOT NULL", "JSON: every hazard that set the colour, with its level and distance in metres"),
+        ],
         indexes: [["version", "area_id"]])
 
     /// Stores `model` as the next version, in one transaction. `hazards` are the inputs it

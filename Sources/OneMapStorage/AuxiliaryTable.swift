@@ -10,10 +10,13 @@ public struct AuxiliaryTable: Sendable {
         public var name: String
         /// SQL type and constraints, e.g. `INTEGER NOT NULL`.
         public var sql: String
+        /// What the column holds, for docs/SCHEMA.md.
+        public var meaning: String
 
-        public init(_ name: String, _ sql: String) {
+        public init(_ name: String, _ sql: String, _ meaning: String) {
             self.name = name
             self.sql = sql
+            self.meaning = meaning
         }
     }
 
