@@ -3,7 +3,7 @@
 //
 // Read this file as the architecture diagram. Imports flow one way:
 //   C libraries (CGEOS, CPROJ, CCairo, CZlib) → OneMapGeometry → OneMapStorage → OneMapIndex → OneMapRisk → OneMapTiles;
-//   OneMapStorage → OneMapImport; → OneMapDemo → OneMap (the core façade) → OneMapCLI → onemap (executable).
+//   OneMapStorage → OneMapImport; → OneMapDemo → OneMap (the core façade) → OneMapServer → OneMapCLI → onemap (executable).
 import PackageDescription
 
 let package = Package(
@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // One door per C library: a module map and a shim header, nothing else.
@@ -55,9 +56,15 @@ let package = Package(
         .target(
             name: "OneMap",
             dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk", "OneMapTiles", "OneMapImport", "OneMapDemo"]),
+        // The HTTP service (Hummingbird 2): OGC API Features, queries, the one map, tiles,
+        // reports from the field, the web map, metrics. A thin shell over OneMap.
+        .target(
+            name: "OneMapServer",
+            dependencies: ["OneMap", .product(name: "Hummingbird", package: "hummingbird")]),
         .target(
             name: "OneMapCLI",
-            dependencies: ["OneMap", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["OneMap", "OneMapServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(name: "onemap", dependencies: ["OneMapCLI"]),
 
         // Helpers shared by the test targets: temporary files, running commands, repository paths.
@@ -69,6 +76,7 @@ let package = Package(
         .testTarget(name: "OneMapRiskTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapTilesTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapImportTests", dependencies: ["OneMap", "OneMapTestSupport"]),
+        .testTarget(name: "OneMapServerTests", dependencies: ["OneMapServer", "OneMapTestSupport"]),
         .testTarget(name: "OneMapDemoTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         // Depends on the executable so `swift test` builds it; the tests run the real binary.
         .testTarget(name: "OneMapCLITests", dependencies: ["onemap", "OneMapTestSupport"]),

@@ -3,7 +3,7 @@
 # Used by both README commands; safe to run again.
 set -euo pipefail
 
-packages=(libgeos-dev libproj-dev proj-data proj-bin libsqlite3-dev libcairo2-dev zlib1g-dev pkg-config gdal-bin sqlite3 fonts-noto-cjk)
+packages=(libgeos-dev libproj-dev proj-data proj-bin libsqlite3-dev libcairo2-dev zlib1g-dev pkg-config gdal-bin sqlite3 fonts-noto-cjk libjs-leaflet)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -237,3 +237,13 @@ extension IndexSnapshot {
         state.base.forEach(meeting: box, hidden: []) { body(Int(order[$0])) }
     }
 }
+
+extension IndexSnapshot {
+    /// Every live feature of `layer` that matches the filters (checked against the
+    /// layer's columns and vocabularies like any query's), in the layer's order.
+    public func allFeatures(_ layer: Layer, where filters: [AttributeFilter]) throws(QueryError) -> [LayerRecord] {
+        let predicate = try RecordPredicate(filters, layer: layer)
+        let all = try allFeatures(layer)
+        return predicate.isAlways ? all : all.filter { predicate.matches($0.values) }
+    }
+}

@@ -75,7 +75,12 @@ public final class GeoPackage: Sendable {
     /// Runs `body` against a consistent read snapshot.
     public func read<T>(_ body: (ReadSession) throws -> T) throws -> T {
         do {
-            return try queue.read { db in try body(ReadSession(db: db, path: path)) }
+            return try queue.read { db in
+                // Another connection (a `risk build` beside a running server) may have added
+                // tables since; GRDB's schema cache would not know.
+                db.clearSchemaCache()
+                return try body(ReadSession(db: db, path: path))
+            }
         } catch let error as DatabaseError {
             throw StorageError.sqlite(path: path, message: error.message ?? "\(error)")
         }

@@ -27,6 +27,34 @@ public struct WriteSession {
     }
 }
 
+extension WriteSession {
+    /// Replaces the feature of `layer` with the record's id (geometry, values, properties):
+    /// a live edit. Fails when the layer has no such feature.
+    public func update(_ record: LayerRecord, in layer: Layer) throws {
+        let assignments = (["geom", "id"] + layer.columns.map(\.name) + ["properties"]).map { "\($0) = ?" }.joined(separator: ", ")
+        var arguments: [DatabaseValueConvertible?] = [Data(GeoPackageBinary.encode(record.geometry)), record.id]
+        for value in record.values {
+            switch value {
+            case .null: arguments.append(nil)
+            case .integer(let i): arguments.append(i)
+            case .real(let d): arguments.append(d)
+            case .text(let t): arguments.append(t)
+            }
+        }
+        arguments.append(record.extra.isEmpty ? nil : JSONWriter.string(.object(record.extra)))
+        arguments.append(record.id)
+        try db.execute(sql: "UPDATE \(layer.tableName) SET \(assignments) WHERE id = ?", arguments: StatementArguments(arguments))
+        guard db.changesCount == 1 else { throw StorageError.sqlite(path: path, message: "\(layer) has no feature with id \"\(record.id)\"") }
+        if let box = record.geometry.boundingBox {
+            try db.execute(sql: """
+                UPDATE gpkg_contents SET min_x = min(coalesce(min_x, ?), ?), min_y = min(coalesce(min_y, ?), ?),
+                  max_x = max(coalesce(max_x, ?), ?), max_y = max(coalesce(max_y, ?), ?),
+                  last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?
+                """, arguments: [box.minX, box.minX, box.minY, box.minY, box.maxX, box.maxX, box.maxY, box.maxY, layer.tableName])
+        }
+    }
+}
+
 /// Inserts records into one layer through a prepared statement.
 public final class LayerWriter {
     let db: Database

@@ -32,6 +32,16 @@ public func runProcess(_ executable: String, _ arguments: [String], stdin: Strin
     return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
 }
 
+/// `runProcess` off the caller's thread: for async tests that talk to a server running
+/// in the same process, whose handlers need the cooperative threads a blocking wait holds.
+public func runProcessAsync(_ executable: String, _ arguments: [String], stdin: String? = nil, directory: String? = nil) async throws -> ProcessResult {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try runProcess(executable, arguments, stdin: stdin, directory: directory) })
+        }
+    }
+}
+
 /// Paths inside this repository, found from this source file's location.
 public enum Repository {
     public static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+import OneMap
+
+/// An RFC 9457 problem: what went wrong with a request, as `application/problem+json`
+/// with the right status. Every refusal the service makes is one of these.
+public struct Problem: Error, HTTPResponseError {
+    public var status: HTTPResponse.Status
+    public var title: String
+    public var detail: String
+    /// The methods a path takes (405 answers carry them in `Allow`).
+    var allow: [HTTPRequest.Method] = []
+
+    public init(_ status: HTTPResponse.Status, _ title: String, _ detail: String) {
+        self.status = status
+        self.title = title
+        self.detail = detail
+    }
+
+    static func badParameter(_ name: String, _ reason: String) -> Problem {
+        Problem(.badRequest, "Bad parameter", "\(name): \(reason)")
+    }
+
+    static func notFound(_ detail: String) -> Problem { Problem(.notFound, "Not found", detail) }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = JSONValue.object([
+            JSONMember("type", .string("about:blank")),
+            JSONMember("title", .string(title)),
+            JSONMember("status", .number(Double(status.code))),
+            JSONMember("detail", .string(detail)),
+            JSONMember("instance", .string(request.uri.path)),
+        ])
+        var response = Reply.json(body, status: status, contentType: "application/problem+json")
+        if !allow.isEmpty { response.headers[.allow] = allow.map(\.rawValue).joined(separator: ", ") }
+        return response
+    }
+}
+
+/// Turns whatever a handler throws into a problem answer: the library's own errors by
+/// their meaning (a bad parameter is 400, an unknown feature 404), Hummingbird's by their
+/// status, and anything unexpected into a 500 that is logged (and never crashes the server).
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return try problem.response(from: request, context: context)
+        } catch {
+            var problem = Self.problem(for: error)
+            if let http = error as? HTTPError, http.status == .notFound, http.body == nil {
+                problem.detail = "no resource at \(request.uri.path); the landing page / lists what there is"
+            }
+            if problem.status == .internalServerError {
+                context.logger.error("unexpected error", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            }
+            return try problem.response(from: request, context: context)
+        }
+    }
+
+    static func problem(for error: any Error) -> Problem {
+        switch error {
+        case let error as QueryError:
+            switch error {
+            case .unknownGrid, .unknownFeature: return Problem(.notFound, "Not found", error.description)
+            case .layerNotLoaded: return Problem(.notFound, "Not found", error.description)
+            case .duplicateFeature: return Problem(.conflict, "Conflict", error.description)
+            case .invalidFeature: return Problem(.unprocessableContent, "Invalid feature", error.description)
+            default: return Problem(.badRequest, "Bad request", error.description)
+            }
+        case let error as MappingError:
+            return Problem(.unprocessableContent, "Invalid feature", error.description)
+        case let error as GeometryError:
+            return Problem(.unprocessableContent, "Invalid geometry", "\(error)")
+        case let error as JSONSyntaxError:
+            return Problem(.badRequest, "Malformed JSON", error.description)
+        case let error as RiskVersionError:
+            return Problem(.notFound, "Not found", error.description)
+        case let error as TileError:
+            return Problem(.badRequest, "Bad tile request", error.description)
+        case let error as HTTPError:
+            return Problem(error.status, error.status.reasonPhrase, error.body ?? error.status.reasonPhrase)
+        case let error as any HTTPResponseError:
+            let detail = error.status == .contentTooLarge ? "the request body is larger than the service accepts" : "\(error)"
+            return Problem(error.status, error.status.reasonPhrase, detail)
+        default:
+            return Problem(.internalServerError, "Internal error", "the service failed to answer; the error is in its log")
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import Hummingbird
+import OneMap
+
+/// OGC API – Features, Part 1 Core, GeoJSON: landing page, conformance, collections, items.
+extension Routes {
+    static let maxLimit = 10_000
+
+    func registerFeatures() {
+        resource("/", [.get: { request, _ in Reply.json(landing(request)) }])
+        resource("/conformance", [.get: { _, _ in
+            Reply.json(.object([JSONMember("conformsTo", .array([
+                "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+                "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+                "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+            ].map { .string($0) }))]))
+        }])
+        resource("/collections", [.get: { request, _ in
+            let base = Self.base(request)
+            return Reply.json(.object([
+                JSONMember("links", .array([Reply.link("\(base)/collections", "self", "application/json")])),
+                JSONMember("collections", .array(service.collections.map { collection($0, base: base) })),
+            ]))
+        }])
+        resource("/collections/:layer", [.get: { request, context in
+            Reply.json(collection(try info(context), base: Self.base(request)))
+        }])
+        resource("/collections/:layer/items", [
+            .get: { request, context in try items(request, try info(context)) },
+            .post: { request, context in try await create(request, context) },
+        ])
+        resource("/collections/:layer/items/:id", [
+            .get: { request, context in
+                let layer = try info(context).layer
+                let id = context.parameters.get("id") ?? ""
+                guard let record = service.snapshot.feature(layer, id: id) else {
+                    throw Problem.notFound("collection '\(layer)' has no feature with id '\(id)'")
+                }
+                let base = Self.base(request)
+                return Reply.feature(record.feature(in: layer), members: [JSONMember("links", .array([
+                    Reply.link("\(base)/collections/\(layer)/items/\(id)", "self", "application/geo+json"),
+                    Reply.link("\(base)/collections/\(layer)", "collection", "application/json"),
+                ]))])
+            },
+            .patch: { request, context in try await update(request, context) },
+        ])
+    }
+
+    func info(_ context: OneMapServer.Context) throws -> CollectionInfo {
+        let name = context.parameters.get("layer") ?? ""
+        guard let layer = Layer(name: name), let info = service.collections.first(where: { $0.layer == layer }) else {
+            throw Problem.notFound("no collection '\(name)'; the collections are \(service.collections.map(\.layer.tableName).joined(separator: ", "))")
+        }
+        return info
+    }
+
+    func landing(_ request: Request) -> JSONValue {
+        let base = Self.base(request)
+        return .object([
+            JSONMember("title", .string("OneMap: emergency-management risk one map (一张图)")),
+            JSONMember("description", .string("Hazards, grid cells, shelters and facilities with the four-colour risk map, as OGC API – Features, with spatial queries, risk map versions and tiles.")),
+            JSONMember("links", .array([
+                Reply.link("\(base)/", "self", "application/json", title: "This document"),
+                Reply.link("\(base)/api", "service-desc", "application/vnd.oai.openapi+json;version=3.0", title: "The API definition"),
+                Reply.link("\(base)/conformance", "conformance", "application/json", title: "Conformance classes"),
+                Reply.link("\(base)/collections", "data", "application/json", title: "The layers"),
+                Reply.link("\(base)/riskmap", "riskmap", "application/geo+json", title: "The current one map"),
+                Reply.link("\(base)/tiles.json", "tiles", "application/json", title: "Raster tiles (TileJSON)"),
+                Reply.link("\(base)/map", "alternate", "text/html", title: "The web map"),
+            ])),
+        ])
+    }
+
+    func collection(_ info: CollectionInfo, base: String) -> JSONValue {
+        var extent: [JSONMember] = []
+        if let box = info.extent {
+            extent.append(JSONMember("spatial", .object([
+                JSONMember("bbox", .array([.array([box.minX, box.minY, box.maxX, box.maxY].map { .number($0) })])),
+                JSONMember("crs", .string("http://www.opengis.net/def/crs/OGC/1.3/CRS84")),
+            ])))
+        }
+        if let (first, last) = info.interval {
+            extent.append(JSONMember("temporal", .object([
+                JSONMember("interval", .array([.array([.string(first), .string(last)])])),
+                JSONMember("trs", .string("http://www.opengis.net/def/uom/ISO-8601/0/Gregorian")),
+            ])))
+        }
+        let id = info.layer.tableName
+        return .object([
+            JSONMember("id", .string(id)),
+            JSONMember("title", .string(info.layer.title)),
+            JSONMember("itemType", .string("feature")),
+            JSONMember("extent", .object(extent)),
+            JSONMember("crs", .array([.string("http://www.opengis.net/def/crs/OGC/1.3/CRS84")])),
+            JSONMember("links", .array([
+                Reply.link("\(base)/collections/\(id)", "self", "application/json"),
+                Reply.link("\(base)/collections/\(id)/items", "items", "application/geo+json"),
+            ])),
+        ])
+    }
+
+    /// `/collections/{layer}/items`: bbox, limit (1…10,000, larger is capped), offset,
+    /// datetime (layers with times), and property filters `column=v1,v2`.
+    func items(_ request: Request, _ info: CollectionInfo) throws -> Response {
+        let params = Params(request)
+        let layer = info.layer
+        let columns = Set(layer.columns.map(\.name))
+        try params.refuseUnknown(Set(["bbox", "limit", "offset", "datetime", "f", "bbox-crs", "crs"]).union(columns))
+        if let f = params.string("f"), !["json", "geojson"].contains(f) { throw Problem.badParameter("f", "only json (GeoJSON) is offered") }
+        for name in ["bbox-crs", "crs"] {
+            if let crs = params.string(name), !crs.hasSuffix("CRS84") && !crs.hasSuffix("4326") {
+                throw Problem.badParameter(name, "only CRS84 (WGS84 lon/lat) is offered")
+            }
+        }
+        let limit = min(Self.maxLimit, try params.int("limit", in: 1...Int.max, default: 10)!)
+        let offset = try params.int("offset", in: 0...Int.max, default: 0)!
+        let box = try params.box()
+        let filters = columns.intersection(params.names).sorted().map { column in
+            AttributeFilter(column: column, test: .oneOf(params.string(column)!.split(separator: ",").map(String.init)))
+        }
+        var interval: TimeInterval?
+        if let text = params.string("datetime") {
+            guard let column = info.timeColumn else { throw Problem.badParameter("datetime", "collection '\(layer)' has no time property") }
+            interval = try TimeInterval(parsing: text, column: column)
+        }
+        let snapshot = service.snapshot
+        var records: [LayerRecord]
+        if let box {
+            records = try snapshot.features(layer, in: box, where: filters).map(\.record)
+        } else {
+            records = try snapshot.allFeatures(layer, where: filters)
+        }
+        if let interval { records = records.filter(interval.contains) }
+        let matched = records.count
+        let page = offset < matched ? Array(records[offset..<min(matched, offset + limit)]) : []
+        let base = Self.base(request)
+        func pageLink(_ start: Int, _ rel: String) -> JSONValue {
+            var query = params.names.filter { $0 != "offset" && $0 != "limit" }.sorted().map { "\($0)=\(Self.escape(params.string($0) ?? ""))" }
+            query += ["limit=\(limit)", "offset=\(start)"]
+            return Reply.link("\(base)/collections/\(layer)/items?\(query.joined(separator: "&"))", rel, "application/geo+json")
+        }
+        var links = [pageLink(offset, "self"), Reply.link("\(base)/collections/\(layer)", "collection", "application/json")]
+        if offset + limit < matched { links.append(pageLink(offset + limit, "next")) }
+        if offset > 0 { links.append(pageLink(max(0, offset - limit), "prev")) }
+        return Reply.features(page.map { $0.feature(in: layer) }, members: [
+            JSONMember("numberMatched", .number(Double(matched))),
+            JSONMember("numberReturned", .number(Double(page.count))),
+            JSONMember("timeStamp", .string(ISO8601DateFormatter().string(from: Date()))),
+            JSONMember("links", .array(links)),
+        ])
+    }
+
+    static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? text
+    }
+}
+
+/// A `datetime` parameter: an instant or an interval with open ends (`..`), RFC 3339.
+struct TimeInterval {
+    var start: Date?
+    var end: Date?
+    let column: Int
+
+    init(parsing text: String, column name: String) throws {
+        column = Layer.hazards.columns.firstIndex { $0.name == name }!
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard (1...2).contains(parts.count) else { throw Problem.badParameter("datetime", "'\(text)' is not an instant or an interval a/b") }
+        func date(_ s: String) throws -> Date? {
+            if s == ".." || s.isEmpty { return nil }
+            guard let d = TimeInterval.parse(s) else { throw Problem.badParameter("datetime", "'\(s)' is not an RFC 3339 date-time (2026-05-01T08:00:00Z)") }
+            return d
+        }
+        if parts.count == 1 {
+            guard let instant = try date(parts[0]) else { throw Problem.badParameter("datetime", "an instant cannot be open") }
+            start = instant
+            end = instant
+        } else {
+            start = try date(parts[0])
+            end = try date(parts[1])
+            if let s = start, let e = end, s > e { throw Problem.badParameter("datetime", "the interval ends before it starts") }
+        }
+    }
+
+    static func parse(_ text: String) -> Date? {
+        let withFraction = ISO8601DateFormatter()
+        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let plain = ISO8601DateFormatter()
+        let day = ISO8601DateFormatter()
+        day.formatOptions = [.withFullDate]
+        return plain.date(from: text) ?? withFraction.date(from: text) ?? day.date(from: text)
+    }
+
+    func contains(_ record: LayerRecord) -> Bool {
+        guard case .text(let text) = record.values[column], let when = Self.parse(text) else { return false }
+        if let start, when < start { return false }
+        if let end, when > end { return false }
+        return true
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import OneMap
+
+/// Raster tiles: from the cache, or drawn on demand and cached; TileJSON.
+extension Routes {
+    func registerTiles() {
+        resource("/tiles/:z/:x/:file", [.get: { request, context in
+            let (tile, scale) = try Self.tile(context)
+            let cache = service.caches[scale - 1]
+            let key = service.live.mapKey
+            let png: Data
+            if let cached = try cache.tile(tile) {
+                png = cached
+            } else {
+                png = try service.live.renderer.render(tile, scale: scale)
+                try cache.store([(tile, png)], drawnFor: key)
+            }
+            let etag = "\"\(Self.fingerprint(png))\""
+            var headers = HTTPFields()
+            headers[.eTag] = etag
+            headers[.cacheControl] = "public, max-age=60"
+            if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0 == "*" }) {
+                return Response(status: .notModified, headers: headers)
+            }
+            var response = Reply.bytes(png, contentType: "image/png")
+            response.headers.append(contentsOf: headers)
+            return response
+        }])
+        resource("/tiles.json", [.get: { request, _ in
+            let base = Self.base(request)
+            let model = service.live.model
+            var box = BoundingBox.empty
+            for area in model.areas { box.extend(area.box) }
+            return Reply.json(.object([
+                JSONMember("tilejson", .string("3.0.0")),
+                JSONMember("name", .string("OneMap four-colour risk map")),
+                JSONMember("description", .string("四色安全风险分布图: risk areas, hazards by level, shelters and facilities")),
+                JSONMember("version", .string(service.live.mapKey)),
+                JSONMember("attribution", .string("OneMap")),
+                JSONMember("scheme", .string("xyz")),
+                JSONMember("tiles", .array([.string("\(base)/tiles/{z}/{x}/{y}.png")])),
+                JSONMember("minzoom", .number(0)),
+                JSONMember("maxzoom", .number(Double(TileID.maxZoom))),
+                JSONMember("bounds", .array(box.isEmpty ? [-180, -85.05, 180, 85.05].map { .number($0) } : [box.minX, box.minY, box.maxX, box.maxY].map { .number($0) })),
+                JSONMember("center", .array(box.isEmpty ? [.number(0), .number(0), .number(2)] : [.number((box.minX + box.maxX) / 2), .number((box.minY + box.maxY) / 2), .number(12)])),
+            ]))
+        }])
+    }
+
+    /// The tile and scale a `/tiles/{z}/{x}/{y}.png` or `{y}@2x.png` path names.
+    static func tile(_ context: OneMapServer.Context) throws -> (TileID, Int) {
+        let file = context.parameters.get("file") ?? ""
+        let scale = file.hasSuffix("@2x.png") ? 2 : 1
+        let stem = file.hasSuffix("@2x.png") ? String(file.dropLast(7)) : file.hasSuffix(".png") ? String(file.dropLast(4)) : nil
+        guard let stem, let y = Int(stem), let z = Int(context.parameters.get("z") ?? ""), let x = Int(context.parameters.get("x") ?? "") else {
+            throw Problem.badParameter("tile", "write /tiles/{z}/{x}/{y}.png or {y}@2x.png with whole numbers")
+        }
+        do {
+            return (try TileID(z: z, x: x, y: y), scale)
+        } catch {
+            throw Problem.badParameter("tile", error.description)
+        }
+    }
+
+    /// FNV-1a of the bytes: the tile's ETag.
+    static func fingerprint(_ data: Data) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(hash, radix: 16)
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import OneMap
+
+/// The web map, Leaflet from the system, the API document, health and metrics.
+extension Routes {
+    func registerWebAndOperations() {
+        resource("/map", [.get: { _, _ in Reply.bytes(Array(WebMapPage.html.utf8), contentType: "text/html; charset=utf-8") }])
+        resource("/static/leaflet/**", [.get: { _, context in
+            let relative = context.parameters.getCatchAll().joined(separator: "/")
+            guard !relative.isEmpty, !relative.split(separator: "/").contains(where: { $0 == ".." || $0.hasPrefix(".") }) else {
+                throw Problem.notFound("no such file")
+            }
+            let path = service.options.leafletDirectory + "/" + relative
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw Problem.notFound("\(path) is missing; install Debian's libjs-leaflet (the run command does)")
+            }
+            let type = switch (relative as NSString).pathExtension {
+            case "js": "text/javascript; charset=utf-8"
+            case "css": "text/css; charset=utf-8"
+            case "png": "image/png"
+            case "svg": "image/svg+xml"
+            default: "application/octet-stream"
+            }
+            var response = Reply.bytes(data, contentType: type)
+            response.headers[.cacheControl] = "public, max-age=86400"
+            return response
+        }])
+        resource("/api", [.get: { request, _ in
+            Reply.json(OpenAPIDocument.json(base: Self.base(request)), contentType: "application/vnd.oai.openapi+json;version=3.0")
+        }])
+        resource("/health", [.get: { _, _ in
+            let snapshot = service.snapshot
+            return Reply.json(.object([
+                JSONMember("status", .string("ok")),
+                JSONMember("map", .string(service.live.mapKey)),
+                JSONMember("features", .object(snapshot.loadedLayers.map { JSONMember($0.tableName, .number(Double(snapshot.count($0)))) })),
+            ]))
+        }])
+        resource("/metrics", [.get: { _, _ in
+            let snapshot = service.snapshot
+            var gauges = ["# HELP onemap_features Features loaded, by layer.", "# TYPE onemap_features gauge"]
+            gauges += snapshot.loadedLayers.map { "onemap_features{layer=\"\($0.tableName)\"} \(snapshot.count($0))" }
+            gauges += ["# HELP onemap_index_version Changes applied to the live index since start.", "# TYPE onemap_index_version counter",
+                       "onemap_index_version \(snapshot.version)"]
+            let text = service.metrics.exposition(extra: gauges)
+            return Reply.bytes(Array(text.utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }])
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import Logging
+import OneMap
+
+/// The HTTP service: an Application over a ``OneMapService``.
+public enum OneMapServer {
+    public typealias Context = BasicRequestContext
+
+    /// The application serving `service`. `onRunning` hears the bound port (useful with port 0).
+    public static func application(_ service: OneMapService, logger: Logger,
+                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router(context: Context.self)
+        // Outermost first: metrics see the final status, after problems became answers.
+        router.add(middleware: MetricsMiddleware(metrics: service.metrics))
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .contentType, .ifNoneMatch],
+                                              allowMethods: [.get, .head, .options]))
+        router.add(middleware: RequestLogMiddleware())
+        Routes(service: service, router: router).register()
+        let options = service.options
+        return Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "OneMap"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+}
+
+/// Logs each request at debug level with its route, status and time (structured).
+struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard context.logger.logLevel <= .debug else { return try await next(request, context) }
+        let started = ContinuousClock.now
+        let response = try await next(request, context)
+        context.logger.debug("request", metadata: [
+            "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
+            "ms": "\(String(format: "%.3f", Double((ContinuousClock.now - started).components.attoseconds) * 1e-15))",
+        ])
+        return response
+    }
+}
+
+/// The routes, grouped by concern in the `Routes+…` files.
+///
+/// Handlers capture this value for `service` (Sendable); `router` is used only while the
+/// routes are registered, before the server starts, hence the unchecked conformance.
+struct Routes: @unchecked Sendable {
+    let service: OneMapService
+    let router: Router<OneMapServer.Context>
+
+    typealias Handler = @Sendable (Request, OneMapServer.Context) async throws -> Response
+
+    func register() {
+        registerFeatures()
+        registerQueries()
+        registerRiskMap()
+        registerTiles()
+        registerWebAndOperations()
+    }
+
+    /// Registers `handlers` on `path`, and a 405 naming the allowed methods for the others.
+    func resource(_ path: String, _ handlers: [HTTPRequest.Method: Handler]) {
+        for (method, handler) in handlers { router.on(RouterPath(path), method: method, use: handler) }
+        if let get = handlers[.get] {
+            // HEAD: the GET answer's status and headers without its body.
+            router.on(RouterPath(path), method: .head) { request, context in
+                let response = try await get(request, context)
+                return Response(status: response.status, headers: response.headers)
+            }
+        }
+        let allowed = handlers.keys.sorted { $0.rawValue < $1.rawValue } + (handlers[.get] != nil ? [.head] : [])
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where handlers[method] == nil {
+            router.on(RouterPath(path), method: method) { request, _ -> Response in
+                var problem = Problem(.methodNotAllowed, "Method not allowed",
+                                      "\(request.method.rawValue) is not allowed on \(request.uri.path); use \(allowed.map(\.rawValue).joined(separator: ", "))")
+                problem.allow = allowed
+                throw problem
+            }
+        }
+    }
+
+    /// The scheme and authority the client used, for absolute links.
+    static func base(_ request: Request) -> String {
+        "http://" + (request.head.authority ?? "localhost")
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import Logging
+import OneMap
+import Synchronization
+
+/// How `onemap serve` runs.
+public struct ServiceOptions: Sendable {
+    public var dataPath: String
+    public var host = "127.0.0.1"
+    /// 0 picks a free port (tests).
+    public var port = 8080
+    public var rulesPath: String?
+    public var stylePath: String?
+    public var tokensPath: String?
+    /// Where the MBTiles caches live (default: beside the GeoPackage).
+    public var cacheDirectory: String?
+    /// Largest request body accepted (413 above).
+    public var maxBodyBytes = 1 << 20
+    /// Where Leaflet is (Debian's libjs-leaflet).
+    public var leafletDirectory = "/usr/share/javascript/leaflet"
+
+    public init(dataPath: String) { self.dataPath = dataPath }
+}
+
+/// Everything the routes share: the live one map over the GeoPackage, the stores, the
+/// tile caches, the tokens and the metrics.
+public final class OneMapService: Sendable {
+    public let options: ServiceOptions
+    let store: GeoPackage
+    let live: LiveOneMap
+    /// Index 0: 256-px tiles; index 1: 512-px (`@2x`).
+    let caches: [MBTilesCache]
+    let tokens: TokenBook
+    let metrics = Metrics()
+    let collections: [CollectionInfo]
+    let rules: RiskRules
+    /// Writes (commit to the GeoPackage, then apply to the live map) one at a time.
+    let writes = Mutex(())
+
+    /// Loads the GeoPackage into the spatial core and colours the one map.
+    public init(options: ServiceOptions, logger: Logger) throws {
+        self.options = options
+        let (rules, origin) = try RiskMap.rules(path: options.rulesPath)
+        self.rules = rules
+        let style = try TileMaps.style(path: options.stylePath)
+        let started = Date()
+        let source = try TileMaps.load(path: options.dataPath, rules: rules, style: style, allLayers: true)
+        store = try GeoPackage(path: options.dataPath, mode: .readWrite)
+        let base = options.cacheDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent(URL(fileURLWithPath: options.dataPath).lastPathComponent).path }
+            ?? options.dataPath
+        let stem = base.hasSuffix(".gpkg") ? String(base.dropLast(5)) : base
+        caches = [try MBTilesCache(path: stem + ".tiles.mbtiles", mapKey: source.mapKey, scale: 1),
+                  try MBTilesCache(path: stem + ".tiles@2x.mbtiles", mapKey: source.mapKey, scale: 2)]
+        live = LiveOneMap(source, caches: caches)
+        tokens = try options.tokensPath.map { try TokenBook(path: $0) } ?? .empty
+        collections = try CollectionInfo.all(in: store, snapshot: source.index.snapshot)
+        logger.info("loaded", metadata: [
+            "data": "\(options.dataPath)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
+            "rules": "\(origin)", "map": "\(source.mapKey)", "tokens": "\(tokens.count)",
+            "layers": "\(collections.map { "\($0.layer)=\($0.count)" }.joined(separator: ","))",
+        ])
+    }
+
+    var snapshot: IndexSnapshot { live.index.snapshot }
+}
+
+/// What `/collections` says of a layer: its extent in space (and in time for hazards).
+struct CollectionInfo: Sendable {
+    var layer: Layer
+    var count: Int
+    var extent: BoundingBox?
+    /// First and last `reported_at`, for layers with times.
+    var interval: (String, String)?
+
+    static func all(in store: GeoPackage, snapshot: IndexSnapshot) throws -> [CollectionInfo] {
+        try store.read { try $0.summary() }.filter { snapshot.loadedLayers.contains($0.layer) }.map { summary in
+            var interval: (String, String)?
+            if summary.layer == .hazards {
+                let column = Layer.hazards.columns.firstIndex { $0.name == "reported_at" }!
+                let times = try snapshot.allFeatures(.hazards).compactMap { record -> String? in
+                    if case .text(let t) = record.values[column] { return t }
+                    return nil
+                }
+                if let first = times.min(), let last = times.max() { interval = (first, last) }
+            }
+            return CollectionInfo(layer: summary.layer, count: summary.count, extent: summary.extent, interval: interval)
+        }
+    }
+
+    /// Layers whose features carry a time that `datetime` filters on.
+    var timeColumn: String? { layer == .hazards ? "reported_at" : nil }
+}
+
+extension OneMapService {
+    /// The index now, for tests that compare answers with the library's.
+    public var snapshotForTests: IndexSnapshot { snapshot }
+    /// The map now.
+    public var modelForTests: RiskModel { live.model }
+    /// Tiles in the caches (both sizes).
+    public var cacheCountForTests: Int { get throws { try caches.reduce(0) { $0 + (try $1.count()) } } }
+}

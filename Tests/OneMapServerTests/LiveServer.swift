@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import Logging
+import OneMap
+import OneMapServer
+import OneMapTestSupport
+
+/// A real OneMap server on a random loopback port, over a fresh demo GeoPackage, with a
+/// planner's token and a grid worker's token for the demo's first grid. Requests go
+/// through curl, a real HTTP client.
+final class LiveServer: @unchecked Sendable {
+    let directory: TemporaryDirectory
+    let dataPath: String
+    let port: Int
+    let service: OneMapService
+    private let task: Task<Void, any Error>
+
+    static let plannerToken = "planner-token-0123456789abcdef"
+    static let workerToken = "worker-token-0123456789abcdef"
+    static let otherWorkerToken = "other-worker-0123456789abcdef"
+
+    /// The demo's grids, by code, and the first one's code (the grid worker's).
+    let gridCodes: [String]
+    var workerGrid: String { gridCodes[0] }
+
+    init(maxBodyBytes: Int = 1 << 20) async throws {
+        directory = try TemporaryDirectory()
+        dataPath = directory.path("demo.gpkg")
+        _ = try DemoBuild.run(DemoBuild.Options(boundaryPath: Repository.path("data/kangbashi_150603.gcj02.geojson"),
+                                                boundaryCRS: .gcj02, output: dataPath))
+        let snapshot = try SpatialIndex.load(from: GeoPackage(path: dataPath, mode: .readOnly), layers: [.grids]).snapshot
+        let code = Layer.grids.columns.firstIndex { $0.name == "code" }!
+        gridCodes = try snapshot.allFeatures(.grids).map { $0.values[code].description }.sorted()
+        let tokens = """
+            {"tokens": [
+              {"token": "\(Self.plannerToken)", "name": "规划科", "role": "planner"},
+              {"token": "\(Self.workerToken)", "name": "张网格员", "role": "grid_worker", "grid": "\(gridCodes[0])"},
+              {"token": "\(Self.otherWorkerToken)", "name": "李网格员", "role": "grid_worker", "grid": "\(gridCodes[1])"}
+            ]}
+            """
+        var options = ServiceOptions(dataPath: dataPath)
+        options.port = 0
+        options.tokensPath = try directory.write("tokens.json", tokens)
+        options.rulesPath = Repository.path("config/risk-rules.json")
+        options.stylePath = Repository.path("tiles/style.json")
+        options.maxBodyBytes = maxBodyBytes
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        service = try OneMapService(options: options, logger: logger)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = OneMapServer.application(service, logger: logger) { continuation.yield($0) }
+        task = Task { try await app.runService() }
+        var bound = 0
+        for await p in ports { bound = p; break }
+        port = bound
+    }
+
+    deinit { task.cancel() }
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    struct Answer {
+        var status: Int
+        var headers: [String: String]
+        var body: Data
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+        var features: [[String: Any]] { json["features"] as? [[String: Any]] ?? [] }
+    }
+
+    /// One request with curl: method, path (with query), headers and body.
+    func request(_ method: String = "GET", _ path: String, headers: [String: String] = [:], body: String? = nil) async throws -> Answer {
+        let out = directory.path("body-\(UUID().uuidString)")
+        var arguments = ["-s", "-S", "-g", "-X", method, "-D", "-", "-o", out]
+        if method == "HEAD" { arguments = ["-s", "-S", "-g", "-I", "-o", out, "-D", "-"] }
+        for (name, value) in headers { arguments += ["-H", "\(name): \(value)"] }
+        if let body {
+            arguments += ["--data-binary", "@-"]
+            if headers["Content-Type"] == nil { arguments += ["-H", "Content-Type: application/geo+json"] }
+        }
+        arguments.append(base + path)
+        let result = try await runProcessAsync("/usr/bin/curl", arguments, stdin: body)
+        let lines = result.stdout.components(separatedBy: "\r\n")
+        let status = Int(lines.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
+        var parsed: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            parsed[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let data = FileManager.default.contents(atPath: out) ?? Data()
+        try? FileManager.default.removeItem(atPath: out)
+        return Answer(status: status, headers: parsed, body: data)
+    }
+
+    func get(_ path: String, headers: [String: String] = [:]) async throws -> Answer { try await request("GET", path, headers: headers) }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import OneMap
+import OneMapTestSupport
+import Testing
+
+/// Every read route through a real server, against the library's own answers.
+@Suite struct ReadRouteTests {
+    @Test func ogcAPIFeaturesCore() async throws {
+        let server = try await LiveServer()
+        let landing = try await server.get("/")
+        #expect(landing.status == 200 && landing.headers["content-type"] == "application/json")
+        let rels = (landing.json["links"] as? [[String: Any]] ?? []).compactMap { $0["rel"] as? String }
+        #expect(Set(["self", "service-desc", "conformance", "data"]).isSubset(of: Set(rels)))
+        let conformance = try await server.get("/conformance").json["conformsTo"] as? [String] ?? []
+        #expect(conformance.contains("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"))
+        let collections = try await server.get("/collections").json["collections"] as? [[String: Any]] ?? []
+        #expect(Set(collections.compactMap { $0["id"] as? String }) == Set(Layer.allCases.map(\.tableName)))
+        let hazards = try await server.get("/collections/hazards").json
+        let temporal = ((hazards["extent"] as? [String: Any])?["temporal"] as? [String: Any])?["interval"] as? [[String]]
+        #expect(temporal?.first?.count == 2)
+
+        // Default page, counts and a next link, followed to the end, equal the index's answer.
+        let box = "109.70,39.55,109.90,39.70"
+        var seen: [String] = []
+        var next: String? = "/collections/hazards/items?bbox=\(box)&limit=50"
+        var matched = -1
+        while let path = next {
+            let page = try await server.get(path)
+            #expect(page.status == 200 && page.headers["content-type"] == "application/geo+json")
+            matched = page.json["numberMatched"] as? Int ?? -2
+            #expect(page.json["numberReturned"] as? Int == page.features.count)
+            seen += page.features.compactMap { $0["id"] as? String }
+            let link = (page.json["links"] as? [[String: Any]] ?? []).first { $0["rel"] as? String == "next" }?["href"] as? String
+            next = link.map { String($0.dropFirst(server.base.count)) }
+        }
+        let want = try server.service.snapshotForTests.features(.hazards, in: BoundingBox(minX: 109.70, minY: 39.55, maxX: 109.90, maxY: 39.70)).map(\.record.id)
+        #expect(seen.sorted() == want.sorted() && matched == want.count && want.count > 50)
+        #expect(try await server.get("/collections/hazards/items").features.count == 10)
+
+        // Property filters, datetime, one item.
+        let red = try await server.get("/collections/hazards/items?level=1&status=registered,rectifying&limit=1000")
+        #expect(!red.features.isEmpty)
+        #expect(red.features.allSatisfy { ($0["properties"] as? [String: Any])?["level"] as? Int == 1 })
+        let all = try server.service.snapshotForTests.allFeatures(.hazards)
+        let reportedColumn = Layer.hazards.columns.firstIndex { $0.name == "reported_at" }!
+        let times = all.compactMap { r -> String? in if case .text(let t) = r.values[reportedColumn] { t } else { nil } }.sorted()
+        let middle = times[times.count / 2]
+        let early = try await server.get("/collections/hazards/items?datetime=../\(middle)&limit=10000")
+        #expect(early.json["numberMatched"] as? Int == times.filter { TimeIntervalCheck.date($0)! <= TimeIntervalCheck.date(middle)! }.count)
+        let one = try await server.get("/collections/hazards/items/\(want[0])")
+        #expect(one.status == 200 && one.json["id"] as? String == want[0])
+        let capped = try await server.get("/collections/roads/items?limit=20000")
+        #expect(capped.status == 200 && capped.features.count == 3045)
+
+        // Refusals.
+        for (path, status, words) in [
+            ("/collections/hazards/items?limit=0", 400, "limit: 0 is outside"),
+            ("/collections/hazards/items?bbox=110,39,109,40", 400, "bbox: min must not exceed max"),
+            ("/collections/hazards/items?bbox=1,2,3", 400, "bbox:"),
+            ("/collections/hazards/items?colour=red", 400, "colour: unknown parameter"),
+            ("/collections/hazards/items?level=9", 400, "level"),
+            ("/collections/shelters/items?datetime=2026-01-01T00:00:00Z", 400, "has no time property"),
+            ("/collections/hazards/items?datetime=yesterday", 400, "RFC 3339"),
+            ("/collections/hazards/items/nobody", 404, "no feature with id 'nobody'"),
+            ("/collections/volcanoes/items", 404, "no collection 'volcanoes'"),
+            ("/nothing/here", 404, "no resource at /nothing/here"),
+        ] {
+            let answer = try await server.get(path)
+            #expect(answer.status == status, "\(path): \(answer.status) \(answer.text)")
+            #expect(answer.headers["content-type"] == "application/problem+json", "\(path)")
+            #expect(answer.json["status"] as? Int == status && (answer.json["detail"] as? String ?? "").contains(words), "\(path): \(answer.text)")
+        }
+        let api = try await server.get("/api")
+        #expect((api.json["openapi"] as? String)?.hasPrefix("3.0") == true)
+        #expect((api.json["paths"] as? [String: Any])?["/collections/{layer}/items"] != nil)
+    }
+
+    @Test func queriesAnswerAsTheLibraryDoes() async throws {
+        let server = try await LiveServer()
+        let snapshot = server.service.snapshotForTests
+        let p = Coordinate(109.781, 39.608)
+        let near = try await server.get("/query/nearest-shelter?lon=109.781&lat=39.608&k=3&open=true&minCapacity=500")
+        let want = try snapshot.nearestShelters(to: p, k: 3, criteria: ShelterCriteria(openOnly: true, minimumRoom: 500))
+        #expect(near.features.map { $0["id"] as? String } == want.map { $0.hit.record.id })
+        let distances = near.features.compactMap { ($0["properties"] as? [String: Any])?["distance_m"] as? Double }
+        #expect(zip(distances, want.map { $0.hit.distance! }).allSatisfy { abs($0 - $1) < 0.001 })
+
+        let within = try await server.get("/query/within?layer=hazards&lon=109.781&lat=39.608&radius=1500&level=1,2")
+        let wantWithin = try snapshot.features(.hazards, within: 1500, of: p, where: [AttributeFilter(column: "level", test: .oneOf(["1", "2"]))])
+        #expect(within.features.map { $0["id"] as? String } == wantWithin.map(\.record.id))
+
+        let grid = try await server.get("/query/grid/\(server.workerGrid)")
+        #expect(grid.status == 200)
+        let properties = grid.json["properties"] as? [String: Any] ?? [:]
+        #expect(properties["population"] as? Int != nil && properties["hazard_count"] as? Int != nil)
+        #expect(((properties["nearest_shelters"] as? [String: Any])?["features"] as? [Any])?.count == 3)
+
+        for (path, status, words) in [
+            ("/query/nearest-shelter?lon=109.78&lat=95", 400, "lat: 95 is outside -90…90"),
+            ("/query/nearest-shelter?lon=109.78", 400, "lat: is required"),
+            ("/query/nearest-shelter?lon=abc&lat=39", 400, "lon: 'abc' is not a number"),
+            ("/query/nearest-shelter?lon=109.78&lat=39.6&k=0", 400, "k: 0 is outside 1…100"),
+            ("/query/within?layer=hazards&lon=109.78&lat=39.6&radius=-5", 400, "radius: -5 is outside"),
+            ("/query/within?layer=lakes&lon=109.78&lat=39.6&radius=5", 404, "no layer 'lakes'"),
+            ("/query/grid/nowhere", 404, "no grid cell has code 'nowhere'"),
+        ] {
+            let answer = try await server.get(path)
+            #expect(answer.status == status && (answer.json["detail"] as? String ?? "").contains(words), "\(path): \(answer.text)")
+        }
+    }
+
+    @Test func theOneMapItsVersionsAndTiles() async throws {
+        let server = try await LiveServer()
+        let map = try await server.get("/riskmap")
+        #expect(map.features.count == 42)
+        let model = server.service.modelForTests
+        for feature in map.features {
+            let id = feature["id"] as! String
+            #expect((feature["properties"] as? [String: Any])?["risk_level"] as? Int == model.area(id: id)?.assessment.level?.rawValue)
+        }
+        #expect(try await server.get("/riskmap/legend").json["levels"] as? [Any] != nil)
+        #expect(try await server.get("/riskmap/stats").status == 404)  // no stored version yet
+        _ = try RiskMap.buildVersion(path: server.dataPath, rules: .standard)
+        var density = RiskRules.standard
+        density.areaRule = .weightedDensity
+        _ = try RiskMap.buildVersion(path: server.dataPath, rules: density)
+        #expect((try await server.get("/riskmap/versions").json["versions"] as? [Any])?.count == 2)
+        let diff = try await server.get("/riskmap/diff?from=1&to=2")
+        #expect(diff.status == 200 && diff.json["numberChanged"] as? Int == diff.features.count && !diff.features.isEmpty)
+        #expect(try await server.get("/riskmap/diff?from=1").status == 400)
+        #expect(try await server.get("/riskmap/diff?from=1&to=9").status == 404)
+        let stats = try await server.get("/riskmap/stats?version=1")
+        #expect((stats.json["subdistricts"] as? [Any])?.count == 4)
+
+        // Tiles: a PNG of the right size, its ETag and a 304, @2x, refusals.
+        let tile = TileID.covering(BoundingBox(minX: 109.78, minY: 39.6, maxX: 109.78, maxY: 39.6), zoom: 13)[0]
+        let png = try await server.get("/tiles/\(tile.z)/\(tile.x)/\(tile.y).png")
+        #expect(png.status == 200 && png.headers["content-type"] == "image/png")
+        let image = try RasterImage(png: png.body)
+        #expect(image.width == 256 && !image.rgba.isEmpty)
+        let etag = try #require(png.headers["etag"])
+        #expect(png.headers["cache-control"]?.contains("max-age") == true)
+        #expect(try await server.get("/tiles/\(tile.z)/\(tile.x)/\(tile.y).png", headers: ["If-None-Match": etag]).status == 304)
+        #expect(try await server.request("HEAD", "/tiles/\(tile.z)/\(tile.x)/\(tile.y).png").headers["etag"] == etag)
+        let retina = try await server.get("/tiles/\(tile.z)/\(tile.x)/\(tile.y)@2x.png")
+        #expect(try RasterImage(png: retina.body).width == 512)
+        #expect(try server.service.cacheCountForTests == 2)  // both drawn once, then cached
+        for path in ["/tiles/40/0/0.png", "/tiles/3/8/0.png", "/tiles/3/1/a.png", "/tiles/3/1/1.jpg"] {
+            let answer = try await server.get(path)
+            #expect(answer.status == 400 && answer.headers["content-type"] == "application/problem+json", "\(path)")
+        }
+        let tilejson = try await server.get("/tiles.json").json
+        #expect(tilejson["tilejson"] as? String == "3.0.0" && (tilejson["tiles"] as? [String])?.first?.hasSuffix("/tiles/{z}/{x}/{y}.png") == true)
+    }
+
+    @Test func operationsAndProtocol() async throws {
+        let server = try await LiveServer()
+        #expect(try await server.get("/health").json["status"] as? String == "ok")
+        _ = try await server.get("/query/nearest-shelter?lon=109.78&lat=39.6")
+        _ = try await server.get("/query/nearest-shelter?lon=109.78&lat=99")
+        let metrics = try await server.get("/metrics")
+        #expect(metrics.headers["content-type"]?.hasPrefix("text/plain") == true)
+        #expect(metrics.text.contains("onemap_http_requests_total{route=\"/query/nearest-shelter\",method=\"GET\",status=\"200\"} 1"))
+        #expect(metrics.text.contains("onemap_http_requests_total{route=\"/query/nearest-shelter\",method=\"GET\",status=\"400\"} 1"))
+        #expect(metrics.text.contains("onemap_http_request_duration_seconds_bucket{route=\"/query/nearest-shelter\""))
+        let cors = try await server.get("/collections", headers: ["Origin": "http://example.org"])
+        #expect(cors.headers["access-control-allow-origin"] == "*")
+        let wrong = try await server.request("DELETE", "/collections/hazards/items")
+        #expect(wrong.status == 405 && wrong.headers["allow"]?.contains("GET") == true && wrong.headers["allow"]?.contains("POST") == true)
+        let page = try await server.get("/map")
+        #expect(page.status == 200 && page.text.contains("/static/leaflet/leaflet.js") && !page.text.contains("unpkg") && !page.text.contains("cdn"))
+        let leaflet = try await server.get("/static/leaflet/leaflet.js")
+        #expect(leaflet.status == 200 && leaflet.body.count > 10_000)
+        #expect(try await server.get("/static/leaflet/../../../etc/passwd").status == 404)
+    }
+
+    /// GDAL as a real client: lists the collections and reads features with a bbox.
+    @Test func gdalReadsTheServiceAsOGCAPIFeatures() async throws {
+        let server = try await LiveServer()
+        let list = try await runProcessAsync("/usr/bin/ogrinfo", ["-ro", "OAPIF:\(server.base)"])
+        #expect(list.status == 0, "\(list.stderr)")
+        for layer in Layer.allCases { #expect(list.stdout.contains(": \(layer.tableName) ("), "\(list.stdout)") }
+        let read = try await runProcessAsync("/usr/bin/ogrinfo", ["-ro", "-q", "OAPIF:\(server.base)", "hazards", "-spat", "109.75", "39.58", "109.80", "39.62"])
+        #expect(read.status == 0, "\(read.stderr)")
+        let got = read.stdout.components(separatedBy: "OGRFeature(hazards)").count - 1
+        let want = try server.service.snapshotForTests.features(.hazards, in: BoundingBox(minX: 109.75, minY: 39.58, maxX: 109.80, maxY: 39.62)).count
+        #expect(got == want && want > 0)
+    }
+}
+
+enum TimeIntervalCheck {
+    static func date(_ text: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        if let d = f.date(from: text) { return d }
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: text)
+    }
+}
