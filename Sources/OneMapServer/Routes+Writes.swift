@@ -134,6 +134,10 @@ extension Routes {
     }
 
     private static func checkShape(_ geometry: Geometry) throws {
+        guard let box = geometry.boundingBox else { throw Problem(.unprocessableContent, "Invalid geometry", "the geometry is empty") }
+        guard box.minX >= -180, box.maxX <= 180, box.minY >= -90, box.maxY <= 90 else {
+            throw Problem(.unprocessableContent, "Invalid geometry", "coordinates lie outside lon −180…180, lat −90…90 (WGS84 lon/lat expected)")
+        }
         let context = GEOSContext()
         guard try context.isValid(geometry) else {
             throw Problem(.unprocessableContent, "Invalid geometry", try context.validityReason(geometry))
