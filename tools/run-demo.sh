@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's run command: install what is missing, build OneMap (release), build the
-# Kangbashi demo GeoPackage from the committed boundary and generator, show it, and ask
-# it one spatial query.
+# Kangbashi demo GeoPackage from the committed boundary and generator, show it, ask it one
+# spatial query, store its one map, seed tiles, and serve it all over HTTP (the web map
+# at /map) until Ctrl-C. PORT=… changes the port (default 8080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
@@ -21,3 +22,15 @@ echo
 # A small pyramid of the one map's tiles (zooms 10-14), in an MBTiles file GDAL opens.
 echo
 "$bin" tiles seed --data data/kangbashi.gpkg --rules config/risk-rules.json --zooms 10-14 --cache tiles/demo.mbtiles
+# Tokens for writing (a planner, and the grid worker of the first grid), made once.
+tokens=data/demo-tokens.json
+if [ ! -f "$tokens" ]; then
+    grid=$(sqlite3 data/kangbashi.gpkg "SELECT code FROM grids ORDER BY code LIMIT 1")
+    planner=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+    worker=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+    printf '{"tokens": [\n  {"token": "%s", "name": "规划科", "role": "planner"},\n  {"token": "%s", "name": "网格员", "role": "grid_worker", "grid": "%s"}\n]}\n' \
+        "$planner" "$worker" "$grid" > "$tokens"
+fi
+echo
+echo "write tokens are in $tokens; serving the demo one map (Ctrl-C stops):"
+exec "$bin" serve --data data/kangbashi.gpkg --tokens "$tokens" --host 127.0.0.1 --port "${PORT:-8080}"

@@ -20,9 +20,22 @@ enum Reply {
 
     /// A GeoJSON FeatureCollection with extra top-level members (counts, links).
     static func features(_ features: [Feature], members: [JSONMember] = [], status: HTTPResponse.Status = .ok) -> Response {
-        let collection = JSONValue.object([JSONMember("type", .string("FeatureCollection"))] + members
-            + [JSONMember("features", .array(features.map(GeoJSONWriter.encode)))])
-        return json(collection, status: status, contentType: "application/geo+json")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512 + 1024 * features.count)
+        bytes.append(contentsOf: #"{"type":"FeatureCollection""#.utf8)
+        for member in members {
+            bytes.append(UInt8(ascii: ","))
+            JSONWriter.writeString(member.key, into: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            JSONWriter.write(member.value, into: &bytes)
+        }
+        bytes.append(contentsOf: #","features":["#.utf8)
+        for (i, feature) in features.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            GeoJSONWriter.write(feature, into: &bytes)
+        }
+        bytes.append(contentsOf: "]}".utf8)
+        return Self.bytes(bytes, contentType: "application/geo+json", status: status)
     }
 
     static func feature(_ feature: Feature, members: [JSONMember] = [], status: HTTPResponse.Status = .ok) -> Response {

@@ -145,7 +145,7 @@ extension Routes {
         return Reply.features(page.map { $0.feature(in: layer) }, members: [
             JSONMember("numberMatched", .number(Double(matched))),
             JSONMember("numberReturned", .number(Double(page.count))),
-            JSONMember("timeStamp", .string(ISO8601DateFormatter().string(from: Date()))),
+            JSONMember("timeStamp", .string(Timestamps.now())),
             JSONMember("links", .array(links)),
         ])
     }
@@ -181,14 +181,7 @@ struct TimeInterval {
         }
     }
 
-    static func parse(_ text: String) -> Date? {
-        let withFraction = ISO8601DateFormatter()
-        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let plain = ISO8601DateFormatter()
-        let day = ISO8601DateFormatter()
-        day.formatOptions = [.withFullDate]
-        return plain.date(from: text) ?? withFraction.date(from: text) ?? day.date(from: text)
-    }
+    static func parse(_ text: String) -> Date? { Timestamps.parse(text) }
 
     func contains(_ record: LayerRecord) -> Bool {
         guard case .text(let text) = record.values[column], let when = Self.parse(text) else { return false }

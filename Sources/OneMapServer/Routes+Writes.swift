@@ -31,7 +31,7 @@ extension Routes {
         try Self.checkShape(record.geometry)
         let grid = try gridCode(containing: record.geometry)
         try permit(holder, grid: grid, what: "register a hazard")
-        let now = ISO8601DateFormatter().string(from: Date())
+        let now = Timestamps.now()
         Self.fill(&record, ["status": .text("registered"), "reported_by": .text(holder.name), "reported_at": .text(now)]
                   .merging(grid.map { ["grid_code": .text($0)] } ?? [:]) { a, _ in a })
         try Self.checkLifecycle(from: nil, to: record)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OneMapGeometry
+import Synchronization
 
 /// Rendered tiles kept in an MBTiles file (spec 1.3: SQLite with `metadata` and `tiles`,
 /// rows counted from the south as in TMS), which GDAL and QGIS open.
@@ -14,6 +15,9 @@ public final class MBTilesCache: Sendable {
     /// 1 for 256-px tiles, 2 for 512-px tiles.
     public let scale: Int
     private let queue: DatabaseQueue
+    /// The most recently used tiles in memory, in front of the file: a server answers most
+    /// requests from a few thousand tiles, and SQLite reads through one queue serialise.
+    private let hot = Mutex(HotTiles(limit: 4096))
 
     /// Opens or creates the cache at `path` for the map called `mapKey` (a version and
     /// revision, say `v3.r12`). Tiles of another map are dropped.
@@ -66,10 +70,15 @@ public final class MBTilesCache: Sendable {
 
     /// The cached tile, or nil.
     public func tile(_ id: TileID) throws -> Data? {
-        try queue.read { db in
+        let (found, generation) = hot.withLock { ($0.entries[id], $0.generation) }
+        if let found { return found }
+        let data = try queue.read { db in
             let statement = try db.cachedStatement(sql: "SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?")
             return try Data.fetchOne(statement, arguments: [id.z, id.x, (1 << id.z) - 1 - id.y])
         }
+        // Not if an invalidation came between the read and now: the tile may be stale.
+        if let data { hot.withLock { if $0.generation == generation { $0.insert(id, data) } } }
+        return data
     }
 
     /// Stores tiles in one transaction, replacing any already cached. With `drawnFor`,
@@ -82,6 +91,8 @@ public final class MBTilesCache: Sendable {
             if let mapKey, try String.fetchOne(db, sql: "SELECT value FROM metadata WHERE name = 'onemap_map'") != mapKey { return false }
             let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO tiles (zoom_level, tile_column, tile_row, tile_data) VALUES (?, ?, ?, ?)")
             for (id, data) in tiles { try statement.execute(arguments: [id.z, id.x, (1 << id.z) - 1 - id.y, data]) }
+            // Inside the write: an invalidation (also a write) cannot slip between the two.
+            if tiles.count <= 16 { hot.withLock { for (id, data) in tiles { $0.insert(id, data) } } }
             return true
         }
     }
@@ -93,6 +104,10 @@ public final class MBTilesCache: Sendable {
     public func invalidate(_ boxes: [BoundingBox], margin: Double, now mapKey: String) throws -> Int {
         try queue.write { db in
             var dropped = 0
+            hot.withLock { hot in
+                hot.generation += 1
+                for box in boxes { hot.remove { TileID.tileRange(box, zoom: $0.z, margin: margin).x.contains($0.x) && TileID.tileRange(box, zoom: $0.z, margin: margin).y.contains($0.y) } }
+            }
             let zooms = try Int.fetchAll(db, sql: "SELECT DISTINCT zoom_level FROM tiles")
             for box in boxes {
                 for z in zooms {
@@ -128,5 +143,33 @@ public final class MBTilesCache: Sendable {
                 try db.execute(sql: "INSERT OR REPLACE INTO metadata (name, value) VALUES (?, ?)", arguments: [key, value])
             }
         }
+    }
+}
+
+/// A bounded map of tiles with first-in, first-out eviction.
+private struct HotTiles {
+    let limit: Int
+    var entries: [TileID: Data] = [:]
+    var order: [TileID] = []
+    var head = 0
+    /// Counts invalidations, so a read that straddles one does not keep what it read.
+    var generation = 0
+
+    init(limit: Int) { self.limit = limit }
+
+    mutating func insert(_ id: TileID, _ data: Data) {
+        if entries.updateValue(data, forKey: id) == nil { order.append(id) }
+        while entries.count > limit, head < order.count {
+            entries[order[head]] = nil
+            head += 1
+        }
+        if head > limit {
+            order.removeFirst(head)
+            head = 0
+        }
+    }
+
+    mutating func remove(where drop: (TileID) -> Bool) {
+        for id in entries.keys where drop(id) { entries[id] = nil }
     }
 }

@@ -36,7 +36,7 @@ public final class GeoJSONWriter {
             if count > 0 { buffer.append(UInt8(ascii: ",")) }
             buffer.append(0x0A)
         }
-        JSONWriter.write(Self.encode(feature), into: &buffer)
+        Self.write(feature, into: &buffer)
         if format == .sequence { buffer.append(0x0A) }
         count += 1
         if buffer.count >= 1 << 16 { try flush() }
@@ -59,6 +59,59 @@ public final class GeoJSONWriter {
             written += n
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the GeoJSON Feature object for `feature` straight into `out`: coordinates go
+    /// out as numbers without building a JSON tree first (the hot path of every answer).
+    public static func write(_ feature: Feature, into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"type":"Feature","#.utf8)
+        if let id = feature.id {
+            out.append(contentsOf: #""id":"#.utf8)
+            JSONWriter.writeString(id, into: &out)
+            out.append(UInt8(ascii: ","))
+        }
+        out.append(contentsOf: #""geometry":"#.utf8)
+        writeGeometry(feature.geometry, into: &out)
+        out.append(contentsOf: #","properties":"#.utf8)
+        JSONWriter.write(.object(feature.properties), into: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    static func writeGeometry(_ geometry: Geometry, into out: inout [UInt8]) {
+        func position(_ c: Coordinate) {
+            out.append(UInt8(ascii: "["))
+            JSONWriter.writeNumber(c.x, into: &out)
+            out.append(UInt8(ascii: ","))
+            JSONWriter.writeNumber(c.y, into: &out)
+            out.append(UInt8(ascii: "]"))
+        }
+        func list<T>(_ items: [T], _ each: (T) -> Void) {
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                each(item)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        func typed(_ type: String, _ body: () -> Void) {
+            out.append(contentsOf: #"{"type":""#.utf8)
+            out.append(contentsOf: type.utf8)
+            out.append(contentsOf: #"","coordinates":"#.utf8)
+            body()
+            out.append(UInt8(ascii: "}"))
+        }
+        switch geometry {
+        case .point(let c): typed("Point") { position(c) }
+        case .lineString(let cs): typed("LineString") { list(cs, position) }
+        case .polygon(let rings): typed("Polygon") { list(rings) { list($0, position) } }
+        case .multiPoint(let cs): typed("MultiPoint") { list(cs, position) }
+        case .multiLineString(let lines): typed("MultiLineString") { list(lines) { list($0, position) } }
+        case .multiPolygon(let polygons): typed("MultiPolygon") { list(polygons) { list($0) { list($0, position) } } }
+        case .geometryCollection(let parts):
+            out.append(contentsOf: #"{"type":"GeometryCollection","geometries":"#.utf8)
+            list(parts) { writeGeometry($0, into: &out) }
+            out.append(UInt8(ascii: "}"))
+        }
     }
 
     /// The GeoJSON Feature object for `feature`.
