@@ -50,12 +50,15 @@ let package = Package(
             name: "OneMapTiles",
             dependencies: ["CCairo", "CZlib", "OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk",
                            .product(name: "GRDB", package: "GRDB.swift")]),
+        // The road graph, snapping and routes (A* over flat arrays), barriers.
+        .target(name: "OneMapRouting", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex"]),
         // The seeded generator of demo and benchmark deployments.
         .target(name: "OneMapDemo", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapRisk"]),
         // The core façade the CLI and (later) the server wrap.
         .target(
             name: "OneMap",
-            dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk", "OneMapTiles", "OneMapImport", "OneMapDemo"]),
+            dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk", "OneMapTiles", "OneMapRouting",
+                           "OneMapImport", "OneMapDemo"]),
         // The HTTP service (Hummingbird 2): OGC API Features, queries, the one map, tiles,
         // reports from the field, the web map, metrics. A thin shell over OneMap.
         .target(
@@ -75,6 +78,7 @@ let package = Package(
         .testTarget(name: "OneMapIndexTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapRiskTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapTilesTests", dependencies: ["OneMap", "OneMapTestSupport"]),
+        .testTarget(name: "OneMapRoutingTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapImportTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapServerTests", dependencies: ["OneMapServer", "OneMapTestSupport"]),
         .testTarget(name: "OneMapDemoTests", dependencies: ["OneMap", "OneMapTestSupport"]),

@@ -4,5 +4,6 @@
 @_exported import OneMapIndex
 @_exported import OneMapRisk
 @_exported import OneMapTiles
+@_exported import OneMapRouting
 @_exported import OneMapImport
 @_exported import OneMapDemo

@@ -1,0 +1,54 @@
+import OneMapStorage
+
+/// How a mode of travel uses the roads: which classes it may take and how fast, and
+/// whether one-way streets bind it.
+public struct RoadProfile: Sendable, Equatable {
+    public var name: String
+    /// Speed in km/h for each OSM `highway` value the mode may use.
+    public var speeds: [String: Double]
+    /// Speed for classes not listed (nil: such roads are not used).
+    public var otherSpeed: Double?
+    /// Whether a posted `maxspeed` replaces the class speed (cars), capped by `maxSpeed`.
+    public var usesSpeedLimits: Bool
+    public var respectsOneWay: Bool
+    /// The fastest this mode goes: A*'s bound.
+    public var maxSpeed: Double
+
+    /// By car: OSM classes at typical urban speeds, posted limits where they are given,
+    /// one-way streets respected; footways, paths, cycleways and steps are not driven.
+    public static let drive = RoadProfile(
+        name: "drive",
+        speeds: ["motorway": 100, "motorway_link": 60, "trunk": 80, "trunk_link": 50, "primary": 60, "primary_link": 40,
+                 "secondary": 50, "secondary_link": 35, "tertiary": 40, "tertiary_link": 30, "unclassified": 30,
+                 "residential": 30, "living_street": 10, "service": 20, "road": 30, "track": 15, "busway": 40],
+        otherSpeed: nil, usesSpeedLimits: true, respectsOneWay: true, maxSpeed: 130)
+
+    /// On foot: 5 km/h on every way except motorways and trunk roads, in both directions.
+    public static let walk = RoadProfile(
+        name: "walk", speeds: ["motorway": 0, "motorway_link": 0, "trunk": 0, "trunk_link": 0],
+        otherSpeed: 5, usesSpeedLimits: false, respectsOneWay: false, maxSpeed: 5)
+
+    public static func named(_ name: String) -> RoadProfile? { [drive, walk].first { $0.name == name } }
+
+    /// The speed in km/h this mode goes on `road` (a `roads` record), or nil if it may not.
+    public func speed(_ road: LayerRecord) -> Double? {
+        let values = road.values
+        let roadClass = values[Columns.roadClass].description
+        guard let base = speeds[roadClass] ?? otherSpeed, base > 0 else { return nil }
+        if usesSpeedLimits, let limit = values[Columns.maxSpeed].number, limit > 0 { return min(limit, maxSpeed) }
+        return base
+    }
+
+    /// 1 along the line only, -1 against it only, 0 both ways (always 0 when one-way
+    /// streets do not bind this mode).
+    public func direction(_ road: LayerRecord) -> Int {
+        guard respectsOneWay, let value = road.values[Columns.oneway].number else { return 0 }
+        return Int(value)
+    }
+}
+
+private enum Columns {
+    static let roadClass = Layer.roads.columns.firstIndex { $0.name == "road_class" }!
+    static let maxSpeed = Layer.roads.columns.firstIndex { $0.name == "maxspeed_kmh" }!
+    static let oneway = Layer.roads.columns.firstIndex { $0.name == "oneway" }!
+}

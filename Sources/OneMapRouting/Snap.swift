@@ -1,0 +1,65 @@
+import Foundation
+import OneMapGeometry
+import OneMapIndex
+
+/// Where a point meets the network: the nearest point of the nearest piece (a projection
+/// onto the segment, not the nearest vertex).
+public struct Snap: Sendable, Equatable {
+    public var piece: Int
+    /// Metres along the piece's shape from its first node.
+    public var along: Double
+    /// The point on the road.
+    public var point: Coordinate
+    /// Geodesic metres from the given point to the road.
+    public var distance: Double
+    /// Index of the shape segment the point lies on.
+    var segment: Int
+}
+
+extension RoadGraph {
+    /// The nearest point of the network to `c`.
+    public func snap(_ c: Coordinate) throws -> Snap {
+        guard let hit = try pieceIndex.nearest(.roads, to: c, k: 1).first, let piece = Int(hit.record.id) else {
+            throw RoutingError.noRoads(profile.name)
+        }
+        let shape = pieceShapes[piece]
+        // Project in a local east/north frame in metres around `c`: exact enough over a
+        // segment (tens to hundreds of metres); the distance is then measured geodesically.
+        let metresPerDegree = 111_319.49
+        let kx = metresPerDegree * cos(c.y * .pi / 180), ky = metresPerDegree
+        var best = (segment: 0, t: 0.0, squared: Double.infinity)
+        for i in 1..<shape.count {
+            let ax = (shape[i - 1].x - c.x) * kx, ay = (shape[i - 1].y - c.y) * ky
+            let bx = (shape[i].x - c.x) * kx, by = (shape[i].y - c.y) * ky
+            let dx = bx - ax, dy = by - ay
+            let lengthSquared = dx * dx + dy * dy
+            let t = lengthSquared > 0 ? min(1, max(0, -(ax * dx + ay * dy) / lengthSquared)) : 0
+            let px = ax + t * dx, py = ay + t * dy
+            let squared = px * px + py * py
+            if squared < best.squared { best = (i - 1, t, squared) }
+        }
+        let a = shape[best.segment], b = shape[best.segment + 1]
+        let point = best.t <= 0 ? a : best.t >= 1 ? b : Coordinate(a.x + best.t * (b.x - a.x), a.y + best.t * (b.y - a.y))
+        var along = 0.0
+        for j in 0..<best.segment { along += Geodesic.wgs84.distance(shape[j], shape[j + 1]) }
+        along += Geodesic.wgs84.distance(a, point)
+        return Snap(piece: piece, along: min(along, pieceLength[piece]), point: point,
+                    distance: Geodesic.wgs84.distance(c, point), segment: best.segment)
+    }
+}
+
+/// Why a route could not be found.
+public enum RoutingError: Error, Equatable, CustomStringConvertible {
+    case noRoads(String)
+    case noRoute(from: Coordinate, to: Coordinate, reason: String)
+    case badBarrier(String)
+
+    public var description: String {
+        switch self {
+        case .noRoads(let profile): "the data has no roads the \(profile) profile may use"
+        case .noRoute(let a, let b, let reason):
+            String(format: "no route from %.6f,%.6f to %.6f,%.6f: %@", a.x, a.y, b.x, b.y, reason)
+        case .badBarrier(let reason): "cannot use the area to avoid: \(reason)"
+        }
+    }
+}
