@@ -42,21 +42,27 @@ extension RoadGraph {
     /// The fastest (or shortest) route between two points, each snapped to the nearest
     /// road, never using a piece in `blocked`. A* over the node graph, with the straight
     /// line at the profile's top speed as the bound.
-    public func route(from a: Coordinate, to b: Coordinate, by metric: RouteMetric = .time, blocked: Set<Int32> = []) throws -> Route {
+    public func route(from a: Coordinate, to b: Coordinate, by metric: RouteMetric = .time, blocked: Set<Int32> = [],
+                      escaping: Set<Int32> = []) throws -> Route {
         let start = try snap(a), end = try snap(b)
         if blocked.contains(Int32(start.piece)) || blocked.contains(Int32(end.piece)) {
             throw RoutingError.noRoute(from: a, to: b, reason: "the \(blocked.contains(Int32(start.piece)) ? "start" : "end") lies on a road inside an area to avoid")
         }
         func cost(_ piece: Int, metres: Double) -> Double { metric == .time ? metres / pieceSpeed[piece] : metres }
+        // Search states are (node, inside): `inside` while the route is still on the
+        // escaping pieces it started on (a danger zone it may drive out of, never into).
         let n = nodes.count
-        var best = [Double](repeating: .infinity, count: n)
-        var via = [Int32](repeating: -1, count: n)  // arc that reached the node; -2: a start seed
+        var best = [Double](repeating: .infinity, count: 2 * n)
+        var via = [Int32](repeating: -1, count: 2 * n)  // arc that reached the state; -2: a start seed
+        var fromKey = [Int32](repeating: -1, count: 2 * n)  // the state that arc left
         var heap = NodeHeap()
         let s = start.piece, sl = pieceLength[s]
+        let startState = escaping.contains(Int32(s)) ? 0 : 1
         // Seeds: from the start point along its piece to either end, where the direction allows.
         var seeds: [Int] = []
         func seed(_ node: Int, _ c: Double) {
-            if c < best[node] { best[node] = c; via[node] = -2; seeds.append(node) }
+            let key = startState * n + node
+            if c < best[key] { best[key] = c; via[key] = -2; seeds.append(key) }
         }
         if pieceDirection[s] >= 0 || start.along >= sl { seed(Int(pieceTo[s]), cost(s, metres: sl - start.along)) }
         if pieceDirection[s] <= 0 || start.along <= 0 { seed(Int(pieceFrom[s]), cost(s, metres: start.along)) }
@@ -74,25 +80,31 @@ extension RoadGraph {
         let bound = metric == .time ? profile.maxSpeed / 3.6 : 1
         let goal = end.point
         func h(_ node: Int) -> Double { Self.lowerBoundMetres(nodes[node], goal) / bound }
-        for node in seeds { heap.push(best[node] + h(node), node) }
-        var arrived = Double.infinity, exitNode = -1
-        while let (priority, node) = heap.pop() {
+        for key in seeds { heap.push(best[key] + h(key % n), key) }
+        var arrived = Double.infinity, exitKey = -1
+        let endInside = escaping.contains(Int32(t))
+        while let (priority, key) = heap.pop() {
             if priority >= min(arrived, direct) { break }
-            let g = best[node]
+            let node = key % n, state = key / n
+            let g = best[key]
             if priority > g + h(node) + 1e-9 { continue }
-            for exit in exits where exit.node == node && g + exit.extra < arrived {
+            // Ending inside the zone is allowed only for a route that never left it.
+            for exit in exits where exit.node == node && g + exit.extra < arrived && (!endInside || state == 0) {
                 arrived = g + exit.extra
-                exitNode = node
+                exitKey = key
             }
             for arc in Int(firstArc[node])..<Int(firstArc[node + 1]) {
                 let piece = Int(arcPiece[arc])
                 if blocked.contains(Int32(piece)) { continue }
-                let next = Int(arcTarget[arc])
+                let inside = escaping.contains(Int32(piece))
+                if inside && state == 1 { continue }
+                let next = (inside ? 0 : 1) * n + Int(arcTarget[arc])
                 let candidate = g + cost(piece, metres: pieceLength[piece])
                 if candidate < best[next] {
                     best[next] = candidate
                     via[next] = Int32(arc)
-                    heap.push(candidate + h(next), next)
+                    fromKey[next] = Int32(key)
+                    heap.push(candidate + h(next % n), next)
                 }
             }
         }
@@ -101,19 +113,19 @@ extension RoadGraph {
             return Route(seconds: seconds(s, metres: abs(end.along - start.along)), metres: abs(end.along - start.along),
                          path: shape, start: start, end: end, pieces: [s])
         }
-        guard exitNode >= 0 else {
+        guard exitKey >= 0 else {
             throw RoutingError.noRoute(from: a, to: b, reason: blocked.isEmpty ? "the roads do not connect them" : "the areas to avoid cut every way")
         }
-        // Walk back from the exit node to a seed.
+        // Walk back from the exit state to a seed.
         var arcs: [Int] = []
-        var node = exitNode
-        while via[node] >= 0 {
-            let arc = Int(via[node])
-            arcs.append(arc)
-            node = Int(arcForward[arc] ? pieceFrom[Int(arcPiece[arc])] : pieceTo[Int(arcPiece[arc])])
+        var key = exitKey
+        while via[key] >= 0 {
+            arcs.append(Int(via[key]))
+            key = Int(fromKey[key])
         }
         arcs.reverse()
-        let entryNode = node
+        let exitNode = exitKey % n
+        let entryNode = key % n
         var path: [Coordinate] = []
         var seconds = 0.0, metres = 0.0
         // The start point to the entry node along the start piece.

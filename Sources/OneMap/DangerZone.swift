@@ -1,0 +1,47 @@
+import Foundation
+import OneMapGeometry
+
+/// Danger zones and other areas to avoid: a polygon from a GeoJSON file or object, or a
+/// circle (a geodesic radius around a point).
+public enum DangerZone {
+    /// A polygon of 72 vertices each `radius` metres (geodesic) from `centre`.
+    public static func circle(centre: Coordinate, radius: Double) -> Geometry {
+        var ring = (0..<72).map { Geodesic.wgs84.destination(from: centre, bearing: Double($0) * 5, distance: radius) }
+        ring.append(ring[0])
+        return .polygon([ring])
+    }
+
+    /// The union of the polygons in a GeoJSON value (a geometry, a Feature or a FeatureCollection).
+    public static func polygons(in value: JSONValue) throws -> Geometry {
+        var parts: [[Ring]] = []
+        func take(_ geometry: Geometry) throws {
+            switch geometry {
+            case .polygon(let rings): parts.append(rings)
+            case .multiPolygon(let polygons): parts += polygons
+            default: throw GeometryError.invalidStructure(reason: "an area to avoid must be a Polygon or MultiPolygon, not a \(geometry.typeName)")
+            }
+        }
+        switch value["type"]?.stringValue {
+        case "FeatureCollection":
+            for feature in value["features"]?.arrayValue ?? [] { if let g = feature["geometry"] { try take(try GeoJSONGeometry.decode(g).0) } }
+        case "Feature":
+            guard let g = value["geometry"] else { throw GeometryError.invalidStructure(reason: "the Feature has no geometry") }
+            try take(try GeoJSONGeometry.decode(g).0)
+        default:
+            try take(try GeoJSONGeometry.decode(value).0)
+        }
+        guard !parts.isEmpty else { throw GeometryError.invalidStructure(reason: "no polygon to avoid") }
+        let context = GEOSContext()
+        let geometry: Geometry = parts.count == 1 ? .polygon(parts[0]) : .multiPolygon(parts)
+        guard try context.isValid(geometry) else {
+            throw GeometryError.invalidStructure(reason: "the area is not a valid polygon: \(try context.validityReason(geometry))")
+        }
+        return geometry
+    }
+
+    /// The polygons in a GeoJSON file.
+    public static func read(path: String) throws -> Geometry {
+        guard let data = FileManager.default.contents(atPath: path) else { throw FileError.cannotOpen(path: path, reason: "no such file") }
+        return try polygons(in: try JSONParser(ByteStream(bytes: [UInt8](data))).parseValue())
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import OneMapGeometry
+import OneMapIndex
+import OneMapRouting
+import OneMapStorage
+
+/// Evacuation on the road network: the best shelter for one person or place, and the
+/// plan for a whole danger zone.
+public enum Evacuation {
+    /// A shelter reached by road, with its route.
+    public struct Reached: Sendable {
+        public var shelter: LayerRecord
+        public var room: Int
+        public var route: Route
+    }
+
+    /// A shelter that can take people: open, outside the danger zone, with room.
+    public struct Candidate: Sendable {
+        public var record: LayerRecord
+        public var room: Int
+        public var point: Coordinate
+    }
+
+    /// Open shelters with room of at least `minimumRoom`, outside `zone`.
+    public static func candidates(_ snapshot: IndexSnapshot, outside zone: Geometry?, minimumRoom: Int = 1) throws -> [Candidate] {
+        let status = Layer.shelters.columns.firstIndex { $0.name == "status" }!
+        let capacity = Layer.shelters.columns.firstIndex { $0.name == "capacity" }!
+        let occupancy = Layer.shelters.columns.firstIndex { $0.name == "occupancy" }!
+        let context = GEOSContext()
+        let prepared = try zone.map { try context.prepare($0) }
+        return try snapshot.allFeatures(.shelters).compactMap { record in
+            guard record.values[status] == .text("open") || record.values[status] == .null else { return nil }
+            let room = Int(record.values[capacity].number ?? 0) - Int(record.values[occupancy].number ?? 0)
+            guard room >= minimumRoom else { return nil }
+            if let prepared, try prepared.intersects(record.geometry) { return nil }
+            return Candidate(record: record, room: room, point: try context.pointOnSurface(record.geometry))
+        }
+    }
+
+    /// The `k` shelters with room reached soonest from `point` by road, leaving `zone`
+    /// (the roads inside it may be used only on the way out), each with its route.
+    public static func best(from point: Coordinate, graph: RoadGraph, snapshot: IndexSnapshot, zone: Geometry?,
+                            minimumRoom: Int = 1, k: Int = 1) throws -> [Reached] {
+        let escaping = try zone.map { try graph.pieces(meeting: [$0]) } ?? []
+        let start = try graph.snap(point)
+        let costs = graph.costs(from: [start], escaping: escaping)
+        let ranked = try candidates(snapshot, outside: zone, minimumRoom: minimumRoom).map { candidate in
+            (candidate, graph.cost(to: try graph.snap(candidate.point), nodeCosts: costs, blocked: escaping))
+        }.filter { $0.1.isFinite }.sorted { $0.1 < $1.1 }
+        return try ranked.prefix(k).map { candidate, _ in
+            Reached(shelter: candidate.record, room: candidate.room,
+                    route: try graph.route(from: point, to: candidate.point, escaping: escaping))
+        }
+    }
+
+    /// The plan for `zone`: the residents of every grid whose representative point (GEOS
+    /// point-on-surface) lies in it, to shelters outside it. Each grid leaves from that
+    /// point; its residents count whole.
+    public static func plan(zone: Geometry, graph: RoadGraph, snapshot: IndexSnapshot) throws -> (plan: EvacuationPlan, origins: [EvacuationPlan.Origin], destinations: [Candidate]) {
+        let population = Layer.grids.columns.firstIndex { $0.name == "population" }!
+        let context = GEOSContext()
+        let inZone = try context.prepare(zone)
+        let grids = try snapshot.features(.grids, inside: zone, relation: .intersects)
+        let origins = try grids.map { hit in
+            EvacuationPlan.Origin(id: hit.record.id, persons: Int(hit.record.values[population].number ?? 0),
+                                  point: try context.pointOnSurface(hit.record.geometry))
+        }.filter { try $0.persons > 0 && inZone.intersects($0.point) }.sorted { $0.id < $1.id }
+        let destinations = try candidates(snapshot, outside: zone)
+        let escaping = try graph.pieces(meeting: [zone])
+        let targets = try destinations.map { try graph.snap($0.point) }
+        let seconds = try origins.map { origin in
+            let costs = graph.costs(from: [try graph.snap(origin.point)], escaping: escaping)
+            return targets.map { graph.cost(to: $0, nodeCosts: costs, blocked: escaping) }
+        }
+        let plan = EvacuationPlan.solve(origins: origins,
+                                        destinations: destinations.map { .init(id: $0.record.id, room: $0.room, point: $0.point) },
+                                        seconds: seconds)
+        return (plan, origins, destinations)
+    }
+}

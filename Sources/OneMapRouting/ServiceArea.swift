@@ -1,0 +1,93 @@
+import Foundation
+import OneMapGeometry
+
+extension RoadGraph {
+    /// The stretches of road reachable within `limit` given the costs to every node: whole
+    /// pieces whose far end is in reach, and the reachable part of the others.
+    public func reachableShapes(nodeCosts: [Double], limit: Double, by metric: RouteMetric = .time) -> [[Coordinate]] {
+        var shapes: [[Coordinate]] = []
+        for p in 0..<pieceCount {
+            let a = nodeCosts[Int(pieceFrom[p])], b = nodeCosts[Int(pieceTo[p])]
+            let perMetre = metric == .time ? 1 / pieceSpeed[p] : 1
+            let length = pieceLength[p]
+            // How far along the piece each end can get, in metres, where it may travel that way.
+            let fromA = pieceDirection[p] >= 0 && a <= limit ? (limit - a) / perMetre : (a <= limit ? 0 : -1)
+            let fromB = pieceDirection[p] <= 0 && b <= limit ? (limit - b) / perMetre : (b <= limit ? 0 : -1)
+            if fromA >= length || fromB >= length || (fromA >= 0 && fromB >= 0 && fromA + fromB >= length) {
+                shapes.append(pieceShapes[p])
+                continue
+            }
+            if fromA > 0 { shapes.append(cut(p, fromStart: true, metres: fromA)) }
+            if fromB > 0 { shapes.append(cut(p, fromStart: false, metres: fromB)) }
+        }
+        return shapes
+    }
+
+    /// The first `metres` of a piece from its start (or from its end).
+    func cut(_ piece: Int, fromStart: Bool, metres: Double) -> [Coordinate] {
+        let shape = fromStart ? pieceShapes[piece] : pieceShapes[piece].reversed()
+        var out = [shape[0]]
+        var left = metres
+        for i in 1..<shape.count {
+            let step = Geodesic.wgs84.distance(shape[i - 1], shape[i])
+            if step >= left {
+                let t = step > 0 ? left / step : 0
+                out.append(Coordinate(shape[i - 1].x + t * (shape[i].x - shape[i - 1].x), shape[i - 1].y + t * (shape[i].y - shape[i - 1].y)))
+                return out
+            }
+            out.append(shape[i])
+            left -= step
+        }
+        return out
+    }
+
+    /// The area served within `limit`: the reachable roads buffered by `width` metres on
+    /// each side and merged (GEOS, in a local east/north frame in metres, so the width
+    /// is true in every direction), as a (multi)polygon in lon/lat.
+    public func serviceArea(nodeCosts: [Double], limit: Double, by metric: RouteMetric = .time, width: Double = 50) throws -> Geometry? {
+        let shapes = reachableShapes(nodeCosts: nodeCosts, limit: limit, by: metric)
+        guard !shapes.isEmpty else { return nil }
+        var box = BoundingBox.empty
+        for shape in shapes { for c in shape { box.extend(BoundingBox(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y)) } }
+        let frame = LocalFrame(centre: box.center)
+        let local = Geometry.multiLineString(shapes.map { $0.map(frame.toMetres) })
+        let buffered = try GEOSContext().buffer(local, distance: width, quadrantSegments: 4)
+        return buffered.mapCoordinates(frame.toDegrees)
+    }
+}
+
+/// An equirectangular east/north frame in metres around a centre: for buffers and
+/// areas over a city, where its scale error (under 0.1% across 20 km) does not matter.
+struct LocalFrame {
+    let centre: Coordinate
+    let metresPerDegreeX: Double
+    static let metresPerDegree = 111_319.49
+
+    init(centre: Coordinate) {
+        self.centre = centre
+        metresPerDegreeX = Self.metresPerDegree * cos(centre.y * .pi / 180)
+    }
+
+    func toMetres(_ c: Coordinate) -> Coordinate {
+        Coordinate((c.x - centre.x) * metresPerDegreeX, (c.y - centre.y) * Self.metresPerDegree)
+    }
+
+    func toDegrees(_ c: Coordinate) -> Coordinate {
+        Coordinate(centre.x + c.x / metresPerDegreeX, centre.y + c.y / Self.metresPerDegree)
+    }
+}
+
+extension Geometry {
+    /// The same geometry with every coordinate transformed.
+    func mapCoordinates(_ f: (Coordinate) -> Coordinate) -> Geometry {
+        switch self {
+        case .point(let c): .point(f(c))
+        case .lineString(let cs): .lineString(cs.map(f))
+        case .polygon(let rings): .polygon(rings.map { $0.map(f) })
+        case .multiPoint(let cs): .multiPoint(cs.map(f))
+        case .multiLineString(let ls): .multiLineString(ls.map { $0.map(f) })
+        case .multiPolygon(let ps): .multiPolygon(ps.map { $0.map { $0.map(f) } })
+        case .geometryCollection(let gs): .geometryCollection(gs.map { $0.mapCoordinates(f) })
+        }
+    }
+}
