@@ -66,7 +66,8 @@ final class Metrics: Sendable {
             if parts[0] == "static" { return "/static/…" }
             let known: Set<String> = ["/conformance", "/collections", "/api", "/query/nearest-shelter", "/query/within", "/riskmap",
                                       "/riskmap/versions", "/riskmap/diff", "/riskmap/stats", "/riskmap/legend", "/tiles.json",
-                                      "/map", "/health", "/metrics"]
+                                      "/map", "/health", "/metrics", "/route", "/evacuate", "/evacuation-plan",
+                                      "/isochrone", "/coverage/fire"]
             let joined = "/" + parts.joined(separator: "/")
             return known.contains(joined) ? joined : "(unmatched)"
         }

@@ -76,6 +76,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(.badRequest, "Malformed JSON", error.description)
         case let error as RiskVersionError:
             return Problem(.notFound, "Not found", error.description)
+        case let error as RoutingError:
+            switch error {
+            case .badBarrier: return Problem(.unprocessableContent, "Invalid area to avoid", error.description)
+            default: return Problem(.notFound, "No route", error.description)
+            }
         case let error as TileError:
             return Problem(.badRequest, "Bad tile request", error.description)
         case let error as HTTPError:

@@ -56,6 +56,7 @@ struct Routes: @unchecked Sendable {
         registerQueries()
         registerRiskMap()
         registerTiles()
+        registerRouting()
         registerWebAndOperations()
     }
 

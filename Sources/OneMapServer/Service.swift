@@ -37,6 +37,8 @@ public final class OneMapService: Sendable {
     let rules: RiskRules
     /// Writes (commit to the GeoPackage, then apply to the live map) one at a time.
     let writes = Mutex(())
+    /// The road graphs by profile name (built at start; roads are not edited over HTTP).
+    let roadGraphs: [String: RoadGraph]
 
     /// Loads the GeoPackage into the spatial core and colours the one map.
     public init(options: ServiceOptions, logger: Logger) throws {
@@ -55,6 +57,8 @@ public final class OneMapService: Sendable {
         live = LiveOneMap(source, caches: caches)
         tokens = try options.tokensPath.map { try TokenBook(path: $0) } ?? .empty
         collections = try CollectionInfo.all(in: store, snapshot: source.index.snapshot)
+        let roads = source.index.snapshot.loadedLayers.contains(.roads) ? try source.index.snapshot.allFeatures(.roads) : []
+        roadGraphs = Dictionary(uniqueKeysWithValues: [RoadProfile.drive, .walk].map { ($0.name, RoadGraph(roads: roads, profile: $0)) })
         logger.info("loaded", metadata: [
             "data": "\(options.dataPath)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
             "rules": "\(origin)", "map": "\(source.mapKey)", "tokens": "\(tokens.count)",

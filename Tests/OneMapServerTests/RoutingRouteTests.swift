@@ -1,0 +1,75 @@
+import Foundation
+import OneMap
+import OneMapTestSupport
+import Testing
+
+/// The routing endpoints through a real server, against the library.
+@Suite struct RoutingRouteTests {
+    @Test func routesEvacuationPlansServiceAreasAndCoverage() async throws {
+        let server = try await LiveServer()
+        let snapshot = server.service.snapshotForTests
+        let graph = RoadGraph(roads: try snapshot.allFeatures(.roads), profile: .drive)
+        let a = Coordinate(109.78, 39.60), b = Coordinate(109.90, 39.66)
+        let route = try await server.get("/route?from=109.78,39.60&to=109.90,39.66")
+        #expect(route.status == 200, "\(route.text)")
+        let seconds = (route.json["properties"] as? [String: Any])?["seconds"] as? Double ?? -1
+        #expect(abs(seconds - (try graph.route(from: a, to: b).seconds)) < 0.06)
+        #expect((route.json["geometry"] as? [String: Any])?["type"] as? String == "LineString")
+        let shortest = try await server.get("/route?from=109.78,39.60&to=109.90,39.66&by=distance")
+        #expect(((shortest.json["properties"] as? [String: Any])?["metres"] as? Double ?? 0) <= ((route.json["properties"] as? [String: Any])?["metres"] as? Double ?? 0) + 1)
+        // Most demo cells are red, so avoiding them usually leaves no way: either answer is
+        // well-formed, and a route that comes back crosses no red cell.
+        let avoidRed = try await server.get("/route?from=109.78,39.60&to=109.90,39.66&avoid=red")
+        #expect(avoidRed.status == 200 || (avoidRed.status == 404 && avoidRed.headers["content-type"] == "application/problem+json"), "\(avoidRed.text)")
+
+        // A polygon to avoid, posted: the route does not cross it.
+        let centre = Coordinate(109.84, 39.63)
+        let square = [[centre.x - 0.004, centre.y - 0.004], [centre.x + 0.004, centre.y - 0.004], [centre.x + 0.004, centre.y + 0.004],
+                      [centre.x - 0.004, centre.y + 0.004], [centre.x - 0.004, centre.y - 0.004]]
+        let body = #"{"from": [109.78, 39.60], "to": [109.90, 39.66], "avoid": {"type": "Polygon", "coordinates": [[\#(square.map { "[\($0[0]), \($0[1])]" }.joined(separator: ","))]]}}"#
+        let around = try await server.request("POST", "/route", headers: ["Content-Type": "application/json"], body: body)
+        #expect(around.status == 200, "\(around.text)")
+        let path = ((around.json["geometry"] as? [String: Any])?["coordinates"] as? [[Double]] ?? []).map { Coordinate($0[0], $0[1]) }
+        let ring = square.map { Coordinate($0[0], $0[1]) }
+        #expect(try !GEOSContext().prepare(.polygon([ring])).intersects(.lineString(path)))
+
+        let evacuate = try await server.get("/evacuate?lon=109.781&lat=39.608&k=2&minRoom=500&zoneLon=109.781&zoneLat=39.608&zoneRadius=800")
+        #expect(evacuate.status == 200 && evacuate.features.count == 2, "\(evacuate.text)")
+        let plan = try await server.request("POST", "/evacuation-plan", headers: ["Content-Type": "application/json"],
+                                            body: #"{"centre": [109.78, 39.61], "radius": 6000}"#)
+        #expect(plan.status == 200, "\(plan.text)")
+        #expect(plan.json["persons"] as? Int == plan.json["placed"] as? Int && (plan.json["persons"] as? Int ?? 0) > 0)
+        for shelter in plan.json["shelters"] as? [[String: Any]] ?? [] { #expect((shelter["load"] as? Int ?? 0) <= (shelter["room"] as? Int ?? 0)) }
+
+        let isochrone = try await server.get("/isochrone?lon=109.781&lat=39.608&minutes=5")
+        #expect(isochrone.status == 200 && ["Polygon", "MultiPolygon"].contains((isochrone.json["geometry"] as? [String: Any])?["type"] as? String ?? ""))
+        let coverage = try await server.get("/coverage/fire?minutes=5")
+        #expect(coverage.features.count == 42 && coverage.json["fire_stations"] as? Int == 4)
+        let want = try FireCoverage.compute(graph: graph, snapshot: snapshot, minutes: 5).residentsOutside
+        #expect(coverage.json["residents_outside"] as? Int == want)
+
+        for (method, path, body, status) in [
+            ("GET", "/route?from=109.78&to=109.9,39.66", nil, 400),
+            ("GET", "/route?from=109.78,95&to=109.9,39.66", nil, 400),
+            ("GET", "/route?from=109.78,39.6&to=109.9,39.66&by=beauty", nil, 400),
+            ("GET", "/route?from=109.78,39.6&to=109.9,39.66&profile=boat", nil, 400),
+            ("POST", "/evacuation-plan", #"{"radius": 5}"#, 422),
+            ("POST", "/evacuation-plan", #"{"zone": {"type": "Point", "coordinates": [1, 2]}}"#, 422),
+            ("POST", "/route", #"{"from": [109.78, 39.6]"#, 400),
+            ("GET", "/isochrone?lon=109.78&lat=39.6&minutes=0", nil, 400),
+            ("GET", "/evacuation-plan", nil, 405),
+        ] as [(String, String, String?, Int)] {
+            let answer = try await server.request(method, path, headers: ["Content-Type": "application/json"], body: body)
+            #expect(answer.status == status && answer.headers["content-type"] == "application/problem+json", "\(method) \(path): \(answer.status) \(answer.text)")
+        }
+        // A ring of danger around the start cuts it off: a clear 404, not a hang.
+        let start = graph.nodes[0]
+        func box(_ r: Double) -> String {
+            [[start.x - r, start.y - r], [start.x + r, start.y - r], [start.x + r, start.y + r], [start.x - r, start.y + r], [start.x - r, start.y - r]]
+                .map { "[\($0[0]), \($0[1])]" }.joined(separator: ",")
+        }
+        let moat = #"{"from": [\#(start.x), \#(start.y)], "to": [109.90, 39.66], "avoid": {"type": "Polygon", "coordinates": [[\#(box(0.02))], [\#(box(0.003))]]}}"#
+        let cut = try await server.request("POST", "/route", headers: ["Content-Type": "application/json"], body: moat)
+        #expect(cut.status == 404 && (cut.json["detail"] as? String ?? "").contains("no route"), "\(cut.text)")
+    }
+}
