@@ -31,6 +31,14 @@ let package = Package(
             ],
             path: "Benchmarks/RiskTiles",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "Routing",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "OneMap", package: onemap),
+            ],
+            path: "Benchmarks/Routing",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // The same fixture in a plain loop, for profiling one query kind with perf.
         .executableTarget(
             name: "SpatialProfile",

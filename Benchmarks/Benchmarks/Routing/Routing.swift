@@ -1,0 +1,35 @@
+import Benchmark
+import Foundation
+import OneMap
+
+// Routing hot paths: one route between random node pairs on the demo district and on a
+// generated network of about 1,000,000 pieces; a 10-minute service area; the demo's
+// evacuation plan for a 6 km danger zone.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput], timeUnits: .microseconds,
+                                           warmupIterations: 5, maxDuration: .seconds(5), maxIterations: 100_000)
+
+    Benchmark("route, demo roads (3,045 roads), random pairs") { benchmark in
+        let f = RoutingFixture.demo
+        let (a, b) = f.pairs[benchmark.currentIteration % f.pairs.count]
+        blackHole(try? f.graph.route(from: a, to: b))
+    } setup: { _ = RoutingFixture.demo }
+
+    Benchmark("route, generated network (~1M pieces), random pairs", configuration: .init(timeUnits: .milliseconds, maxDuration: .seconds(20), maxIterations: 200)) { benchmark in
+        let f = RoutingFixture.lattice
+        let (a, b) = f.pairs[benchmark.currentIteration % f.pairs.count]
+        blackHole(try? f.graph.route(from: a, to: b))
+    } setup: { _ = RoutingFixture.lattice }
+
+    Benchmark("service area 10 min, demo", configuration: .init(timeUnits: .milliseconds, maxIterations: 200)) { benchmark in
+        let f = RoutingFixture.demo
+        let (a, _) = f.pairs[benchmark.currentIteration % f.pairs.count]
+        let costs = f.graph.costs(from: [try f.graph.snap(a)], limit: 600)
+        blackHole(try f.graph.serviceArea(nodeCosts: costs, limit: 600))
+    } setup: { _ = RoutingFixture.demo }
+
+    Benchmark("evacuation plan, demo, 6 km zone", configuration: .init(timeUnits: .milliseconds, maxIterations: 100)) { _ in
+        let f = RoutingFixture.demo
+        blackHole(try Evacuation.plan(zone: DangerZone.circle(centre: Coordinate(109.78, 39.61), radius: 6000), graph: f.graph, snapshot: f.snapshot!))
+    } setup: { _ = RoutingFixture.demo }
+}
