@@ -31,6 +31,8 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done
+# The road hierarchy is built in the background after start; measure once it is done.
+for _ in $(seq 1 600); do grep -q "road hierarchy ready" /tmp/onemap-bench-http.log && break; sleep 1; done
 url="http://127.0.0.1:$port"
 run() {
     echo "== $1"

@@ -29,6 +29,16 @@ public struct RoadGraph: Sendable {
     let arcForward: [Bool]
     /// The pieces as features of a `roads` layer (id = piece number), for snapping.
     let pieceIndex: IndexSnapshot
+    /// Fastest routes without areas to avoid go through it when built (``withHierarchy()``).
+    public private(set) var hierarchy: ContractionHierarchy?
+
+    /// The same graph with a contraction hierarchy for fast fastest-route queries: worth
+    /// its preprocessing on city-sized networks.
+    public func withHierarchy(progress: ((Int, Int) -> Void)? = nil) -> RoadGraph {
+        var copy = self
+        copy.hierarchy = ContractionHierarchy(self, progress: progress)
+        return copy
+    }
 
     public var pieceCount: Int { pieceShapes.count }
     public var arcCount: Int { arcTarget.count }

@@ -77,35 +77,55 @@ extension RoadGraph {
             if end.along >= start.along, pieceDirection[s] >= 0 { direct = cost(s, metres: end.along - start.along) }
             if end.along <= start.along, pieceDirection[s] <= 0 { direct = cost(s, metres: start.along - end.along) }
         }
-        let bound = metric == .time ? profile.maxSpeed / 3.6 : 1
-        let goal = end.point
-        func h(_ node: Int) -> Double { Self.lowerBoundMetres(nodes[node], goal) / bound }
-        for key in seeds { heap.push(best[key] + h(key % n), key) }
-        var arrived = Double.infinity, exitKey = -1
-        let endInside = escaping.contains(Int32(t))
-        while let (priority, key) = heap.pop() {
-            if priority >= min(arrived, direct) { break }
-            let node = key % n, state = key / n
-            let g = best[key]
-            if priority > g + h(node) + 1e-9 { continue }
-            // Ending inside the zone is allowed only for a route that never left it.
-            for exit in exits where exit.node == node && g + exit.extra < arrived && (!endInside || state == 0) {
-                arrived = g + exit.extra
-                exitKey = key
+        var arcs: [Int] = []
+        var arrived = Double.infinity, entryNode = -1, exitNode = -1
+        if let hierarchy, metric == .time, blocked.isEmpty, escaping.isEmpty {
+            let sources = seeds.map { ($0 % n, best[$0]) }
+            if let found = hierarchy.query(sources: sources, targets: exits.map { ($0.node, $0.extra) }) {
+                (arrived, arcs, entryNode, exitNode) = (found.cost, found.arcs, found.first, found.last)
             }
-            for arc in Int(firstArc[node])..<Int(firstArc[node + 1]) {
-                let piece = Int(arcPiece[arc])
-                if blocked.contains(Int32(piece)) { continue }
-                let inside = escaping.contains(Int32(piece))
-                if inside && state == 1 { continue }
-                let next = (inside ? 0 : 1) * n + Int(arcTarget[arc])
-                let candidate = g + cost(piece, metres: pieceLength[piece])
-                if candidate < best[next] {
-                    best[next] = candidate
-                    via[next] = Int32(arc)
-                    fromKey[next] = Int32(key)
-                    heap.push(candidate + h(next % n), next)
+        } else {
+            let bound = metric == .time ? profile.maxSpeed / 3.6 : 1
+            let goal = end.point
+            func h(_ node: Int) -> Double { Self.lowerBoundMetres(nodes[node], goal) / bound }
+            for key in seeds { heap.push(best[key] + h(key % n), key) }
+            var exitKey = -1
+            let endInside = escaping.contains(Int32(t))
+            while let (priority, key) = heap.pop() {
+                if priority >= min(arrived, direct) { break }
+                let node = key % n, state = key / n
+                let g = best[key]
+                if priority > g + h(node) + 1e-9 { continue }
+                // Ending inside the zone is allowed only for a route that never left it.
+                for exit in exits where exit.node == node && g + exit.extra < arrived && (!endInside || state == 0) {
+                    arrived = g + exit.extra
+                    exitKey = key
                 }
+                for arc in Int(firstArc[node])..<Int(firstArc[node + 1]) {
+                    let piece = Int(arcPiece[arc])
+                    if blocked.contains(Int32(piece)) { continue }
+                    let inside = escaping.contains(Int32(piece))
+                    if inside && state == 1 { continue }
+                    let next = (inside ? 0 : 1) * n + Int(arcTarget[arc])
+                    let candidate = g + cost(piece, metres: pieceLength[piece])
+                    if candidate < best[next] {
+                        best[next] = candidate
+                        via[next] = Int32(arc)
+                        fromKey[next] = Int32(key)
+                        heap.push(candidate + h(next % n), next)
+                    }
+                }
+            }
+            if exitKey >= 0 {
+                // Walk back from the exit state to a seed.
+                var key = exitKey
+                while via[key] >= 0 {
+                    arcs.append(Int(via[key]))
+                    key = Int(fromKey[key])
+                }
+                arcs.reverse()
+                exitNode = exitKey % n
+                entryNode = key % n
             }
         }
         if direct.isFinite && direct <= arrived {
@@ -113,19 +133,9 @@ extension RoadGraph {
             return Route(seconds: seconds(s, metres: abs(end.along - start.along)), metres: abs(end.along - start.along),
                          path: shape, start: start, end: end, pieces: [s])
         }
-        guard exitKey >= 0 else {
-            throw RoutingError.noRoute(from: a, to: b, reason: blocked.isEmpty ? "the roads do not connect them" : "the areas to avoid cut every way")
+        guard exitNode >= 0 else {
+            throw RoutingError.noRoute(from: a, to: b, reason: blocked.isEmpty && escaping.isEmpty ? "the roads do not connect them" : "the areas to avoid cut every way")
         }
-        // Walk back from the exit state to a seed.
-        var arcs: [Int] = []
-        var key = exitKey
-        while via[key] >= 0 {
-            arcs.append(Int(via[key]))
-            key = Int(fromKey[key])
-        }
-        arcs.reverse()
-        let exitNode = exitKey % n
-        let entryNode = key % n
         var path: [Coordinate] = []
         var seconds = 0.0, metres = 0.0
         // The start point to the entry node along the start piece.
@@ -186,6 +196,8 @@ extension RoadGraph {
 /// A binary min-heap of (priority, node).
 struct NodeHeap {
     private var items: [(Double, Int)] = []
+
+    var first: (Double, Int)? { items.first }
 
     mutating func push(_ priority: Double, _ node: Int) {
         items.append((priority, node))

@@ -38,7 +38,9 @@ public final class OneMapService: Sendable {
     /// Writes (commit to the GeoPackage, then apply to the live map) one at a time.
     let writes = Mutex(())
     /// The road graphs by profile name (built at start; roads are not edited over HTTP).
-    let roadGraphs: [String: RoadGraph]
+    /// The driving graph gains its contraction hierarchy in the background after start.
+    private let graphs: Mutex<[String: RoadGraph]>
+    var roadGraphs: [String: RoadGraph] { graphs.withLock { $0 } }
 
     /// Loads the GeoPackage into the spatial core and colours the one map.
     public init(options: ServiceOptions, logger: Logger) throws {
@@ -58,12 +60,24 @@ public final class OneMapService: Sendable {
         tokens = try options.tokensPath.map { try TokenBook(path: $0) } ?? .empty
         collections = try CollectionInfo.all(in: store, snapshot: source.index.snapshot)
         let roads = source.index.snapshot.loadedLayers.contains(.roads) ? try source.index.snapshot.allFeatures(.roads) : []
-        roadGraphs = Dictionary(uniqueKeysWithValues: [RoadProfile.drive, .walk].map { ($0.name, RoadGraph(roads: roads, profile: $0)) })
+        let built = Dictionary(uniqueKeysWithValues: [RoadProfile.drive, .walk].map { ($0.name, RoadGraph(roads: roads, profile: $0)) })
+        graphs = Mutex(built)
         logger.info("loaded", metadata: [
             "data": "\(options.dataPath)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
             "rules": "\(origin)", "map": "\(source.mapKey)", "tokens": "\(tokens.count)",
             "layers": "\(collections.map { "\($0.layer)=\($0.count)" }.joined(separator: ","))",
         ])
+        if let drive = built["drive"], drive.pieceCount > 0 {
+            let log = logger
+            // Fastest routes use A* until the hierarchy is ready (seconds to minutes on a city).
+            DispatchQueue.global(qos: .utility).async { [self] in
+                let started = Date()
+                let fast = drive.withHierarchy()
+                self.graphs.withLock { $0["drive"] = fast }
+                log.info("road hierarchy ready", metadata: ["seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))",
+                                                            "shortcuts": "\(fast.hierarchy?.shortcutCount ?? 0)"])
+            }
+        }
     }
 
     var snapshot: IndexSnapshot { live.index.snapshot }

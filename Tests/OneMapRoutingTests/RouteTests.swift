@@ -59,6 +59,7 @@ import Testing
     func routeCostsEqualPlainDijkstra(city: String, minimumRouted: Int) throws {
         let roads = try Self.roads(city)
         let graph = RoadGraph(roads: roads, profile: .drive)
+        let hierarchy = graph.withHierarchy()
         let reference = Reference(roads, .drive)
         var random = SeededRandom(seed: 6)
         var compared = 0, unreachable = 0
@@ -69,6 +70,14 @@ import Testing
             do {
                 let route = try graph.route(from: a, to: b, by: byTime ? .time : .distance)
                 let got = byTime ? route.seconds : route.metres
+                if byTime {
+                    // The contraction hierarchy finds the same times (and real paths).
+                    let fast = try hierarchy.route(from: a, to: b)
+                    #expect(abs(fast.seconds - route.seconds) <= 1e-6 * max(1, route.seconds), "CH \(city) \(a)→\(b): \(fast.seconds) vs \(route.seconds)")
+                    #expect(fast.path.first == a && fast.path.last == b)
+                    let fastLength = zip(fast.path, fast.path.dropFirst()).reduce(0) { $0 + Geodesic.wgs84.distance($1.0, $1.1) }
+                    #expect(abs(fastLength - fast.metres) < 0.01)
+                }
                 #expect(want != nil, "\(city) \(a)→\(b): routed but the reference finds no way")
                 if let want { #expect(abs(got - want) <= 1e-6 * max(1, want), "\(city) \(a)→\(b): \(got) vs \(want)") }
                 // The path runs from a to b along the network, and its length is the route's.
@@ -78,6 +87,7 @@ import Testing
                 compared += 1
             } catch RoutingError.noRoute {
                 #expect(want == nil, "\(city) \(a)→\(b): no route, but the reference found \(want ?? 0)")
+                if byTime { #expect(throws: RoutingError.self) { try hierarchy.route(from: a, to: b) } }
                 unreachable += 1
             }
         }

@@ -21,6 +21,18 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(try? f.graph.route(from: a, to: b))
     } setup: { _ = RoutingFixture.lattice }
 
+    Benchmark("route with contraction hierarchy, demo roads, random pairs") { benchmark in
+        let f = RoutingFixture.demo
+        let (a, b) = f.pairs[benchmark.currentIteration % f.pairs.count]
+        blackHole(try? f.fast.route(from: a, to: b))
+    } setup: { _ = RoutingFixture.demo }
+
+    Benchmark("route with contraction hierarchy, generated network (~1M pieces), random pairs") { benchmark in
+        let f = RoutingFixture.lattice
+        let (a, b) = f.pairs[benchmark.currentIteration % f.pairs.count]
+        blackHole(try? f.fast.route(from: a, to: b))
+    } setup: { _ = RoutingFixture.lattice }
+
     Benchmark("service area 10 min, demo", configuration: .init(timeUnits: .milliseconds, maxIterations: 200)) { benchmark in
         let f = RoutingFixture.demo
         let (a, _) = f.pairs[benchmark.currentIteration % f.pairs.count]

@@ -13,6 +13,9 @@ final class RoutingFixture: Sendable {
     static let lattice = RoutingFixture(latticeSide: 710)
 
     let graph: RoadGraph
+    /// The same graph with its contraction hierarchy.
+    let fast: RoadGraph
+    let hierarchySeconds: Double
     let snapshot: IndexSnapshot?
     let pairs: [(Coordinate, Coordinate)]
 
@@ -21,8 +24,12 @@ final class RoutingFixture: Sendable {
         let snapshot = try! SpatialIndex.load(from: GeoPackage(path: Self.demoPath, mode: .readOnly)).snapshot
         self.snapshot = snapshot
         graph = RoadGraph(roads: try! snapshot.allFeatures(.roads), profile: .drive)
+        let started = Date()
+        fast = graph.withHierarchy()
+        hierarchySeconds = Date().timeIntervalSince(started)
         pairs = Self.pairs(graph)
-        print("fixture demo: \(graph.nodes.count) nodes, \(graph.pieceCount) pieces, \(graph.arcCount) arcs")
+        print(String(format: "fixture demo: %d nodes, %d pieces, %d arcs; hierarchy in %.2f s, %d shortcuts", graph.nodes.count, graph.pieceCount,
+                     graph.arcCount, hierarchySeconds, fast.hierarchy!.shortcutCount))
     }
 
     private init(latticeSide n: Int) {
@@ -50,10 +57,14 @@ final class RoutingFixture: Sendable {
             }
         }
         graph = RoadGraph(roads: roads, profile: .drive)
+        let built = Date().timeIntervalSince(started)
+        let contracting = Date()
+        fast = graph.withHierarchy()
+        hierarchySeconds = Date().timeIntervalSince(contracting)
         snapshot = nil
         pairs = Self.pairs(graph)
-        print(String(format: "fixture lattice: %d nodes, %d pieces, %d arcs, built in %.1f s", graph.nodes.count, graph.pieceCount, graph.arcCount,
-                     Date().timeIntervalSince(started)))
+        print(String(format: "fixture lattice: %d nodes, %d pieces, %d arcs, built in %.1f s; hierarchy in %.1f s, %d shortcuts", graph.nodes.count,
+                     graph.pieceCount, graph.arcCount, built, hierarchySeconds, fast.hierarchy!.shortcutCount))
     }
 
     static func pairs(_ graph: RoadGraph) -> [(Coordinate, Coordinate)] {
