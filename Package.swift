@@ -52,13 +52,15 @@ let package = Package(
                            .product(name: "GRDB", package: "GRDB.swift")]),
         // The road graph, snapping and routes (A* over flat arrays), barriers.
         .target(name: "OneMapRouting", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex"]),
+        // Planner analytics: safety-distance audit (coverage and siting to come).
+        .target(name: "OneMapPlanning", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex"]),
         // The seeded generator of demo and benchmark deployments.
         .target(name: "OneMapDemo", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapRisk"]),
         // The core façade the CLI and (later) the server wrap.
         .target(
             name: "OneMap",
             dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk", "OneMapTiles", "OneMapRouting",
-                           "OneMapImport", "OneMapDemo"]),
+                           "OneMapPlanning", "OneMapImport", "OneMapDemo"]),
         // The HTTP service (Hummingbird 2): OGC API Features, queries, the one map, tiles,
         // reports from the field, the web map, metrics. A thin shell over OneMap.
         .target(
@@ -79,6 +81,7 @@ let package = Package(
         .testTarget(name: "OneMapRiskTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapTilesTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapRoutingTests", dependencies: ["OneMap", "OneMapTestSupport"]),
+        .testTarget(name: "OneMapPlanningTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapImportTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapServerTests", dependencies: ["OneMapServer", "OneMapTestSupport"]),
         .testTarget(name: "OneMapDemoTests", dependencies: ["OneMap", "OneMapTestSupport"]),

@@ -5,5 +5,6 @@
 @_exported import OneMapRisk
 @_exported import OneMapTiles
 @_exported import OneMapRouting
+@_exported import OneMapPlanning
 @_exported import OneMapImport
 @_exported import OneMapDemo

@@ -41,7 +41,7 @@ final class SourceReach {
         guard let level = rules.assess(source)?.level else { return .unassessed }
         let impact = max(0, source.values[Columns.impact].number ?? 0)
         guard let box = source.geometry.boundingBox else { return .reaches(level, []) }
-        let search = Self.widened(box, by: impact)
+        let search = box.widened(byMetres: impact)
         // Degrees of planar distance below which the geodesic distance may be within the
         // impact: a degree is at least 110.57 km × cos(latitude) in any direction (the
         // meridian's radius of curvature is least at the equator), less 1% for curvature.
@@ -63,7 +63,7 @@ final class SourceReach {
             let near = try point.map { try area.isWithin(degrees, of: $0) } ?? area.isWithin(degrees, of: source.geometry)
             guard near else { continue }
             let distance = point.map { GeodesicObserver($0).measure(areas[slot].geometry).distance }
-                ?? Self.gap(source.geometry, areas[slot].geometry, near: search)
+                ?? ShapeGap.between(source.geometry, areas[slot].geometry, near: search)
             if distance <= impact + 1e-6 { found.append((slot, distance)) }
         }
         return .reaches(level, found)
@@ -74,31 +74,6 @@ final class SourceReach {
         let made = try context.prepare(areas[slot].geometry)
         prepared[slot] = made
         return made
-    }
-
-    /// The least geodesic distance between a source and an area that do not meet, when
-    /// it is within the impact distance: from a vertex of either to the other (the
-    /// minimum between disjoint shapes lies at a vertex). Area vertices outside `near`
-    /// (the source's box grown by the impact) cannot be within it and are skipped, so a
-    /// result beyond the impact distance is only a bound.
-    static func gap(_ source: Geometry, _ area: Geometry, near: BoundingBox) -> Double {
-        var best = Double.infinity
-        source.forEachCoordinate { best = min(best, GeodesicObserver($0).measure(area).distance) }
-        area.forEachCoordinate { c in
-            if near.contains(c) { best = min(best, GeodesicObserver(c).measure(source).distance) }
-        }
-        return best
-    }
-
-    /// A lon/lat box grown by at least `metres` on every side (a degree of latitude is
-    /// never under 110.5 km; a degree of longitude is that times the cosine of the
-    /// box's highest latitude).
-    static func widened(_ box: BoundingBox, by metres: Double) -> BoundingBox {
-        let dLat = metres / 110_000
-        let highest = min(89.9, max(abs(box.minY), abs(box.maxY)) + dLat)
-        let dLon = metres / (110_000 * cos(highest * .pi / 180))
-        return BoundingBox(minX: max(-180, box.minX - dLon), minY: max(-90, box.minY - dLat),
-                           maxX: min(180, box.maxX + dLon), maxY: min(90, box.maxY + dLat))
     }
 }
 

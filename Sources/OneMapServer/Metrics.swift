@@ -67,7 +67,7 @@ final class Metrics: Sendable {
             let known: Set<String> = ["/conformance", "/collections", "/api", "/query/nearest-shelter", "/query/within", "/riskmap",
                                       "/riskmap/versions", "/riskmap/diff", "/riskmap/stats", "/riskmap/legend", "/tiles.json",
                                       "/map", "/health", "/metrics", "/route", "/evacuate", "/evacuation-plan",
-                                      "/isochrone", "/coverage/fire"]
+                                      "/isochrone", "/coverage/fire", "/plan/audit"]
             let joined = "/" + parts.joined(separator: "/")
             return known.contains(joined) ? joined : "(unmatched)"
         }

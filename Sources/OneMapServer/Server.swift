@@ -57,6 +57,7 @@ struct Routes: @unchecked Sendable {
         registerRiskMap()
         registerTiles()
         registerRouting()
+        registerPlanning()
         registerWebAndOperations()
     }
 

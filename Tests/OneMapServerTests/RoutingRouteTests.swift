@@ -72,4 +72,14 @@ import Testing
         let cut = try await server.request("POST", "/route", headers: ["Content-Type": "application/json"], body: moat)
         #expect(cut.status == 404 && (cut.json["detail"] as? String ?? "").contains("no route"), "\(cut.text)")
     }
+
+    @Test func theSafetyAuditOverHTTP() async throws {
+        let server = try await LiveServer()
+        let audit = try await server.get("/plan/audit")
+        #expect(audit.status == 200)
+        let want = try SafetyAudit().run(server.service.snapshotForTests)
+        #expect(audit.json["violations"] as? Int == want.count && audit.features.count == want.count)
+        #expect(audit.features.map { $0["id"] as? String } == want.map(\.targetID))
+        #expect(try await server.get("/plan/audit?safetyDistance=-1").status == 400)
+    }
 }
