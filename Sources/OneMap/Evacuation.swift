@@ -77,4 +77,25 @@ public enum Evacuation {
                                         seconds: seconds)
         return (plan, origins, destinations)
     }
+
+    /// The route of every assignment of `plan`, keyed "origin→destination" (what
+    /// ``EvacuationPlan/json(origins:destinations:routes:)`` embeds).
+    public static func routes(of plan: EvacuationPlan, origins: [EvacuationPlan.Origin], destinations: [Candidate],
+                              zone: Geometry, graph: RoadGraph) throws -> [String: Route] {
+        let escaping = try graph.pieces(meeting: [zone])
+        var routes: [String: Route] = [:]
+        for a in plan.assignments {
+            guard let from = origins.first(where: { $0.id == a.origin }), let to = destinations.first(where: { $0.record.id == a.destination }) else { continue }
+            routes["\(a.origin)→\(a.destination)"] = try graph.route(from: from.point, to: to.point, escaping: escaping)
+        }
+        return routes
+    }
+}
+
+extension Evacuation.Reached {
+    /// The route as a GeoJSON feature named by the shelter, with its room and name.
+    public var feature: Feature {
+        route.feature(id: shelter.id, extra: [JSONMember("shelter", .string(shelter.id)), JSONMember("room_persons", .number(Double(room)))]
+            + (shelter.feature(in: .shelters)[property: "name"].map { [JSONMember("name", $0)] } ?? []))
+    }
 }

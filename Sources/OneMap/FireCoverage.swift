@@ -53,3 +53,14 @@ public enum FireCoverage {
         return Result(cells: cells, stations: stations.count, serviceArea: area)
     }
 }
+
+extension FireCoverage.Cell {
+    /// The grid as a GeoJSON feature with its minutes from the nearest station, whether
+    /// it is covered, and the covered share of its area.
+    public var feature: Feature {
+        var properties = grid.feature(in: .grids).properties
+        properties += [JSONMember("minutes_from_fire_station", minutes.map { .number(($0 * 10).rounded() / 10) } ?? .null),
+                       JSONMember("covered", .bool(covered)), JSONMember("covered_share", .number((coveredShare * 1000).rounded() / 1000))]
+        return Feature(id: grid.id, geometry: grid.geometry, properties: properties)
+    }
+}

@@ -40,16 +40,8 @@ public enum RiskMap {
     /// A stored version's areas as GeoJSON features, as `/riskmap` and `risk map --version` give them.
     public static func features(of areas: [StoredRiskArea], unit: AreaUnit) -> [Feature] {
         areas.map { area in
-            var properties: [JSONMember] = [JSONMember("unit", .string(unit.description))]
-            if let name = area.name { properties.append(JSONMember("name", .string(name))) }
-            if let subdistrict = area.subdistrict { properties.append(JSONMember("subdistrict", .string(subdistrict))) }
-            if let population = area.population { properties.append(JSONMember("population", .number(Double(population)))) }
-            if let level = area.level {
-                properties += [JSONMember("risk_level", .number(Double(level.rawValue))), JSONMember("colour", .string(level.description)),
-                               JSONMember("colour_hex", .string(level.hexColour)), JSONMember("level_name", .string(level.chineseName))]
-            } else {
-                properties += ["risk_level", "colour", "colour_hex", "level_name"].map { JSONMember($0, .null) }
-            }
+            var properties = RiskModel.areaMembers(unit: unit, name: area.name, subdistrict: area.subdistrict, population: area.population)
+                + RiskModel.levelMembers(area.level)
             properties.append(JSONMember("reasons", RiskModel.reasonsJSON(area.reasons)))
             return Feature(id: area.id, geometry: area.geometry, properties: properties)
         }
@@ -73,5 +65,24 @@ public enum RiskMap {
             if let only = change.onlyIn { properties.append(JSONMember("only_in_version", .number(Double(only)))) }
             return Feature(id: change.area.id, geometry: change.area.geometry, properties: properties)
         }
+    }
+
+    /// Areas and residents per colour and subdistrict of a stored version, as JSON (what
+    /// `risk stats --format json` prints and `/riskmap/stats` answers).
+    public static func statsJSON(_ version: RiskVersion, rows: [RiskStatsRow]) -> JSONValue {
+        let levels: [RiskLevel?] = RiskLevel.allCases.map(Optional.some) + [nil]
+        return .object([
+            JSONMember("version", .number(Double(version.number))),
+            JSONMember("unit", .string(version.unit.description)),
+            JSONMember("subdistricts", .array(rows.map { row in
+                .object([JSONMember("subdistrict", row.subdistrict.map(JSONValue.string) ?? .null),
+                         JSONMember("name", row.name.map(JSONValue.string) ?? .null)] + levels.map { level in
+                    JSONMember(level?.description ?? "none", .object([
+                        JSONMember("areas", .number(Double(row.areas[level] ?? 0))),
+                        JSONMember("residents", .number(Double(row.residents[level] ?? 0))),
+                    ]))
+                })
+            })),
+        ])
     }
 }

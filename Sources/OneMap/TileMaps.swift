@@ -31,7 +31,7 @@ public enum TileMaps {
         let model = try RiskModel.build(snapshot, rules: rules, unit: unit, progress: progress)
         let digest = RiskVersionStore.inputsDigest(try snapshot.allFeatures(.hazards))
         let rulesText = JSONWriter.string(rules.json)
-        var key = "unversioned-\(digest)-\(fnv1a(rulesText + unit.description))"
+        var key = "unversioned-\(digest)-\(FNV1a.hex((rulesText + unit.description).utf8))"
         if let latest = try RiskVersionStore.list(in: store).last, latest.unit == unit, latest.rules == rulesText,
            latest.inputs.contains("\"hazards_digest\":\"\(digest)\"") {
             key = "v\(latest.number)"
@@ -48,11 +48,4 @@ public enum TileMaps {
         }
         return try TileStyle.load(path: chosen)
     }
-}
-
-/// FNV-1a of a text, in hex: a stable fingerprint (Swift's `hashValue` changes per process).
-func fnv1a(_ text: String) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    return String(hash, radix: 16)
 }

@@ -152,17 +152,7 @@ struct Risk: ParsableCommand {
             let levels: [RiskLevel?] = RiskLevel.allCases.map(Optional.some) + [nil]
             func name(_ level: RiskLevel?) -> String { level?.description ?? "none" }
             if format != .text {
-                let json = JSONValue.object([
-                    JSONMember("version", .number(Double(stored.number))),
-                    JSONMember("unit", .string(stored.unit.description)),
-                    JSONMember("subdistricts", .array(rows.map { row in
-                        .object([JSONMember("subdistrict", row.subdistrict.map(JSONValue.string) ?? .null),
-                                 JSONMember("name", row.name.map(JSONValue.string) ?? .null)] + levels.map { level in
-                            JSONMember(name(level), .object([JSONMember("areas", .number(Double(row.areas[level] ?? 0))),
-                                                            JSONMember("residents", .number(Double(row.residents[level] ?? 0)))]))
-                        })
-                    })),
-                ])
+                let json = RiskMap.statsJSON(stored, rows: rows)
                 print(JSONWriter.string(json))
                 return
             }

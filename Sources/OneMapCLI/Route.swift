@@ -77,10 +77,7 @@ struct RouteCommand: ParsableCommand {
             let reached = try Evacuation.best(from: try coordinate(from, "--from"), graph: graph, snapshot: snapshot,
                                               zone: try zone.geometry(required: false), minimumRoom: minRoom, k: k)
             guard !reached.isEmpty else { throw ValidationError("no open shelter with room \(minRoom) can be reached by road") }
-            try printCollection(reached.map { r in
-                r.route.feature(id: r.shelter.id, extra: [JSONMember("shelter", .string(r.shelter.id)), JSONMember("room_persons", .number(Double(r.room)))]
-                    + (r.shelter.feature(in: .shelters)[property: "name"].map { [JSONMember("name", $0)] } ?? []))
-            })
+            try printCollection(reached.map(\.feature))
         }
     }
 
@@ -95,12 +92,7 @@ struct RouteCommand: ParsableCommand {
             let area = try zone.geometry(required: true)!
             let started = Date()
             let (plan, origins, destinations) = try Evacuation.plan(zone: area, graph: graph, snapshot: snapshot)
-            let escaping = try graph.pieces(meeting: [area])
-            var routes: [String: Route] = [:]
-            for a in plan.assignments {
-                let origin = origins.first { $0.id == a.origin }!, destination = destinations.first { $0.record.id == a.destination }!
-                routes["\(a.origin)→\(a.destination)"] = try graph.route(from: origin.point, to: destination.point, escaping: escaping)
-            }
+            let routes = try Evacuation.routes(of: plan, origins: origins, destinations: destinations, zone: area, graph: graph)
             print(JSONWriter.string(plan.json(origins: origins, destinations: destinations, routes: routes)))
             let placed = plan.assignments.reduce(0) { $0 + $1.persons }
             FileHandle.standardError.write(Data(String(format: "%d grids, %d residents: %d placed in %d shelters, %d unplaced; %.0f person-hours; planned in %.2f s\n",
@@ -136,15 +128,6 @@ struct RouteCommand: ParsableCommand {
             try printCollection(result.cells.map(\.feature))
             FileHandle.standardError.write(Data("\(result.stations) fire stations; \(result.cells.filter { !$0.covered }.count) of \(result.cells.count) grids, \(result.residentsOutside) residents, beyond \(minutes) minutes\n".utf8))
         }
-    }
-}
-
-extension FireCoverage.Cell {
-    var feature: Feature {
-        var properties = grid.feature(in: .grids).properties
-        properties += [JSONMember("minutes_from_fire_station", minutes.map { .number(($0 * 10).rounded() / 10) } ?? .null),
-                       JSONMember("covered", .bool(covered)), JSONMember("covered_share", .number((coveredShare * 1000).rounded() / 1000))]
-        return Feature(id: grid.id, geometry: grid.geometry, properties: properties)
     }
 }
 

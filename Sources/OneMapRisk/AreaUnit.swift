@@ -35,10 +35,14 @@ public enum AreaUnit: Sendable, Equatable, Hashable, CustomStringConvertible {
         }
     }
 
-    var filters: [AttributeFilter] {
+    /// Whether `record` (of ``layer``) is one of these areas: every grid cell, or the
+    /// admin units whose level is this one (compared ignoring case).
+    func contains(_ record: LayerRecord) -> Bool {
         switch self {
-        case .grids: []
-        case .admin(let level): [AttributeFilter(column: "level", test: .oneOf([level]))]
+        case .grids: true
+        case .admin(let level): record.values[Self.levelColumn].description.lowercased() == level
         }
     }
+
+    private static let levelColumn = Layer.adminUnits.columns.firstIndex { $0.name == "level" }!
 }

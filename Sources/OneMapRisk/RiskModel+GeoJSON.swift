@@ -6,10 +6,7 @@ extension RiskModel {
     public func features() -> [Feature] {
         areas.indices.map { slot in
             let area = areas[slot], assessment = assessments[slot]
-            var properties: [JSONMember] = [JSONMember("unit", .string(unit.description))]
-            if let name = area.name { properties.append(JSONMember("name", .string(name))) }
-            if let subdistrict = area.subdistrict { properties.append(JSONMember("subdistrict", .string(subdistrict))) }
-            if let population = area.population { properties.append(JSONMember("population", .number(Double(population)))) }
+            var properties = Self.areaMembers(unit: unit, name: area.name, subdistrict: area.subdistrict, population: area.population)
             properties.append(JSONMember("area_km2", .number((area.areaKm2 * 1e6).rounded() / 1e6)))
             properties += Self.levelMembers(assessment.level)
             if let score = assessment.score { properties.append(JSONMember("score", .number((score * 1e6).rounded() / 1e6))) }
@@ -19,8 +16,17 @@ extension RiskModel {
         }
     }
 
+    /// `unit`, and the area's `name`, `subdistrict` and `population` where known.
+    public static func areaMembers(unit: AreaUnit, name: String?, subdistrict: String?, population: Int?) -> [JSONMember] {
+        var members = [JSONMember("unit", .string(unit.description))]
+        if let name { members.append(JSONMember("name", .string(name))) }
+        if let subdistrict { members.append(JSONMember("subdistrict", .string(subdistrict))) }
+        if let population { members.append(JSONMember("population", .number(Double(population)))) }
+        return members
+    }
+
     /// `risk_level`, `colour`, `colour_hex` and `level_name` (null when no source reaches).
-    static func levelMembers(_ level: RiskLevel?) -> [JSONMember] {
+    public static func levelMembers(_ level: RiskLevel?) -> [JSONMember] {
         guard let level else {
             return ["risk_level", "colour", "colour_hex", "level_name"].map { JSONMember($0, .null) }
         }

@@ -37,15 +37,9 @@ public struct RiskModel: Sendable {
     /// (sources done, sources in all) from the worker threads now and then.
     public static func build(_ snapshot: IndexSnapshot, rules: RiskRules, unit: AreaUnit = .grids,
                              progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> RiskModel {
-        let records = try snapshot.allFeatures(unit.layer).filter { record in
-            unit.filters.allSatisfy { filter in
-                guard case .oneOf(let values) = filter.test, let column = unit.layer.column(named: filter.column) else { return true }
-                let index = unit.layer.columns.firstIndex(of: column)!
-                return values.contains(record.values[index].description.lowercased())
-            }
-        }.sorted { $0.id < $1.id }
+        let records = try snapshot.allFeatures(unit.layer).filter(unit.contains).sorted { $0.id < $1.id }
         guard !records.isEmpty else { throw RiskError.noAreas(unit) }
-        let areas = records.map(Self.area)
+        let areas = records.map { Self.area($0, in: unit.layer) }
         let slotOfID = Dictionary(uniqueKeysWithValues: areas.enumerated().map { ($1.id, $0) })
         let areaIndex = SpatialIndex(records: [unit.layer: records]).snapshot
         let sources = try snapshot.allFeatures(.hazards)
@@ -169,8 +163,7 @@ public struct RiskModel: Sendable {
         return slots
     }
 
-    private static func area(_ record: LayerRecord) -> RiskArea {
-        let layer: Layer = record.values.count == Layer.grids.columns.count ? .grids : .adminUnits
+    private static func area(_ record: LayerRecord, in layer: Layer) -> RiskArea {
         func text(_ name: String) -> String? {
             guard let i = layer.columns.firstIndex(where: { $0.name == name }), case .text(let s) = record.values[i] else { return nil }
             return s

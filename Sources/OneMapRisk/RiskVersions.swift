@@ -244,19 +244,17 @@ public enum RiskVersionStore {
     public static func inputsDigest(_ hazards: [LayerRecord]) -> String {
         var total: UInt64 = 0
         for record in hazards {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            func mix(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            func mix(_ word: UInt64) { for shift in stride(from: 0, to: 64, by: 8) { mix(UInt8(truncatingIfNeeded: word >> UInt64(shift))) } }
-            for byte in record.id.utf8 { mix(byte) }
+            var hash = FNV1a()
+            hash.mix(record.id.utf8)
             record.geometry.forEachCoordinate { c in
-                mix(c.x.bitPattern)
-                mix(c.y.bitPattern)
+                hash.mix(c.x.bitPattern)
+                hash.mix(c.y.bitPattern)
             }
             for value in record.values {
-                for byte in value.description.utf8 { mix(byte) }
-                mix(UInt8(0))
+                hash.mix(value.description.utf8)
+                hash.mix(UInt8(0))
             }
-            total &+= hash
+            total &+= hash.value
         }
         return String(total, radix: 16)
     }

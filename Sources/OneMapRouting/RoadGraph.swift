@@ -21,8 +21,6 @@ public struct RoadGraph: Sendable {
     let pieceSpeed: [Double]
     /// 1: along the shape only; -1: against it only; 0: both ways.
     let pieceDirection: [Int8]
-    let pieceRoad: [Int32]
-    let roadIDs: [String]
     let firstArc: [Int32]
     let arcTarget: [Int32]
     let arcPiece: [Int32]
@@ -50,8 +48,8 @@ public struct RoadGraph: Sendable {
             let x: UInt64, y: UInt64
             init(_ c: Coordinate) { x = c.x.bitPattern; y = c.y.bitPattern }
         }
-        var lines: [(road: Int, coordinates: [Coordinate], speed: Double, direction: Int8)] = []
-        for (i, road) in roads.enumerated() {
+        var lines: [(coordinates: [Coordinate], speed: Double, direction: Int8)] = []
+        for road in roads {
             guard let kmh = profile.speed(road) else { continue }
             let direction = Int8(profile.direction(road))
             let parts: [[Coordinate]] = switch road.geometry {
@@ -63,7 +61,7 @@ public struct RoadGraph: Sendable {
                 // Repeated consecutive vertices would make zero-length segments.
                 var clean: [Coordinate] = []
                 for c in part where clean.last != c { clean.append(c) }
-                if clean.count >= 2 { lines.append((i, clean, kmh / 3.6, direction)) }
+                if clean.count >= 2 { lines.append((clean, kmh / 3.6, direction)) }
             }
         }
         // A vertex is a node where a line ends or where lines (or one line twice) pass.
@@ -83,7 +81,7 @@ public struct RoadGraph: Sendable {
             return n
         }
         var shapes: [[Coordinate]] = [], from: [Int32] = [], to: [Int32] = [], lengths: [Double] = []
-        var speeds: [Double] = [], directions: [Int8] = [], roadOfPiece: [Int32] = []
+        var speeds: [Double] = [], directions: [Int8] = []
         for line in lines {
             var start = 0
             for i in 1..<line.coordinates.count where i == line.coordinates.count - 1 || uses[Key(line.coordinates[i])]! >= 2 {
@@ -96,7 +94,6 @@ public struct RoadGraph: Sendable {
                 lengths.append(length)
                 speeds.append(line.speed)
                 directions.append(line.direction)
-                roadOfPiece.append(Int32(line.road))
                 start = i
             }
         }
@@ -128,8 +125,6 @@ public struct RoadGraph: Sendable {
         pieceLength = lengths
         pieceSpeed = speeds
         pieceDirection = directions
-        pieceRoad = roadOfPiece
-        roadIDs = roads.map(\.id)
         firstArc = first
         arcTarget = target
         arcPiece = piece
@@ -140,6 +135,4 @@ public struct RoadGraph: Sendable {
         }]).snapshot
     }
 
-    /// The id of the road a piece belongs to.
-    public func roadID(ofPiece piece: Int) -> String { roadIDs[Int(pieceRoad[piece])] }
 }

@@ -25,16 +25,14 @@ extension RoadGraph {
         let shape = pieceShapes[piece]
         // Project in a local east/north frame in metres around `c`: exact enough over a
         // segment (tens to hundreds of metres); the distance is then measured geodesically.
-        let metresPerDegree = 111_319.49
-        let kx = metresPerDegree * cos(c.y * .pi / 180), ky = metresPerDegree
+        let frame = LocalFrame(centre: c)
         var best = (segment: 0, t: 0.0, squared: Double.infinity)
         for i in 1..<shape.count {
-            let ax = (shape[i - 1].x - c.x) * kx, ay = (shape[i - 1].y - c.y) * ky
-            let bx = (shape[i].x - c.x) * kx, by = (shape[i].y - c.y) * ky
-            let dx = bx - ax, dy = by - ay
+            let p = frame.toMetres(shape[i - 1]), q = frame.toMetres(shape[i])
+            let dx = q.x - p.x, dy = q.y - p.y
             let lengthSquared = dx * dx + dy * dy
-            let t = lengthSquared > 0 ? min(1, max(0, -(ax * dx + ay * dy) / lengthSquared)) : 0
-            let px = ax + t * dx, py = ay + t * dy
+            let t = lengthSquared > 0 ? min(1, max(0, -(p.x * dx + p.y * dy) / lengthSquared)) : 0
+            let px = p.x + t * dx, py = p.y + t * dy
             let squared = px * px + py * py
             if squared < best.squared { best = (i - 1, t, squared) }
         }

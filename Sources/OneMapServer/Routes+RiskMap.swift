@@ -41,21 +41,7 @@ extension Routes {
             let params = Params(request)
             try params.refuseUnknown(["version"])
             let version = try RiskVersionStore.version(try params.int("version", in: 1...Int.max), in: service.store)
-            let rows = try RiskVersionStore.stats(of: version, in: service.store)
-            let levels: [RiskLevel?] = RiskLevel.allCases.map(Optional.some) + [nil]
-            return Reply.json(.object([
-                JSONMember("version", .number(Double(version.number))),
-                JSONMember("unit", .string(version.unit.description)),
-                JSONMember("subdistricts", .array(rows.map { row in
-                    .object([JSONMember("subdistrict", row.subdistrict.map(JSONValue.string) ?? .null),
-                             JSONMember("name", row.name.map(JSONValue.string) ?? .null)] + levels.map { level in
-                        JSONMember(level?.description ?? "none", .object([
-                            JSONMember("areas", .number(Double(row.areas[level] ?? 0))),
-                            JSONMember("residents", .number(Double(row.residents[level] ?? 0))),
-                        ]))
-                    })
-                })),
-            ]))
+            return Reply.json(RiskMap.statsJSON(version, rows: try RiskVersionStore.stats(of: version, in: service.store)))
         }])
         resource("/riskmap/legend", [.get: { request, _ in
             try Params(request).refuseUnknown([])

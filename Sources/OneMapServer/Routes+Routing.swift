@@ -50,12 +50,7 @@ extension Routes {
             let graph = try drive()
             let snapshot = service.snapshot
             let (plan, origins, destinations) = try Evacuation.plan(zone: zone, graph: graph, snapshot: snapshot)
-            let escaping = try graph.pieces(meeting: [zone])
-            var routes: [String: Route] = [:]
-            for a in plan.assignments {
-                let from = origins.first { $0.id == a.origin }!.point, to = destinations.first { $0.record.id == a.destination }!.point
-                routes["\(a.origin)→\(a.destination)"] = try graph.route(from: from, to: to, escaping: escaping)
-            }
+            let routes = try Evacuation.routes(of: plan, origins: origins, destinations: destinations, zone: zone, graph: graph)
             return Reply.json(plan.json(origins: origins, destinations: destinations, routes: routes))
         }])
         resource("/isochrone", [.get: { request, _ in
@@ -76,12 +71,7 @@ extension Routes {
             try params.refuseUnknown(["minutes"])
             let minutes = try params.double("minutes", in: 0.5...120, default: 5)!
             let result = try FireCoverage.compute(graph: try drive(), snapshot: service.snapshot, minutes: minutes)
-            let features = result.cells.map { cell -> Feature in
-                var properties = cell.grid.feature(in: .grids).properties
-                properties += [JSONMember("minutes_from_fire_station", cell.minutes.map { .number(($0 * 10).rounded() / 10) } ?? .null),
-                               JSONMember("covered", .bool(cell.covered)), JSONMember("covered_share", .number((cell.coveredShare * 1000).rounded() / 1000))]
-                return Feature(id: cell.grid.id, geometry: cell.grid.geometry, properties: properties)
-            }
+            let features = result.cells.map(\.feature)
             return Reply.features(features, members: [
                 JSONMember("minutes", .number(minutes)), JSONMember("fire_stations", .number(Double(result.stations))),
                 JSONMember("grids_outside", .number(Double(result.cells.filter { !$0.covered }.count))),
@@ -94,7 +84,7 @@ extension Routes {
 
     private func graph(_ profile: String?) throws -> RoadGraph {
         let name = profile ?? "drive"
-        guard let graph = service.roadGraphs[name] else { throw Problem.badParameter("profile", "'\(name)' is not offered: drive or walk") }
+        guard let graph = try service.roadGraph(name) else { throw Problem.badParameter("profile", "'\(name)' is not offered: drive or walk") }
         guard graph.pieceCount > 0 else { throw Problem.notFound("the data has no roads the \(name) profile may use") }
         return graph
     }
@@ -116,10 +106,7 @@ extension Routes {
         guard (1...20).contains(k) else { throw Problem.badParameter("k", "\(k) is outside 1…20") }
         let reached = try Evacuation.best(from: from, graph: try drive(), snapshot: service.snapshot, zone: zone, minimumRoom: minimumRoom, k: k)
         guard !reached.isEmpty else { throw Problem.notFound("no open shelter with room for \(minimumRoom) can be reached by road") }
-        return Reply.features(reached.map { r in
-            r.route.feature(id: r.shelter.id, extra: [JSONMember("shelter", .string(r.shelter.id)), JSONMember("room_persons", .number(Double(r.room)))]
-                + (r.shelter.feature(in: .shelters)[property: "name"].map { [JSONMember("name", $0)] } ?? []))
-        })
+        return Reply.features(reached.map(\.feature))
     }
 
     /// A lon,lat pair from text ("109.78,39.6") or a JSON array.

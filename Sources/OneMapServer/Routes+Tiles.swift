@@ -16,7 +16,7 @@ extension Routes {
                 png = try service.live.renderer.render(tile, scale: scale)
                 try cache.store([(tile, png)], drawnFor: key)
             }
-            let etag = "\"\(Self.fingerprint(png))\""
+            let etag = "\"\(FNV1a.hex(png))\""
             var headers = HTTPFields()
             headers[.eTag] = etag
             headers[.cacheControl] = "public, max-age=60"
@@ -61,12 +61,5 @@ extension Routes {
         } catch {
             throw Problem.badParameter("tile", error.description)
         }
-    }
-
-    /// FNV-1a of the bytes: the tile's ETag.
-    static func fingerprint(_ data: Data) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return String(hash, radix: 16)
     }
 }

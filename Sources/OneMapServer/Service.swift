@@ -37,10 +37,23 @@ public final class OneMapService: Sendable {
     let rules: RiskRules
     /// Writes (commit to the GeoPackage, then apply to the live map) one at a time.
     let writes = Mutex(())
-    /// The road graphs by profile name (built at start; roads are not edited over HTTP).
-    /// The driving graph gains its contraction hierarchy in the background after start.
+    /// The road graphs by profile name (roads are not edited over HTTP). The driving graph
+    /// is built at start and gains its contraction hierarchy in the background; the
+    /// walking one on its first use (a city's roads take seconds, and few ask to walk).
     private let graphs: Mutex<[String: RoadGraph]>
-    var roadGraphs: [String: RoadGraph] { graphs.withLock { $0 } }
+
+    /// The graph of profile `name` (drive or walk), nil for another name.
+    func roadGraph(_ name: String) throws -> RoadGraph? {
+        guard let profile = RoadProfile.named(name) else { return nil }
+        return try graphs.withLock { graphs in
+            if let graph = graphs[name] { return graph }
+            let snapshot = live.index.snapshot
+            let roads = snapshot.loadedLayers.contains(.roads) ? try snapshot.allFeatures(.roads) : []
+            let graph = RoadGraph(roads: roads, profile: profile)
+            graphs[name] = graph
+            return graph
+        }
+    }
 
     /// Loads the GeoPackage into the spatial core and colours the one map.
     public init(options: ServiceOptions, logger: Logger) throws {
@@ -60,14 +73,14 @@ public final class OneMapService: Sendable {
         tokens = try options.tokensPath.map { try TokenBook(path: $0) } ?? .empty
         collections = try CollectionInfo.all(in: store, snapshot: source.index.snapshot)
         let roads = source.index.snapshot.loadedLayers.contains(.roads) ? try source.index.snapshot.allFeatures(.roads) : []
-        let built = Dictionary(uniqueKeysWithValues: [RoadProfile.drive, .walk].map { ($0.name, RoadGraph(roads: roads, profile: $0)) })
-        graphs = Mutex(built)
+        let drive = RoadGraph(roads: roads, profile: .drive)
+        graphs = Mutex(["drive": drive])
         logger.info("loaded", metadata: [
             "data": "\(options.dataPath)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
             "rules": "\(origin)", "map": "\(source.mapKey)", "tokens": "\(tokens.count)",
             "layers": "\(collections.map { "\($0.layer)=\($0.count)" }.joined(separator: ","))",
         ])
-        if let drive = built["drive"], drive.pieceCount > 0 {
+        if drive.pieceCount > 0 {
             let log = logger
             // Fastest routes use A* until the hierarchy is ready (seconds to minutes on a city).
             DispatchQueue.global(qos: .utility).async { [self] in
