@@ -39,9 +39,20 @@ public enum DangerZone {
         return geometry
     }
 
-    /// The polygons in a GeoJSON file.
+    /// The polygons in a GeoJSON file; errors name the file.
     public static func read(path: String) throws -> Geometry {
         guard let data = FileManager.default.contents(atPath: path) else { throw FileError.cannotOpen(path: path, reason: "no such file") }
-        return try polygons(in: try JSONParser(ByteStream(bytes: [UInt8](data))).parseValue())
+        do {
+            return try polygons(in: try JSONParser(ByteStream(bytes: [UInt8](data))).parseValue())
+        } catch {
+            throw AreaFileError(path: path, reason: "\(error)")
+        }
     }
+}
+
+/// An area file (a danger zone, polygons to avoid) that could not be used, naming it.
+public struct AreaFileError: Error, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
 }

@@ -61,6 +61,7 @@ import Testing
             ("/collections/hazards/items?level=9", 400, "level"),
             ("/collections/shelters/items?datetime=2026-01-01T00:00:00Z", 400, "has no time property"),
             ("/collections/hazards/items?datetime=yesterday", 400, "RFC 3339"),
+            ("/collections/hazards/items?bbox-crs=http://www.opengis.net/def/crs/EPSG/0/3857", 400, "only CRS84"),
             ("/collections/hazards/items/nobody", 404, "no feature with id 'nobody'"),
             ("/collections/volcanoes/items", 404, "no collection 'volcanoes'"),
             ("/nothing/here", 404, "no resource at /nothing/here"),
