@@ -52,8 +52,8 @@ let package = Package(
                            .product(name: "GRDB", package: "GRDB.swift")]),
         // The road graph, snapping and routes (A* over flat arrays), barriers.
         .target(name: "OneMapRouting", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex"]),
-        // Planner analytics: safety-distance audit (coverage and siting to come).
-        .target(name: "OneMapPlanning", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex"]),
+        // Planner analytics: shelter coverage, the safety-distance audit, siting of shelters, depots and fire stations.
+        .target(name: "OneMapPlanning", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRouting"]),
         // The seeded generator of demo and benchmark deployments.
         .target(name: "OneMapDemo", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapRisk"]),
         // The core façade the CLI and (later) the server wrap.

@@ -58,28 +58,28 @@ extension RoadGraph {
 
 /// An equirectangular east/north frame in metres around a centre: for buffers and
 /// areas over a city, where its scale error (under 0.1% across 20 km) does not matter.
-struct LocalFrame {
-    let centre: Coordinate
+public struct LocalFrame: Sendable {
+    public let centre: Coordinate
     let metresPerDegreeX: Double
     static let metresPerDegree = 111_319.49
 
-    init(centre: Coordinate) {
+    public init(centre: Coordinate) {
         self.centre = centre
         metresPerDegreeX = Self.metresPerDegree * cos(centre.y * .pi / 180)
     }
 
-    func toMetres(_ c: Coordinate) -> Coordinate {
+    public func toMetres(_ c: Coordinate) -> Coordinate {
         Coordinate((c.x - centre.x) * metresPerDegreeX, (c.y - centre.y) * Self.metresPerDegree)
     }
 
-    func toDegrees(_ c: Coordinate) -> Coordinate {
+    public func toDegrees(_ c: Coordinate) -> Coordinate {
         Coordinate(centre.x + c.x / metresPerDegreeX, centre.y + c.y / Self.metresPerDegree)
     }
 }
 
 extension Geometry {
     /// The same geometry with every coordinate transformed.
-    func mapCoordinates(_ f: (Coordinate) -> Coordinate) -> Geometry {
+    public func mapCoordinates(_ f: (Coordinate) -> Coordinate) -> Geometry {
         switch self {
         case .point(let c): .point(f(c))
         case .lineString(let cs): .lineString(cs.map(f))

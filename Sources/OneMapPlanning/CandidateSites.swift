@@ -1,0 +1,144 @@
+import Foundation
+import OneMapGeometry
+import OneMapIndex
+import OneMapRouting
+import OneMapStorage
+
+/// A place a new shelter, depot or fire station could go.
+public struct CandidateSite: Sendable, Equatable {
+    public var id: String
+    public var name: String?
+    public var point: Coordinate
+    /// Persons it could hold (shelters), if the candidate says.
+    public var capacity: Double?
+    /// Effective area in m², if the candidate says.
+    public var area: Double?
+
+    public init(id: String, name: String? = nil, point: Coordinate, capacity: Double? = nil, area: Double? = nil) {
+        self.id = id
+        self.name = name
+        self.point = point
+        self.capacity = capacity
+        self.area = area
+    }
+}
+
+/// Candidate sites: given by the planner, or a lattice over the open land of the district.
+public enum CandidateSites {
+    /// Sites kept, and how many were left out for each reason.
+    public struct Screened: Sendable {
+        public var sites: [CandidateSite]
+        public var excluded: [String: Int]
+        /// Lattice spacing in metres (nil for given candidates).
+        public var spacing: Double?
+    }
+
+    /// The district boundary: its `admin_units` of level district, else the union of its grids.
+    public static func boundary(_ snapshot: IndexSnapshot) throws -> Geometry? {
+        let level = Layer.adminUnits.columns.firstIndex { $0.name == "level" }!
+        var parts: [Geometry] = []
+        if snapshot.loadedLayers.contains(.adminUnits) {
+            parts = try snapshot.allFeatures(.adminUnits).filter { $0.values[level] == .text("district") }.map(\.geometry)
+        }
+        if parts.isEmpty, snapshot.loadedLayers.contains(.grids) { parts = try snapshot.allFeatures(.grids).map(\.geometry) }
+        guard !parts.isEmpty else { return nil }
+        return parts.count == 1 ? parts[0] : try GEOSContext().union(parts)
+    }
+
+    /// Lattice points every `spacing` metres inside the boundary (coarsened to at most
+    /// about `maxCount`), screened by ``screen(_:snapshot:standards:roads:avoidHazards:)``.
+    public static func lattice(_ snapshot: IndexSnapshot, spacing: Double, maxCount: Int, standards: PlanningStandards,
+                               roads: RoadGraph?, avoidHazards: Bool) throws -> Screened {
+        guard let boundary = try boundary(snapshot), let box = boundary.boundingBox else { return Screened(sites: [], excluded: [:]) }
+        let context = GEOSContext()
+        let frame = LocalFrame(centre: box.center)
+        let local = boundary.mapCoordinates(frame.toMetres)
+        let step = max(spacing, (try context.area(local) / Double(max(1, maxCount))).squareRoot())
+        let prepared = try context.prepare(local)
+        let low = frame.toMetres(Coordinate(box.minX, box.minY)), high = frame.toMetres(Coordinate(box.maxX, box.maxY))
+        var sites: [CandidateSite] = []
+        var row = 0
+        var y = low.y + step / 2
+        while y < high.y {
+            var x = low.x + step / 2, column = 0
+            while x < high.x {
+                if try prepared.contains(Coordinate(x, y)) {
+                    sites.append(CandidateSite(id: "L\(row)-\(column)", point: frame.toDegrees(Coordinate(x, y))))
+                }
+                x += step
+                column += 1
+            }
+            y += step
+            row += 1
+        }
+        var screened = try screen(sites, snapshot: snapshot, standards: standards, roads: roads, avoidHazards: avoidHazards)
+        screened.spacing = step
+        return screened
+    }
+
+    /// Keeps the sites a road reaches (within `candidateRoadDistance` of one) and, when
+    /// `avoidHazards`, that keep the siting distances (GB 50413-2007): 1,000 m from major
+    /// hazard sources, and from any other open hazard 30 m or its impact distance.
+    public static func screen(_ sites: [CandidateSite], snapshot: IndexSnapshot, standards: PlanningStandards,
+                              roads: RoadGraph?, avoidHazards: Bool) throws -> Screened {
+        let status = Layer.hazards.columns.firstIndex { $0.name == "status" }!
+        let grade = Layer.hazards.columns.firstIndex { $0.name == "major_hazard_grade" }!
+        let impact = Layer.hazards.columns.firstIndex { $0.name == "impact_distance_m" }!
+        let hazards = avoidHazards && snapshot.loadedLayers.contains(.hazards)
+        let farthest = hazards ? max(standards.majorHazardDistance, standards.ordinaryHazardDistance,
+                                     try snapshot.allFeatures(.hazards).map { $0.values[impact].number ?? 0 }.max() ?? 0) : 0
+        var kept: [CandidateSite] = []
+        var excluded: [String: Int] = [:]
+        for site in sites {
+            if let roads, try roads.snap(site.point).distance > standards.candidateRoadDistance {
+                excluded["no road within \(Int(standards.candidateRoadDistance)) m", default: 0] += 1
+                continue
+            }
+            if hazards {
+                let observer = GeodesicObserver(site.point)
+                let box = BoundingBox(minX: site.point.x, minY: site.point.y, maxX: site.point.x, maxY: site.point.y).widened(byMetres: farthest)
+                var reason: String?
+                for hit in try snapshot.features(.hazards, in: box) where hit.record.values[status] != .text("closed") {
+                    let record = hit.record
+                    let major = record.values[grade] != .null
+                    let keep = major ? standards.majorHazardDistance : max(standards.ordinaryHazardDistance, record.values[impact].number ?? 0)
+                    if observer.measure(record.geometry).distance < keep {
+                        reason = major ? "within \(Int(standards.majorHazardDistance)) m of a major hazard source" : "within a hazard's safety distance"
+                        if major { break }
+                    }
+                }
+                if let reason {
+                    excluded[reason, default: 0] += 1
+                    continue
+                }
+            }
+            kept.append(site)
+        }
+        return Screened(sites: kept, excluded: excluded)
+    }
+
+    /// Candidates from a GeoJSON file of points (or polygons, at their point-on-surface),
+    /// with `name`, `capacity` and `effective_area_m2` properties where given.
+    public static func read(geoJSON path: String) throws -> [CandidateSite] {
+        let reader = try GeoJSONFeatureReader(path: path)
+        let context = GEOSContext()
+        var sites: [CandidateSite] = []
+        while let located = try reader.next() {
+            let f = located.feature
+            let point: Coordinate
+            if case .point(let c) = f.geometry { point = c } else { point = try context.pointOnSurface(f.geometry) }
+            func property(_ names: String...) -> JSONValue? { f.properties.first { names.contains($0.key) }?.value }
+            func number(_ names: String...) -> Double? {
+                guard let v = f.properties.first(where: { names.contains($0.key) })?.value else { return nil }
+                if case .number(let n) = v { return n }
+                if case .string(let s) = v { return Double(s) }
+                return nil
+            }
+            var name: String?
+            if case .string(let s) = property("name", "名称") { name = s }
+            sites.append(CandidateSite(id: f.id ?? "C\(located.index + 1)", name: name, point: point,
+                                       capacity: number("capacity", "容量"), area: number("effective_area_m2", "area_m2")))
+        }
+        return sites
+    }
+}

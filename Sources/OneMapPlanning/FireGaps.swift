@@ -1,0 +1,83 @@
+import Foundation
+import OneMapGeometry
+import OneMapIndex
+import OneMapRouting
+import OneMapStorage
+
+/// Fire-station gaps (建标152-2017: an engine reaches the edge of its district within
+/// 5 minutes): the residents and areas beyond that driving time from every station, and
+/// the candidate sites that would bring the most of them within it.
+public struct FireGaps: Sendable {
+    public struct Site: Sendable {
+        public var candidate: CandidateSite
+        /// Residents it would newly bring within the limit.
+        public var residents: Double
+        public var grids: [String]
+    }
+
+    public var minutes: Double
+    public var stations: Int
+    public var samples: ResidentSamples
+    /// Per sample: minutes from the nearest station (infinity: no road reaches it).
+    public var sampleMinutes: [Double]
+    public var sites: [Site]
+    public var solution: CoveringSolution
+    public var candidates: Int
+
+    public func isCovered(_ sample: Int) -> Bool { sampleMinutes[sample] <= minutes }
+
+    public var residentsOutside: Double {
+        samples.samples.indices.filter { !isCovered($0) }.reduce(0) { $0 + samples.samples[$1].residents }
+    }
+
+    /// Residents of a grid within the limit.
+    public func residentsCovered(grid g: Int) -> Double {
+        samples.grids[g].samples.filter(isCovered).reduce(0) { $0 + samples.samples[$1].residents }
+    }
+
+    /// The parts of grids beyond the limit, with their residents.
+    public func uncoveredAreas() throws -> [(grid: Int, geometry: Geometry, residents: Double)] {
+        let out = samples.samples.indices.filter { !isCovered($0) && samples.samples[$0].residents > 0 }
+        let residents = Dictionary(grouping: out) { samples.samples[$0].grid }.mapValues { $0.reduce(0) { $0 + samples.samples[$1].residents } }
+        return try samples.area(of: out).map { ($0.grid, $0.geometry, residents[$0.grid] ?? 0) }
+    }
+
+    /// Measures the gaps and sites up to `maxSites` of `candidates` to close them.
+    public static func plan(_ snapshot: IndexSnapshot, graph: RoadGraph, candidates: [CandidateSite], maxSites: Int,
+                            standards: PlanningStandards) throws -> FireGaps {
+        let kind = Layer.facilities.columns.firstIndex { $0.name == "kind" }!
+        let status = Layer.facilities.columns.firstIndex { $0.name == "status" }!
+        let context = GEOSContext()
+        let stations = snapshot.loadedLayers.contains(.facilities) ? try snapshot.allFeatures(.facilities).filter {
+            $0.values[kind] == .text("fire_station") && $0.values[status] != .text("closed") && $0.values[status] != .text("planned")
+        } : []
+        let samples = try ResidentSamples(grids: snapshot.loadedLayers.contains(.grids) ? try snapshot.allFeatures(.grids) : [],
+                                          spacing: standards.sampleSpacing, maxPerGrid: standards.maxSamplesPerGrid)
+        let measure = TravelMeasure.driving(graph)
+        let places = try measure.places(samples.samples.map(\.coordinate))
+        let origins = try measure.places(stations.map { try context.pointOnSurface($0.geometry) })
+        let limit = standards.fireMinutes * 60
+        let minutes = try measure.nearest(of: origins, to: places).map { ($0?.cost ?? .infinity) / 60 }
+        let outside = samples.samples.indices.filter { minutes[$0] > standards.fireMinutes && samples.samples[$0].residents > 0 }
+        let targets = TargetBuckets(outside.map { places[$0] }, cell: 1000)
+        let candidatePlaces = try measure.places(candidates.map(\.point))
+        let covers: [[Int32]] = try candidatePlaces.parallelMap { place in
+            measure.reach(from: place, limit: limit, targets: targets).map { Int32($0.target) }.sorted()
+        }
+        let demand = outside.map { samples.samples[$0].residents }
+        let problem = CoveringProblem(demand: demand, covers: covers, capacity: covers.map { _ in .infinity })
+        // As many sites as it takes to close every gap a candidate can close, up to the limit.
+        let reachable = Set(covers.joined()).reduce(0) { $0 + demand[Int($1)] }
+        var solution = MaximalCovering.greedy(problem, k: 0)
+        for k in 1...max(1, maxSites) where maxSites > 0 {
+            solution = MaximalCovering.greedy(problem, k: k)
+            if solution.covered >= reachable - 1e-6 { break }
+        }
+        let sites = zip(solution.sites, solution.served).filter { $0.1 > 0 }.map { j, served in
+            Site(candidate: candidates[j], residents: served,
+                 grids: Set(covers[j].map { samples.grids[samples.samples[outside[Int($0)]].grid].code }).sorted())
+        }
+        return FireGaps(minutes: standards.fireMinutes, stations: stations.count, samples: samples, sampleMinutes: minutes,
+                        sites: sites, solution: solution, candidates: candidates.count)
+    }
+}

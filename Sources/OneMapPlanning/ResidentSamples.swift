@@ -1,0 +1,110 @@
+import Foundation
+import OneMapGeometry
+import OneMapRouting
+import OneMapStorage
+
+/// Where residents live, as points: each grid's population spread evenly over a square
+/// lattice inside it. Grids carry a head count but no buildings, so an even spread is the
+/// honest assumption; it lets coverage say *which part* of a grid is out of reach, not
+/// only whether its centre is.
+public struct ResidentSamples: Sendable {
+    public struct Sample: Sendable {
+        public var coordinate: Coordinate
+        public var residents: Double
+        /// Index into ``grids``.
+        public var grid: Int
+    }
+
+    public struct Grid: Sendable {
+        public var record: LayerRecord
+        public var code: String
+        public var name: String
+        public var subdistrict: String
+        public var residents: Int
+        /// Lattice spacing in this grid, metres (coarser than asked in very large grids).
+        public var spacing: Double
+        public var frame: LocalFrame
+        /// The grid's representative point (GEOS point-on-surface).
+        public var centre: Coordinate
+        /// Area in m².
+        public var area: Double
+        public var samples: Range<Int>
+    }
+
+    public let grids: [Grid]
+    public let samples: [Sample]
+
+    public var totalResidents: Int { grids.reduce(0) { $0 + $1.residents } }
+
+    /// Samples every grid at `spacing` metres, coarsening a grid's lattice so that it has
+    /// at most about `maxPerGrid` samples. A grid too small for any lattice point gets one
+    /// sample at its point-on-surface.
+    public init(grids records: [LayerRecord], spacing: Double, maxPerGrid: Int) throws {
+        let context = GEOSContext()
+        let population = Layer.grids.columns.firstIndex { $0.name == "population" }!
+        let code = Layer.grids.columns.firstIndex { $0.name == "code" }!
+        let name = Layer.grids.columns.firstIndex { $0.name == "name" }!
+        let subdistrict = Layer.grids.columns.firstIndex { $0.name == "subdistrict" }!
+        var grids: [Grid] = []
+        var samples: [Sample] = []
+        for record in records.sorted(by: { $0.id < $1.id }) {
+            guard let box = record.geometry.boundingBox else { continue }
+            let frame = LocalFrame(centre: box.center)
+            let local = record.geometry.mapCoordinates(frame.toMetres)
+            let area = try context.area(local)
+            let step = max(spacing, (area / Double(max(1, maxPerGrid))).squareRoot())
+            let prepared = try context.prepare(local)
+            let low = frame.toMetres(Coordinate(box.minX, box.minY)), high = frame.toMetres(Coordinate(box.maxX, box.maxY))
+            var points: [Coordinate] = []
+            var y = low.y + step / 2
+            while y < high.y {
+                var x = low.x + step / 2
+                while x < high.x {
+                    if try prepared.contains(Coordinate(x, y)) { points.append(Coordinate(x, y)) }
+                    x += step
+                }
+                y += step
+            }
+            let centre = try context.pointOnSurface(record.geometry)
+            let residents = Int(record.values[population].number ?? 0)
+            let first = samples.count
+            if points.isEmpty {
+                samples.append(Sample(coordinate: centre, residents: Double(residents), grid: grids.count))
+            } else {
+                let each = Double(residents) / Double(points.count)
+                samples += points.map { Sample(coordinate: frame.toDegrees($0), residents: each, grid: grids.count) }
+            }
+            grids.append(Grid(record: record, code: record.values[code].text ?? record.id, name: record.values[name].text ?? "",
+                              subdistrict: record.values[subdistrict].text ?? "", residents: residents, spacing: step,
+                              frame: frame, centre: centre, area: area, samples: first..<samples.count))
+        }
+        self.grids = grids
+        self.samples = samples
+    }
+
+    /// The part of each grid the given samples stand for (the lattice squares around them,
+    /// merged and clipped to the grid), as one polygon or multipolygon per grid.
+    public func area(of sampleIndices: [Int]) throws -> [(grid: Int, geometry: Geometry)] {
+        let context = GEOSContext()
+        let byGrid = Dictionary(grouping: sampleIndices) { samples[$0].grid }
+        return try byGrid.keys.sorted().compactMap { g in
+            let grid = grids[g]
+            let local = grid.record.geometry.mapCoordinates(grid.frame.toMetres)
+            // All of the grid's samples: the whole grid (no lattice seams).
+            if byGrid[g]!.count == grid.samples.count { return (g, grid.record.geometry) }
+            let h = grid.spacing / 2
+            let squares = byGrid[g]!.map { i -> Geometry in
+                let c = grid.frame.toMetres(samples[i].coordinate)
+                return .polygon([[Coordinate(c.x - h, c.y - h), Coordinate(c.x + h, c.y - h), Coordinate(c.x + h, c.y + h),
+                                  Coordinate(c.x - h, c.y + h), Coordinate(c.x - h, c.y - h)]])
+            }
+            let clipped = try context.intersection(try context.union(squares), local)
+            guard try context.area(clipped) > 0 else { return nil }
+            return (g, clipped.mapCoordinates(grid.frame.toDegrees))
+        }
+    }
+}
+
+extension FieldValue {
+    var text: String? { if case .text(let s) = self { s } else { nil } }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import OneMap
+import OneMapTestSupport
+import Testing
+
+/// Shelter coverage on constructed data, against values worked out by hand.
+///
+/// Grid A is a 400 m square at the origin with 1,600 residents; at a 100 m spacing it has
+/// 16 samples of 100 residents at 50, 150, 250 and 350 m east and north. Grid B is the same
+/// square 2 km east with 400 residents (16 samples of 25). Shelter S1 (emergency, 1,200 m²)
+/// stands at A's south-west corner; S2 (fixed, 4,200 m²) 1.2 km east.
+@Suite struct CoverageTests {
+    static let frame = LocalFrame(centre: Coordinate(109.78, 39.60))
+    static func at(_ x: Double, _ y: Double) -> Coordinate { frame.toDegrees(Coordinate(x, y)) }
+
+    static func record(_ layer: Layer, _ id: String, _ geometry: Geometry, _ named: [String: FieldValue]) -> LayerRecord {
+        LayerRecord(id: id, geometry: geometry, values: layer.columns.map { named[$0.name] ?? .null }, extra: [])
+    }
+
+    static func square(x: Double, y: Double, size: Double) -> Geometry {
+        .multiPolygon([[[at(x, y), at(x + size, y), at(x + size, y + size), at(x, y + size), at(x, y)]]])
+    }
+
+    static func grid(_ id: String, x: Double, residents: Int, subdistrict: String) -> LayerRecord {
+        record(.grids, id, square(x: x, y: 0, size: 400),
+               ["code": .text(id), "population": .integer(Int64(residents)), "subdistrict": .text(subdistrict)])
+    }
+
+    static func shelter(_ id: String, _ c: Coordinate, kind: String, area: Double) -> LayerRecord {
+        record(.shelters, id, .point(c), ["shelter_kind": .text(kind), "effective_area_m2": .real(area), "capacity": .integer(5000),
+                                          "status": .text("open")])
+    }
+
+    static var snapshot: IndexSnapshot {
+        SpatialIndex(records: [
+            .grids: [grid("A", x: 0, residents: 1600, subdistrict: "X"), grid("B", x: 2000, residents: 400, subdistrict: "Y")],
+            .shelters: [shelter("S1", at(0, 0), kind: "emergency", area: 1200), shelter("S2", at(1200, 200), kind: "fixed", area: 4200),
+                        record(.shelters, "S-closed", .point(at(2200, 200)), ["shelter_kind": .text("emergency"), "status": .text("closed")])],
+        ]).snapshot
+    }
+
+    /// Emergency radius 300 m (configuration), so that grid A is split.
+    static var standards: PlanningStandards {
+        var s = PlanningStandards.standard
+        s.needs[0].radius = 300
+        return s
+    }
+
+    @Test func straightLineCoverageMatchesHandValues() throws {
+        let coverage = try ShelterCoverage(snapshot: Self.snapshot, measure: .walking(nil), standards: Self.standards)
+        #expect(coverage.samples.samples.count == 32)
+        let a = coverage.grid(0), b = coverage.grid(1)
+        // Within 300 m of the corner: (50,50) (150,50) (250,50) (50,150) (150,150) (250,150)
+        // (50,250) (150,250): 8 of 16 samples, 800 residents. S1 takes them: 1.5 m² each,
+        // 0.75 m² per resident of A, below the 1 m² standard.
+        #expect(abs(a[0].residentsCovered - 800) < 1e-9)
+        #expect(abs(a[0].areaPerResident - 0.75) < 1e-9)
+        #expect(!a[0].meetsArea)
+        #expect(b[0].residentsCovered == 0 && !b[0].meetsRadius)
+        // The closed shelter is not counted; B's nearest serving shelter is the fixed one (~0.85 km).
+        #expect(b[0].nearestShelter?.id == "S2")
+        // Fixed need: 3 km, S2 takes all 2,000: 2.1 m² each.
+        #expect(abs(a[1].residentsCovered - 1600) < 1e-9 && abs(b[1].residentsCovered - 400) < 1e-9)
+        #expect(abs(a[1].areaPerResident - 2.1) < 1e-9 && a[1].meetsArea)
+        // Groups: X, Y, then the district.
+        let groups = coverage.groups
+        #expect(groups.map(\.name) == ["X", "Y", ""])
+        let district = groups[2].needs[0]
+        #expect(abs(district.residentsCovered - 800) < 1e-9 && abs(district.residentsUncovered - 1200) < 1e-9)
+        #expect(abs(district.areaPerResident - 0.6) < 1e-9 && district.gridsBeyondRadius == 1)
+        // Uncovered: half of A (eight 100 m squares, 80,000 m²) and all of B.
+        let areas = try coverage.uncoveredAreas(need: 0)
+        #expect(areas.map(\.grid) == [0, 1])
+        #expect(abs(areas[0].residents - 800) < 1e-9 && abs(areas[1].residents - 400) < 1e-9)
+        let local = areas[0].geometry.mapCoordinates(Self.frame.toMetres)
+        #expect(abs(try GEOSContext().area(local) - 80_000) < 400)
+        #expect(areas[1].geometry == Self.grid("B", x: 2000, residents: 400, subdistrict: "Y").geometry)
+    }
+
+    @Test func walkingOnRoadsIsLongerThanTheStraightLine() throws {
+        // One road along A's south edge; S1 stands 20 m south of it. A sample at (x, y)
+        // walks y to the road, x along it and 20 m to the door: x + y + 20 ≤ 310 holds for
+        // (50,50), (150,50) and (50,150) only.
+        let road = Self.record(.roads, "r1", .lineString([Self.at(-100, 0), Self.at(2500, 0)]), ["road_class": .text("residential")])
+        var records: [Layer: [LayerRecord]] = [:]
+        records[.grids] = try Self.snapshot.allFeatures(.grids)
+        records[.shelters] = [Self.shelter("S1", Self.at(0, -20), kind: "emergency", area: 1200)]
+        let snapshot = SpatialIndex(records: records).snapshot
+        var standards = Self.standards
+        standards.needs[0].radius = 310
+        let graph = RoadGraph(roads: [road], profile: .walk)
+        let walking = try ShelterCoverage(snapshot: snapshot, measure: .walking(graph), standards: standards)
+        #expect(abs(walking.grid(0)[0].residentsCovered - 300) < 1e-9)
+        let cost = try #require(walking.needs[0].sampleCost.first)  // sample (50, 50)
+        #expect(abs(cost - 120) < 1)
+        let straight = try ShelterCoverage(snapshot: snapshot, measure: .walking(nil), standards: standards)
+        #expect(abs(straight.grid(0)[0].residentsCovered - 800) < 1e-9)
+    }
+
+    @Test func planningFileChangesTheStandardsAndNamesItsMistakes() throws {
+        let dir = try TemporaryDirectory()
+        let good = dir.path("planning.json")
+        try #"{"shelter_needs": {"emergency": {"radius_m": 400, "area_per_person_m2": 1.5}}, "fire_minutes": 4, "depot_hours": [12, 6]}"#
+            .write(toFile: good, atomically: true, encoding: .utf8)
+        let s = try PlanningStandards.load(path: good)
+        #expect(s.need("emergency")?.radius == 400 && s.need("emergency")?.areaPerPerson == 1.5)
+        #expect(s.need("emergency")?.servedBy == ["emergency", "fixed", "central"])
+        #expect(s.fireMinutes == 4 && s.depotHours == [6, 12])
+        let bad = dir.path("bad.json")
+        try #"{"shelter_needs": {"emergency": {"radius": 400}}}"#.write(toFile: bad, atomically: true, encoding: .utf8)
+        #expect(throws: PlanningStandardsError.self) { try PlanningStandards.load(path: bad) }
+        do { _ = try PlanningStandards.load(path: bad) } catch { #expect(error.description.contains("shelter_needs.emergency has an unknown member 'radius'")) }
+        try #"{"fire_minutes": -1}"#.write(toFile: bad, atomically: true, encoding: .utf8)
+        do { _ = try PlanningStandards.load(path: bad) } catch { #expect(error.description.contains("fire_minutes must be a number")) }
+    }
+}
