@@ -2,45 +2,138 @@ import ArgumentParser
 import Foundation
 import OneMap
 
-/// `onemap plan …`: planner analytics.
+/// `onemap plan …`: planner analytics, each run as text or GeoJSON, and optionally a
+/// self-contained HTML report with a map drawn by OneMap's tile renderer.
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Planner analytics: the safety-distance audit (shelter coverage and siting to come).",
-        subcommands: [Audit.self])
+        abstract: "Planner analytics: shelter coverage, the safety-distance audit, and siting of shelters, depots and fire stations.",
+        subcommands: [Coverage.self, Audit.self, Shelters.self, Depots.self, Fire.self])
+
+    /// What every plan takes.
+    struct Options: ParsableArguments {
+        @Option(help: "The GeoPackage.") var data = "onemap.gpkg"
+        @Option(help: "Planning standards (radii, areas per person, limits); default config/planning.json when present, else GB 50413 values.")
+        var planning: String?
+        @Option(help: "text (tables) or geojson (features with the summary as foreign members).") var format: OutputFormat = .text
+        @Option(help: "Also write the planner's report here: one HTML page with the map, the tables and the standards.") var report: String?
+        @Option(help: "Risk rules for the report map's colours (default config/risk-rules.json).") var rules: String?
+        @Option(help: "Tile style for the report map (default tiles/style.json).") var style: String?
+        @Flag(help: "No progress on standard error.") var quiet = false
+
+        /// Loads the data (with the risk map when a report is drawn), runs `plan`, prints
+        /// and writes what was asked.
+        func run(_ plan: (Planner) throws -> PlanReport) throws {
+            guard format != .json else { throw ValidationError("--format takes text or geojson") }
+            let progress = SharedProgress(quiet: quiet)
+            let standards = try Planner.standards(path: planning)
+            progress.say("loading \(data)")
+            var renderer: TileRenderer?
+            let snapshot: IndexSnapshot
+            if report != nil {
+                let rules = try RiskMap.rules(path: rules).rules
+                let source = try TileMaps.load(path: data, rules: rules, style: try TileMaps.style(path: style), allLayers: true)
+                renderer = source.renderer
+                snapshot = source.index.snapshot
+            } else {
+                snapshot = try SpatialIndex.load(from: GeoPackage(path: data, mode: .readOnly)).snapshot
+            }
+            var planner = try Planner(snapshot: snapshot, standards: standards)
+            planner.progress = { progress.say($0) }
+            let result = try plan(planner)
+            progress.finish()
+            switch format {
+            case .geojson: FileHandle.standardOutput.write(Data(result.geoJSON))
+            default: print(result.text, terminator: "")
+            }
+            if let path = report {
+                progress.say("drawing the report map")
+                let html = try result.html(renderer: renderer)
+                do {
+                    try Data(html.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                } catch {
+                    throw ValidationError("cannot write the report to \(path): \(error.localizedDescription)")
+                }
+                progress.say("report written to \(path)")
+            }
+        }
+    }
+
+    /// `--candidates FILE`, read with its errors named.
+    static func candidates(_ path: String?) throws -> [CandidateSite]? {
+        guard let path else { return nil }
+        do {
+            let sites = try CandidateSites.read(geoJSON: path)
+            guard !sites.isEmpty else { throw ValidationError("\(path): no candidate features") }
+            return sites
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw ValidationError("\(path): \(error)")
+        }
+    }
+
+    struct Coverage: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Shelter coverage per grid and subdistrict: nearest shelter of each class by walking distance, residents within the service radius, area per resident, uncovered areas.")
+        @OptionGroup var options: Options
+
+        func run() throws { try options.run { try $0.coverage() } }
+    }
+
+    struct Shelters: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Coverage, then K new shelter sites that bring the most uncovered residents within the service radius, within capacity.")
+        @OptionGroup var options: Options
+        @Option(help: "How many new shelters.") var add = 3
+        @Option(help: "The need to site for: emergency (500 m) or fixed (3 km), as the standards name them.") var need = "emergency"
+        @Option(help: "Candidate sites: a GeoJSON file of points (name, capacity, effective_area_m2); default a lattice of open land.")
+        var candidates: String?
+
+        func run() throws {
+            guard (1...50).contains(add) else { throw ValidationError("--add takes 1 to 50 sites") }
+            let given = try PlanCommand.candidates(candidates)
+            try options.run { try $0.shelters(add: add, need: need, candidates: given) }
+        }
+    }
+
+    struct Depots: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "K new storage depots by p-median on driving time weighted by residents; shares reached within 6 h and 12 h.")
+        @OptionGroup var options: Options
+        @Option(name: .customLong("k"), help: "How many new depots.") var k = 1
+        @Option(help: "Candidate sites: a GeoJSON file of points; default a lattice of open land near roads.") var candidates: String?
+
+        func run() throws {
+            guard (1...20).contains(k) else { throw ValidationError("--k takes 1 to 20 depots") }
+            let given = try PlanCommand.candidates(candidates)
+            try options.run { try $0.depots(k: k, candidates: given) }
+        }
+    }
+
+    struct Fire: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Areas beyond 5 minutes' drive of every fire station, and candidate sites that close them.")
+        @OptionGroup var options: Options
+        @Option(help: "Most new stations to propose.") var maxSites = 5
+        @Option(help: "Candidate sites: a GeoJSON file of points; default a lattice near roads.") var candidates: String?
+
+        func run() throws {
+            guard (0...50).contains(maxSites) else { throw ValidationError("--max-sites takes 0 to 50") }
+            let given = try PlanCommand.candidates(candidates)
+            try options.run { try $0.fire(maxSites: maxSites, candidates: given) }
+        }
+    }
 
     struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Shelters, schools, hospitals and key targets within a major hazard source's safety distance or any open hazard's impact distance.")
-        @Option(help: "The GeoPackage.") var data = "onemap.gpkg"
+        @OptionGroup var options: Options
         @Option(help: "Metres kept from major hazard sources (GB 50413-2007: 1,000).") var safetyDistance = 1000.0
-        @Option(help: "text (a table) or geojson (the targets, each with the hazards too close).") var format: OutputFormat = .text
 
         func run() throws {
             guard safetyDistance > 0, safetyDistance <= 100_000 else { throw ValidationError("--safety-distance takes 0 < metres ≤ 100,000") }
-            let snapshot = try SpatialIndex.load(from: GeoPackage(path: data, mode: .readOnly)).snapshot
-            let violations = try SafetyAudit(safetyDistance: safetyDistance).run(snapshot)
-            switch format {
-            case .text:
-                for v in violations {
-                    print(String(format: "%@ %@ is %.0f m from %@ (%@: %.0f m)", v.targetKind, v.targetID, v.distance, v.hazardID,
-                                 v.rule == "impact_distance" ? "its impact distance" : "major hazard safety distance", v.required))
-                }
-                print("\(violations.count) violation\(violations.count == 1 ? "" : "s"), \(Set(violations.map(\.targetID)).count) targets")
-            case .json, .geojson:
-                let byTarget = Dictionary(grouping: violations) { "\($0.targetLayer.tableName)/\($0.targetID)" }
-                try printCollection(byTarget.keys.sorted().compactMap { key in
-                    let list = byTarget[key]!
-                    guard let record = snapshot.feature(list[0].targetLayer, id: list[0].targetID) else { return nil }
-                    var feature = record.feature(in: list[0].targetLayer)
-                    feature.properties.append(JSONMember("target_kind", .string(list[0].targetKind)))
-                    feature.properties.append(JSONMember("too_close", .array(list.map { v in
-                        .object([JSONMember("hazard", .string(v.hazardID)), JSONMember("distance_m", .number((v.distance * 10).rounded() / 10)),
-                                 JSONMember("required_m", .number(v.required)), JSONMember("rule", .string(v.rule))])
-                    })))
-                    return feature
-                })
-            }
+            try options.run { try $0.audit(safetyDistance: safetyDistance) }
         }
     }
 }

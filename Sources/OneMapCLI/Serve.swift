@@ -20,6 +20,8 @@ struct Serve: ParsableCommand {
     var tokens: String?
     @Option(help: "The risk rules (default: config/risk-rules.json when present, else the standard rules).")
     var rules: String?
+    @Option(help: "Planning standards for /plan/… (default: config/planning.json when present, else GB 50413 values).")
+    var planning: String?
     @Option(help: "The tile style (default: tiles/style.json, or ONEMAP_STYLE).")
     var style: String?
     @Option(help: "Where the tile caches go (default: beside the GeoPackage).")
@@ -37,6 +39,7 @@ struct Serve: ParsableCommand {
         options.port = port
         options.tokensPath = tokens
         options.rulesPath = rules
+        options.planningPath = planning
         options.stylePath = style
         options.cacheDirectory = cacheDirectory
         let service: OneMapService

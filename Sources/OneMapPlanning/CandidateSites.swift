@@ -120,7 +120,15 @@ public enum CandidateSites {
     /// Candidates from a GeoJSON file of points (or polygons, at their point-on-surface),
     /// with `name`, `capacity` and `effective_area_m2` properties where given.
     public static func read(geoJSON path: String) throws -> [CandidateSite] {
-        let reader = try GeoJSONFeatureReader(path: path)
+        try read(try GeoJSONFeatureReader(path: path))
+    }
+
+    /// Candidates from GeoJSON bytes (a request body).
+    public static func read(geoJSON bytes: [UInt8]) throws -> [CandidateSite] {
+        try read(GeoJSONFeatureReader(bytes: bytes))
+    }
+
+    static func read(_ reader: GeoJSONFeatureReader) throws -> [CandidateSite] {
         let context = GEOSContext()
         var sites: [CandidateSite] = []
         while let located = try reader.next() {

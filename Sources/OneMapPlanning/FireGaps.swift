@@ -43,7 +43,8 @@ public struct FireGaps: Sendable {
     }
 
     /// Measures the gaps and sites up to `maxSites` of `candidates` to close them.
-    public static func plan(_ snapshot: IndexSnapshot, graph: RoadGraph, candidates: [CandidateSite], maxSites: Int,
+    /// `settlement`: the roads near which residents live (the walking graph; default the driving one).
+    public static func plan(_ snapshot: IndexSnapshot, graph: RoadGraph, settlement: RoadGraph? = nil, candidates: [CandidateSite], maxSites: Int,
                             standards: PlanningStandards) throws -> FireGaps {
         let kind = Layer.facilities.columns.firstIndex { $0.name == "kind" }!
         let status = Layer.facilities.columns.firstIndex { $0.name == "status" }!
@@ -52,7 +53,8 @@ public struct FireGaps: Sendable {
             $0.values[kind] == .text("fire_station") && $0.values[status] != .text("closed") && $0.values[status] != .text("planned")
         } : []
         let samples = try ResidentSamples(grids: snapshot.loadedLayers.contains(.grids) ? try snapshot.allFeatures(.grids) : [],
-                                          spacing: standards.sampleSpacing, maxPerGrid: standards.maxSamplesPerGrid)
+                                          spacing: standards.sampleSpacing, maxPerGrid: standards.maxSamplesPerGrid,
+                                          roads: settlement ?? graph, settledWithin: standards.settlementRoadDistance)
         let measure = TravelMeasure.driving(graph)
         let places = try measure.places(samples.samples.map(\.coordinate))
         let origins = try measure.places(stations.map { try context.pointOnSurface($0.geometry) })

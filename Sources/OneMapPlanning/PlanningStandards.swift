@@ -41,6 +41,8 @@ public struct PlanningStandards: Sendable, Equatable {
     public var candidateRoadDistance: Double = 150
     /// Spacing of the resident samples inside each grid, metres (coarser in large grids).
     public var sampleSpacing: Double = 100
+    /// A sample's share of its grid's residents is the number of road junctions within this distance.
+    public var settlementRoadDistance: Double = 250
     /// Most samples per grid: bounds the work on city-sized grids.
     public var maxSamplesPerGrid: Int = 400
     /// Fire engines reach the edge of their district within this many minutes (建标152-2017).
@@ -73,6 +75,7 @@ extension PlanningStandards {
             ("major_hazard_distance_m", \.majorHazardDistance, 0...100_000), ("ordinary_hazard_distance_m", \.ordinaryHazardDistance, 0...100_000),
             ("new_shelter_capacity", \.newShelterCapacity, 1...10_000_000), ("candidate_spacing_m", \.candidateSpacing, 10...50_000),
             ("candidate_road_distance_m", \.candidateRoadDistance, 0...10_000), ("sample_spacing_m", \.sampleSpacing, 5...10_000),
+            ("settlement_road_distance_m", \.settlementRoadDistance, 1...100_000),
             ("fire_minutes", \.fireMinutes, 0.1...600),
         ]
         let members = ["comment", "shelter_needs", "max_samples_per_grid", "depot_hours"] + scalars.map(\.0)

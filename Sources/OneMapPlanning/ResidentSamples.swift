@@ -3,10 +3,13 @@ import OneMapGeometry
 import OneMapRouting
 import OneMapStorage
 
-/// Where residents live, as points: each grid's population spread evenly over a square
-/// lattice inside it. Grids carry a head count but no buildings, so an even spread is the
-/// honest assumption; it lets coverage say *which part* of a grid is out of reach, not
-/// only whether its centre is.
+/// Where residents live, as points: each grid's population shared among the lattice points
+/// inside it in proportion to the road junctions near each. Grids carry a head count but
+/// no buildings; junction density is the usual stand-in for urban density (a dasymetric
+/// rule), so a large grid of open land and one housing estate does not count its desert
+/// as homes. A grid with no junction near any point spreads its residents evenly. The
+/// samples let coverage say *which part* of a grid is out of reach, not only whether its
+/// centre is.
 public struct ResidentSamples: Sendable {
     public struct Sample: Sendable {
         public var coordinate: Coordinate
@@ -38,8 +41,10 @@ public struct ResidentSamples: Sendable {
 
     /// Samples every grid at `spacing` metres, coarsening a grid's lattice so that it has
     /// at most about `maxPerGrid` samples. A grid too small for any lattice point gets one
-    /// sample at its point-on-surface.
-    public init(grids records: [LayerRecord], spacing: Double, maxPerGrid: Int) throws {
+    /// sample at its point-on-surface. With `roads`, a point's share is the number of road
+    /// junctions (graph nodes) within `settledWithin` metres.
+    public init(grids records: [LayerRecord], spacing: Double, maxPerGrid: Int, roads: RoadGraph? = nil,
+                settledWithin: Double = 250) throws {
         let context = GEOSContext()
         let population = Layer.grids.columns.firstIndex { $0.name == "population" }!
         let code = Layer.grids.columns.firstIndex { $0.name == "code" }!
@@ -47,6 +52,7 @@ public struct ResidentSamples: Sendable {
         let subdistrict = Layer.grids.columns.firstIndex { $0.name == "subdistrict" }!
         var grids: [Grid] = []
         var samples: [Sample] = []
+        let junctions = roads.map { CoordinateBuckets($0.nodes, cell: max(50, settledWithin)) }
         for record in records.sorted(by: { $0.id < $1.id }) {
             guard let box = record.geometry.boundingBox else { continue }
             let frame = LocalFrame(centre: box.center)
@@ -71,8 +77,11 @@ public struct ResidentSamples: Sendable {
             if points.isEmpty {
                 samples.append(Sample(coordinate: centre, residents: Double(residents), grid: grids.count))
             } else {
-                let each = Double(residents) / Double(points.count)
-                samples += points.map { Sample(coordinate: frame.toDegrees($0), residents: each, grid: grids.count) }
+                let coordinates = points.map(frame.toDegrees)
+                var weights = coordinates.map { c in junctions.map { Double($0.within(settledWithin, of: c).count) } ?? 1 }
+                if !weights.contains(where: { $0 > 0 }) { weights = weights.map { _ in 1 } }
+                let total = weights.reduce(0, +)
+                samples += zip(coordinates, weights).map { Sample(coordinate: $0, residents: Double(residents) * $1 / total, grid: grids.count) }
             }
             grids.append(Grid(record: record, code: record.values[code].text ?? record.id, name: record.values[name].text ?? "",
                               subdistrict: record.values[subdistrict].text ?? "", residents: residents, spacing: step,

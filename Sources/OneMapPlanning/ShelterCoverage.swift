@@ -78,7 +78,8 @@ public struct ShelterCoverage: Sendable {
     /// `snapshot`, by `measure` (walking on roads, or straight lines without roads).
     public init(snapshot: IndexSnapshot, measure: TravelMeasure, standards: PlanningStandards = .standard) throws {
         let grids = snapshot.loadedLayers.contains(.grids) ? try snapshot.allFeatures(.grids) : []
-        let samples = try ResidentSamples(grids: grids, spacing: standards.sampleSpacing, maxPerGrid: standards.maxSamplesPerGrid)
+        let samples = try ResidentSamples(grids: grids, spacing: standards.sampleSpacing, maxPerGrid: standards.maxSamplesPerGrid,
+                                          roads: measure.graph, settledWithin: standards.settlementRoadDistance)
         let all = snapshot.loadedLayers.contains(.shelters) ? try ShelterCoverage.shelters(in: snapshot) : []
         let samplePlaces = try measure.places(samples.samples.map(\.coordinate))
         let centrePlaces = try measure.places(samples.grids.map(\.centre))

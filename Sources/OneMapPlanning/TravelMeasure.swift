@@ -78,19 +78,33 @@ public struct TravelMeasure: Sendable {
 /// Places bucketed on a square lattice in metres, to find those near a point fast.
 public struct TargetBuckets: Sendable {
     public let places: [TravelMeasure.Place]
+    let buckets: CoordinateBuckets
+
+    public init(_ places: [TravelMeasure.Place], cell: Double) {
+        self.places = places
+        buckets = CoordinateBuckets(places.map(\.coordinate), cell: cell)
+    }
+
+    /// The places within `radius` metres (geodesic) of `c`, with their distances.
+    func within(_ radius: Double, of c: Coordinate) -> [(Int, Double)] { buckets.within(radius, of: c) }
+}
+
+/// Coordinates bucketed on a square lattice of `cell` metres.
+struct CoordinateBuckets: Sendable {
+    let coordinates: [Coordinate]
     let frame: LocalFrame
     let cell: Double
     let buckets: [Int64: [Int32]]
 
-    public init(_ places: [TravelMeasure.Place], cell: Double) {
-        self.places = places
+    init(_ coordinates: [Coordinate], cell: Double) {
+        self.coordinates = coordinates
         self.cell = cell
         var box = BoundingBox.empty
-        for p in places { box.extend(BoundingBox(minX: p.coordinate.x, minY: p.coordinate.y, maxX: p.coordinate.x, maxY: p.coordinate.y)) }
+        for c in coordinates { box.extend(BoundingBox(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y)) }
         frame = LocalFrame(centre: box.isEmpty ? Coordinate(0, 0) : box.center)
         var buckets: [Int64: [Int32]] = [:]
-        for (i, p) in places.enumerated() {
-            let m = frame.toMetres(p.coordinate)
+        for (i, c) in coordinates.enumerated() {
+            let m = frame.toMetres(c)
             buckets[Self.key(Int64((m.x / cell).rounded(.down)), Int64((m.y / cell).rounded(.down))), default: []].append(Int32(i))
         }
         self.buckets = buckets
@@ -98,7 +112,7 @@ public struct TargetBuckets: Sendable {
 
     static func key(_ x: Int64, _ y: Int64) -> Int64 { x &* 2_000_003 &+ y }
 
-    /// The places within `radius` metres (geodesic) of `c`, with their distances.
+    /// The coordinates within `radius` metres (geodesic) of `c`, with their distances.
     func within(_ radius: Double, of c: Coordinate) -> [(Int, Double)] {
         let m = frame.toMetres(c)
         // The local frame's scale is off by well under 1% across a city: search a cell wider.
@@ -108,7 +122,7 @@ public struct TargetBuckets: Sendable {
         for x in (cx - span)...(cx + span) {
             for y in (cy - span)...(cy + span) {
                 for i in buckets[Self.key(x, y)] ?? [] {
-                    let d = Geodesic.wgs84.distance(c, places[Int(i)].coordinate)
+                    let d = Geodesic.wgs84.distance(c, coordinates[Int(i)])
                     if d <= radius { out.append((Int(i), d)) }
                 }
             }

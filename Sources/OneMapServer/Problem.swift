@@ -81,6 +81,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .badBarrier: return Problem(.unprocessableContent, "Invalid area to avoid", error.description)
             default: return Problem(.notFound, "No route", error.description)
             }
+        case let error as Planner.PlanError:
+            switch error {
+            case .unknownNeed: return Problem(.badRequest, "Bad request", error.description)
+            default: return Problem(.unprocessableContent, "Cannot plan", error.description)
+            }
         case let error as TileError:
             return Problem(.badRequest, "Bad tile request", error.description)
         case let error as HTTPError:

@@ -2,25 +2,87 @@ import Foundation
 import Hummingbird
 import OneMap
 
-/// Planner analytics over HTTP.
+/// Planner analytics over HTTP: the same runs as `onemap plan …`. GET plans with the
+/// lattice of open land as candidates; POST takes the candidates as a GeoJSON
+/// FeatureCollection body. `format=html` answers the planner's report page instead of GeoJSON.
 extension Routes {
     func registerPlanning() {
+        resource("/plan/coverage", [.get: { request, _ in
+            let params = Params(request)
+            try params.refuseUnknown(["format"])
+            return try await plan(params) { try $0.coverage() }
+        }])
         resource("/plan/audit", [.get: { request, _ in
             let params = Params(request)
-            try params.refuseUnknown(["safetyDistance"])
+            try params.refuseUnknown(["safetyDistance", "format"])
             let distance = try params.double("safetyDistance", in: 1...100_000, default: 1000)!
-            let snapshot = service.snapshot
-            let violations = try SafetyAudit(safetyDistance: distance).run(snapshot)
-            let features = violations.compactMap { v -> Feature? in
-                guard let record = snapshot.feature(v.targetLayer, id: v.targetID) else { return nil }
-                var feature = record.feature(in: v.targetLayer)
-                feature.properties += [JSONMember("target_kind", .string(v.targetKind)), JSONMember("hazard", .string(v.hazardID)),
-                                       JSONMember("distance_m", .number((v.distance * 10).rounded() / 10)),
-                                       JSONMember("required_m", .number(v.required)), JSONMember("rule", .string(v.rule))]
-                return feature
-            }
-            return Reply.features(features, members: [JSONMember("safety_distance_m", .number(distance)),
-                                                      JSONMember("violations", .number(Double(violations.count)))])
+            return try await plan(params) { try $0.audit(safetyDistance: distance) }
         }])
+        let shelters: Handler = { request, _ in
+            let params = Params(request)
+            try params.refuseUnknown(["add", "need", "format"])
+            let k = try params.int("add", in: 1...50, default: 3)!
+            let need = params.string("need") ?? "emergency"
+            let given = try await candidates(request)
+            return try await plan(params) { try $0.shelters(add: k, need: need, candidates: given) }
+        }
+        resource("/plan/shelters", [.get: shelters, .post: shelters])
+        let depots: Handler = { request, _ in
+            let params = Params(request)
+            try params.refuseUnknown(["k", "format"])
+            let k = try params.int("k", in: 1...20, default: 1)!
+            let given = try await candidates(request)
+            return try await plan(params) { try $0.depots(k: k, candidates: given) }
+        }
+        resource("/plan/depots", [.get: depots, .post: depots])
+        let fire: Handler = { request, _ in
+            let params = Params(request)
+            try params.refuseUnknown(["maxSites", "format"])
+            let k = try params.int("maxSites", in: 0...50, default: 5)!
+            let given = try await candidates(request)
+            return try await plan(params) { try $0.fire(maxSites: k, candidates: given) }
+        }
+        resource("/plan/fire", [.get: fire, .post: fire])
+    }
+
+    /// Runs `body` on a planner over the live data, off the request threads (plans take
+    /// seconds on a city), and answers GeoJSON or the HTML report.
+    private func plan(_ params: Params, _ body: @escaping @Sendable (Planner) throws -> PlanReport) async throws -> Response {
+        let format = params.string("format") ?? "geojson"
+        guard format == "geojson" || format == "html" else {
+            throw Problem(.badRequest, "Bad request", "format takes geojson or html, got \"\(format)\"")
+        }
+        let planner = Planner(snapshot: service.snapshot, standards: service.planning, walk: try service.roadGraph("walk"),
+                              drive: try service.roadGraph("drive"))
+        let renderer = format == "html" ? service.live.renderer : nil
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    let report = try body(planner)
+                    if let renderer {
+                        return Reply.bytes(Array(try report.html(renderer: renderer).utf8), contentType: "text/html; charset=utf-8")
+                    }
+                    return Reply.bytes(report.geoJSON, contentType: "application/geo+json")
+                })
+            }
+        }
+    }
+
+    /// Candidate sites from a POST body (a GeoJSON FeatureCollection of points); nil for GET.
+    private func candidates(_ request: Request) async throws -> [CandidateSite]? {
+        guard request.method == .post else { return nil }
+        if let type = request.headers[.contentType], !type.contains("json") {
+            throw Problem(.unsupportedMediaType, "Unsupported media type", "send GeoJSON, not \(type)")
+        }
+        var request = request
+        let bytes = [UInt8](buffer: try await request.collectBody(upTo: service.options.maxBodyBytes))
+        let sites: [CandidateSite]
+        do {
+            sites = try CandidateSites.read(geoJSON: bytes)
+        } catch {
+            throw Problem(.unprocessableContent, "Invalid candidates", "the body must be a GeoJSON FeatureCollection of candidate sites: \(error)")
+        }
+        guard !sites.isEmpty else { throw Problem(.unprocessableContent, "Invalid candidates", "the body holds no candidate sites") }
+        return sites
     }
 }

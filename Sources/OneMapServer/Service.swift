@@ -11,6 +11,8 @@ public struct ServiceOptions: Sendable {
     /// 0 picks a free port (tests).
     public var port = 8080
     public var rulesPath: String?
+    /// Planning standards (default config/planning.json when present).
+    public var planningPath: String?
     public var stylePath: String?
     public var tokensPath: String?
     /// Where the MBTiles caches live (default: beside the GeoPackage).
@@ -35,6 +37,7 @@ public final class OneMapService: Sendable {
     let metrics = Metrics()
     let collections: [CollectionInfo]
     let rules: RiskRules
+    let planning: PlanningStandards
     /// Writes (commit to the GeoPackage, then apply to the live map) one at a time.
     let writes = Mutex(())
     /// The road graphs by profile name (roads are not edited over HTTP). The driving graph
@@ -60,6 +63,7 @@ public final class OneMapService: Sendable {
         self.options = options
         let (rules, origin) = try RiskMap.rules(path: options.rulesPath)
         self.rules = rules
+        planning = try Planner.standards(path: options.planningPath)
         let style = try TileMaps.style(path: options.stylePath)
         let started = Date()
         let source = try TileMaps.load(path: options.dataPath, rules: rules, style: style, allLayers: true)

@@ -54,14 +54,18 @@ public struct TileRenderer: Sendable {
     func draw(_ tile: TileID, scale: Int) throws -> Canvas {
         guard scale == 1 || scale == 2 else { throw TileError.badScale(scale) }
         let canvas = try Canvas(pixels: 256 * scale, scale: Double(scale))
-        let frame = TileFrame(tile)
+        draw(TileFrame(tile), on: canvas)
+        return canvas
+    }
+
+    /// Draws the map's layers in `frame` on `canvas`.
+    func draw(_ frame: TileFrame, on canvas: Canvas) {
         let box = frame.bounds(growingBy: reach)
         drawAreas(on: canvas, frame, box)
-        drawHazards(on: canvas, frame, box, zoom: tile.z)
-        drawShelters(on: canvas, frame, box, zoom: tile.z)
-        drawFacilities(on: canvas, frame, box, zoom: tile.z)
-        drawLabels(on: canvas, frame, zoom: tile.z)
-        return canvas
+        drawHazards(on: canvas, frame, box, zoom: frame.zoom)
+        drawShelters(on: canvas, frame, box, zoom: frame.zoom)
+        drawFacilities(on: canvas, frame, box, zoom: frame.zoom)
+        drawLabels(on: canvas, frame, zoom: frame.zoom)
     }
 
     private func drawAreas(on canvas: Canvas, _ frame: TileFrame, _ box: BoundingBox) {
@@ -196,33 +200,39 @@ public struct TileRenderer: Sendable {
     }
 }
 
-/// Where lon/lat lands on one tile, in 256-px units from its top-left corner.
+/// Where lon/lat lands on a window of the Web Mercator world at one zoom, in 256-px-tile
+/// units from the window's top-left corner: one tile, or a whole report map.
 struct TileFrame {
     let zoom: Int
     let world: Double
     let originX: Double
     let originY: Double
-    let tile: TileID
+    let width: Double
+    let height: Double
 
     init(_ tile: TileID) {
-        self.tile = tile
-        zoom = tile.z
-        world = 256 * Double(1 << tile.z)
-        originX = Double(tile.x) * 256
-        originY = Double(tile.y) * 256
+        self.init(zoom: tile.z, originX: Double(tile.x) * 256, originY: Double(tile.y) * 256, width: 256, height: 256)
+    }
+
+    init(zoom: Int, originX: Double, originY: Double, width: Double, height: Double) {
+        self.zoom = zoom
+        world = 256 * Double(1 << zoom)
+        self.originX = originX
+        self.originY = originY
+        self.width = width
+        self.height = height
     }
 
     func point(_ c: Coordinate) -> (x: Double, y: Double) {
         ((c.x + 180) / 360 * world - originX, TileID.mercatorY(c.y) * world - originY)
     }
 
-    /// The tile's lon/lat box grown by `units` (256ths of the tile) on every side.
+    /// The window's lon/lat box grown by `units` on every side.
     func bounds(growingBy units: Double) -> BoundingBox {
-        let grow = units / 256
-        func lon(_ fx: Double) -> Double { fx / Double(1 << zoom) * 360 - 180 }
-        func lat(_ fy: Double) -> Double { TileID.latitude(min(1, max(0, fy / Double(1 << zoom)))) }
-        return BoundingBox(minX: max(-180, lon(Double(tile.x) - grow)), minY: lat(Double(tile.y + 1) + grow),
-                           maxX: min(180, lon(Double(tile.x + 1) + grow)), maxY: lat(Double(tile.y) - grow))
+        func lon(_ px: Double) -> Double { px / world * 360 - 180 }
+        func lat(_ py: Double) -> Double { TileID.latitude(min(1, max(0, py / world))) }
+        return BoundingBox(minX: max(-180, lon(originX - units)), minY: lat(originY + height + units),
+                           maxX: min(180, lon(originX + width + units)), maxY: lat(originY - units))
     }
 
     /// Makes the rings or lines of `geometry` the canvas's path.

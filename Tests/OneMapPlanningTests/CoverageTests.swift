@@ -88,6 +88,8 @@ import Testing
         let snapshot = SpatialIndex(records: records).snapshot
         var standards = Self.standards
         standards.needs[0].radius = 310
+        // Both road ends count for every sample: residents spread evenly.
+        standards.settlementRoadDistance = 100_000
         let graph = RoadGraph(roads: [road], profile: .walk)
         let walking = try ShelterCoverage(snapshot: snapshot, measure: .walking(graph), standards: standards)
         #expect(abs(walking.grid(0)[0].residentsCovered - 300) < 1e-9)
@@ -95,6 +97,27 @@ import Testing
         #expect(abs(cost - 120) < 1)
         let straight = try ShelterCoverage(snapshot: snapshot, measure: .walking(nil), standards: standards)
         #expect(abs(straight.grid(0)[0].residentsCovered - 800) < 1e-9)
+    }
+
+    @Test func residentsFollowRoadJunctions() throws {
+        // A road from (50, 50) north to (50, 1000): junctions (graph nodes) at its ends. Within
+        // 120 m of (50, 50) lie the samples (50,50), (150,50) and (50,150); the far end is
+        // beyond every sample. So those three hold a third of A's 1,600 each, the rest none.
+        let road = Self.record(.roads, "r", .lineString([Self.at(50, 50), Self.at(50, 1000)]), ["road_class": .text("residential")])
+        let graph = RoadGraph(roads: [road], profile: .walk)
+        let samples = try ResidentSamples(grids: [Self.grid("A", x: 0, residents: 1600, subdistrict: "X")], spacing: 100, maxPerGrid: 400,
+                                          roads: graph, settledWithin: 120)
+        let held = samples.samples.filter { $0.residents > 0 }
+        #expect(held.count == 3)
+        #expect(held.allSatisfy { abs($0.residents - 1600.0 / 3) < 1e-9 })
+        let local = held.map { Self.frame.toMetres($0.coordinate) }
+        #expect(local.map { Int($0.x.rounded()) } == [50, 150, 50] && local.map { Int($0.y.rounded()) } == [50, 50, 150])
+        // With no junction near any sample (a road along A's west edge, ends at 0 and 1 km
+        // north; every sample is 70 m or more from them), the grid spreads evenly.
+        let edge = Self.record(.roads, "e", .lineString([Self.at(0, 0), Self.at(0, 1000)]), ["road_class": .text("residential")])
+        let far = try ResidentSamples(grids: [Self.grid("A", x: 0, residents: 1600, subdistrict: "X")], spacing: 100, maxPerGrid: 400,
+                                      roads: RoadGraph(roads: [edge], profile: .walk), settledWithin: 60)
+        #expect(far.samples.allSatisfy { $0.residents == 100 })
     }
 
     @Test func planningFileChangesTheStandardsAndNamesItsMistakes() throws {
@@ -112,5 +135,43 @@ import Testing
         do { _ = try PlanningStandards.load(path: bad) } catch { #expect(error.description.contains("shelter_needs.emergency has an unknown member 'radius'")) }
         try #"{"fire_minutes": -1}"#.write(toFile: bad, atomically: true, encoding: .utf8)
         do { _ = try PlanningStandards.load(path: bad) } catch { #expect(error.description.contains("fire_minutes must be a number")) }
+    }
+}
+
+/// The planner's report: its map is drawn by the tile renderer with the findings on top,
+/// and its tables carry the figures.
+@Suite struct ReportTests {
+    @Test func theReportMapShowsUncoveredAreasAndTheTablesNameTheGrids() throws {
+        let planner = Planner(snapshot: CoverageTests.snapshot, standards: CoverageTests.standards, walk: nil, drive: nil)
+        let report = try planner.shelters(add: 1, candidates: [CandidateSite(id: "cB", point: CoverageTests.at(2200, 200))])
+        let style = try TileStyle.load(path: Repository.path("tiles/style.json"))
+        let renderer = TileRenderer(style: style, snapshot: CoverageTests.snapshot, risk: nil)
+        let html = try report.html(renderer: renderer)
+        // The grids lacking an emergency shelter within 300 m: A's centre is 283 m from S1, B's is not.
+        let lacking = try #require(report.tables.first { $0.title.hasPrefix("Grids without") })
+        #expect(lacking.rows.map { $0[0] } == ["B"])
+        let sites = try #require(report.tables.first { $0.title.hasPrefix("New emergency") })
+        #expect(sites.rows.count == 1 && sites.rows[0][1] == "cB" && sites.rows[0][5] == "400")
+        // The map: a PNG whose pixels include the uncovered fill over the report background.
+        let marker = "data:image/png;base64,"
+        let start = try #require(html.range(of: marker)).upperBound
+        let end = try #require(html[start...].firstIndex(of: "\""))
+        let image = try RasterImage(png: try #require(Data(base64Encoded: String(html[start..<end]))))
+        #expect(image.width <= 1000 && image.height <= 760 && image.width > 200)
+        var purple = 0, blue = 0
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                let p = image.pixel(x, y)
+                if abs(Int(p.r) - 203) <= 3 && abs(Int(p.g) - 160) <= 3 && abs(Int(p.b) - 211) <= 3 { purple += 1 }
+                if p.r == 0x15 && p.g == 0x65 && p.b == 0xC0 { blue += 1 }
+            }
+        }
+        #expect(purple > 100, "uncovered areas drawn")
+        #expect(blue > 20, "the new site's marker drawn")
+        #expect(html.contains("falls short 未达标") && html.contains("GB 50413-2007"))
+    }
+
+    @Test func theShippedPlanningFileHoldsTheDefaults() throws {
+        #expect(try PlanningStandards.load(path: Repository.path("config/planning.json")) == .standard)
     }
 }

@@ -43,6 +43,7 @@ final class LiveServer: @unchecked Sendable {
         options.tokensPath = try directory.write("tokens.json", tokens)
         options.rulesPath = Repository.path("config/risk-rules.json")
         options.stylePath = Repository.path("tiles/style.json")
+        options.planningPath = Repository.path("config/planning.json")
         options.maxBodyBytes = maxBodyBytes
         var logger = Logger(label: "test")
         logger.logLevel = .critical

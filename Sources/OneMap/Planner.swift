@@ -1,0 +1,113 @@
+import Foundation
+import OneMapGeometry
+import OneMapIndex
+import OneMapPlanning
+import OneMapRouting
+import OneMapStorage
+import OneMapTiles
+
+/// Planner analytics over one deployment: the CLI and the server both go through here,
+/// so `onemap plan …` and `/plan/…` give the same answers. Each run returns a
+/// ``PlanReport``: GeoJSON, tables, the standards checked, and a map.
+public struct Planner: Sendable {
+    public let snapshot: IndexSnapshot
+    public let standards: PlanningStandards
+    /// Walking graph (nil when the data has no walkable roads: coverage then uses straight lines).
+    public let walk: RoadGraph?
+    /// Driving graph (nil when the data has no drivable roads: depots and fire need one).
+    public let drive: RoadGraph?
+    /// Told each stage of long work as it starts (the CLI prints it).
+    public var progress: (@Sendable (String) -> Void)?
+
+    public init(snapshot: IndexSnapshot, standards: PlanningStandards, walk: RoadGraph?, drive: RoadGraph?) {
+        self.snapshot = snapshot
+        self.standards = standards
+        self.walk = walk.flatMap { $0.pieceCount > 0 ? $0 : nil }
+        self.drive = drive.flatMap { $0.pieceCount > 0 ? $0 : nil }
+    }
+
+    /// A planner over `snapshot` with its own road graphs.
+    public init(snapshot: IndexSnapshot, standards: PlanningStandards) throws {
+        let roads = snapshot.loadedLayers.contains(.roads) ? try snapshot.allFeatures(.roads) : []
+        self.init(snapshot: snapshot, standards: standards, walk: RoadGraph(roads: roads, profile: .walk),
+                  drive: RoadGraph(roads: roads, profile: .drive))
+    }
+
+    /// The planning standards at `path`, else `config/planning.json` when it exists, else the defaults.
+    public static func standards(path: String?) throws(PlanningStandardsError) -> PlanningStandards {
+        if let path { return try PlanningStandards.load(path: path) }
+        if FileManager.default.fileExists(atPath: "config/planning.json") { return try PlanningStandards.load(path: "config/planning.json") }
+        return .standard
+    }
+
+    /// Why a plan cannot be made, in the user's terms.
+    public enum PlanError: Error, CustomStringConvertible, Equatable {
+        case unknownNeed(String, known: [String])
+        case noDriveRoads(String)
+        case noGrids
+        case noCandidates(String)
+
+        public var description: String {
+            switch self {
+            case .unknownNeed(let n, let known): "unknown shelter need '\(n)'; the standards define \(known.joined(separator: ", "))"
+            case .noDriveRoads(let what): "\(what) needs roads a car may use, and the data has none"
+            case .noGrids: "the data has no grids (residents) to plan for"
+            case .noCandidates(let why): "no candidate sites: \(why)"
+            }
+        }
+    }
+
+    var walking: TravelMeasure { .walking(walk) }
+
+    func stage(_ text: String) { progress?(text) }
+
+    func needIndex(_ name: String) throws -> Int {
+        guard let i = standards.needs.firstIndex(where: { $0.name == name }) else {
+            throw PlanError.unknownNeed(name, known: standards.needs.map(\.name))
+        }
+        return i
+    }
+
+    func requireGrids() throws {
+        guard snapshot.loadedLayers.contains(.grids), try !snapshot.allFeatures(.grids).isEmpty else { throw PlanError.noGrids }
+    }
+
+    /// Candidate sites: the given ones screened, else the lattice of open land.
+    func candidates(_ given: [CandidateSite]?, spacing: Double, maxCount: Int, roads: RoadGraph?,
+                    avoidHazards: Bool) throws -> CandidateSites.Screened {
+        let screened = if let given {
+            try CandidateSites.screen(given, snapshot: snapshot, standards: standards, roads: roads, avoidHazards: avoidHazards)
+        } else {
+            try CandidateSites.lattice(snapshot, spacing: spacing, maxCount: maxCount, standards: standards, roads: roads,
+                                       avoidHazards: avoidHazards)
+        }
+        guard !screened.sites.isEmpty else {
+            let reasons = screened.excluded.map { "\($0.value) \($0.key)" }.sorted().joined(separator: ", ")
+            throw PlanError.noCandidates(reasons.isEmpty ? "the district has no boundary or grids to place a lattice in" : "all left out (\(reasons))")
+        }
+        return screened
+    }
+
+    static func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let value = try body()
+        return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    /// The extent of the grids (what report maps show), grown a little.
+    var gridExtent: BoundingBox? {
+        guard snapshot.loadedLayers.contains(.grids), let grids = try? snapshot.allFeatures(.grids) else { return nil }
+        var box = BoundingBox.empty
+        for g in grids { if let b = g.geometry.boundingBox { box.extend(b) } }
+        return box.isEmpty ? nil : box.widened(byMetres: 300)
+    }
+}
+
+/// Report colours: findings drawn over the one map.
+enum PlanColours {
+    static let uncovered = try! TileStyle.Colour(hex: "#8E24AA66")
+    static let uncoveredOutline = try! TileStyle.Colour(hex: "#6A1B9A")
+    static let newSite = try! TileStyle.Colour(hex: "#1565C0")
+    static let existingSite = try! TileStyle.Colour(hex: "#6D4C41")
+    static let violation = try! TileStyle.Colour(hex: "#D50000")
+}
