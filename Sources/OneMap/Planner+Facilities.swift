@@ -111,8 +111,9 @@ extension Planner {
                              standard: "100%", source: "建标152-2017", passes: outside - closed < 0.5),
         ]
         report.tables.append(PlanReport.Table(
-            title: "Proposed fire-station sites 建议新增消防站", note: gaps.solution.exact ? nil :
-                "Greedy with local search; no choice of \(gaps.solution.sites.count) sites brings more than \(Figures.count(gaps.solution.upperBound)) residents within the limit (gap \(Figures.percent(gaps.solution.gap))).",
+            title: "Proposed fire-station sites 建议新增消防站", note: gaps.solution.sites.isEmpty ? nil : gaps.solution.exact
+                ? "The fewest sites (up to \(maxSites)) that bring the most residents within \(limit) min; proven optimal for \(gaps.solution.sites.count) sites."
+                : "Greedy with local search; no choice of \(gaps.solution.sites.count) sites brings more than \(Figures.count(gaps.solution.upperBound)) residents within the limit (gap \(Figures.percent(gaps.solution.gap))).",
             header: ["#", "Site", "Longitude", "Latitude", "Residents brought within \(limit) min", "Grids"],
             rows: gaps.sites.enumerated().map { i, s in
                 [String(i + 1), s.candidate.name ?? s.candidate.id, String(format: "%.6f", s.candidate.point.x), String(format: "%.6f", s.candidate.point.y),
@@ -121,12 +122,12 @@ extension Planner {
         var rows: [[String]] = [], flagged: Set<Int> = []
         for (g, grid) in gaps.samples.grids.enumerated() {
             let covered = gaps.residentsCovered(grid: g)
-            let worst = grid.samples.map { gaps.sampleMinutes[$0] }.max() ?? .infinity
+            let worst = grid.samples.filter { gaps.samples.samples[$0].residents > 0 }.map { gaps.sampleMinutes[$0] }.max() ?? .infinity
             if covered + 0.5 < Double(grid.residents) { flagged.insert(g) }
             rows.append([grid.code, grid.name, Figures.count(Double(grid.residents)), Self.minutes(worst / 60),
                          Figures.percent(grid.residents > 0 ? covered / Double(grid.residents) : 1)])
         }
-        report.tables.append(PlanReport.Table(title: "Grids 网格", header: ["Grid", "Name", "Residents", "Farthest point", "Residents within \(limit) min"],
+        report.tables.append(PlanReport.Table(title: "Grids 网格", header: ["Grid", "Name", "Residents", "Farthest home", "Residents within \(limit) min"],
                                               rows: rows, flagged: flagged))
         for area in try gaps.uncoveredAreas() {
             let grid = gaps.samples.grids[area.grid]

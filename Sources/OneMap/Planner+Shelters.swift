@@ -48,7 +48,7 @@ extension Planner {
         report.tables.insert(PlanReport.Table(
             title: "New \(need.name) shelter sites 新增避难场所建议选址",
             note: "Chosen to serve the most residents now beyond \(Int(need.radius)) m (\(coverage.measure.description)), each within its capacity. "
-                + (siting.solution.exact ? "Proven optimal by branch and bound." :
+                + (siting.solution.exact ? "Proven optimal (branch and bound, or a Lagrangian bound equal to the answer)." :
                     "Greedy with local search: no choice of \(k) serves more than \(Figures.count(siting.solution.upperBound)), so this answer is within \(Figures.percent(siting.solution.gap)) of the best."),
             header: ["#", "Site", "Longitude", "Latitude", "Capacity", "Residents newly served", "Grids served"],
             rows: siting.sites.enumerated().map { i, s in

@@ -75,6 +75,8 @@ public struct FireGaps: Sendable {
             solution = MaximalCovering.greedy(problem, k: k)
             if solution.covered >= reachable - 1e-6 { break }
         }
+        // Prove the last answer optimal where branch and bound can within its budget.
+        if !solution.sites.isEmpty { solution = MaximalCovering.solve(problem, k: solution.sites.count) }
         let sites = zip(solution.sites, solution.served).filter { $0.1 > 0 }.map { j, served in
             Site(candidate: candidates[j], residents: served,
                  grids: Set(covers[j].map { samples.grids[samples.samples[outside[Int($0)]].grid].code }).sorted())

@@ -47,39 +47,62 @@ public struct CoveringSolution: Sendable, Equatable {
 public enum MaximalCovering {
     /// The demand `sites` serve together, and how much each serves.
     public static func serve(_ p: CoveringProblem, _ sites: [Int]) -> (total: Double, served: [Double]) {
-        // Without binding capacities every covered point is served: a plain union.
-        var union: [Int32: Int] = [:]
-        var unbound = true
-        for (slot, s) in sites.enumerated() {
-            var reach = 0.0
-            for d in p.covers[s] {
-                reach += p.demand[Int(d)]
-                if union[d] == nil { union[d] = slot }
-            }
-            if reach > p.capacity[s] { unbound = false }
-        }
-        if unbound {
-            var served = [Double](repeating: 0, count: sites.count)
-            for (d, slot) in union { served[slot] += p.demand[Int(d)] }
-            return (served.reduce(0, +), served)
-        }
-        // Max flow: source → demand points → sites → sink.
-        let points = Array(union.keys)
-        var slotOf: [Int32: Int] = [:]
-        for (i, d) in points.enumerated() { slotOf[d] = i }
-        var net = FlowNetwork(nodes: 2 + points.count + sites.count)
-        let source = 0, sink = 1
-        for (i, d) in points.enumerated() { net.add(source, 2 + i, p.demand[Int(d)]) }
-        var siteEdges: [Int] = []
-        for (j, s) in sites.enumerated() {
-            for d in p.covers[s] { net.add(2 + slotOf[d]!, 2 + points.count + j, .infinity) }
-            siteEdges.append(net.add(2 + points.count + j, sink, p.capacity[s]))
-        }
-        let total = net.maxFlow(source, sink)
-        return (total, siteEdges.map { net.flow($0) })
+        Evaluator(p).serve(sites)
     }
 
     public static func value(_ p: CoveringProblem, _ sites: [Int]) -> Double { serve(p, sites).total }
+
+    /// Evaluates many sets of one problem, reusing its scratch arrays (a set's demand
+    /// points are marked in place, not collected in a dictionary).
+    final class Evaluator {
+        let p: CoveringProblem
+        /// Per demand point: its index among the points of the set being evaluated, or -1.
+        private var slot: [Int32]
+        private(set) var count = 0
+
+        init(_ p: CoveringProblem) {
+            self.p = p
+            slot = [Int32](repeating: -1, count: p.demand.count)
+        }
+
+        func value(_ sites: [Int]) -> Double { count += 1; return serve(sites).total }
+
+        func serve(_ sites: [Int]) -> (total: Double, served: [Double]) {
+            var points: [Int32] = []
+            var first: [Int32] = []  // per point: the first site covering it
+            var unbound = true
+            for (j, s) in sites.enumerated() {
+                var reach = 0.0
+                for d in p.covers[s] {
+                    reach += p.demand[Int(d)]
+                    if slot[Int(d)] < 0 {
+                        slot[Int(d)] = Int32(points.count)
+                        points.append(d)
+                        first.append(Int32(j))
+                    }
+                }
+                if reach > p.capacity[s] { unbound = false }
+            }
+            defer { for d in points { slot[Int(d)] = -1 } }
+            if unbound {
+                // Without binding capacities every covered point is served: a plain union.
+                var served = [Double](repeating: 0, count: sites.count)
+                for (i, d) in points.enumerated() { served[Int(first[i])] += p.demand[Int(d)] }
+                return (served.reduce(0, +), served)
+            }
+            // Max flow: source → demand points → sites → sink.
+            var net = FlowNetwork(nodes: 2 + points.count + sites.count)
+            let source = 0, sink = 1
+            for (i, d) in points.enumerated() { net.add(source, 2 + i, p.demand[Int(d)]) }
+            var siteEdges: [Int] = []
+            for (j, s) in sites.enumerated() {
+                for d in p.covers[s] { net.add(2 + Int(slot[Int(d)]), 2 + points.count + j, .infinity) }
+                siteEdges.append(net.add(2 + points.count + j, sink, p.capacity[s]))
+            }
+            let total = net.maxFlow(source, sink)
+            return (total, siteEdges.map { net.flow($0) })
+        }
+    }
 
     /// Exact when branch and bound finishes within `budget` evaluations, else greedy with
     /// local search and its bound.
@@ -95,8 +118,8 @@ public enum MaximalCovering {
     public static func greedy(_ p: CoveringProblem, k: Int, pool: Int = 40) -> CoveringSolution {
         let n = p.candidateCount
         let k = min(k, n)
-        var evaluations = 0
-        func eval(_ s: [Int]) -> Double { evaluations += 1; return value(p, s) }
+        let evaluator = Evaluator(p)
+        func eval(_ s: [Int]) -> Double { evaluator.value(s) }
         let single = (0..<n).map { j in min(p.capacity[j], p.covers[j].reduce(0) { $0 + p.demand[Int($1)] }) }
         var bound = single
         var stamp = [Int](repeating: 0, count: n)
@@ -156,9 +179,67 @@ public enum MaximalCovering {
             }
         }
         let sorted = chosen.sorted()
-        let result = serve(p, sorted)
+        let result = evaluator.serve(sorted)
+        let evaluations = evaluator.count
+        if k > 0 && upper > result.total + 1e-9 * max(1, result.total) {
+            upper = min(upper, lagrangianBound(p, k: k, best: result.total))
+        }
         return CoveringSolution(sites: sorted, covered: result.total, served: result.served, upperBound: max(upper, result.total),
                                 exact: upper <= result.total + 1e-9 * max(1, result.total), evaluations: evaluations)
+    }
+
+    /// An upper bound from the Lagrangian relaxation of "each resident is served at most
+    /// once", with a price λᵢ per demand point: any λ ≥ 0 gives
+    /// Σλᵢ + the k largest site values, where a site's value is the best it can serve at
+    /// prices (wᵢ − λᵢ) within its capacity (a fractional knapsack). Subgradient steps lower
+    /// it towards the LP optimum, usually far below the greedy bound.
+    public static func lagrangianBound(_ p: CoveringProblem, k: Int, best: Double, iterations: Int = 300) -> Double {
+        let n = p.candidateCount, m = p.demand.count
+        guard k > 0, n > 0 else { return 0 }
+        var lambda = [Double](repeating: 0, count: m)
+        var bound = Double.infinity
+        var step = 2.0
+        var sinceImproved = 0
+        var served = [Double](repeating: 0, count: m)
+        for _ in 0..<iterations {
+            // Each site's best value at the current prices, and what it takes of each point.
+            var values = [Double](repeating: 0, count: n)
+            var takes: [[(Int32, Double)]] = Array(repeating: [], count: n)
+            for j in 0..<n {
+                var items = p.covers[j].filter { p.demand[Int($0)] > lambda[Int($0)] }
+                if p.capacity[j].isFinite { items.sort { lambda[Int($0)] / p.demand[Int($0)] < lambda[Int($1)] / p.demand[Int($1)] } }
+                var room = p.capacity[j], value = 0.0
+                for i in items where room > 0 {
+                    let w = p.demand[Int(i)]
+                    let share = min(1, room / w)
+                    value += share * (w - lambda[Int(i)])
+                    room -= share * w
+                    takes[j].append((i, share))
+                }
+                values[j] = value
+            }
+            let top = (0..<n).sorted { values[$0] > values[$1] }.prefix(k).filter { values[$0] > 0 }
+            let value = lambda.reduce(0, +) + top.reduce(0) { $0 + values[$1] }
+            if !bound.isFinite || value < bound - 1e-9 * max(1, bound) { bound = value; sinceImproved = 0 } else { sinceImproved += 1 }
+            if bound <= best * (1 + 1e-9) { break }
+            if sinceImproved >= 20 { step /= 2; sinceImproved = 0; if step < 1e-4 { break } }
+            // Subgradient: 1 − (share of point i the chosen sites take).
+            for i in 0..<m { served[i] = 0 }
+            for j in top { for (i, share) in takes[j] { served[Int(i)] += share } }
+            // Projected: a price at its floor (0) or ceiling (wᵢ) that the step would push
+            // further does not count towards the step length.
+            var norm = 0.0
+            for i in 0..<m {
+                var g = 1 - served[i]
+                if (lambda[i] <= 0 && g > 0) || (lambda[i] >= p.demand[i] && g < 0) { g = 0 }
+                served[i] = g
+                norm += g * g
+            }
+            guard norm > 0 else { break }
+            let t = step * max(value - best, 1e-9 * max(1, value)) / norm
+            for i in 0..<m { lambda[i] = min(p.demand[i], max(0, lambda[i] - t * served[i])) }
+        }
+        return bound
     }
 
     /// Branch and bound over candidates in order of what each serves alone; a branch is cut
@@ -169,8 +250,9 @@ public enum MaximalCovering {
         let k = min(k, n)
         let single = (0..<n).map { j in min(p.capacity[j], p.covers[j].reduce(0) { $0 + p.demand[Int($1)] }) }
         let order = (0..<n).sorted { (single[$0], -$0) > (single[$1], -$1) }
+        let evaluator = Evaluator(p)
         var best = start.map { ($0.covered, $0.sites) } ?? (0.0, Array(order.prefix(k)))
-        if start == nil { best.0 = value(p, best.1) }
+        if start == nil { best.0 = evaluator.value(best.1) }
         var evaluations = start?.evaluations ?? 0
         var overBudget = false
         let tolerance = 1e-9 * max(1, single.reduce(0, +))
@@ -185,7 +267,7 @@ public enum MaximalCovering {
             var gains: [Double] = []
             for j in order[from...] {
                 evaluations += 1
-                gains.append(max(0, value(p, chosen + [j]) - f))
+                gains.append(max(0, evaluator.value(chosen + [j]) - f))
             }
             if evaluations > budget { overBudget = true; return }
             for (offset, j) in order[from...].enumerated() {
@@ -197,7 +279,7 @@ public enum MaximalCovering {
         branch([], 0, 0)
         if overBudget { return nil }
         let sites = best.1.sorted()
-        let result = serve(p, sites)
+        let result = evaluator.serve(sites)
         return CoveringSolution(sites: sites, covered: result.total, served: result.served, upperBound: result.total,
                                 exact: true, evaluations: evaluations)
     }
