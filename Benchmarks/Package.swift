@@ -39,6 +39,14 @@ let package = Package(
             ],
             path: "Benchmarks/Routing",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "Planning",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "OneMap", package: onemap),
+            ],
+            path: "Benchmarks/Planning",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // The same fixture in a plain loop, for profiling one query kind with perf.
         .executableTarget(
             name: "SpatialProfile",

@@ -132,13 +132,15 @@ public struct PlanReport: Sendable {
 
 /// How figures are written in reports.
 enum Figures {
+    /// A whole number with thousands separated by commas (reports list thousands of rows:
+    /// no formatter per call).
     static func count(_ x: Double) -> String {
+        guard x.isFinite else { return "—" }
         let n = Int(x.rounded())
-        let f = NumberFormatter()
-        f.numberStyle = .decimal
-        f.groupingSeparator = ","
-        f.usesGroupingSeparator = true
-        return f.string(from: NSNumber(value: n)) ?? String(n)
+        var digits = Array(String(abs(n)))
+        var i = digits.count - 3
+        while i > 0 { digits.insert(",", at: i); i -= 3 }
+        return (n < 0 ? "-" : "") + String(digits)
     }
 
     static func percent(_ share: Double) -> String { String(format: "%.1f%%", share * 100) }

@@ -9,7 +9,8 @@ extension Planner {
     public func depots(k: Int, candidates given: [CandidateSite]? = nil, maxCandidates: Int = 120) throws -> PlanReport {
         try requireGrids()
         guard let drive else { throw PlanError.noDriveRoads("depot siting") }
-        let ((screened, plan), seconds) = try Self.timed {
+        let started = Self.now()
+        let (screened, plan) = try Self.run {
             stage("depots: screening candidate sites")
             let screened = try candidates(given, spacing: standards.candidateSpacing, maxCount: maxCandidates, roads: drive, avoidHazards: true)
             stage("depots: driving times from \(screened.sites.count) candidates to every grid, then choosing \(k)")
@@ -76,7 +77,7 @@ extension Planner {
                          JSONMember("after", Figures.rounded(plan.share(within: h, after: true), 10_000))])
             })),
         ]
-        report.seconds = seconds
+        report.seconds = Self.elapsed(since: started)
         return report
     }
 
@@ -87,7 +88,8 @@ extension Planner {
     public func fire(maxSites: Int = 5, candidates given: [CandidateSite]? = nil) throws -> PlanReport {
         try requireGrids()
         guard let drive else { throw PlanError.noDriveRoads("fire-station gaps") }
-        let ((screened, gaps), seconds) = try Self.timed {
+        let started = Self.now()
+        let (screened, gaps) = try Self.run {
             stage("fire: screening candidate sites")
             let screened = try candidates(given, spacing: max(standards.candidateSpacing, 500), maxCount: 1500, roads: drive, avoidHazards: false)
             stage("fire: driving times from the stations and from \(screened.sites.count) candidates")
@@ -98,7 +100,7 @@ extension Planner {
             ("Travel", "driving time on roads (drive profile) from every fire station in service (\(gaps.stations))"),
             ("Response limit", "\(limit) min to reach the area (建标152-2017; Dushanzi plan)"),
             ("Residents placed", "over each grid's sample points in proportion to the road junctions within \(Int(standards.settlementRoadDistance)) m, \(gaps.samples.samples.count) sample points"),
-            ("Candidates", given == nil ? "lattice every \(Figures.number(screened.spacing ?? 0, 0)) m within \(Int(standards.candidateRoadDistance)) m of a road, \(screened.sites.count) kept" : "\(given!.count) given, \(screened.sites.count) kept"),
+            ("Candidates", given == nil ? "lattice every \(Figures.number(screened.spacing ?? 0, 0)) m, each moved onto its nearest road, \(screened.sites.count) kept" : "\(given!.count) given, \(screened.sites.count) kept"),
             ("Most new stations", "\(maxSites)"),
         ])
         let total = Double(gaps.samples.totalResidents)
@@ -150,13 +152,14 @@ extension Planner {
         report.summary = [JSONMember("minutes", .number(gaps.minutes)), JSONMember("stations", .number(Double(gaps.stations))),
                           JSONMember("residents", .number(total)), JSONMember("residents_outside", Figures.rounded(outside)),
                           JSONMember("residents_closed_by_sites", Figures.rounded(closed))]
-        report.seconds = seconds
+        report.seconds = Self.elapsed(since: started)
         return report
     }
 
     /// The safety-distance audit as a report.
     public func audit(safetyDistance: Double) throws -> PlanReport {
-        let (violations, seconds) = try Self.timed { try SafetyAudit(safetyDistance: safetyDistance).run(snapshot) }
+        let started = Self.now()
+        let violations = try Self.run { try SafetyAudit(safetyDistance: safetyDistance).run(snapshot) }
         var report = PlanReport(kind: "audit", title: "Safety-distance audit 安全距离核查", parameters: [
             ("Protected targets", "shelters, schools, hospitals, key targets"),
             ("Major hazard sources", "kept \(Figures.count(safetyDistance)) m away (hazards with a major_hazard_grade)"),
@@ -181,7 +184,7 @@ extension Planner {
         report.legend = [PlanReport.Key(colour: "#D50000", text: "protected target too close to a hazard")]
         report.mapBox = gridExtent
         report.summary = [JSONMember("safety_distance_m", .number(safetyDistance)), JSONMember("violations", .number(Double(violations.count)))]
-        report.seconds = seconds
+        report.seconds = Self.elapsed(since: started)
         return report
     }
 

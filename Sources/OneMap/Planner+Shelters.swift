@@ -9,10 +9,11 @@ extension Planner {
     public func coverage() throws -> PlanReport {
         try requireGrids()
         stage("coverage: placing residents and measuring \(walking.description) to shelters")
-        let (coverage, seconds) = try Self.timed { try ShelterCoverage(snapshot: snapshot, measure: walking, standards: standards) }
+        let started = Self.now()
+        let coverage = try Self.run { try ShelterCoverage(snapshot: snapshot, measure: walking, standards: standards) }
         var report = PlanReport(kind: "coverage", title: "Shelter coverage 应急避难场所覆盖分析", parameters: coverageParameters(coverage))
         try addCoverage(coverage, to: &report)
-        report.seconds = seconds
+        report.seconds = Self.elapsed(since: started)
         return report
     }
 
@@ -22,7 +23,8 @@ extension Planner {
         try requireGrids()
         let n = try needIndex(name)
         let need = standards.needs[n]
-        let ((coverage, screened, siting), seconds) = try Self.timed {
+        let started = Self.now()
+        let (coverage, screened, siting) = try Self.run {
             stage("coverage: placing residents and measuring \(walking.description) to shelters")
             let coverage = try ShelterCoverage(snapshot: snapshot, measure: walking, standards: standards)
             stage("siting: screening candidate sites (roads, hazard safety distances)")
@@ -80,7 +82,7 @@ extension Planner {
             JSONMember("residents_served", Figures.rounded(siting.solution.covered)), JSONMember("upper_bound", Figures.rounded(siting.solution.upperBound)),
             JSONMember("gap", Figures.rounded(siting.solution.gap, 10_000)), JSONMember("exact", .bool(siting.solution.exact)),
         ])))
-        report.seconds = seconds
+        report.seconds = Self.elapsed(since: started)
         return report
     }
 

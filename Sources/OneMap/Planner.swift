@@ -26,11 +26,36 @@ public struct Planner: Sendable {
         self.drive = drive.flatMap { $0.pieceCount > 0 ? $0 : nil }
     }
 
-    /// A planner over `snapshot` with its own road graphs.
-    public init(snapshot: IndexSnapshot, standards: PlanningStandards) throws {
+    /// A planner over `snapshot` with its own road graphs for `profiles` (a city's take
+    /// seconds each: build only those the plan uses).
+    public init(snapshot: IndexSnapshot, standards: PlanningStandards, profiles: [RoadProfile] = [.walk, .drive]) throws {
         let roads = snapshot.loadedLayers.contains(.roads) ? try snapshot.allFeatures(.roads) : []
-        self.init(snapshot: snapshot, standards: standards, walk: RoadGraph(roads: roads, profile: .walk),
-                  drive: RoadGraph(roads: roads, profile: .drive))
+        func graph(_ p: RoadProfile) -> RoadGraph? { profiles.contains(p) ? RoadGraph(roads: roads, profile: p) : nil }
+        self.init(snapshot: snapshot, standards: standards, walk: graph(.walk), drive: graph(.drive))
+    }
+
+    /// What each plan reads: its layers and road profiles.
+    public enum Kind: String, CaseIterable, Sendable {
+        case coverage, shelters, depots, fire, audit
+
+        public var layers: [Layer] {
+            switch self {
+            case .coverage: [.adminUnits, .grids, .shelters, .roads]
+            case .shelters: [.adminUnits, .grids, .shelters, .roads, .hazards]
+            case .depots: [.adminUnits, .grids, .facilities, .roads, .hazards]
+            case .fire: [.adminUnits, .grids, .facilities, .roads]
+            case .audit: [.grids, .hazards, .shelters, .facilities]
+            }
+        }
+
+        public var profiles: [RoadProfile] {
+            switch self {
+            case .coverage, .shelters: [.walk]
+            case .depots: [.drive]
+            case .fire: [.walk, .drive]
+            case .audit: []
+            }
+        }
     }
 
     /// The planning standards at `path`, else `config/planning.json` when it exists, else the defaults.
@@ -88,11 +113,10 @@ public struct Planner: Sendable {
         return screened
     }
 
-    static func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
-        let start = DispatchTime.now().uptimeNanoseconds
-        let value = try body()
-        return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
+    static func run<T>(_ body: () throws -> T) rethrows -> T { try body() }
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+    /// Seconds since `start` (a ``now()``): reports say how long the whole run took.
+    static func elapsed(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 
     /// The extent of the grids (what report maps show), grown a little.
     var gridExtent: BoundingBox? {

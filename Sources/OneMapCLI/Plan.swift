@@ -23,7 +23,7 @@ struct PlanCommand: ParsableCommand {
 
         /// Loads the data (with the risk map when a report is drawn), runs `plan`, prints
         /// and writes what was asked.
-        func run(_ plan: (Planner) throws -> PlanReport) throws {
+        func run(_ kind: Planner.Kind, _ plan: (Planner) throws -> PlanReport) throws {
             guard format != .json else { throw ValidationError("--format takes text or geojson") }
             let progress = SharedProgress(quiet: quiet)
             let standards = try Planner.standards(path: planning)
@@ -36,9 +36,12 @@ struct PlanCommand: ParsableCommand {
                 renderer = source.renderer
                 snapshot = source.index.snapshot
             } else {
-                snapshot = try SpatialIndex.load(from: GeoPackage(path: data, mode: .readOnly)).snapshot
+                let store = try GeoPackage(path: data, mode: .readOnly)
+                let present = Set(try store.read { try $0.layers() })
+                snapshot = try SpatialIndex.load(from: store, layers: kind.layers.filter(present.contains)).snapshot
             }
-            var planner = try Planner(snapshot: snapshot, standards: standards)
+            progress.say("building the road graphs")
+            var planner = try Planner(snapshot: snapshot, standards: standards, profiles: kind.profiles)
             planner.progress = { progress.say($0) }
             let result = try plan(planner)
             progress.finish()
@@ -78,7 +81,7 @@ struct PlanCommand: ParsableCommand {
             abstract: "Shelter coverage per grid and subdistrict: nearest shelter of each class by walking distance, residents within the service radius, area per resident, uncovered areas.")
         @OptionGroup var options: Options
 
-        func run() throws { try options.run { try $0.coverage() } }
+        func run() throws { try options.run(.coverage) { try $0.coverage() } }
     }
 
     struct Shelters: ParsableCommand {
@@ -93,7 +96,7 @@ struct PlanCommand: ParsableCommand {
         func run() throws {
             guard (1...50).contains(add) else { throw ValidationError("--add takes 1 to 50 sites") }
             let given = try PlanCommand.candidates(candidates)
-            try options.run { try $0.shelters(add: add, need: need, candidates: given) }
+            try options.run(.shelters) { try $0.shelters(add: add, need: need, candidates: given) }
         }
     }
 
@@ -107,7 +110,7 @@ struct PlanCommand: ParsableCommand {
         func run() throws {
             guard (1...20).contains(k) else { throw ValidationError("--k takes 1 to 20 depots") }
             let given = try PlanCommand.candidates(candidates)
-            try options.run { try $0.depots(k: k, candidates: given) }
+            try options.run(.depots) { try $0.depots(k: k, candidates: given) }
         }
     }
 
@@ -121,7 +124,7 @@ struct PlanCommand: ParsableCommand {
         func run() throws {
             guard (0...50).contains(maxSites) else { throw ValidationError("--max-sites takes 0 to 50") }
             let given = try PlanCommand.candidates(candidates)
-            try options.run { try $0.fire(maxSites: maxSites, candidates: given) }
+            try options.run(.fire) { try $0.fire(maxSites: maxSites, candidates: given) }
         }
     }
 
@@ -133,7 +136,7 @@ struct PlanCommand: ParsableCommand {
 
         func run() throws {
             guard safetyDistance > 0, safetyDistance <= 100_000 else { throw ValidationError("--safety-distance takes 0 < metres ≤ 100,000") }
-            try options.run { try $0.audit(safetyDistance: safetyDistance) }
+            try options.run(.audit) { try $0.audit(safetyDistance: safetyDistance) }
         }
     }
 }

@@ -46,7 +46,8 @@ public enum CandidateSites {
     }
 
     /// Lattice points every `spacing` metres inside the boundary (coarsened to at most
-    /// about `maxCount`), screened by ``screen(_:snapshot:standards:roads:avoidHazards:)``.
+    /// about `maxCount`), each moved onto its nearest road, then screened by
+    /// ``screen(_:snapshot:standards:roads:avoidHazards:)``.
     public static func lattice(_ snapshot: IndexSnapshot, spacing: Double, maxCount: Int, standards: PlanningStandards,
                                roads: RoadGraph?, avoidHazards: Bool) throws -> Screened {
         guard let boundary = try boundary(snapshot), let box = boundary.boundingBox else { return Screened(sites: [], excluded: [:]) }
@@ -71,7 +72,21 @@ public enum CandidateSites {
             y += step
             row += 1
         }
-        var screened = try screen(sites, snapshot: snapshot, standards: standards, roads: roads, avoidHazards: avoidHazards)
+        // A lattice point moves onto its nearest road when one is within half the spacing (a
+        // site must be reachable; on a coarse city lattice, few points fall next to a road).
+        var moved: [CandidateSite] = []
+        var farFromRoads = 0
+        let reach = max(standards.candidateRoadDistance, step / 2)
+        for var site in sites {
+            if let roads {
+                let snap = try roads.snap(site.point)
+                guard snap.distance <= reach else { farFromRoads += 1; continue }
+                site.point = snap.point
+            }
+            moved.append(site)
+        }
+        var screened = try screen(moved, snapshot: snapshot, standards: standards, roads: roads, avoidHazards: avoidHazards)
+        if farFromRoads > 0 { screened.excluded["no road within \(Int(reach)) m", default: 0] += farFromRoads }
         screened.spacing = step
         return screened
     }

@@ -27,6 +27,8 @@ public struct ResidentSamples: Sendable {
         /// Lattice spacing in this grid, metres (coarser than asked in very large grids).
         public var spacing: Double
         public var frame: LocalFrame
+        /// The lattice's south-west corner in the grid's frame, metres.
+        var corner: Coordinate
         /// The grid's representative point (GEOS point-on-surface).
         public var centre: Coordinate
         /// Area in m².
@@ -85,7 +87,7 @@ public struct ResidentSamples: Sendable {
             }
             grids.append(Grid(record: record, code: record.values[code].text ?? record.id, name: record.values[name].text ?? "",
                               subdistrict: record.values[subdistrict].text ?? "", residents: residents, spacing: step,
-                              frame: frame, centre: centre, area: area, samples: first..<samples.count))
+                              frame: frame, corner: low, centre: centre, area: area, samples: first..<samples.count))
         }
         self.grids = grids
         self.samples = samples
@@ -101,13 +103,30 @@ public struct ResidentSamples: Sendable {
             let local = grid.record.geometry.mapCoordinates(grid.frame.toMetres)
             // All of the grid's samples: the whole grid (no lattice seams).
             if byGrid[g]!.count == grid.samples.count { return (g, grid.record.geometry) }
-            let h = grid.spacing / 2
-            let squares = byGrid[g]!.map { i -> Geometry in
+            // Lattice cells merged along each row into rectangles first: GEOS then unions a
+            // few dozen rectangles per grid, not hundreds of squares.
+            let step = grid.spacing
+            var rows: [Int: [Int]] = [:]
+            for i in byGrid[g]! {
                 let c = grid.frame.toMetres(samples[i].coordinate)
-                return .polygon([[Coordinate(c.x - h, c.y - h), Coordinate(c.x + h, c.y - h), Coordinate(c.x + h, c.y + h),
-                                  Coordinate(c.x - h, c.y + h), Coordinate(c.x - h, c.y - h)]])
+                let column = Int(((c.x - grid.corner.x) / step - 0.5).rounded()), row = Int(((c.y - grid.corner.y) / step - 0.5).rounded())
+                rows[row, default: []].append(column)
             }
-            let clipped = try context.intersection(try context.union(squares), local)
+            var rectangles: [Geometry] = []
+            for (row, columns) in rows {
+                let sorted = columns.sorted()
+                var start = sorted[0], last = sorted[0]
+                func emit() {
+                    let x0 = grid.corner.x + Double(start) * step, x1 = grid.corner.x + Double(last + 1) * step
+                    let y0 = grid.corner.y + Double(row) * step, y1 = y0 + step
+                    rectangles.append(.polygon([[Coordinate(x0, y0), Coordinate(x1, y0), Coordinate(x1, y1), Coordinate(x0, y1), Coordinate(x0, y0)]]))
+                }
+                for column in sorted.dropFirst() {
+                    if column == last + 1 { last = column } else { emit(); start = column; last = column }
+                }
+                emit()
+            }
+            let clipped = try context.intersection(try context.union(rectangles), local)
             guard try context.area(clipped) > 0 else { return nil }
             return (g, clipped.mapCoordinates(grid.frame.toDegrees))
         }

@@ -34,11 +34,10 @@ public struct ShelterCoverage: Sendable {
         public var centreShelter: [Int]
         /// Per shelter: residents within the radius for whom it is the nearest.
         public var load: [Double]
+        /// Area per person at each shelter (infinity for one nobody is assigned to).
+        public var areaPerPerson: [Double]
 
         public func isCovered(_ sample: Int) -> Bool { sampleCost[sample] <= need.radius }
-
-        /// Area per person at each shelter (infinity for one nobody is assigned to).
-        public var areaPerPerson: [Double] { zip(shelters, load).map { $1 > 0 ? $0.area / $1 : .infinity } }
     }
 
     /// One grid's figures for one need.
@@ -73,6 +72,8 @@ public struct ShelterCoverage: Sendable {
     public let samples: ResidentSamples
     public let measure: TravelMeasure
     public let needs: [Need]
+    /// The samples snapped to the roads once (siting reuses them).
+    public let samplePlaces: [TravelMeasure.Place]
 
     /// Measures coverage of every need in `standards` over the grids and shelters of
     /// `snapshot`, by `measure` (walking on roads, or straight lines without roads).
@@ -97,12 +98,18 @@ public struct ShelterCoverage: Sendable {
                               sampleCost: nearest[..<sampleCount].map { $0?.cost ?? .infinity },
                               sampleShelter: nearest[..<sampleCount].map { $0?.origin ?? -1 },
                               centreCost: nearest[sampleCount...].map { $0?.cost ?? .infinity },
-                              centreShelter: nearest[sampleCount...].map { $0?.origin ?? -1 }, load: load))
+                              centreShelter: nearest[sampleCount...].map { $0?.origin ?? -1 }, load: load,
+                              areaPerPerson: zip(serving, load).map { $1 > 0 ? $0.area / $1 : .infinity }))
         }
         self.samples = samples
         self.measure = measure
         self.needs = needs
+        self.samplePlaces = samplePlaces
+        perGrid = samples.grids.indices.map { Self.gridNeeds($0, samples, needs) }
     }
+
+    /// Per grid, per need (computed once: reports read them several times).
+    public let perGrid: [[GridNeed]]
 
     /// Shelters in service (open or full), with their effective area and capacity.
     static func shelters(in snapshot: IndexSnapshot) throws -> [Shelter] {
@@ -119,12 +126,14 @@ public struct ShelterCoverage: Sendable {
     }
 
     /// Per grid, per need.
-    public func grid(_ g: Int) -> [GridNeed] {
+    public func grid(_ g: Int) -> [GridNeed] { perGrid[g] }
+
+    static func gridNeeds(_ g: Int, _ samples: ResidentSamples, _ needs: [Need]) -> [GridNeed] {
         needs.map { n in
             let grid = samples.grids[g]
             let shares = n.areaPerPerson
             var covered = 0.0, area = 0.0
-            for i in grid.samples where n.isCovered(i) {
+            for i in grid.samples where n.isCovered(i) && samples.samples[i].residents > 0 {
                 let s = samples.samples[i]
                 covered += s.residents
                 area += s.residents * shares[n.sampleShelter[i]]

@@ -24,6 +24,8 @@ public struct ShelterSiting: Sendable {
     public var reachable: Double
     public var candidates: Int
     public var demandPoints: Int
+    /// The covering problem solved (for peers and benchmarks).
+    public var problem: CoveringProblem
 
     /// Sites `k` of `candidates` for the need at index `n` of `coverage`.
     public static func plan(_ coverage: ShelterCoverage, need n: Int, candidates: [CandidateSite], k: Int,
@@ -32,7 +34,7 @@ public struct ShelterSiting: Sendable {
         let samples = coverage.samples.samples
         let demandIndex = samples.indices.filter { !need.isCovered($0) && samples[$0].residents > 0 }
         let measure = coverage.measure
-        let targets = TargetBuckets(try measure.places(demandIndex.map { samples[$0].coordinate }), cell: max(50, need.need.radius))
+        let targets = TargetBuckets(demandIndex.map { coverage.samplePlaces[$0] }, cell: max(50, need.need.radius))
         let places = try measure.places(candidates.map(\.point))
         let covers: [[Int32]] = try places.parallelMap { place in
             measure.reach(from: place, limit: need.need.radius, targets: targets).map { Int32($0.target) }.sorted()
@@ -52,6 +54,6 @@ public struct ShelterSiting: Sendable {
         }
         return ShelterSiting(need: need.need, sites: sites, solution: solution, uncoveredBefore: demand.reduce(0, +),
                              reachable: reachableSet.reduce(0) { $0 + demand[Int($1)] }, candidates: candidates.count,
-                             demandPoints: demand.count)
+                             demandPoints: demand.count, problem: problem)
     }
 }
