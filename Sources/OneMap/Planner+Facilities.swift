@@ -91,7 +91,7 @@ extension Planner {
         let started = Self.now()
         let (screened, gaps) = try Self.run {
             stage("fire: screening candidate sites")
-            let screened = try candidates(given, spacing: max(standards.candidateSpacing, 500), maxCount: 1500, roads: drive, avoidHazards: false)
+            let screened = try candidates(given, spacing: max(standards.candidateSpacing, 500), maxCount: standards.maxCandidates / 2, roads: drive, avoidHazards: false)
             stage("fire: driving times from the stations and from \(screened.sites.count) candidates")
             return (screened, try FireGaps.plan(snapshot, graph: drive, settlement: walk, candidates: screened.sites, maxSites: maxSites, standards: standards))
         }

@@ -28,7 +28,7 @@ extension Planner {
             stage("coverage: placing residents and measuring \(walking.description) to shelters")
             let coverage = try ShelterCoverage(snapshot: snapshot, measure: walking, standards: standards)
             stage("siting: screening candidate sites (roads, hazard safety distances)")
-            let screened = try candidates(given, spacing: standards.candidateSpacing, maxCount: 3000, roads: walk, avoidHazards: true)
+            let screened = try candidates(given, spacing: standards.candidateSpacing, maxCount: standards.maxCandidates, roads: walk, avoidHazards: true)
             stage("siting: what each of \(screened.sites.count) candidates reaches within \(Int(need.radius)) m, then choosing \(k)")
             let siting = try ShelterSiting.plan(coverage, need: n, candidates: screened.sites, k: k, standards: standards)
             return (coverage, screened, siting)

@@ -118,6 +118,25 @@ public struct Planner: Sendable {
     /// Seconds since `start` (a ``now()``): reports say how long the whole run took.
     static func elapsed(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 
+    /// The sites the data itself plans for `kind`: shelters, depots or fire stations whose
+    /// status is `planned` (the candidate layer a planning office keeps in the GeoPackage).
+    public func plannedSites(for kind: Kind) throws -> [CandidateSite] {
+        let layer: Layer = kind == .shelters ? .shelters : .facilities
+        guard kind == .shelters || kind == .depots || kind == .fire, snapshot.loadedLayers.contains(layer) else { return [] }
+        let c = { (name: String) in layer.columns.firstIndex { $0.name == name } }
+        let status = c("status")!, name = c("name")!, capacity = c("capacity")!, facilityKind = c("kind"), area = c("effective_area_m2")
+        let wanted = kind == .depots ? "depot" : "fire_station"
+        let context = GEOSContext()
+        return try snapshot.allFeatures(layer).sorted { $0.id < $1.id }.compactMap { r in
+            guard r.values[status] == .text("planned") else { return nil }
+            if layer == .facilities, let k = facilityKind, r.values[k] != .text(wanted) { return nil }
+            var named: String?
+            if case .text(let n) = r.values[name] { named = n }
+            return CandidateSite(id: r.id, name: named, point: try context.pointOnSurface(r.geometry), capacity: r.values[capacity].number,
+                                 area: area.flatMap { r.values[$0].number })
+        }
+    }
+
     /// The extent of the grids (what report maps show), grown a little.
     var gridExtent: BoundingBox? {
         guard snapshot.loadedLayers.contains(.grids), let grids = try? snapshot.allFeatures(.grids) else { return nil }

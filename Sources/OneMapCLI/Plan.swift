@@ -62,9 +62,17 @@ struct PlanCommand: ParsableCommand {
         }
     }
 
-    /// `--candidates FILE`, read with its errors named.
-    static func candidates(_ path: String?) throws -> [CandidateSite]? {
+    /// `--candidates FILE` read with its errors named, or `--candidates planned`: the
+    /// planned sites of the data itself.
+    static func candidates(_ path: String?, _ planner: Planner, _ kind: Planner.Kind) throws -> [CandidateSite]? {
         guard let path else { return nil }
+        if path == "planned" {
+            let sites = try planner.plannedSites(for: kind)
+            guard !sites.isEmpty else {
+                throw ValidationError("--candidates planned: the data has no \(kind == .shelters ? "shelters" : kind == .depots ? "depots" : "fire stations") with status planned; give a GeoJSON file")
+            }
+            return sites
+        }
         do {
             let sites = try CandidateSites.read(geoJSON: path)
             guard !sites.isEmpty else { throw ValidationError("\(path): no candidate features") }
@@ -90,13 +98,12 @@ struct PlanCommand: ParsableCommand {
         @OptionGroup var options: Options
         @Option(help: "How many new shelters.") var add = 3
         @Option(help: "The need to site for: emergency (500 m) or fixed (3 km), as the standards name them.") var need = "emergency"
-        @Option(help: "Candidate sites: a GeoJSON file of points (name, capacity, effective_area_m2); default a lattice of open land.")
+        @Option(help: "Candidate sites: a GeoJSON file of points (name, capacity, effective_area_m2), or 'planned' (the data's shelters with status planned); default a lattice of open land.")
         var candidates: String?
 
         func run() throws {
             guard (1...50).contains(add) else { throw ValidationError("--add takes 1 to 50 sites") }
-            let given = try PlanCommand.candidates(candidates)
-            try options.run(.shelters) { try $0.shelters(add: add, need: need, candidates: given) }
+            try options.run(.shelters) { try $0.shelters(add: add, need: need, candidates: try PlanCommand.candidates(candidates, $0, .shelters)) }
         }
     }
 
@@ -105,12 +112,11 @@ struct PlanCommand: ParsableCommand {
             abstract: "K new storage depots by p-median on driving time weighted by residents; shares reached within 6 h and 12 h.")
         @OptionGroup var options: Options
         @Option(name: .customLong("k"), help: "How many new depots.") var k = 1
-        @Option(help: "Candidate sites: a GeoJSON file of points; default a lattice of open land near roads.") var candidates: String?
+        @Option(help: "Candidate sites: a GeoJSON file of points, or 'planned' (the data's depots with status planned); default a lattice of open land on roads.") var candidates: String?
 
         func run() throws {
             guard (1...20).contains(k) else { throw ValidationError("--k takes 1 to 20 depots") }
-            let given = try PlanCommand.candidates(candidates)
-            try options.run(.depots) { try $0.depots(k: k, candidates: given) }
+            try options.run(.depots) { try $0.depots(k: k, candidates: try PlanCommand.candidates(candidates, $0, .depots)) }
         }
     }
 
@@ -119,12 +125,11 @@ struct PlanCommand: ParsableCommand {
             abstract: "Areas beyond 5 minutes' drive of every fire station, and candidate sites that close them.")
         @OptionGroup var options: Options
         @Option(help: "Most new stations to propose.") var maxSites = 5
-        @Option(help: "Candidate sites: a GeoJSON file of points; default a lattice near roads.") var candidates: String?
+        @Option(help: "Candidate sites: a GeoJSON file of points, or 'planned' (the data's fire stations with status planned); default a lattice on roads.") var candidates: String?
 
         func run() throws {
             guard (0...50).contains(maxSites) else { throw ValidationError("--max-sites takes 0 to 50") }
-            let given = try PlanCommand.candidates(candidates)
-            try options.run(.fire) { try $0.fire(maxSites: maxSites, candidates: given) }
+            try options.run(.fire) { try $0.fire(maxSites: maxSites, candidates: try PlanCommand.candidates(candidates, $0, .fire)) }
         }
     }
 

@@ -72,7 +72,7 @@ public struct FireGaps: Sendable {
         let reachable = Set(covers.joined()).reduce(0) { $0 + demand[Int($1)] }
         var solution = MaximalCovering.greedy(problem, k: 0)
         for k in 1...max(1, maxSites) where maxSites > 0 {
-            solution = MaximalCovering.greedy(problem, k: k)
+            solution = MaximalCovering.greedy(problem, k: k, lagrangian: false)
             if solution.covered >= reachable - 1e-6 { break }
         }
         // Prove the last answer optimal where branch and bound can within its budget.

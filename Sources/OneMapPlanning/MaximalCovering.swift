@@ -65,6 +65,9 @@ public enum MaximalCovering {
             slot = [Int32](repeating: -1, count: p.demand.count)
         }
 
+        /// Demand-point entries read so far: the work budget of branch and bound.
+        private(set) var work = 0
+
         func value(_ sites: [Int]) -> Double { count += 1; return serve(sites).total }
 
         func serve(_ sites: [Int]) -> (total: Double, served: [Double]) {
@@ -73,6 +76,7 @@ public enum MaximalCovering {
             var unbound = true
             for (j, s) in sites.enumerated() {
                 var reach = 0.0
+                work += p.covers[s].count
                 for d in p.covers[s] {
                     reach += p.demand[Int(d)]
                     if slot[Int(d)] < 0 {
@@ -104,9 +108,10 @@ public enum MaximalCovering {
         }
     }
 
-    /// Exact when branch and bound finishes within `budget` evaluations, else greedy with
-    /// local search and its bound.
-    public static func solve(_ p: CoveringProblem, k: Int, budget: Int = 20_000) -> CoveringSolution {
+    /// Exact when the greedy answer meets its bound or branch and bound finishes within
+    /// `budget` (demand-point entries read: a fixed amount of work, whatever the problem's
+    /// shape), else greedy with local search and its bound.
+    public static func solve(_ p: CoveringProblem, k: Int, budget: Int = 10_000_000) -> CoveringSolution {
         let heuristic = greedy(p, k: k)
         if heuristic.gap == 0 { return heuristic }
         return exact(p, k: k, start: heuristic, budget: budget) ?? heuristic
@@ -115,7 +120,7 @@ public enum MaximalCovering {
     /// Lazy greedy (marginal gains only shrink as sites are added, so a stale gain is an
     /// upper bound and most need no recomputing), then swaps of a chosen site for one of
     /// the `pool` best unchosen ones while that serves more.
-    public static func greedy(_ p: CoveringProblem, k: Int, pool: Int = 40) -> CoveringSolution {
+    public static func greedy(_ p: CoveringProblem, k: Int, pool: Int = 40, lagrangian: Bool = true) -> CoveringSolution {
         let n = p.candidateCount
         let k = min(k, n)
         let evaluator = Evaluator(p)
@@ -181,7 +186,7 @@ public enum MaximalCovering {
         let sorted = chosen.sorted()
         let result = evaluator.serve(sorted)
         let evaluations = evaluator.count
-        if k > 0 && upper > result.total + 1e-9 * max(1, result.total) {
+        if lagrangian && k > 0 && upper > result.total + 1e-9 * max(1, result.total) {
             upper = min(upper, lagrangianBound(p, k: k, best: result.total))
         }
         return CoveringSolution(sites: sorted, covered: result.total, served: result.served, upperBound: max(upper, result.total),
@@ -201,23 +206,34 @@ public enum MaximalCovering {
         var step = 2.0
         var sinceImproved = 0
         var served = [Double](repeating: 0, count: m)
-        for _ in 0..<iterations {
-            // Each site's best value at the current prices, and what it takes of each point.
-            var values = [Double](repeating: 0, count: n)
-            var takes: [[(Int32, Double)]] = Array(repeating: [], count: n)
-            for j in 0..<n {
-                var items = p.covers[j].filter { p.demand[Int($0)] > lambda[Int($0)] }
-                if p.capacity[j].isFinite { items.sort { lambda[Int($0)] / p.demand[Int($0)] < lambda[Int($1)] / p.demand[Int($1)] } }
-                var room = p.capacity[j], value = 0.0
-                for i in items where room > 0 {
-                    let w = p.demand[Int(i)]
-                    let share = min(1, room / w)
-                    value += share * (w - lambda[Int(i)])
-                    room -= share * w
-                    takes[j].append((i, share))
+        // A site's best value at prices λ, and (when asked) the share of each point it takes:
+        // all it covers at positive price without a capacity, else the best value per
+        // resident first until it is full (a fractional knapsack).
+        func site(_ j: Int, takes: inout [(Int32, Double)]?) -> Double {
+            if !p.capacity[j].isFinite {
+                var value = 0.0
+                for i in p.covers[j] where p.demand[Int(i)] > lambda[Int(i)] {
+                    value += p.demand[Int(i)] - lambda[Int(i)]
+                    takes?.append((i, 1))
                 }
-                values[j] = value
+                return value
             }
+            let items = p.covers[j].filter { p.demand[Int($0)] > lambda[Int($0)] }
+                .sorted { lambda[Int($0)] / p.demand[Int($0)] < lambda[Int($1)] / p.demand[Int($1)] }
+            var room = p.capacity[j], value = 0.0
+            for i in items where room > 0 {
+                let w = p.demand[Int(i)]
+                let share = min(1, room / w)
+                value += share * (w - lambda[Int(i)])
+                room -= share * w
+                takes?.append((i, share))
+            }
+            return value
+        }
+        var none: [(Int32, Double)]? = nil
+        for _ in 0..<iterations {
+            var values = [Double](repeating: 0, count: n)
+            for j in 0..<n { values[j] = site(j, takes: &none) }
             let top = (0..<n).sorted { values[$0] > values[$1] }.prefix(k).filter { values[$0] > 0 }
             let value = lambda.reduce(0, +) + top.reduce(0) { $0 + values[$1] }
             if !bound.isFinite || value < bound - 1e-9 * max(1, bound) { bound = value; sinceImproved = 0 } else { sinceImproved += 1 }
@@ -225,7 +241,11 @@ public enum MaximalCovering {
             if sinceImproved >= 20 { step /= 2; sinceImproved = 0; if step < 1e-4 { break } }
             // Subgradient: 1 − (share of point i the chosen sites take).
             for i in 0..<m { served[i] = 0 }
-            for j in top { for (i, share) in takes[j] { served[Int(i)] += share } }
+            for j in top {
+                var takes: [(Int32, Double)]? = []
+                _ = site(j, takes: &takes)
+                for (i, share) in takes! { served[Int(i)] += share }
+            }
             // Projected: a price at its floor (0) or ceiling (wᵢ) that the step would push
             // further does not count towards the step length.
             var norm = 0.0
@@ -244,8 +264,8 @@ public enum MaximalCovering {
 
     /// Branch and bound over candidates in order of what each serves alone; a branch is cut
     /// when what it has plus its best possible gains cannot beat the best found. Nil when
-    /// the search needs more than `budget` evaluations.
-    public static func exact(_ p: CoveringProblem, k: Int, start: CoveringSolution? = nil, budget: Int = 20_000) -> CoveringSolution? {
+    /// the search reads more than `budget` demand-point entries.
+    public static func exact(_ p: CoveringProblem, k: Int, start: CoveringSolution? = nil, budget: Int = 10_000_000) -> CoveringSolution? {
         let n = p.candidateCount
         let k = min(k, n)
         let single = (0..<n).map { j in min(p.capacity[j], p.covers[j].reduce(0) { $0 + p.demand[Int($1)] }) }
@@ -269,7 +289,7 @@ public enum MaximalCovering {
                 evaluations += 1
                 gains.append(max(0, evaluator.value(chosen + [j]) - f))
             }
-            if evaluations > budget { overBudget = true; return }
+            if evaluator.work > budget { overBudget = true; return }
             for (offset, j) in order[from...].enumerated() {
                 let rest = gains[offset...].sorted(by: >).prefix(room).reduce(0, +)
                 if f + rest <= best.0 + tolerance { break }

@@ -37,6 +37,8 @@ public struct PlanningStandards: Sendable, Equatable {
     public var newShelterCapacity: Double = 3000
     /// Spacing of the lattice of candidate sites, metres.
     public var candidateSpacing: Double = 250
+    /// Most lattice candidates (the lattice coarsens over a large area to stay within it).
+    public var maxCandidates: Int = 3000
     /// How far from a walkable road a candidate site may lie, metres.
     public var candidateRoadDistance: Double = 150
     /// Spacing of the resident samples inside each grid, metres (coarser in large grids).
@@ -78,7 +80,7 @@ extension PlanningStandards {
             ("settlement_road_distance_m", \.settlementRoadDistance, 1...100_000),
             ("fire_minutes", \.fireMinutes, 0.1...600),
         ]
-        let members = ["comment", "shelter_needs", "max_samples_per_grid", "depot_hours"] + scalars.map(\.0)
+        let members = ["comment", "shelter_needs", "max_samples_per_grid", "max_candidates", "depot_hours"] + scalars.map(\.0)
         for key in root.keys where !members.contains(key) {
             throw fail("unknown member '\(key)'; expected \(members.dropFirst().joined(separator: ", "))")
         }
@@ -89,6 +91,7 @@ extension PlanningStandards {
             return n
         }
         for (key, path, range) in scalars where root[key] != nil { s[keyPath: path] = try number(root[key], key, range) }
+        if root["max_candidates"] != nil { s.maxCandidates = Int(try number(root["max_candidates"], "max_candidates", 1...1_000_000)) }
         if root["max_samples_per_grid"] != nil { s.maxSamplesPerGrid = Int(try number(root["max_samples_per_grid"], "max_samples_per_grid", 1...100_000)) }
         if let hours = root["depot_hours"] {
             guard let list = hours as? [Any], !list.isEmpty else { throw fail("depot_hours must be a list of hours") }

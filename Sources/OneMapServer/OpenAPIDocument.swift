@@ -24,6 +24,7 @@ enum OpenAPIDocument {
                         Parameter(name: "lat", required: true, type: "number", description: "Latitude, WGS84 degrees")]
     static let layer = Parameter(name: "layer", location: "path", required: true, description: "A layer: \(Layer.allCases.map(\.tableName).joined(separator: ", "))")
 
+    static let planCandidates = Parameter(name: "candidates", description: "planned: the data's own planned sites (default: a lattice of open land)")
     static let planFormat = Parameter(name: "format", description: "geojson (default) or html (the planner's report page)")
 
     static let operations: [Operation] = [
@@ -102,15 +103,15 @@ enum OpenAPIDocument {
                   parameters: [planFormat], responseType: "application/geo+json"),
         Operation(path: "/plan/shelters", method: "get", summary: "Coverage and K new shelter sites (maximal covering with capacities) from the lattice of open land",
                   parameters: [Parameter(name: "add", type: "integer", description: "New sites, 1…50 (default 3)"),
-                               Parameter(name: "need", description: "emergency (default) or fixed"), planFormat], responseType: "application/geo+json"),
+                               Parameter(name: "need", description: "emergency (default) or fixed"), planCandidates, planFormat], responseType: "application/geo+json"),
         Operation(path: "/plan/shelters", method: "post", summary: "The same with the candidate sites as a GeoJSON FeatureCollection body (name, capacity, effective_area_m2)",
                   parameters: [Parameter(name: "add", type: "integer", description: "New sites"), planFormat], responseType: "application/geo+json", body: "application/geo+json"),
         Operation(path: "/plan/depots", method: "get", summary: "K new storage depots by p-median on driving time weighted by residents; shares within 6 h and 12 h",
-                  parameters: [Parameter(name: "k", type: "integer", description: "New depots, 1…20 (default 1)"), planFormat], responseType: "application/geo+json"),
+                  parameters: [Parameter(name: "k", type: "integer", description: "New depots, 1…20 (default 1)"), planCandidates, planFormat], responseType: "application/geo+json"),
         Operation(path: "/plan/depots", method: "post", summary: "The same with the candidate sites as a GeoJSON FeatureCollection body",
                   parameters: [Parameter(name: "k", type: "integer", description: "New depots"), planFormat], responseType: "application/geo+json", body: "application/geo+json"),
         Operation(path: "/plan/fire", method: "get", summary: "Areas beyond 5 minutes' drive of every fire station and candidate sites that close them",
-                  parameters: [Parameter(name: "maxSites", type: "integer", description: "Most new stations, 0…50 (default 5)"), planFormat], responseType: "application/geo+json"),
+                  parameters: [Parameter(name: "maxSites", type: "integer", description: "Most new stations, 0…50 (default 5)"), planCandidates, planFormat], responseType: "application/geo+json"),
         Operation(path: "/plan/fire", method: "post", summary: "The same with the candidate sites as a GeoJSON FeatureCollection body",
                   parameters: [Parameter(name: "maxSites", type: "integer", description: "Most new stations"), planFormat], responseType: "application/geo+json", body: "application/geo+json"),
         Operation(path: "/map", method: "get", summary: "The web map", responseType: "text/html"),

@@ -3,8 +3,8 @@ import Hummingbird
 import OneMap
 
 /// Planner analytics over HTTP: the same runs as `onemap plan …`. GET plans with the
-/// lattice of open land as candidates; POST takes the candidates as a GeoJSON
-/// FeatureCollection body. `format=html` answers the planner's report page instead of GeoJSON.
+/// lattice of open land as candidates (or `candidates=planned`: the data's planned sites);
+/// POST takes the candidates as a GeoJSON FeatureCollection body. `format=html` answers the planner's report page instead of GeoJSON.
 extension Routes {
     func registerPlanning() {
         resource("/plan/coverage", [.get: { request, _ in
@@ -20,26 +20,26 @@ extension Routes {
         }])
         let shelters: Handler = { request, _ in
             let params = Params(request)
-            try params.refuseUnknown(["add", "need", "format"])
+            try params.refuseUnknown(["add", "need", "format", "candidates"])
             let k = try params.int("add", in: 1...50, default: 3)!
             let need = params.string("need") ?? "emergency"
-            let given = try await candidates(request)
+            let given = try await candidates(request, params, .shelters)
             return try await plan(params) { try $0.shelters(add: k, need: need, candidates: given) }
         }
         resource("/plan/shelters", [.get: shelters, .post: shelters])
         let depots: Handler = { request, _ in
             let params = Params(request)
-            try params.refuseUnknown(["k", "format"])
+            try params.refuseUnknown(["k", "format", "candidates"])
             let k = try params.int("k", in: 1...20, default: 1)!
-            let given = try await candidates(request)
+            let given = try await candidates(request, params, .depots)
             return try await plan(params) { try $0.depots(k: k, candidates: given) }
         }
         resource("/plan/depots", [.get: depots, .post: depots])
         let fire: Handler = { request, _ in
             let params = Params(request)
-            try params.refuseUnknown(["maxSites", "format"])
+            try params.refuseUnknown(["maxSites", "format", "candidates"])
             let k = try params.int("maxSites", in: 0...50, default: 5)!
-            let given = try await candidates(request)
+            let given = try await candidates(request, params, .fire)
             return try await plan(params) { try $0.fire(maxSites: k, candidates: given) }
         }
         resource("/plan/fire", [.get: fire, .post: fire])
@@ -68,8 +68,18 @@ extension Routes {
         }
     }
 
-    /// Candidate sites from a POST body (a GeoJSON FeatureCollection of points); nil for GET.
-    private func candidates(_ request: Request) async throws -> [CandidateSite]? {
+    /// Candidate sites from a POST body (a GeoJSON FeatureCollection of points), or with
+    /// `candidates=planned` the data's own planned sites; nil (the lattice) otherwise.
+    private func candidates(_ request: Request, _ params: Params, _ kind: Planner.Kind) async throws -> [CandidateSite]? {
+        if let source = params.string("candidates") {
+            guard source == "planned", request.method == .get else {
+                throw Problem(.badRequest, "Bad request", "candidates takes planned (the data's planned sites); POST a GeoJSON body for others")
+            }
+            let planner = Planner(snapshot: service.snapshot, standards: service.planning, walk: nil, drive: nil)
+            let sites = try planner.plannedSites(for: kind)
+            guard !sites.isEmpty else { throw Problem(.unprocessableContent, "Cannot plan", "the data has no planned sites for \(kind.rawValue)") }
+            return sites
+        }
         guard request.method == .post else { return nil }
         if let type = request.headers[.contentType], !type.contains("json") {
             throw Problem(.unsupportedMediaType, "Unsupported media type", "send GeoJSON, not \(type)")

@@ -22,6 +22,8 @@ import Testing
         #expect(shelters.stdout.contains("New emergency shelter sites") && shelters.stderr.contains("report written to"))
         let html = try String(contentsOfFile: report, encoding: .utf8)
         #expect(html.contains("data:image/png;base64,") && html.contains("缺少500米内紧急避难场所的网格"))
+        let planned = try runProcess(onemap, ["plan", "fire", "--data", gpkg, "--candidates", "planned", "--quiet"])
+        #expect(planned.status != 0 && planned.stderr.contains("no fire stations with status planned") && planned.stdout.isEmpty, "\(planned.stderr)")
         for command in [["depots", "--k", "1"], ["fire", "--max-sites", "2"], ["audit"]] {
             let run = try runProcess(onemap, ["plan"] + command + ["--data", gpkg, "--quiet"])
             #expect(run.status == 0 && run.stdout.contains("Standards"), "\(command): \(run.stderr)")

@@ -171,6 +171,27 @@ import Testing
         #expect(html.contains("falls short 未达标") && html.contains("GB 50413-2007"))
     }
 
+    @Test func plannedSitesOfTheDataAreCandidates() throws {
+        // A planned shelter near grid B: it is a candidate (and not yet a shelter in service).
+        var records: [Layer: [LayerRecord]] = [:]
+        records[.grids] = try CoverageTests.snapshot.allFeatures(.grids)
+        records[.shelters] = try CoverageTests.snapshot.allFeatures(.shelters) + [
+            CoverageTests.record(.shelters, "S-planned", .point(CoverageTests.at(2200, 200)),
+                                 ["name": .text("规划中的避难场所"), "shelter_kind": .text("emergency"), "capacity": .integer(900), "status": .text("planned")]),
+        ]
+        let snapshot = SpatialIndex(records: records).snapshot
+        let planner = Planner(snapshot: snapshot, standards: CoverageTests.standards, walk: nil, drive: nil)
+        let planned = try planner.plannedSites(for: .shelters)
+        #expect(planned.map(\.id) == ["S-planned"] && planned[0].capacity == 900 && planned[0].name == "规划中的避难场所")
+        #expect(try planner.plannedSites(for: .depots).isEmpty)
+        let report = try planner.shelters(add: 1, candidates: planned)
+        let sites = try #require(report.tables.first { $0.title.hasPrefix("New emergency") })
+        // Within 300 m of (2200, 200): all of B's 400 residents, within the 900 it holds.
+        #expect(sites.rows.map { $0[1] } == ["规划中的避难场所"] && sites.rows[0][5] == "400")
+        let coverage = try ShelterCoverage(snapshot: snapshot, measure: .walking(nil), standards: CoverageTests.standards)
+        #expect(!coverage.needs[0].shelters.contains { $0.id == "S-planned" })
+    }
+
     @Test func theShippedPlanningFileHoldsTheDefaults() throws {
         #expect(try PlanningStandards.load(path: Repository.path("config/planning.json")) == .standard)
     }

@@ -76,6 +76,8 @@ import Testing
             ("POST", "/plan/depots", "not json", [:], 422, "GeoJSON FeatureCollection"),
             ("POST", "/plan/fire", "x", ["Content-Type": "text/plain"], 415, "send GeoJSON"),
             ("POST", "/plan/coverage", nil, [:], 405, "GET"),
+            ("GET", "/plan/depots?candidates=planned", nil, [:], 422, "no planned sites for depots"),
+            ("GET", "/plan/fire?candidates=mine", nil, [:], 400, "candidates takes planned"),
         ]
         for (method, path, body, headers, status, detail) in cases {
             let answer = try await server.request(method, path, headers: headers, body: body)
