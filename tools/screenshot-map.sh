@@ -6,10 +6,7 @@ set -euo pipefail
 out="$(realpath -m "${1:-map-screenshot.png}")"
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
-if ! command -v chromium >/dev/null; then
-    sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
-fi
+tools/ensure-chromium.sh
 swift build -c release --product onemap
 bin="$(swift build -c release --show-bin-path)/onemap"
 [ -f data/kangbashi.gpkg ] || "$bin" demo --boundary data/kangbashi_150603.gcj02.geojson --crs gcj02 --out data/kangbashi.gpkg

@@ -50,28 +50,12 @@ public enum CandidateSites {
     /// ``screen(_:snapshot:standards:roads:avoidHazards:)``.
     public static func lattice(_ snapshot: IndexSnapshot, spacing: Double, maxCount: Int, standards: PlanningStandards,
                                roads: RoadGraph?, avoidHazards: Bool) throws -> Screened {
-        guard let boundary = try boundary(snapshot), let box = boundary.boundingBox else { return Screened(sites: [], excluded: [:]) }
-        let context = GEOSContext()
-        let frame = LocalFrame(centre: box.center)
-        let local = boundary.mapCoordinates(frame.toMetres)
-        let step = max(spacing, (try context.area(local) / Double(max(1, maxCount))).squareRoot())
-        let prepared = try context.prepare(local)
-        let low = frame.toMetres(Coordinate(box.minX, box.minY)), high = frame.toMetres(Coordinate(box.maxX, box.maxY))
-        var sites: [CandidateSite] = []
-        var row = 0
-        var y = low.y + step / 2
-        while y < high.y {
-            var x = low.x + step / 2, column = 0
-            while x < high.x {
-                if try prepared.contains(Coordinate(x, y)) {
-                    sites.append(CandidateSite(id: "L\(row)-\(column)", point: frame.toDegrees(Coordinate(x, y))))
-                }
-                x += step
-                column += 1
-            }
-            y += step
-            row += 1
+        guard let boundary = try boundary(snapshot),
+              let lattice = try Lattice(inside: boundary, spacing: spacing, maxCount: maxCount, context: GEOSContext()) else {
+            return Screened(sites: [], excluded: [:])
         }
+        let step = lattice.step
+        let sites = lattice.points.map { CandidateSite(id: "L\($0.row)-\($0.column)", point: lattice.frame.toDegrees($0.metres)) }
         // A lattice point moves onto its nearest road when one is within half the spacing (a
         // site must be reachable; on a coarse city lattice, few points fall next to a road).
         var moved: [CandidateSite] = []

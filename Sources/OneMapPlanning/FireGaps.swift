@@ -37,9 +37,7 @@ public struct FireGaps: Sendable {
 
     /// The parts of grids beyond the limit, with their residents.
     public func uncoveredAreas() throws -> [(grid: Int, geometry: Geometry, residents: Double)] {
-        let out = samples.samples.indices.filter { !isCovered($0) && samples.samples[$0].residents > 0 }
-        let residents = Dictionary(grouping: out) { samples.samples[$0].grid }.mapValues { $0.reduce(0) { $0 + samples.samples[$1].residents } }
-        return try samples.area(of: out).map { ($0.grid, $0.geometry, residents[$0.grid] ?? 0) }
+        try samples.areaAndResidents(of: samples.samples.indices.filter { !isCovered($0) })
     }
 
     /// Measures the gaps and sites up to `maxSites` of `candidates` to close them.

@@ -56,23 +56,9 @@ public struct ResidentSamples: Sendable {
         var samples: [Sample] = []
         let junctions = roads.map { CoordinateBuckets($0.nodes, cell: max(50, settledWithin)) }
         for record in records.sorted(by: { $0.id < $1.id }) {
-            guard let box = record.geometry.boundingBox else { continue }
-            let frame = LocalFrame(centre: box.center)
-            let local = record.geometry.mapCoordinates(frame.toMetres)
-            let area = try context.area(local)
-            let step = max(spacing, (area / Double(max(1, maxPerGrid))).squareRoot())
-            let prepared = try context.prepare(local)
-            let low = frame.toMetres(Coordinate(box.minX, box.minY)), high = frame.toMetres(Coordinate(box.maxX, box.maxY))
-            var points: [Coordinate] = []
-            var y = low.y + step / 2
-            while y < high.y {
-                var x = low.x + step / 2
-                while x < high.x {
-                    if try prepared.contains(Coordinate(x, y)) { points.append(Coordinate(x, y)) }
-                    x += step
-                }
-                y += step
-            }
+            guard let lattice = try Lattice(inside: record.geometry, spacing: spacing, maxCount: maxPerGrid, context: context) else { continue }
+            let (frame, area, step, low) = (lattice.frame, lattice.area, lattice.step, lattice.corner)
+            let points = lattice.points.map(\.metres)
             let centre = try context.pointOnSurface(record.geometry)
             let residents = Int(record.values[population].number ?? 0)
             let first = samples.count
@@ -91,6 +77,14 @@ public struct ResidentSamples: Sendable {
         }
         self.grids = grids
         self.samples = samples
+    }
+
+    /// The residents of the given samples by grid, and the part of each grid they stand for.
+    public func areaAndResidents(of sampleIndices: [Int]) throws -> [(grid: Int, geometry: Geometry, residents: Double)] {
+        let held = sampleIndices.filter { samples[$0].residents > 0 }
+        var residents: [Int: Double] = [:]
+        for i in held { residents[samples[i].grid, default: 0] += samples[i].residents }
+        return try area(of: held).map { ($0.grid, $0.geometry, residents[$0.grid] ?? 0) }
     }
 
     /// The part of each grid the given samples stand for (the lattice squares around them,
@@ -135,4 +129,43 @@ public struct ResidentSamples: Sendable {
 
 extension FieldValue {
     var text: String? { if case .text(let s) = self { s } else { nil } }
+}
+
+/// Points every `step` metres on a square lattice inside a polygon, in a local frame
+/// around it; the step grows so that there are at most about `maxCount`.
+struct Lattice {
+    let frame: LocalFrame
+    /// Area of the polygon, m².
+    let area: Double
+    let step: Double
+    /// The lattice's south-west corner in the frame, metres.
+    let corner: Coordinate
+    /// Each point with its row and column.
+    let points: [(metres: Coordinate, row: Int, column: Int)]
+
+    init?(inside geometry: Geometry, spacing: Double, maxCount: Int, context: GEOSContext) throws {
+        guard let box = geometry.boundingBox else { return nil }
+        frame = LocalFrame(centre: box.center)
+        let local = geometry.mapCoordinates(frame.toMetres)
+        area = try context.area(local)
+        step = max(spacing, (area / Double(max(1, maxCount))).squareRoot())
+        let prepared = try context.prepare(local)
+        corner = frame.toMetres(Coordinate(box.minX, box.minY))
+        let high = frame.toMetres(Coordinate(box.maxX, box.maxY))
+        var points: [(Coordinate, Int, Int)] = []
+        var row = 0
+        var y = corner.y + step / 2
+        while y < high.y {
+            var column = 0
+            var x = corner.x + step / 2
+            while x < high.x {
+                if try prepared.contains(Coordinate(x, y)) { points.append((Coordinate(x, y), row, column)) }
+                x += step
+                column += 1
+            }
+            y += step
+            row += 1
+        }
+        self.points = points
+    }
 }

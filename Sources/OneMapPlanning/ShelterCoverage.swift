@@ -172,9 +172,7 @@ public struct ShelterCoverage: Sendable {
     /// The parts of grids whose residents are beyond the radius of `need`, each with the
     /// residents it holds.
     public func uncoveredAreas(need n: Int) throws -> [(grid: Int, geometry: Geometry, residents: Double)] {
-        let out = needs[n].sampleCost.indices.filter { !needs[n].isCovered($0) && samples.samples[$0].residents > 0 }
-        let residents = Dictionary(grouping: out) { samples.samples[$0].grid }.mapValues { $0.reduce(0) { $0 + samples.samples[$1].residents } }
-        return try samples.area(of: out).map { ($0.grid, $0.geometry, residents[$0.grid] ?? 0) }
+        try samples.areaAndResidents(of: needs[n].sampleCost.indices.filter { !needs[n].isCovered($0) })
     }
 
     /// Index of the need named `name`.

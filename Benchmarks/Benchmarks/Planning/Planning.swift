@@ -9,7 +9,7 @@ import OneMap
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock], timeUnits: .milliseconds, warmupIterations: 1,
                                            maxDuration: .seconds(20), maxIterations: 20)
-    let once = Benchmark.Configuration(metrics: [.wallClock], timeUnits: .seconds, warmupIterations: 0, maxDuration: .seconds(1), maxIterations: 2)
+    let once = Benchmark.Configuration(metrics: [.wallClock], timeUnits: .milliseconds, warmupIterations: 0, maxDuration: .seconds(1), maxIterations: 2)
 
     Benchmark("coverage, demo (walking on roads, 2 needs, report)") { _ in
         blackHole(try PlanningFixture.demo.planner.coverage())
