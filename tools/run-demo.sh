@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's run command: install what is missing, build OneMap (release), build the
 # Kangbashi demo GeoPackage from the committed boundary and generator, show it, ask it one
-# spatial query, store its one map, seed tiles, and serve it all over HTTP (the web map
-# at /map) until Ctrl-C. PORT=… changes the port (default 8080).
+# spatial query, store its one map, seed tiles, write the planner's shelter report, and
+# serve it all over HTTP (the web map at /map) until Ctrl-C. PORT=… changes the port
+# (default 8080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
@@ -22,6 +23,11 @@ echo
 # A small pyramid of the one map's tiles (zooms 10-14), in an MBTiles file GDAL opens.
 echo
 "$bin" tiles seed --data data/kangbashi.gpkg --rules config/risk-rules.json --zooms 10-14 --cache tiles/demo.mbtiles
+# The planner's report: which grids lack an emergency shelter within 500 m, and where three
+# new shelters would bring the most residents within it (HTML with a map; open it in a browser).
+echo
+"$bin" plan shelters --data data/kangbashi.gpkg --add 3 --report data/demo-shelters-report.html | sed -n '/^Standards/,/^Siting summary/p'
+echo "the planner's report: data/demo-shelters-report.html (also at /plan/shelters?add=3&format=html)"
 # Tokens for writing (a planner, and the grid worker of the first grid), made once.
 tokens=data/demo-tokens.json
 if [ ! -f "$tokens" ]; then
