@@ -62,25 +62,38 @@ struct PlanCommand: ParsableCommand {
         }
     }
 
-    /// `--candidates FILE` read with its errors named, or `--candidates planned`: the
-    /// planned sites of the data itself.
-    static func candidates(_ path: String?, _ planner: Planner, _ kind: Planner.Kind) throws -> [CandidateSite]? {
-        guard let path else { return nil }
-        if path == "planned" {
-            let sites = try planner.plannedSites(for: kind)
-            guard !sites.isEmpty else {
-                throw ValidationError("--candidates planned: the data has no \(kind == .shelters ? "shelters" : kind == .depots ? "depots" : "fire stations") with status planned; give a GeoJSON file")
+    /// `--candidates`: a GeoJSON file (read before any data is loaded, so a bad file is
+    /// named at once) or `planned`, the planned sites of the data itself.
+    enum Candidates {
+        case lattice
+        case file([CandidateSite])
+        case planned
+
+        init(_ argument: String?) throws {
+            guard let path = argument else { self = .lattice; return }
+            if path == "planned" { self = .planned; return }
+            do {
+                let sites = try CandidateSites.read(geoJSON: path)
+                guard !sites.isEmpty else { throw ValidationError("\(path): no candidate features") }
+                self = .file(sites)
+            } catch let error as ValidationError {
+                throw error
+            } catch {
+                throw ValidationError("\(path): \(error)")
             }
-            return sites
         }
-        do {
-            let sites = try CandidateSites.read(geoJSON: path)
-            guard !sites.isEmpty else { throw ValidationError("\(path): no candidate features") }
-            return sites
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            throw ValidationError("\(path): \(error)")
+
+        func sites(_ planner: Planner, _ kind: Planner.Kind) throws -> [CandidateSite]? {
+            switch self {
+            case .lattice: return nil
+            case .file(let sites): return sites
+            case .planned:
+                let sites = try planner.plannedSites(for: kind)
+                guard !sites.isEmpty else {
+                    throw ValidationError("--candidates planned: the data has no \(kind == .shelters ? "shelters" : kind == .depots ? "depots" : "fire stations") with status planned; give a GeoJSON file")
+                }
+                return sites
+            }
         }
     }
 
@@ -103,7 +116,8 @@ struct PlanCommand: ParsableCommand {
 
         func run() throws {
             guard (1...50).contains(add) else { throw ValidationError("--add takes 1 to 50 sites") }
-            try options.run(.shelters) { try $0.shelters(add: add, need: need, candidates: try PlanCommand.candidates(candidates, $0, .shelters)) }
+            let given = try Candidates(candidates)
+            try options.run(.shelters) { try $0.shelters(add: add, need: need, candidates: try given.sites($0, .shelters)) }
         }
     }
 
@@ -116,7 +130,8 @@ struct PlanCommand: ParsableCommand {
 
         func run() throws {
             guard (1...20).contains(k) else { throw ValidationError("--k takes 1 to 20 depots") }
-            try options.run(.depots) { try $0.depots(k: k, candidates: try PlanCommand.candidates(candidates, $0, .depots)) }
+            let given = try Candidates(candidates)
+            try options.run(.depots) { try $0.depots(k: k, candidates: try given.sites($0, .depots)) }
         }
     }
 
@@ -129,7 +144,8 @@ struct PlanCommand: ParsableCommand {
 
         func run() throws {
             guard (0...50).contains(maxSites) else { throw ValidationError("--max-sites takes 0 to 50") }
-            try options.run(.fire) { try $0.fire(maxSites: maxSites, candidates: try PlanCommand.candidates(candidates, $0, .fire)) }
+            let given = try Candidates(candidates)
+            try options.run(.fire) { try $0.fire(maxSites: maxSites, candidates: try given.sites($0, .fire)) }
         }
     }
 
