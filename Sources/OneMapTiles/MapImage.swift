@@ -24,10 +24,12 @@ public struct MapOverlay: Sendable {
 
 extension TileRenderer {
     /// A PNG map of `box` at the largest zoom (up to 17) at which it fits in
-    /// `maxWidth` × `maxHeight` pixels: the one map's layers as the tiles draw them, the
-    /// overlays on top, and a scale bar.
-    public func renderMap(of box: BoundingBox, maxWidth: Int = 1000, maxHeight: Int = 760,
+    /// `maxWidth` × `maxHeight` units: the one map's layers as the tiles draw them, the
+    /// overlays on top, and a scale bar. `scale` 2 draws every unit as 2 × 2 pixels (sharp
+    /// on high-density screens and in print), as `@2x` tiles do.
+    public func renderMap(of box: BoundingBox, maxWidth: Int = 1000, maxHeight: Int = 760, scale: Int = 1,
                           overlays: [MapOverlay] = []) throws -> Data {
+        guard scale == 1 || scale == 2 else { throw TileError.badScale(scale) }
         guard !box.isEmpty else { throw TileError.drawing("no area to draw") }
         func span(_ z: Int) -> (x: Double, y: Double) {
             let world = 256 * Double(1 << z)
@@ -40,7 +42,7 @@ extension TileRenderer {
         let world = 256 * Double(1 << zoom)
         let frame = TileFrame(zoom: zoom, originX: (box.minX + 180) / 360 * world - size.x * 0.04,
                               originY: TileID.mercatorY(box.maxY) * world - size.y * 0.04, width: Double(width), height: Double(height))
-        let canvas = try Canvas(width: max(1, width), height: max(1, height), scale: 1)
+        let canvas = try Canvas(width: max(1, width) * scale, height: max(1, height) * scale, scale: Double(scale))
         canvas.rectangle(0, 0, Double(width), Double(height))
         canvas.fill(try TileStyle.Colour(hex: "#F4F3EF"))
         draw(frame, on: canvas)

@@ -15,6 +15,11 @@ import Testing
         #expect(coverage.status == 0, "\(coverage.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(coverage.stdout.utf8)) as? [String: Any]
         #expect(json?["plan"] as? String == "coverage" && (json?["residents"] as? Int) == 120_000)
+        // GDAL reads the answer as a layer with every feature.
+        let file = try dir.write("coverage.geojson", coverage.stdout)
+        let ogr = try runProcess("/usr/bin/ogrinfo", ["-ro", "-so", "-al", file])
+        let count = (json?["features"] as? [Any])?.count ?? -1
+        #expect(ogr.status == 0 && ogr.stdout.contains("Feature Count: \(count)"), "\(ogr.stdout) \(ogr.stderr)")
         let report = dir.path("shelters.html")
         let shelters = try runProcess(onemap, ["plan", "shelters", "--data", gpkg, "--add", "3", "--report", report,
                                                "--rules", Repository.path("config/risk-rules.json"), "--style", Repository.path("tiles/style.json")])

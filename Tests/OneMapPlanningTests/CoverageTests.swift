@@ -157,7 +157,9 @@ import Testing
         let start = try #require(html.range(of: marker)).upperBound
         let end = try #require(html[start...].firstIndex(of: "\""))
         let image = try RasterImage(png: try #require(Data(base64Encoded: String(html[start..<end]))))
-        #expect(image.width <= 1000 && image.height <= 760 && image.width > 200)
+        // Drawn at 2× and shown at half its pixels.
+        #expect(image.width <= 2000 && image.height <= 1520 && image.width > 400)
+        #expect(html.contains("<img class=\"map\" width=\"\(image.width / 2)\""))
         var purple = 0, blue = 0
         for y in 0..<image.height {
             for x in 0..<image.width {
@@ -166,8 +168,8 @@ import Testing
                 if p.r == 0x15 && p.g == 0x65 && p.b == 0xC0 { blue += 1 }
             }
         }
-        #expect(purple > 100, "uncovered areas drawn")
-        #expect(blue > 20, "the new site's marker drawn")
+        #expect(purple > 400, "uncovered areas drawn")
+        #expect(blue > 80, "the new site's marker drawn")
         #expect(html.contains("falls short 未达标") && html.contains("GB 50413-2007"))
     }
 
