@@ -14,7 +14,7 @@ extension Planner {
             stage("depots: screening candidate sites")
             let screened = try candidates(given, spacing: standards.candidateSpacing, maxCount: maxCandidates, roads: drive, avoidHazards: true)
             stage("depots: driving times from \(screened.sites.count) candidates to every grid, then choosing \(k)")
-            return (screened, try DepotSiting.plan(snapshot, graph: drive, candidates: screened.sites, k: k, standards: standards))
+            return (screened, try DepotSiting.plan(snapshot, graph: drive, candidates: screened.sites, k: k, standards: standards, within: area))
         }
         var report = PlanReport(kind: "depots", title: "Storage depot siting 应急物资储备库选址", parameters: [
             ("Travel", "driving time on roads (drive profile), from the depot to each grid's representative point"),
@@ -77,7 +77,7 @@ extension Planner {
                          JSONMember("after", Figures.rounded(plan.share(within: h, after: true), 10_000))])
             })),
         ]
-        report.seconds = Self.elapsed(since: started)
+        finish(&report, started)
         return report
     }
 
@@ -93,7 +93,7 @@ extension Planner {
             stage("fire: screening candidate sites")
             let screened = try candidates(given, spacing: max(standards.candidateSpacing, 500), maxCount: standards.maxCandidates / 2, roads: drive, avoidHazards: false)
             stage("fire: driving times from the stations and from \(screened.sites.count) candidates")
-            return (screened, try FireGaps.plan(snapshot, graph: drive, settlement: walk, candidates: screened.sites, maxSites: maxSites, standards: standards))
+            return (screened, try FireGaps.plan(snapshot, graph: drive, settlement: walk, candidates: screened.sites, maxSites: maxSites, standards: standards, within: area))
         }
         let limit = Figures.number(gaps.minutes, gaps.minutes.rounded() == gaps.minutes ? 0 : 1)
         var report = PlanReport(kind: "fire", title: "Fire-station gaps 消防站5分钟覆盖缺口", parameters: [
@@ -152,7 +152,7 @@ extension Planner {
         report.summary = [JSONMember("minutes", .number(gaps.minutes)), JSONMember("stations", .number(Double(gaps.stations))),
                           JSONMember("residents", .number(total)), JSONMember("residents_outside", Figures.rounded(outside)),
                           JSONMember("residents_closed_by_sites", Figures.rounded(closed))]
-        report.seconds = Self.elapsed(since: started)
+        finish(&report, started)
         return report
     }
 
@@ -184,7 +184,7 @@ extension Planner {
         report.legend = [PlanReport.Key(colour: "#D50000", text: "protected target too close to a hazard")]
         report.mapBox = gridExtent
         report.summary = [JSONMember("safety_distance_m", .number(safetyDistance)), JSONMember("violations", .number(Double(violations.count)))]
-        report.seconds = Self.elapsed(since: started)
+        finish(&report, started)
         return report
     }
 

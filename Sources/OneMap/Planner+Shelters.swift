@@ -10,10 +10,10 @@ extension Planner {
         try requireGrids()
         stage("coverage: placing residents and measuring \(walking.description) to shelters")
         let started = Self.now()
-        let coverage = try Self.run { try ShelterCoverage(snapshot: snapshot, measure: walking, standards: standards) }
+        let coverage = try Self.run { try ShelterCoverage(snapshot: snapshot, measure: walking, standards: standards, within: area) }
         var report = PlanReport(kind: "coverage", title: "Shelter coverage 应急避难场所覆盖分析", parameters: coverageParameters(coverage))
         try addCoverage(coverage, to: &report)
-        report.seconds = Self.elapsed(since: started)
+        finish(&report, started)
         return report
     }
 
@@ -26,7 +26,7 @@ extension Planner {
         let started = Self.now()
         let (coverage, screened, siting) = try Self.run {
             stage("coverage: placing residents and measuring \(walking.description) to shelters")
-            let coverage = try ShelterCoverage(snapshot: snapshot, measure: walking, standards: standards)
+            let coverage = try ShelterCoverage(snapshot: snapshot, measure: walking, standards: standards, within: area)
             stage("siting: screening candidate sites (roads, hazard safety distances)")
             let screened = try candidates(given, spacing: standards.candidateSpacing, maxCount: standards.maxCandidates, roads: walk, avoidHazards: true)
             stage("siting: what each of \(screened.sites.count) candidates reaches within \(Int(need.radius)) m, then choosing \(k)")
@@ -82,7 +82,7 @@ extension Planner {
             JSONMember("residents_served", Figures.rounded(siting.solution.covered)), JSONMember("upper_bound", Figures.rounded(siting.solution.upperBound)),
             JSONMember("gap", Figures.rounded(siting.solution.gap, 10_000)), JSONMember("exact", .bool(siting.solution.exact)),
         ])))
-        report.seconds = Self.elapsed(since: started)
+        finish(&report, started)
         return report
     }
 

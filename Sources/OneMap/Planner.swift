@@ -18,6 +18,9 @@ public struct Planner: Sendable {
     public let drive: RoadGraph?
     /// Told each stage of long work as it starts (the CLI prints it).
     public var progress: (@Sendable (String) -> Void)?
+    /// Plan only for the grids meeting this box, and site only inside it (a county of a
+    /// city); shelters, stations and depots outside still serve. Nil: the whole district.
+    public var area: BoundingBox?
 
     public init(snapshot: IndexSnapshot, standards: PlanningStandards, walk: RoadGraph?, drive: RoadGraph?) {
         self.snapshot = snapshot
@@ -76,7 +79,7 @@ public struct Planner: Sendable {
             switch self {
             case .unknownNeed(let n, let known): "unknown shelter need '\(n)'; the standards define \(known.joined(separator: ", "))"
             case .noDriveRoads(let what): "\(what) needs roads a car may use, and the data has none"
-            case .noGrids: "the data has no grids (residents) to plan for"
+            case .noGrids: "no grids (residents) to plan for in the data or the area given"
             case .noCandidates(let why): "no candidate sites: \(why)"
             }
         }
@@ -94,7 +97,7 @@ public struct Planner: Sendable {
     }
 
     func requireGrids() throws {
-        guard snapshot.loadedLayers.contains(.grids), try !snapshot.allFeatures(.grids).isEmpty else { throw PlanError.noGrids }
+        guard try !PlanArea.grids(snapshot, within: area).isEmpty else { throw PlanError.noGrids }
     }
 
     /// Candidate sites: the given ones screened, else the lattice of open land.
@@ -104,13 +107,22 @@ public struct Planner: Sendable {
             try CandidateSites.screen(given, snapshot: snapshot, standards: standards, roads: roads, avoidHazards: avoidHazards)
         } else {
             try CandidateSites.lattice(snapshot, spacing: spacing, maxCount: maxCount, standards: standards, roads: roads,
-                                       avoidHazards: avoidHazards)
+                                       avoidHazards: avoidHazards, within: area)
         }
         guard !screened.sites.isEmpty else {
             let reasons = screened.excluded.map { "\($0.value) \($0.key)" }.sorted().joined(separator: ", ")
             throw PlanError.noCandidates(reasons.isEmpty ? "the district has no boundary or grids to place a lattice in" : "all left out (\(reasons))")
         }
         return screened
+    }
+
+    /// Stamps a report with the area it covers and how long the whole run took.
+    func finish(_ report: inout PlanReport, _ started: UInt64) {
+        if let area {
+            report.parameters.append(("Area", String(format: "grids meeting %.5f,%.5f,%.5f,%.5f (lon/lat); new sites inside it", area.minX, area.minY, area.maxX, area.maxY)))
+            report.summary.append(JSONMember("bbox", .array([area.minX, area.minY, area.maxX, area.maxY].map { .number($0) })))
+        }
+        report.seconds = Self.elapsed(since: started)
     }
 
     static func run<T>(_ body: () throws -> T) rethrows -> T { try body() }
@@ -139,7 +151,7 @@ public struct Planner: Sendable {
 
     /// The extent of the grids (what report maps show), grown a little.
     var gridExtent: BoundingBox? {
-        guard snapshot.loadedLayers.contains(.grids), let grids = try? snapshot.allFeatures(.grids) else { return nil }
+        guard let grids = try? PlanArea.grids(snapshot, within: area) else { return nil }
         var box = BoundingBox.empty
         for g in grids { if let b = g.geometry.boundingBox { box.extend(b) } }
         return box.isEmpty ? nil : box.widened(byMetres: 300)

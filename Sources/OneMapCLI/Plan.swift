@@ -19,12 +19,14 @@ struct PlanCommand: ParsableCommand {
         @Option(help: "Also write the planner's report here: one HTML page with the map, the tables and the standards.") var report: String?
         @Option(help: "Risk rules for the report map's colours (default config/risk-rules.json).") var rules: String?
         @Option(help: "Tile style for the report map (default tiles/style.json).") var style: String?
+        @Option(help: "Plan only for the grids meeting this lon/lat box (minLon,minLat,maxLon,maxLat) and site inside it.") var bbox: String?
         @Flag(help: "No progress on standard error.") var quiet = false
 
         /// Loads the data (with the risk map when a report is drawn), runs `plan`, prints
         /// and writes what was asked.
         func run(_ kind: Planner.Kind, _ plan: (Planner) throws -> PlanReport) throws {
             guard format != .json else { throw ValidationError("--format takes text or geojson") }
+            let area = try bbox.map(Arguments.box)
             let progress = SharedProgress(quiet: quiet)
             let standards = try Planner.standards(path: planning)
             progress.say("loading \(data)")
@@ -43,6 +45,7 @@ struct PlanCommand: ParsableCommand {
             progress.say("building the road graphs")
             var planner = try Planner(snapshot: snapshot, standards: standards, profiles: kind.profiles)
             planner.progress = { progress.say($0) }
+            planner.area = area
             let result = try plan(planner)
             progress.finish()
             switch format {

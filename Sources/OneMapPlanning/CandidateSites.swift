@@ -33,8 +33,9 @@ public enum CandidateSites {
         public var spacing: Double?
     }
 
-    /// The district boundary: its `admin_units` of level district, else the union of its grids.
-    public static func boundary(_ snapshot: IndexSnapshot) throws -> Geometry? {
+    /// The district boundary: its `admin_units` of level district, else the union of its
+    /// grids; cut to `area` when one is given.
+    public static func boundary(_ snapshot: IndexSnapshot, within area: BoundingBox? = nil) throws -> Geometry? {
         let level = Layer.adminUnits.columns.firstIndex { $0.name == "level" }!
         var parts: [Geometry] = []
         if snapshot.loadedLayers.contains(.adminUnits) {
@@ -42,15 +43,16 @@ public enum CandidateSites {
         }
         if parts.isEmpty, snapshot.loadedLayers.contains(.grids) { parts = try snapshot.allFeatures(.grids).map(\.geometry) }
         guard !parts.isEmpty else { return nil }
-        return parts.count == 1 ? parts[0] : try GEOSContext().union(parts)
+        let context = GEOSContext()
+        return try PlanArea.clip(parts.count == 1 ? parts[0] : try context.union(parts), to: area, context: context)
     }
 
     /// Lattice points every `spacing` metres inside the boundary (coarsened to at most
     /// about `maxCount`), each moved onto its nearest road, then screened by
     /// ``screen(_:snapshot:standards:roads:avoidHazards:)``.
     public static func lattice(_ snapshot: IndexSnapshot, spacing: Double, maxCount: Int, standards: PlanningStandards,
-                               roads: RoadGraph?, avoidHazards: Bool) throws -> Screened {
-        guard let boundary = try boundary(snapshot),
+                               roads: RoadGraph?, avoidHazards: Bool, within area: BoundingBox? = nil) throws -> Screened {
+        guard let boundary = try boundary(snapshot, within: area),
               let lattice = try Lattice(inside: boundary, spacing: spacing, maxCount: maxCount, context: GEOSContext()) else {
             return Screened(sites: [], excluded: [:])
         }

@@ -54,10 +54,12 @@ public struct DepotSiting: Sendable {
     }
 
     /// Chooses `k` of `candidates` given the road graph for driving.
+    /// `area`: only the grids meeting it are served (depots anywhere still count).
     public static func plan(_ snapshot: IndexSnapshot, graph: RoadGraph, candidates: [CandidateSite], k: Int,
-                            standards: PlanningStandards, enumerationLimit: Int = 50_000) throws -> DepotSiting {
+                            standards: PlanningStandards, within area: BoundingBox? = nil,
+                            enumerationLimit: Int = 50_000) throws -> DepotSiting {
         let measure = TravelMeasure.driving(graph)
-        let samples = try ResidentSamples(grids: snapshot.loadedLayers.contains(.grids) ? try snapshot.allFeatures(.grids) : [],
+        let samples = try ResidentSamples(grids: try PlanArea.grids(snapshot, within: area),
                                           spacing: .infinity, maxPerGrid: 1)
         let demands = samples.grids.map { Demand(grid: $0.code, name: $0.name, residents: Double($0.residents), point: $0.centre) }
         let demandPlaces = try measure.places(demands.map(\.point))

@@ -1,5 +1,6 @@
 import Foundation
 import OneMapGeometry
+import OneMapIndex
 import OneMapRouting
 import OneMapStorage
 
@@ -129,6 +130,25 @@ public struct ResidentSamples: Sendable {
 
 extension FieldValue {
     var text: String? { if case .text(let s) = self { s } else { nil } }
+}
+
+/// The grids a plan is for: every grid, or those meeting `area` (a planner working on one
+/// county of a city).
+public enum PlanArea {
+    public static func grids(_ snapshot: IndexSnapshot, within area: BoundingBox?) throws -> [LayerRecord] {
+        guard snapshot.loadedLayers.contains(.grids) else { return [] }
+        guard let area else { return try snapshot.allFeatures(.grids) }
+        return try snapshot.features(.grids, in: area).map(\.record)
+    }
+
+    /// `geometry` cut to `area` (nil when nothing is left).
+    static func clip(_ geometry: Geometry, to area: BoundingBox?, context: GEOSContext) throws -> Geometry? {
+        guard let area else { return geometry }
+        let box: Geometry = .polygon([[Coordinate(area.minX, area.minY), Coordinate(area.maxX, area.minY), Coordinate(area.maxX, area.maxY),
+                                       Coordinate(area.minX, area.maxY), Coordinate(area.minX, area.minY)]])
+        let cut = try context.intersection(geometry, box)
+        return try context.area(cut) > 0 ? cut : nil
+    }
 }
 
 /// Points every `step` metres on a square lattice inside a polygon, in a local frame

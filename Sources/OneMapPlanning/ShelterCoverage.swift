@@ -77,8 +77,10 @@ public struct ShelterCoverage: Sendable {
 
     /// Measures coverage of every need in `standards` over the grids and shelters of
     /// `snapshot`, by `measure` (walking on roads, or straight lines without roads).
-    public init(snapshot: IndexSnapshot, measure: TravelMeasure, standards: PlanningStandards = .standard) throws {
-        let grids = snapshot.loadedLayers.contains(.grids) ? try snapshot.allFeatures(.grids) : []
+    /// `area`: only the grids meeting it (shelters anywhere still count).
+    public init(snapshot: IndexSnapshot, measure: TravelMeasure, standards: PlanningStandards = .standard,
+                within area: BoundingBox? = nil) throws {
+        let grids = try PlanArea.grids(snapshot, within: area)
         let samples = try ResidentSamples(grids: grids, spacing: standards.sampleSpacing, maxPerGrid: standards.maxSamplesPerGrid,
                                           roads: measure.graph, settledWithin: standards.settlementRoadDistance)
         let all = snapshot.loadedLayers.contains(.shelters) ? try ShelterCoverage.shelters(in: snapshot) : []

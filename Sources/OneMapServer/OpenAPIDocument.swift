@@ -25,6 +25,7 @@ enum OpenAPIDocument {
     static let layer = Parameter(name: "layer", location: "path", required: true, description: "A layer: \(Layer.allCases.map(\.tableName).joined(separator: ", "))")
 
     static let planCandidates = Parameter(name: "candidates", description: "planned: the data's own planned sites (default: a lattice of open land)")
+    static let planBox = Parameter(name: "bbox", description: "minLon,minLat,maxLon,maxLat: plan only for the grids meeting it, site inside it")
     static let planFormat = Parameter(name: "format", description: "geojson (default) or html (the planner's report page)")
 
     static let operations: [Operation] = [
@@ -100,18 +101,18 @@ enum OpenAPIDocument {
                   parameters: [Parameter(name: "safetyDistance", type: "number", description: "Metres from major hazard sources (default 1,000)"), planFormat],
                   responseType: "application/geo+json"),
         Operation(path: "/plan/coverage", method: "get", summary: "Shelter coverage per grid and subdistrict by walking distance: nearest shelter of each class, residents within the radius, area per resident, uncovered areas",
-                  parameters: [planFormat], responseType: "application/geo+json"),
+                  parameters: [planBox, planFormat], responseType: "application/geo+json"),
         Operation(path: "/plan/shelters", method: "get", summary: "Coverage and K new shelter sites (maximal covering with capacities) from the lattice of open land",
                   parameters: [Parameter(name: "add", type: "integer", description: "New sites, 1…50 (default 3)"),
-                               Parameter(name: "need", description: "emergency (default) or fixed"), planCandidates, planFormat], responseType: "application/geo+json"),
+                               Parameter(name: "need", description: "emergency (default) or fixed"), planCandidates, planBox, planFormat], responseType: "application/geo+json"),
         Operation(path: "/plan/shelters", method: "post", summary: "The same with the candidate sites as a GeoJSON FeatureCollection body (name, capacity, effective_area_m2)",
                   parameters: [Parameter(name: "add", type: "integer", description: "New sites"), planFormat], responseType: "application/geo+json", body: "application/geo+json"),
         Operation(path: "/plan/depots", method: "get", summary: "K new storage depots by p-median on driving time weighted by residents; shares within 6 h and 12 h",
-                  parameters: [Parameter(name: "k", type: "integer", description: "New depots, 1…20 (default 1)"), planCandidates, planFormat], responseType: "application/geo+json"),
+                  parameters: [Parameter(name: "k", type: "integer", description: "New depots, 1…20 (default 1)"), planCandidates, planBox, planFormat], responseType: "application/geo+json"),
         Operation(path: "/plan/depots", method: "post", summary: "The same with the candidate sites as a GeoJSON FeatureCollection body",
                   parameters: [Parameter(name: "k", type: "integer", description: "New depots"), planFormat], responseType: "application/geo+json", body: "application/geo+json"),
         Operation(path: "/plan/fire", method: "get", summary: "Areas beyond 5 minutes' drive of every fire station and candidate sites that close them",
-                  parameters: [Parameter(name: "maxSites", type: "integer", description: "Most new stations, 0…50 (default 5)"), planCandidates, planFormat], responseType: "application/geo+json"),
+                  parameters: [Parameter(name: "maxSites", type: "integer", description: "Most new stations, 0…50 (default 5)"), planCandidates, planBox, planFormat], responseType: "application/geo+json"),
         Operation(path: "/plan/fire", method: "post", summary: "The same with the candidate sites as a GeoJSON FeatureCollection body",
                   parameters: [Parameter(name: "maxSites", type: "integer", description: "Most new stations"), planFormat], responseType: "application/geo+json", body: "application/geo+json"),
         Operation(path: "/map", method: "get", summary: "The web map", responseType: "text/html"),

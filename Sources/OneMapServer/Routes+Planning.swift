@@ -9,18 +9,18 @@ extension Routes {
     func registerPlanning() {
         resource("/plan/coverage", [.get: { request, _ in
             let params = Params(request)
-            try params.refuseUnknown(["format"])
+            try params.refuseUnknown(["format", "bbox"])
             return try await plan(params) { try $0.coverage() }
         }])
         resource("/plan/audit", [.get: { request, _ in
             let params = Params(request)
-            try params.refuseUnknown(["safetyDistance", "format"])
+            try params.refuseUnknown(["safetyDistance", "format", "bbox"])
             let distance = try params.double("safetyDistance", in: 1...100_000, default: 1000)!
             return try await plan(params) { try $0.audit(safetyDistance: distance) }
         }])
         let shelters: Handler = { request, _ in
             let params = Params(request)
-            try params.refuseUnknown(["add", "need", "format", "candidates"])
+            try params.refuseUnknown(["add", "need", "format", "candidates", "bbox"])
             let k = try params.int("add", in: 1...50, default: 3)!
             let need = params.string("need") ?? "emergency"
             let given = try await candidates(request, params, .shelters)
@@ -29,7 +29,7 @@ extension Routes {
         resource("/plan/shelters", [.get: shelters, .post: shelters])
         let depots: Handler = { request, _ in
             let params = Params(request)
-            try params.refuseUnknown(["k", "format", "candidates"])
+            try params.refuseUnknown(["k", "format", "candidates", "bbox"])
             let k = try params.int("k", in: 1...20, default: 1)!
             let given = try await candidates(request, params, .depots)
             return try await plan(params) { try $0.depots(k: k, candidates: given) }
@@ -37,7 +37,7 @@ extension Routes {
         resource("/plan/depots", [.get: depots, .post: depots])
         let fire: Handler = { request, _ in
             let params = Params(request)
-            try params.refuseUnknown(["maxSites", "format", "candidates"])
+            try params.refuseUnknown(["maxSites", "format", "candidates", "bbox"])
             let k = try params.int("maxSites", in: 0...50, default: 5)!
             let given = try await candidates(request, params, .fire)
             return try await plan(params) { try $0.fire(maxSites: k, candidates: given) }
@@ -52,13 +52,15 @@ extension Routes {
         guard format == "geojson" || format == "html" else {
             throw Problem(.badRequest, "Bad request", "format takes geojson or html, got \"\(format)\"")
         }
-        let planner = Planner(snapshot: service.snapshot, standards: service.planning, walk: try service.roadGraph("walk"),
+        var planner = Planner(snapshot: service.snapshot, standards: service.planning, walk: try service.roadGraph("walk"),
                               drive: try service.roadGraph("drive"))
+        planner.area = try params.box("bbox")
+        let ready = planner
         let renderer = format == "html" ? service.live.renderer : nil
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result {
-                    let report = try body(planner)
+                    let report = try body(ready)
                     if let renderer {
                         return Reply.bytes(Array(try report.html(renderer: renderer).utf8), contentType: "text/html; charset=utf-8")
                     }

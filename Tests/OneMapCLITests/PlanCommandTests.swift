@@ -45,6 +45,7 @@ import Testing
             (["coverage", "--planning", bad], "planning.json: unknown member 'fire_minute'"),
             (["depots", "--k", "0"], "--k takes 1 to 20"),
             (["coverage", "--format", "json"], "--format takes text or geojson"),
+            (["coverage", "--bbox", "1,2,3"], "--bbox takes four numbers"),
         ]
         for (arguments, message) in cases {
             let run = try runProcess(onemap, ["plan"] + arguments)

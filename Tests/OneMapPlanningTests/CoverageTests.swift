@@ -194,6 +194,28 @@ import Testing
         #expect(!coverage.needs[0].shelters.contains { $0.id == "S-planned" })
     }
 
+    @Test func anAreaLimitsTheGridsAndTheSites() throws {
+        // A box around grid A only: B's residents leave the figures, S2 (outside the box
+        // but near) still serves, and lattice sites fall inside the box.
+        var planner = Planner(snapshot: CoverageTests.snapshot, standards: CoverageTests.standards, walk: nil, drive: nil)
+        let a = CoverageTests.at(-50, -50), b = CoverageTests.at(600, 600)
+        let box = BoundingBox(minX: a.x, minY: a.y, maxX: b.x, maxY: b.y)
+        planner.area = box
+        let coverage = try planner.coverage()
+        let grids = coverage.features.filter { $0[property: "feature_type"] == .string("grid") }
+        #expect(grids.map(\.id) == ["A"])
+        #expect(coverage.summary.first { $0.key == "residents" }?.value == .number(1600))
+        #expect(coverage.parameters.contains { $0.0 == "Area" })
+        let siting = try planner.shelters(add: 1)
+        let sites = siting.features.filter { $0[property: "feature_type"] == .string("new_shelter_site") }
+        #expect(sites.count == 1)
+        for site in sites { if case .point(let c) = site.geometry { #expect(box.contains(c)) } else { Issue.record("not a point") } }
+        // A box with no grid is a clear error.
+        let far = CoverageTests.at(9000, 9000)
+        planner.area = BoundingBox(minX: far.x, minY: far.y, maxX: far.x + 0.001, maxY: far.y + 0.001)
+        #expect(throws: Planner.PlanError.noGrids) { try planner.coverage() }
+    }
+
     @Test func theShippedPlanningFileHoldsTheDefaults() throws {
         #expect(try PlanningStandards.load(path: Repository.path("config/planning.json")) == .standard)
     }

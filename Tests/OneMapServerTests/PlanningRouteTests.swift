@@ -46,6 +46,14 @@ import Testing
         let violations = try SafetyAudit().run(snapshot).count
         #expect(audit.status == 200 && audit.json["violations"] as? Int == violations)
 
+        // A box: only the grids meeting it.
+        let boxed = try await server.get("/plan/coverage?bbox=109.85,39.60,109.95,39.66")
+        #expect(boxed.status == 200, "\(boxed.text.prefix(300))")
+        let boxedGrids = boxed.features.filter { ($0["properties"] as? [String: Any])?["feature_type"] as? String == "grid" }
+        let allGrids = coverage.features.filter { ($0["properties"] as? [String: Any])?["feature_type"] as? String == "grid" }
+        #expect(!boxedGrids.isEmpty && boxedGrids.count < allGrids.count)
+        #expect(boxed.json["bbox"] as? [Double] == [109.85, 39.60, 109.95, 39.66])
+
         // The report page: HTML with the map inline and the grid table.
         let page = try await server.get("/plan/shelters?add=3&format=html")
         #expect(page.status == 200 && page.headers["content-type"] == "text/html; charset=utf-8")
@@ -78,6 +86,8 @@ import Testing
             ("POST", "/plan/coverage", nil, [:], 405, "GET"),
             ("GET", "/plan/depots?candidates=planned", nil, [:], 422, "no planned sites for depots"),
             ("GET", "/plan/fire?candidates=mine", nil, [:], 400, "candidates takes planned"),
+            ("GET", "/plan/coverage?bbox=1,2,3", nil, [:], 400, "bbox"),
+            ("GET", "/plan/coverage?bbox=10,10,10.1,10.1", nil, [:], 422, "no grids"),
         ]
         for (method, path, body, headers, status, detail) in cases {
             let answer = try await server.request(method, path, headers: headers, body: body)
