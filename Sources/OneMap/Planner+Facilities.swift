@@ -20,7 +20,7 @@ extension Planner {
             ("Travel", "driving time on roads (drive profile), from the depot to each grid's representative point"),
             ("Depots in service", "\(plan.depots.filter(\.existing).count) (kept)"),
             ("New depots asked for", "\(k)"),
-            ("Candidates", given == nil ? "lattice of open land every \(Figures.number(screened.spacing ?? 0, 0)) m, \(screened.sites.count) kept" : "\(given!.count) given, \(screened.sites.count) kept"),
+            ("Candidates", given == nil ? "lattice of open land every \(Figures.number(screened.spacing ?? 0, 0)) m, each point moved onto its nearest road, \(screened.sites.count) kept" : "\(given!.count) given, \(screened.sites.count) kept"),
             ("Method", plan.exact ? "p-median, exact (every combination, \(plan.evaluations))" : "p-median, greedy addition + Teitz–Bart swaps (\(plan.evaluations) evaluations)"),
         ])
         let sources = ["Chifeng plan: depot delivery coverage 6 h", "plans: basic living relief within 8–12 h"]

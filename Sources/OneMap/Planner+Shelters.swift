@@ -36,7 +36,7 @@ extension Planner {
         var report = PlanReport(kind: "shelters", title: "Shelter siting 应急避难场所选址", parameters: coverageParameters(coverage))
         report.parameters += [
             ("New sites asked for", "\(k) \(need.name) shelters"),
-            ("Candidates", given == nil ? "lattice of open land every \(Figures.number(screened.spacing ?? 0, 0)) m inside the district boundary" : "\(given!.count) given"),
+            ("Candidates", given == nil ? "lattice of open land every \(Figures.number(screened.spacing ?? 0, 0)) m inside the district boundary\(area == nil ? "" : " and the area"), each point moved onto its nearest road" : "\(given!.count) given"),
             ("Candidates kept", "\(screened.sites.count)" + (screened.excluded.isEmpty ? "" : " (left out: " + screened.excluded.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: "; ") + ")")),
             ("New site capacity", "the candidate's, else \(Figures.count(standards.newShelterCapacity)) persons; never more than its area ÷ \(Figures.number(need.areaPerPerson, 1)) m²"),
         ]
