@@ -23,9 +23,9 @@ public enum Evacuation {
 
     /// Open shelters with room of at least `minimumRoom`, outside `zone`.
     public static func candidates(_ snapshot: IndexSnapshot, outside zone: Geometry?, minimumRoom: Int = 1) throws -> [Candidate] {
-        let status = Layer.shelters.columns.firstIndex { $0.name == "status" }!
-        let capacity = Layer.shelters.columns.firstIndex { $0.name == "capacity" }!
-        let occupancy = Layer.shelters.columns.firstIndex { $0.name == "occupancy" }!
+        let status = Layer.shelters.columnIndex("status")
+        let capacity = Layer.shelters.columnIndex("capacity")
+        let occupancy = Layer.shelters.columnIndex("occupancy")
         let context = GEOSContext()
         let prepared = try zone.map { try context.prepare($0) }
         return try snapshot.allFeatures(.shelters).compactMap { record in
@@ -57,7 +57,7 @@ public enum Evacuation {
     /// point-on-surface) lies in it, to shelters outside it. Each grid leaves from that
     /// point; its residents count whole.
     public static func plan(zone: Geometry, graph: RoadGraph, snapshot: IndexSnapshot) throws -> (plan: EvacuationPlan, origins: [EvacuationPlan.Origin], destinations: [Candidate]) {
-        let population = Layer.grids.columns.firstIndex { $0.name == "population" }!
+        let population = Layer.grids.columnIndex("population")
         let context = GEOSContext()
         let inZone = try context.prepare(zone)
         let grids = try snapshot.features(.grids, inside: zone, relation: .intersects)

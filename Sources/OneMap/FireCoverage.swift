@@ -28,12 +28,8 @@ public enum FireCoverage {
     }
 
     public static func compute(graph: RoadGraph, snapshot: IndexSnapshot, minutes: Double) throws -> Result {
-        let kind = Layer.facilities.columns.firstIndex { $0.name == "kind" }!
-        let status = Layer.facilities.columns.firstIndex { $0.name == "status" }!
-        let population = Layer.grids.columns.firstIndex { $0.name == "population" }!
-        let stations = try snapshot.allFeatures(.facilities).filter {
-            $0.values[kind] == .text("fire_station") && $0.values[status] != .text("closed") && $0.values[status] != .text("planned")
-        }
+        let population = Layer.grids.columnIndex("population")
+        let stations = try snapshot.facilitiesInService(kind: "fire_station")
         let context = GEOSContext()
         let sources = try stations.map { try graph.snap(try context.pointOnSurface($0.geometry)) }
         let costs = graph.costs(from: sources)

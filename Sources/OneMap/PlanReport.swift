@@ -101,9 +101,8 @@ public struct PlanReport: Sendable {
         }
         if let renderer, let box = mapBox {
             // Drawn at twice the pixels it is shown at, so it stays sharp when zoomed or printed.
-            let png = try renderer.renderMap(of: box, scale: 2, overlays: overlays)
-            let shown = try RasterImage(png: png).width / 2
-            page += "<h2>Map 分布图</h2><img class=\"map\" width=\"\(shown)\" alt=\"map of the plan\" src=\"data:image/png;base64,\(png.base64EncodedString())\">"
+            let map = try renderer.renderMap(of: box, scale: 2, overlays: overlays)
+            page += "<h2>Map 分布图</h2><img class=\"map\" width=\"\(map.width)\" height=\"\(map.height)\" alt=\"map of the plan\" src=\"data:image/png;base64,\(map.png.base64EncodedString())\">"
             page += "<p class=\"legend\">\(legend.map { "<span style=\"background:\($0.colour)\"></span>\(escape($0.text))" }.joined())</p>\n"
         }
         for table in tables {

@@ -10,12 +10,10 @@ extension Planner {
         try requireGrids()
         guard let drive else { throw PlanError.noDriveRoads("depot siting") }
         let started = Self.now()
-        let (screened, plan) = try Self.run {
-            stage("depots: screening candidate sites")
-            let screened = try candidates(given, spacing: standards.candidateSpacing, maxCount: maxCandidates, roads: drive, avoidHazards: true)
-            stage("depots: driving times from \(screened.sites.count) candidates to every grid, then choosing \(k)")
-            return (screened, try DepotSiting.plan(snapshot, graph: drive, candidates: screened.sites, k: k, standards: standards, within: area))
-        }
+        stage("depots: screening candidate sites")
+        let screened = try candidates(given, spacing: standards.candidateSpacing, maxCount: maxCandidates, roads: drive, avoidHazards: true)
+        stage("depots: driving times from \(screened.sites.count) candidates to every grid, then choosing \(k)")
+        let plan = try DepotSiting.plan(snapshot, graph: drive, candidates: screened.sites, k: k, standards: standards, within: area)
         var report = PlanReport(kind: "depots", title: "Storage depot siting 应急物资储备库选址", parameters: [
             ("Travel", "driving time on roads (drive profile), from the depot to each grid's representative point"),
             ("Depots in service", "\(plan.depots.filter(\.existing).count) (kept)"),
@@ -89,12 +87,10 @@ extension Planner {
         try requireGrids()
         guard let drive else { throw PlanError.noDriveRoads("fire-station gaps") }
         let started = Self.now()
-        let (screened, gaps) = try Self.run {
-            stage("fire: screening candidate sites")
-            let screened = try candidates(given, spacing: max(standards.candidateSpacing, 500), maxCount: standards.maxCandidates / 2, roads: drive, avoidHazards: false)
-            stage("fire: driving times from the stations and from \(screened.sites.count) candidates")
-            return (screened, try FireGaps.plan(snapshot, graph: drive, settlement: walk, candidates: screened.sites, maxSites: maxSites, standards: standards, within: area))
-        }
+        stage("fire: screening candidate sites")
+        let screened = try candidates(given, spacing: max(standards.candidateSpacing, 500), maxCount: standards.maxCandidates / 2, roads: drive, avoidHazards: false)
+        stage("fire: driving times from the stations and from \(screened.sites.count) candidates")
+        let gaps = try FireGaps.plan(snapshot, graph: drive, settlement: walk, candidates: screened.sites, maxSites: maxSites, standards: standards, within: area)
         let limit = Figures.number(gaps.minutes, gaps.minutes.rounded() == gaps.minutes ? 0 : 1)
         var report = PlanReport(kind: "fire", title: "Fire-station gaps 消防站5分钟覆盖缺口", parameters: [
             ("Travel", "driving time on roads (drive profile) from every fire station in service (\(gaps.stations))"),
@@ -159,7 +155,7 @@ extension Planner {
     /// The safety-distance audit as a report.
     public func audit(safetyDistance: Double) throws -> PlanReport {
         let started = Self.now()
-        let violations = try Self.run { try SafetyAudit(safetyDistance: safetyDistance).run(snapshot) }
+        let violations = try SafetyAudit(safetyDistance: safetyDistance).run(snapshot)
         var report = PlanReport(kind: "audit", title: "Safety-distance audit 安全距离核查", parameters: [
             ("Protected targets", "shelters, schools, hospitals, key targets"),
             ("Major hazard sources", "kept \(Figures.count(safetyDistance)) m away (hazards with a major_hazard_grade)"),

@@ -10,7 +10,7 @@ extension Planner {
         try requireGrids()
         stage("coverage: placing residents and measuring \(walking.description) to shelters")
         let started = Self.now()
-        let coverage = try Self.run { try ShelterCoverage(snapshot: snapshot, measure: walking, standards: standards, within: area) }
+        let coverage = try ShelterCoverage(snapshot: snapshot, measure: walking, standards: standards, within: area)
         var report = PlanReport(kind: "coverage", title: "Shelter coverage 应急避难场所覆盖分析", parameters: coverageParameters(coverage))
         try addCoverage(coverage, to: &report)
         finish(&report, started)
@@ -24,15 +24,12 @@ extension Planner {
         let n = try needIndex(name)
         let need = standards.needs[n]
         let started = Self.now()
-        let (coverage, screened, siting) = try Self.run {
-            stage("coverage: placing residents and measuring \(walking.description) to shelters")
-            let coverage = try ShelterCoverage(snapshot: snapshot, measure: walking, standards: standards, within: area)
-            stage("siting: screening candidate sites (roads, hazard safety distances)")
-            let screened = try candidates(given, spacing: standards.candidateSpacing, maxCount: standards.maxCandidates, roads: walk, avoidHazards: true)
-            stage("siting: what each of \(screened.sites.count) candidates reaches within \(Int(need.radius)) m, then choosing \(k)")
-            let siting = try ShelterSiting.plan(coverage, need: n, candidates: screened.sites, k: k, standards: standards)
-            return (coverage, screened, siting)
-        }
+        stage("coverage: placing residents and measuring \(walking.description) to shelters")
+        let coverage = try ShelterCoverage(snapshot: snapshot, measure: walking, standards: standards, within: area)
+        stage("siting: screening candidate sites (roads, hazard safety distances)")
+        let screened = try candidates(given, spacing: standards.candidateSpacing, maxCount: standards.maxCandidates, roads: walk, avoidHazards: true)
+        stage("siting: what each of \(screened.sites.count) candidates reaches within \(Int(need.radius)) m, then choosing \(k)")
+        let siting = try ShelterSiting.plan(coverage, need: n, candidates: screened.sites, k: k, standards: standards)
         var report = PlanReport(kind: "shelters", title: "Shelter siting 应急避难场所选址", parameters: coverageParameters(coverage))
         report.parameters += [
             ("New sites asked for", "\(k) \(need.name) shelters"),
@@ -227,8 +224,8 @@ extension Planner {
     /// Subdistrict names by code, from `admin_units` (grids may name their subdistrict by code).
     func subdistrictNames() throws -> [String: String] {
         guard snapshot.loadedLayers.contains(.adminUnits) else { return [:] }
-        let code = Layer.adminUnits.columns.firstIndex { $0.name == "code" }!
-        let name = Layer.adminUnits.columns.firstIndex { $0.name == "name" }!
+        let code = Layer.adminUnits.columnIndex("code")
+        let name = Layer.adminUnits.columnIndex("name")
         var names: [String: String] = [:]
         for unit in try snapshot.allFeatures(.adminUnits) {
             if case .text(let c) = unit.values[code], case .text(let n) = unit.values[name] { names[c] = n }

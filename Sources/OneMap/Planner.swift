@@ -125,7 +125,6 @@ public struct Planner: Sendable {
         report.seconds = Self.elapsed(since: started)
     }
 
-    static func run<T>(_ body: () throws -> T) rethrows -> T { try body() }
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
     /// Seconds since `start` (a ``now()``): reports say how long the whole run took.
     static func elapsed(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }

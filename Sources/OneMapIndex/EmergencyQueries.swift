@@ -53,9 +53,9 @@ public struct ShelterHit: Sendable, Equatable {
 
     private func number(_ column: Int) -> Double? { hit.record.values[column].number }
 
-    private static let capacityColumn = Layer.shelters.columns.firstIndex { $0.name == "capacity" }!
-    private static let occupancyColumn = Layer.shelters.columns.firstIndex { $0.name == "occupancy" }!
-    private static let areaColumn = Layer.shelters.columns.firstIndex { $0.name == "effective_area_m2" }!
+    private static let capacityColumn = Layer.shelters.columnIndex("capacity")
+    private static let occupancyColumn = Layer.shelters.columnIndex("occupancy")
+    private static let areaColumn = Layer.shelters.columnIndex("effective_area_m2")
 
     /// As GeoJSON: the shelter, its distance and bearing, `room_persons` and `area_per_person_m2`.
     public var feature: Feature {
@@ -90,5 +90,23 @@ extension IndexSnapshot {
         if !kinds.isEmpty { filters.append(AttributeFilter(column: "kind", test: .oneOf(kinds))) }
         if !statuses.isEmpty { filters.append(AttributeFilter(column: "status", test: .oneOf(statuses))) }
         return try features(.hazards, within: radius, of: point, where: filters)
+    }
+}
+
+extension IndexSnapshot {
+    /// Whether a shelter or facility with this `status` serves now: open or full, not
+    /// closed or only planned (an unknown status counts as serving).
+    public static func isInService(_ status: FieldValue) -> Bool {
+        status != .text("closed") && status != .text("planned")
+    }
+
+    /// The facilities of `kind` (`fire_station`, `depot`, …) in service, by id; none when
+    /// the layer is not loaded.
+    public func facilitiesInService(kind: String) throws -> [LayerRecord] {
+        guard loadedLayers.contains(.facilities) else { return [] }
+        let kindColumn = Layer.facilities.columnIndex("kind"), status = Layer.facilities.columnIndex("status")
+        return try allFeatures(.facilities)
+            .filter { $0.values[kindColumn] == .text(kind) && Self.isInService($0.values[status]) }
+            .sorted { $0.id < $1.id }
     }
 }

@@ -136,14 +136,10 @@ public struct DepotSiting: Sendable {
 
     /// Depots in service (kind `depot`, not closed or planned).
     static func existingDepots(_ snapshot: IndexSnapshot) throws -> [(id: String, name: String, point: Coordinate)] {
-        guard snapshot.loadedLayers.contains(.facilities) else { return [] }
-        let kind = Layer.facilities.columns.firstIndex { $0.name == "kind" }!
-        let status = Layer.facilities.columns.firstIndex { $0.name == "status" }!
-        let name = Layer.facilities.columns.firstIndex { $0.name == "name" }!
-        return try snapshot.allFeatures(.facilities).sorted { $0.id < $1.id }.compactMap { r in
-            guard r.values[kind] == .text("depot"), r.values[status] != .text("closed"), r.values[status] != .text("planned"),
-                  case .point(let c) = r.geometry else { return nil }
-            return (r.id, r.values[name].text ?? r.id, c)
+        let name = Layer.facilities.columnIndex("name")
+        return try snapshot.facilitiesInService(kind: "depot").compactMap { r in
+            guard case .point(let c) = r.geometry else { return nil }
+            return (r.id, r.values[name].string ?? r.id, c)
         }
     }
 }

@@ -45,12 +45,8 @@ public struct FireGaps: Sendable {
     /// `area`: only the grids meeting it (stations anywhere still count).
     public static func plan(_ snapshot: IndexSnapshot, graph: RoadGraph, settlement: RoadGraph? = nil, candidates: [CandidateSite], maxSites: Int,
                             standards: PlanningStandards, within area: BoundingBox? = nil) throws -> FireGaps {
-        let kind = Layer.facilities.columns.firstIndex { $0.name == "kind" }!
-        let status = Layer.facilities.columns.firstIndex { $0.name == "status" }!
         let context = GEOSContext()
-        let stations = snapshot.loadedLayers.contains(.facilities) ? try snapshot.allFeatures(.facilities).filter {
-            $0.values[kind] == .text("fire_station") && $0.values[status] != .text("closed") && $0.values[status] != .text("planned")
-        } : []
+        let stations = try snapshot.facilitiesInService(kind: "fire_station")
         let samples = try ResidentSamples(grids: try PlanArea.grids(snapshot, within: area),
                                           spacing: standards.sampleSpacing, maxPerGrid: standards.maxSamplesPerGrid,
                                           roads: settlement ?? graph, settledWithin: standards.settlementRoadDistance)

@@ -49,10 +49,10 @@ public struct ResidentSamples: Sendable {
     public init(grids records: [LayerRecord], spacing: Double, maxPerGrid: Int, roads: RoadGraph? = nil,
                 settledWithin: Double = 250) throws {
         let context = GEOSContext()
-        let population = Layer.grids.columns.firstIndex { $0.name == "population" }!
-        let code = Layer.grids.columns.firstIndex { $0.name == "code" }!
-        let name = Layer.grids.columns.firstIndex { $0.name == "name" }!
-        let subdistrict = Layer.grids.columns.firstIndex { $0.name == "subdistrict" }!
+        let population = Layer.grids.columnIndex("population")
+        let code = Layer.grids.columnIndex("code")
+        let name = Layer.grids.columnIndex("name")
+        let subdistrict = Layer.grids.columnIndex("subdistrict")
         var grids: [Grid] = []
         var samples: [Sample] = []
         let junctions = roads.map { CoordinateBuckets($0.nodes, cell: max(50, settledWithin)) }
@@ -72,8 +72,8 @@ public struct ResidentSamples: Sendable {
                 let total = weights.reduce(0, +)
                 samples += zip(coordinates, weights).map { Sample(coordinate: $0, residents: Double(residents) * $1 / total, grid: grids.count) }
             }
-            grids.append(Grid(record: record, code: record.values[code].text ?? record.id, name: record.values[name].text ?? "",
-                              subdistrict: record.values[subdistrict].text ?? "", residents: residents, spacing: step,
+            grids.append(Grid(record: record, code: record.values[code].string ?? record.id, name: record.values[name].string ?? "",
+                              subdistrict: record.values[subdistrict].string ?? "", residents: residents, spacing: step,
                               frame: frame, corner: low, centre: centre, area: area, samples: first..<samples.count))
         }
         self.grids = grids
@@ -126,10 +126,6 @@ public struct ResidentSamples: Sendable {
             return (g, clipped.mapCoordinates(grid.frame.toDegrees))
         }
     }
-}
-
-extension FieldValue {
-    var text: String? { if case .text(let s) = self { s } else { nil } }
 }
 
 /// The grids a plan is for: every grid, or those meeting `area` (a planner working on one

@@ -115,13 +115,12 @@ public struct ShelterCoverage: Sendable {
 
     /// Shelters in service (open or full), with their effective area and capacity.
     static func shelters(in snapshot: IndexSnapshot) throws -> [Shelter] {
-        let c = { (name: String) in Layer.shelters.columns.firstIndex { $0.name == name }! }
+        let c = { (name: String) in Layer.shelters.columnIndex(name) }
         let (name, kind, area, capacity, status) = (c("name"), c("shelter_kind"), c("effective_area_m2"), c("capacity"), c("status"))
         let context = GEOSContext()
         return try snapshot.allFeatures(.shelters).sorted { $0.id < $1.id }.compactMap { r in
-            let state = r.values[status].description
-            guard state != "closed" && state != "planned" else { return nil }
-            return Shelter(id: r.id, name: r.values[name].text ?? r.id, kind: r.values[kind].description,
+            guard IndexSnapshot.isInService(r.values[status]) else { return nil }
+            return Shelter(id: r.id, name: r.values[name].string ?? r.id, kind: r.values[kind].description,
                            area: r.values[area].number ?? 0, capacity: r.values[capacity].number ?? 0,
                            point: try context.pointOnSurface(r.geometry))
         }

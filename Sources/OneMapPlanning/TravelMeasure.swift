@@ -100,7 +100,7 @@ struct CoordinateBuckets: Sendable {
         self.coordinates = coordinates
         self.cell = cell
         var box = BoundingBox.empty
-        for c in coordinates { box.extend(BoundingBox(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y)) }
+        for c in coordinates { box.extend(c) }
         frame = LocalFrame(centre: box.isEmpty ? Coordinate(0, 0) : box.center)
         var buckets: [Int64: [Int32]] = [:]
         for (i, c) in coordinates.enumerated() {

@@ -44,5 +44,5 @@ public enum AreaUnit: Sendable, Equatable, Hashable, CustomStringConvertible {
         }
     }
 
-    private static let levelColumn = Layer.adminUnits.columns.firstIndex { $0.name == "level" }!
+    private static let levelColumn = Layer.adminUnits.columnIndex("level")
 }

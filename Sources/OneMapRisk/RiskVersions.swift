@@ -224,7 +224,7 @@ public enum RiskVersionStore {
         }
         let names = try store.read { session -> [String: String] in
             guard try session.layers().contains(.adminUnits) else { return [:] }
-            let code = Layer.adminUnits.columns.firstIndex { $0.name == "code" }!, name = Layer.adminUnits.columns.firstIndex { $0.name == "name" }!
+            let code = Layer.adminUnits.columnIndex("code"), name = Layer.adminUnits.columnIndex("name")
             var names: [String: String] = [:]
             try session.forEachRecord(in: .adminUnits) { unit in
                 if case .text(let c) = unit.values[code], case .text(let n) = unit.values[name] { names[c] = n }

@@ -56,5 +56,5 @@ private enum Columns {
     static let matrixL = index("matrix_l")
     static let matrixS = index("matrix_s")
 
-    static func index(_ name: String) -> Int { Layer.hazards.columns.firstIndex { $0.name == name }! }
+    static func index(_ name: String) -> Int { Layer.hazards.columnIndex(name) }
 }

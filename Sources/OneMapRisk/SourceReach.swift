@@ -79,6 +79,6 @@ final class SourceReach {
 
 /// Positions of the hazard columns read here, resolved once.
 private enum Columns {
-    static let status = Layer.hazards.columns.firstIndex { $0.name == "status" }!
-    static let impact = Layer.hazards.columns.firstIndex { $0.name == "impact_distance_m" }!
+    static let status = Layer.hazards.columnIndex("status")
+    static let impact = Layer.hazards.columnIndex("impact_distance_m")
 }

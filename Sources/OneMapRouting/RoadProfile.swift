@@ -48,7 +48,7 @@ public struct RoadProfile: Sendable, Equatable {
 }
 
 private enum Columns {
-    static let roadClass = Layer.roads.columns.firstIndex { $0.name == "road_class" }!
-    static let maxSpeed = Layer.roads.columns.firstIndex { $0.name == "maxspeed_kmh" }!
-    static let oneway = Layer.roads.columns.firstIndex { $0.name == "oneway" }!
+    static let roadClass = Layer.roads.columnIndex("road_class")
+    static let maxSpeed = Layer.roads.columnIndex("maxspeed_kmh")
+    static let oneway = Layer.roads.columnIndex("oneway")
 }

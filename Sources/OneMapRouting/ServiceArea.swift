@@ -48,46 +48,10 @@ extension RoadGraph {
         let shapes = reachableShapes(nodeCosts: nodeCosts, limit: limit, by: metric)
         guard !shapes.isEmpty else { return nil }
         var box = BoundingBox.empty
-        for shape in shapes { for c in shape { box.extend(BoundingBox(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y)) } }
+        for shape in shapes { for c in shape { box.extend(c) } }
         let frame = LocalFrame(centre: box.center)
         let local = Geometry.multiLineString(shapes.map { $0.map(frame.toMetres) })
         let buffered = try GEOSContext().buffer(local, distance: width, quadrantSegments: 4)
         return buffered.mapCoordinates(frame.toDegrees)
-    }
-}
-
-/// An equirectangular east/north frame in metres around a centre: for buffers and
-/// areas over a city, where its scale error (under 0.1% across 20 km) does not matter.
-public struct LocalFrame: Sendable {
-    public let centre: Coordinate
-    let metresPerDegreeX: Double
-    static let metresPerDegree = 111_319.49
-
-    public init(centre: Coordinate) {
-        self.centre = centre
-        metresPerDegreeX = Self.metresPerDegree * cos(centre.y * .pi / 180)
-    }
-
-    public func toMetres(_ c: Coordinate) -> Coordinate {
-        Coordinate((c.x - centre.x) * metresPerDegreeX, (c.y - centre.y) * Self.metresPerDegree)
-    }
-
-    public func toDegrees(_ c: Coordinate) -> Coordinate {
-        Coordinate(centre.x + c.x / metresPerDegreeX, centre.y + c.y / Self.metresPerDegree)
-    }
-}
-
-extension Geometry {
-    /// The same geometry with every coordinate transformed.
-    public func mapCoordinates(_ f: (Coordinate) -> Coordinate) -> Geometry {
-        switch self {
-        case .point(let c): .point(f(c))
-        case .lineString(let cs): .lineString(cs.map(f))
-        case .polygon(let rings): .polygon(rings.map { $0.map(f) })
-        case .multiPoint(let cs): .multiPoint(cs.map(f))
-        case .multiLineString(let ls): .multiLineString(ls.map { $0.map(f) })
-        case .multiPolygon(let ps): .multiPolygon(ps.map { $0.map { $0.map(f) } })
-        case .geometryCollection(let gs): .geometryCollection(gs.map { $0.mapCoordinates(f) })
-        }
     }
 }

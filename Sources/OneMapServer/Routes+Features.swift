@@ -162,7 +162,7 @@ struct TimeInterval {
     let column: Int
 
     init(parsing text: String, column name: String) throws {
-        column = Layer.hazards.columns.firstIndex { $0.name == name }!
+        column = Layer.hazards.columnIndex(name)
         let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard (1...2).contains(parts.count) else { throw Problem.badParameter("datetime", "'\(text)' is not an instant or an interval a/b") }
         func date(_ s: String) throws -> Date? {

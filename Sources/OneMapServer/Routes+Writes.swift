@@ -108,7 +108,7 @@ extension Routes {
         guard snapshot.loadedLayers.contains(.grids) else { return nil }
         let point = try GEOSContext().pointOnSurface(geometry)
         let box = BoundingBox(minX: point.x, minY: point.y, maxX: point.x, maxY: point.y)
-        let code = Layer.grids.columns.firstIndex { $0.name == "code" }!
+        let code = Layer.grids.columnIndex("code")
         for hit in try snapshot.features(.grids, in: box) {
             if try GEOSContext().prepare(hit.record.geometry).intersects(point), case .text(let c) = hit.record.values[code] { return c }
         }
@@ -148,7 +148,7 @@ extension Routes {
         for (name, value) in defaults where record.values[column(name)] == .null { record.values[column(name)] = value }
     }
 
-    static func column(_ name: String) -> Int { Layer.hazards.columns.firstIndex { $0.name == name }! }
+    static func column(_ name: String) -> Int { Layer.hazards.columnIndex(name) }
 
     /// The request body as a GeoJSON Feature (with `patch`, a bare properties object is
     /// taken as the properties, and a missing geometry is an empty collection).

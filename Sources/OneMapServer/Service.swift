@@ -112,7 +112,7 @@ struct CollectionInfo: Sendable {
         try store.read { try $0.summary() }.filter { snapshot.loadedLayers.contains($0.layer) }.map { summary in
             var interval: (String, String)?
             if summary.layer == .hazards {
-                let column = Layer.hazards.columns.firstIndex { $0.name == "reported_at" }!
+                let column = Layer.hazards.columnIndex("reported_at")
                 let times = try snapshot.allFeatures(.hazards).compactMap { record -> String? in
                     if case .text(let t) = record.values[column] { return t }
                     return nil

@@ -24,4 +24,7 @@ extension FieldValue {
         case .null, .text: nil
         }
     }
+
+    /// The value as text, or nil for numbers and null.
+    public var string: String? { if case .text(let s) = self { s } else { nil } }
 }

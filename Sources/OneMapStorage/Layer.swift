@@ -115,6 +115,17 @@ public enum Layer: String, CaseIterable, Sendable, CustomStringConvertible {
 
     /// The column named `name`, if this layer has it.
     public func column(named name: String) -> Column? { columns.first { $0.name == name } }
+
+    /// Where column `name` sits in ``columns`` (and so in a record's `values`). Code names
+    /// columns it knows; a name the layer lacks is a programming error.
+    public func columnIndex(_ name: String) -> Int {
+        guard let i = Self.columnIndexTable[self]![name] else { preconditionFailure("the \(self) layer has no column \(name)") }
+        return i
+    }
+
+    private static let columnIndexTable: [Layer: [String: Int]] = Dictionary(uniqueKeysWithValues: allCases.map { layer in
+        (layer, Dictionary(uniqueKeysWithValues: layer.columns.enumerated().map { ($1.name, $0) }))
+    })
 }
 
 /// A typed column of a layer, with the source property names it also answers to.

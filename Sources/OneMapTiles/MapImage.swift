@@ -26,9 +26,10 @@ extension TileRenderer {
     /// A PNG map of `box` at the largest zoom (up to 17) at which it fits in
     /// `maxWidth` × `maxHeight` units: the one map's layers as the tiles draw them, the
     /// overlays on top, and a scale bar. `scale` 2 draws every unit as 2 × 2 pixels (sharp
-    /// on high-density screens and in print), as `@2x` tiles do.
+    /// on high-density screens and in print), as `@2x` tiles do. Returns the PNG and its
+    /// size in units (pixels ÷ scale), the size to show it at.
     public func renderMap(of box: BoundingBox, maxWidth: Int = 1000, maxHeight: Int = 760, scale: Int = 1,
-                          overlays: [MapOverlay] = []) throws -> Data {
+                          overlays: [MapOverlay] = []) throws -> (png: Data, width: Int, height: Int) {
         guard scale == 1 || scale == 2 else { throw TileError.badScale(scale) }
         guard !box.isEmpty else { throw TileError.drawing("no area to draw") }
         func span(_ z: Int) -> (x: Double, y: Double) {
@@ -48,7 +49,7 @@ extension TileRenderer {
         draw(frame, on: canvas)
         for overlay in overlays { drawOverlay(overlay, frame, on: canvas) }
         try drawScaleBar(frame, height: Double(height), on: canvas)
-        return try canvas.png()
+        return (try canvas.png(), max(1, width), max(1, height))
     }
 
     private func drawOverlay(_ overlay: MapOverlay, _ frame: TileFrame, on canvas: Canvas) {

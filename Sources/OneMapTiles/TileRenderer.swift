@@ -269,8 +269,8 @@ extension TileStyle.Colour {
 }
 
 private enum Columns {
-    static let hazardStatus = Layer.hazards.columns.firstIndex { $0.name == "status" }!
-    static let shelterName = Layer.shelters.columns.firstIndex { $0.name == "name" }!
-    static let facilityName = Layer.facilities.columns.firstIndex { $0.name == "name" }!
-    static let facilityKind = Layer.facilities.columns.firstIndex { $0.name == "kind" }!
+    static let hazardStatus = Layer.hazards.columnIndex("status")
+    static let shelterName = Layer.shelters.columnIndex("name")
+    static let facilityName = Layer.facilities.columnIndex("name")
+    static let facilityKind = Layer.facilities.columnIndex("kind")
 }
