@@ -36,7 +36,7 @@ public enum CandidateSites {
     /// The district boundary: its `admin_units` of level district, else the union of its
     /// grids; cut to `area` when one is given.
     public static func boundary(_ snapshot: IndexSnapshot, within area: BoundingBox? = nil) throws -> Geometry? {
-        let level = Layer.adminUnits.columns.firstIndex { $0.name == "level" }!
+        let level = Layer.adminUnits.columnIndex("level")
         var parts: [Geometry] = []
         if snapshot.loadedLayers.contains(.adminUnits) {
             parts = try snapshot.allFeatures(.adminUnits).filter { $0.values[level] == .text("district") }.map(\.geometry)
@@ -79,15 +79,12 @@ public enum CandidateSites {
 
     /// Keeps the sites a road reaches (within `candidateRoadDistance` of one) and, when
     /// `avoidHazards`, that keep the siting distances (GB 50413-2007): 1,000 m from major
-    /// hazard sources, and from any other open hazard 30 m or its impact distance.
+    /// hazard sources, 30 m from any open hazard, and every hazard's impact distance.
     public static func screen(_ sites: [CandidateSite], snapshot: IndexSnapshot, standards: PlanningStandards,
                               roads: RoadGraph?, avoidHazards: Bool) throws -> Screened {
-        let status = Layer.hazards.columns.firstIndex { $0.name == "status" }!
-        let grade = Layer.hazards.columns.firstIndex { $0.name == "major_hazard_grade" }!
-        let impact = Layer.hazards.columns.firstIndex { $0.name == "impact_distance_m" }!
         let hazards = avoidHazards && snapshot.loadedLayers.contains(.hazards)
-        let farthest = hazards ? max(standards.majorHazardDistance, standards.ordinaryHazardDistance,
-                                     try snapshot.allFeatures(.hazards).map { $0.values[impact].number ?? 0 }.max() ?? 0) : 0
+        let (major, ordinary) = (standards.majorHazardDistance, standards.ordinaryHazardDistance)
+        let farthest = hazards ? HazardClearance.farthest(try snapshot.allFeatures(.hazards), majorDistance: major, ordinaryDistance: ordinary) : 0
         var kept: [CandidateSite] = []
         var excluded: [String: Int] = [:]
         for site in sites {
@@ -99,14 +96,15 @@ public enum CandidateSites {
                 let observer = GeodesicObserver(site.point)
                 let box = BoundingBox(minX: site.point.x, minY: site.point.y, maxX: site.point.x, maxY: site.point.y).widened(byMetres: farthest)
                 var reason: String?
-                for hit in try snapshot.features(.hazards, in: box) where hit.record.values[status] != .text("closed") {
-                    let record = hit.record
-                    let major = record.values[grade] != .null
-                    let keep = major ? standards.majorHazardDistance : max(standards.ordinaryHazardDistance, record.values[impact].number ?? 0)
-                    if observer.measure(record.geometry).distance < keep {
-                        reason = major ? "within \(Int(standards.majorHazardDistance)) m of a major hazard source" : "within a hazard's safety distance"
-                        if major { break }
+                for hit in try snapshot.features(.hazards, in: box) where HazardClearance.isOpen(hit.record) {
+                    let distance = observer.measure(hit.record.geometry).distance
+                    let broken = HazardClearance.rules(hit.record, majorDistance: major, ordinaryDistance: ordinary).filter { distance < $0.distance }
+                    if broken.isEmpty { continue }
+                    if broken.contains(where: { $0.rule == HazardClearance.major }) {
+                        reason = "within \(Int(major)) m of a major hazard source"
+                        break
                     }
+                    reason = "within a hazard's safety distance"
                 }
                 if let reason {
                     excluded[reason, default: 0] += 1
@@ -129,13 +127,40 @@ public enum CandidateSites {
         try read(GeoJSONFeatureReader(bytes: bytes))
     }
 
+    /// A candidate file OneMap cannot use, naming the feature at fault.
+    public struct ReadError: Error, CustomStringConvertible, Equatable {
+        public var feature: String
+        public var reason: String
+        public var description: String { "candidate \(feature): \(reason)" }
+    }
+
     static func read(_ reader: GeoJSONFeatureReader) throws -> [CandidateSite] {
         let context = GEOSContext()
         var sites: [CandidateSite] = []
+        // The legacy `crs` member (EPSG:4547 Gauss–Krüger metres, say) is honoured, as the
+        // importer does; without one, coordinates must be lon/lat.
+        var transform: CoordinateTransform?
         while let located = try reader.next() {
             let f = located.feature
+            let label = f.id.map { "\"\($0)\"" } ?? "#\(located.index)"
+            if transform == nil {
+                let crs: CoordinateReferenceSystem
+                do { crs = try reader.declaredCRSName.map(CoordinateReferenceSystem.parse) ?? .wgs84 } catch {
+                    throw ReadError(feature: label, reason: "the file declares CRS \"\(reader.declaredCRSName!)\", which OneMap cannot read")
+                }
+                transform = try CoordinateTransform(from: crs)
+            }
+            let geometry: Geometry
+            do { geometry = try transform!.toWGS84(f.geometry) } catch { throw ReadError(feature: label, reason: "\(error)") }
             let point: Coordinate
-            if case .point(let c) = f.geometry { point = c } else { point = try context.pointOnSurface(f.geometry) }
+            if case .point(let c) = geometry {
+                point = c
+            } else {
+                guard try context.isValid(geometry) else {
+                    throw ReadError(feature: label, reason: "invalid geometry: \(try context.validityReason(geometry))")
+                }
+                point = try context.pointOnSurface(geometry)
+            }
             func property(_ names: String...) -> JSONValue? { f.properties.first { names.contains($0.key) }?.value }
             func number(_ names: String...) -> Double? {
                 guard let v = f.properties.first(where: { names.contains($0.key) })?.value else { return nil }
@@ -145,7 +170,7 @@ public enum CandidateSites {
             }
             var name: String?
             if case .string(let s) = property("name", "名称") { name = s }
-            sites.append(CandidateSite(id: f.id ?? "C\(located.index + 1)", name: name, point: point,
+            sites.append(CandidateSite(id: f.id ?? "C\(located.index)", name: name, point: point,
                                        capacity: number("capacity", "容量"), area: number("effective_area_m2", "area_m2")))
         }
         return sites

@@ -35,10 +35,7 @@ public struct SafetyAudit: Sendable {
 
     /// Every violation in `snapshot`, nearest first. Closed hazards (销号) are not counted.
     public func run(_ snapshot: IndexSnapshot) throws -> [Violation] {
-        let status = Layer.hazards.columns.firstIndex { $0.name == "status" }!
-        let grade = Layer.hazards.columns.firstIndex { $0.name == "major_hazard_grade" }!
-        let impact = Layer.hazards.columns.firstIndex { $0.name == "impact_distance_m" }!
-        let kind = Layer.facilities.columns.firstIndex { $0.name == "kind" }!
+        let kind = Layer.facilities.columnIndex("kind")
         var targets: [(Layer, LayerRecord, String)] = []
         if snapshot.loadedLayers.contains(.shelters) {
             targets += try snapshot.allFeatures(.shelters).map { (.shelters, $0, "shelter") }
@@ -52,7 +49,7 @@ public struct SafetyAudit: Sendable {
         guard snapshot.loadedLayers.contains(.hazards) else { return [] }
         // The farthest any hazard reaches: how far around a target to look.
         let hazards = try snapshot.allFeatures(.hazards)
-        let reach = max(safetyDistance, hazards.map { $0.values[impact].number ?? 0 }.max() ?? 0)
+        let reach = HazardClearance.farthest(hazards, majorDistance: safetyDistance)
         let context = GEOSContext()
         var violations: [Violation] = []
         for (layer, target, targetKind) in targets {
@@ -60,10 +57,8 @@ public struct SafetyAudit: Sendable {
             let prepared = try context.prepare(target.geometry)
             for hit in try snapshot.features(.hazards, in: box.widened(byMetres: reach)) {
                 let hazard = hit.record
-                if hazard.values[status] == .text("closed") { continue }
-                var rules: [(String, Double)] = []
-                if hazard.values[grade] != .null { rules.append(("major_hazard_safety_distance", safetyDistance)) }
-                if let d = hazard.values[impact].number, d > 0 { rules.append(("impact_distance", d)) }
+                guard HazardClearance.isOpen(hazard) else { continue }
+                let rules = HazardClearance.rules(hazard, majorDistance: safetyDistance)
                 guard let limit = rules.map(\.1).max() else { continue }
                 let distance = try prepared.intersects(hazard.geometry) ? 0 : ShapeGap.between(hazard.geometry, target.geometry)
                 guard distance <= limit else { continue }

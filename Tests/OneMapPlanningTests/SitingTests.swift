@@ -84,6 +84,38 @@ import Testing
         #expect(gaps.allSatisfy { $0 < 0.1 }, "\(gaps)")
     }
 
+    @Test func candidateFilesAreReadInTheirCRSAndBadOnesNamed() throws {
+        // A Gauss–Krüger file (EPSG:4547, CM 114° E): its false easting is the meridian.
+        let projected = #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4547"}},"features":[{"type":"Feature","id":"gk","geometry":{"type":"Point","coordinates":[500000,4385000]},"properties":{"capacity":"800"}}]}"#
+        let sites = try CandidateSites.read(geoJSON: Array(projected.utf8))
+        #expect(sites.map(\.id) == ["gk"] && sites[0].capacity == 800)
+        #expect(abs(sites[0].point.x - 114) < 1e-6 && abs(sites[0].point.y - 39.6) < 0.05)
+        let refused: [(String, String)] = [
+            (#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[500000,4385000]},"properties":{}}]}"#,
+             "candidate #1: coordinate (500000.0, 4385000.0) is outside"),
+            (#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"bow","geometry":{"type":"Polygon","coordinates":[[[109.9,39.6],[109.91,39.61],[109.91,39.6],[109.9,39.61],[109.9,39.6]]]},"properties":{}}]}"#,
+             "candidate \"bow\": invalid geometry: Self-intersection"),
+        ]
+        for (text, message) in refused {
+            #expect(throws: CandidateSites.ReadError.self) { try CandidateSites.read(geoJSON: Array(text.utf8)) }
+            do { _ = try CandidateSites.read(geoJSON: Array(text.utf8)) } catch { #expect("\(error)".contains(message), "\(error)") }
+        }
+    }
+
+    @Test func screeningKeepsAMajorSourcesOwnImpactDistance() throws {
+        // A major hazard source whose impact distance (1,500 m) exceeds the 1,000 m rule: a
+        // site 1,200 m away is too close, one 1,600 m away is not; closed hazards keep nobody.
+        let hazard = CoverageTests.record(.hazards, "H", .point(Self.at(0, 0)), ["major_hazard_grade": .integer(1), "impact_distance_m": .real(1500)])
+        let closed = CoverageTests.record(.hazards, "H-closed", .point(Self.at(5000, 0)), ["impact_distance_m": .real(3000), "status": .text("closed")])
+        let snapshot = SpatialIndex(records: [.hazards: [hazard, closed]]).snapshot
+        let sites = [CandidateSite(id: "near", point: Self.at(1200, 0)), CandidateSite(id: "far", point: Self.at(-1600, 0)),
+                     CandidateSite(id: "by-closed", point: Self.at(5100, 0))]
+        let screened = try CandidateSites.screen(sites, snapshot: snapshot, standards: .standard, roads: nil, avoidHazards: true)
+        #expect(screened.sites.map(\.id) == ["far", "by-closed"])
+        // Kept out by the source's own impact distance, not the 1,000 m rule.
+        #expect(screened.excluded == ["within a hazard's safety distance": 1])
+    }
+
     // MARK: - Plans on constructed districts
 
     static let frame = CoverageTests.frame

@@ -82,6 +82,7 @@ import Testing
             ("GET", "/plan/fire?format=pdf", nil, [:], 400, "format takes geojson or html"),
             ("POST", "/plan/shelters", "{\"type\": \"FeatureCollection\", \"features\": []}", [:], 422, "no candidate sites"),
             ("POST", "/plan/depots", "not json", [:], 422, "GeoJSON FeatureCollection"),
+            ("POST", "/plan/shelters", #"{"type":"FeatureCollection","features":[{"type":"Feature","id":"bow","geometry":{"type":"Polygon","coordinates":[[[109.9,39.6],[109.91,39.61],[109.91,39.6],[109.9,39.61],[109.9,39.6]]]},"properties":{}}]}"#, [:], 422, "Self-intersection"),
             ("POST", "/plan/fire", "x", ["Content-Type": "text/plain"], 415, "send GeoJSON"),
             ("POST", "/plan/coverage", nil, [:], 405, "GET"),
             ("GET", "/plan/depots?candidates=planned", nil, [:], 422, "no planned sites for depots"),
