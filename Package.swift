@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Already in the graph through Hummingbird; named for NIOHTTP1's parser errors (a 400, not a 500).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // One door per C library: a module map and a shim header, nothing else.
@@ -65,7 +67,8 @@ let package = Package(
         // reports from the field, the web map, metrics. A thin shell over OneMap.
         .target(
             name: "OneMapServer",
-            dependencies: ["OneMap", .product(name: "Hummingbird", package: "hummingbird")]),
+            dependencies: ["OneMap", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")]),
         .target(
             name: "OneMapCLI",
             dependencies: ["OneMap", "OneMapServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),

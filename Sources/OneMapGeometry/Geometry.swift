@@ -34,6 +34,13 @@ public enum Geometry: Hashable, Sendable {
         return empty
     }
 
+    /// How many coordinates the geometry holds (rings count their closing point).
+    public var vertexCount: Int {
+        var n = 0
+        forEachCoordinate { _ in n += 1 }
+        return n
+    }
+
     /// Calls `body` with every coordinate, in storage order.
     public func forEachCoordinate(_ body: (Coordinate) -> Void) {
         switch self {

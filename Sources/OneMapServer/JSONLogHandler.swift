@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OneMap
 
 /// Structured logs: one JSON object per line on standard error, with the level, the
 /// message, the source and every metadata field.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOHTTP1
 import OneMap
 
 /// An RFC 9457 problem: what went wrong with a request, as `application/problem+json`
@@ -88,6 +89,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         case let error as TileError:
             return Problem(.badRequest, "Bad tile request", error.description)
+        case let error as HTTPParserError:
+            // Bad chunk sizes, a body shorter than its Content-Length, …: the client's fault.
+            return Problem(.badRequest, "Malformed request", "the request is not well-formed HTTP/1.1: \(error)")
         case let error as HTTPError:
             return Problem(error.status, error.status.reasonPhrase, error.body ?? error.status.reasonPhrase)
         case let error as any HTTPResponseError:

@@ -5,6 +5,9 @@ import OneMap
 /// OGC API – Features, Part 1 Core, GeoJSON: landing page, conformance, collections, items.
 extension Routes {
     static let maxLimit = 10_000
+    /// Far beyond any layer (a city has about a million hazards), small enough that
+    /// `offset + limit` cannot overflow.
+    static let maxOffset = 1_000_000_000
 
     func registerFeatures() {
         resource("/", [.get: { request, _ in Reply.json(landing(request)) }])
@@ -31,14 +34,15 @@ extension Routes {
         ])
         resource("/collections/:layer/items/:id", [
             .get: { request, context in
+                try Params(request).refuseUnknown(["f"])
                 let layer = try info(context).layer
-                let id = context.parameters.get("id") ?? ""
+                let id = try Self.featureID(context)
                 guard let record = service.snapshot.feature(layer, id: id) else {
                     throw Problem.notFound("collection '\(layer)' has no feature with id '\(id)'")
                 }
                 let base = Self.base(request)
                 return Reply.feature(record.feature(in: layer), members: [JSONMember("links", .array([
-                    Reply.link("\(base)/collections/\(layer)/items/\(id)", "self", "application/geo+json"),
+                    Reply.link("\(base)/collections/\(layer)/items/\(Self.escapePath(id))", "self", "application/geo+json"),
                     Reply.link("\(base)/collections/\(layer)", "collection", "application/json"),
                 ]))])
             },
@@ -102,22 +106,20 @@ extension Routes {
     /// `/collections/{layer}/items`: bbox, limit (1…10,000, larger is capped), offset,
     /// datetime (layers with times), and property filters `column=v1,v2`.
     func items(_ request: Request, _ info: CollectionInfo) throws -> Response {
-        let params = Params(request)
+        let params = try Params(request)
         let layer = info.layer
-        let columns = Set(layer.columns.map(\.name))
-        try params.refuseUnknown(Set(["bbox", "limit", "offset", "datetime", "f", "bbox-crs", "crs"]).union(columns))
-        if let f = params.string("f"), !["json", "geojson"].contains(f) { throw Problem.badParameter("f", "only json (GeoJSON) is offered") }
+        try params.refuseUnknown(Set(["bbox", "limit", "offset", "datetime", "f", "bbox-crs", "crs"]).union(layer.columns.map(\.name)))
+        _ = try params.choice("f", ["json", "geojson"])
         for name in ["bbox-crs", "crs"] {
             if let crs = params.string(name), !crs.hasSuffix("CRS84") && !crs.hasSuffix("4326") {
                 throw Problem.badParameter(name, "only CRS84 (WGS84 lon/lat) is offered")
             }
         }
-        let limit = min(Self.maxLimit, try params.int("limit", in: 1...Int.max, default: 10)!)
-        let offset = try params.int("offset", in: 0...Int.max, default: 0)!
+        // OGC API – Features: a limit above the server's maximum is capped, not refused.
+        let limit = min(Self.maxLimit, try params.int("limit", in: 1...Int.max, default: 10))
+        let offset = try params.int("offset", in: 0...Self.maxOffset, default: 0)
         let box = try params.box()
-        let filters = columns.intersection(params.names).sorted().map { column in
-            AttributeFilter(column: column, test: .oneOf(params.string(column)!.split(separator: ",").map(String.init)))
-        }
+        let filters = try params.filters(layer)
         var interval: TimeInterval?
         if let text = params.string("datetime") {
             guard let column = info.timeColumn else { throw Problem.badParameter("datetime", "collection '\(layer)' has no time property") }
@@ -135,7 +137,7 @@ extension Routes {
         let page = offset < matched ? Array(records[offset..<min(matched, offset + limit)]) : []
         let base = Self.base(request)
         func pageLink(_ start: Int, _ rel: String) -> JSONValue {
-            var query = params.names.filter { $0 != "offset" && $0 != "limit" }.sorted().map { "\($0)=\(Self.escape(params.string($0) ?? ""))" }
+            var query = params.order.filter { $0 != "offset" && $0 != "limit" }.map { "\($0)=\(Self.escape(params.string($0) ?? ""))" }
             query += ["limit=\(limit)", "offset=\(start)"]
             return Reply.link("\(base)/collections/\(layer)/items?\(query.joined(separator: "&"))", rel, "application/geo+json")
         }
@@ -148,6 +150,18 @@ extension Routes {
             JSONMember("timeStamp", .string(Timestamps.now())),
             JSONMember("links", .array(links)),
         ])
+    }
+
+    /// The `{id}` path parameter, percent-decoded: every id that was accepted can be read.
+    static func featureID(_ context: OneMapServer.Context) throws -> String {
+        let raw = context.parameters.get("id") ?? ""
+        guard let id = raw.removingPercentEncoding, !id.isEmpty else { throw Problem.badParameter("id", "'\(raw)' is not a percent-encoded feature id") }
+        return id
+    }
+
+    /// An id as one path segment (`/`, `%`, spaces and non-ASCII percent-encoded).
+    static func escapePath(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? id
     }
 
     static func escape(_ text: String) -> String {

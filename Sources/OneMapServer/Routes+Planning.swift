@@ -8,37 +8,37 @@ import OneMap
 extension Routes {
     func registerPlanning() {
         resource("/plan/coverage", [.get: { request, _ in
-            let params = Params(request)
+            let params = try Params(request)
             try params.refuseUnknown(["format", "bbox"])
             return try await plan(params) { try $0.coverage() }
         }])
         resource("/plan/audit", [.get: { request, _ in
-            let params = Params(request)
+            let params = try Params(request)
             try params.refuseUnknown(["safetyDistance", "format", "bbox"])
-            let distance = try params.double("safetyDistance", in: 1...100_000, default: 1000)!
+            let distance = try params.double("safetyDistance", in: 1...100_000, default: 1000)
             return try await plan(params) { try $0.audit(safetyDistance: distance) }
         }])
         let shelters: Handler = { request, _ in
-            let params = Params(request)
+            let params = try Params(request)
             try params.refuseUnknown(["add", "need", "format", "candidates", "bbox"])
-            let k = try params.int("add", in: 1...50, default: 3)!
-            let need = params.string("need") ?? "emergency"
+            let k = try params.int("add", in: 1...50, default: 3)
+            let need = try params.choice("need", ["emergency", "fixed"], default: "emergency")
             let given = try await candidates(request, params, .shelters)
             return try await plan(params) { try $0.shelters(add: k, need: need, candidates: given) }
         }
         resource("/plan/shelters", [.get: shelters, .post: shelters])
         let depots: Handler = { request, _ in
-            let params = Params(request)
+            let params = try Params(request)
             try params.refuseUnknown(["k", "format", "candidates", "bbox"])
-            let k = try params.int("k", in: 1...20, default: 1)!
+            let k = try params.int("k", in: 1...20, default: 1)
             let given = try await candidates(request, params, .depots)
             return try await plan(params) { try $0.depots(k: k, candidates: given) }
         }
         resource("/plan/depots", [.get: depots, .post: depots])
         let fire: Handler = { request, _ in
-            let params = Params(request)
+            let params = try Params(request)
             try params.refuseUnknown(["maxSites", "format", "candidates", "bbox"])
-            let k = try params.int("maxSites", in: 0...50, default: 5)!
+            let k = try params.int("maxSites", in: 0...50, default: 5)
             let given = try await candidates(request, params, .fire)
             return try await plan(params) { try $0.fire(maxSites: k, candidates: given) }
         }
@@ -48,10 +48,7 @@ extension Routes {
     /// Runs `body` on a planner over the live data, off the request threads (plans take
     /// seconds on a city), and answers GeoJSON or the HTML report.
     private func plan(_ params: Params, _ body: @escaping @Sendable (Planner) throws -> PlanReport) async throws -> Response {
-        let format = params.string("format") ?? "geojson"
-        guard format == "geojson" || format == "html" else {
-            throw Problem(.badRequest, "Bad request", "format takes geojson or html, got \"\(format)\"")
-        }
+        let format = try params.choice("format", ["geojson", "html"], default: "geojson")
         var planner = Planner(snapshot: service.snapshot, standards: service.planning, walk: try service.roadGraph("walk"),
                               drive: try service.roadGraph("drive"))
         planner.area = try params.box("bbox")
@@ -83,11 +80,10 @@ extension Routes {
             return sites
         }
         guard request.method == .post else { return nil }
-        if let type = request.headers[.contentType], !type.contains("json") {
+        if let type = request.headers[.contentType], !type.lowercased().contains("json") {
             throw Problem(.unsupportedMediaType, "Unsupported media type", "send GeoJSON, not \(type)")
         }
-        var request = request
-        let bytes = [UInt8](buffer: try await request.collectBody(upTo: service.options.maxBodyBytes))
+        let bytes = try await JSONBody.bodyBytes(request, maxBytes: service.options.maxBodyBytes)
         let sites: [CandidateSite]
         do {
             sites = try CandidateSites.read(geoJSON: bytes)

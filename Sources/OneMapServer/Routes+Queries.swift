@@ -6,42 +6,39 @@ import OneMap
 extension Routes {
     func registerQueries() {
         resource("/query/nearest-shelter", [.get: { request, _ in
-            let params = Params(request)
+            let params = try Params(request)
             try params.refuseUnknown(["lon", "lat", "k", "class", "minCapacity", "open", "maxDistance"])
             let point = try params.point()
-            let k = try params.int("k", in: 1...100, default: 3)!
-            let criteria = ShelterCriteria(classes: params.string("class")?.split(separator: ",").map(String.init) ?? [],
+            let k = try params.int("k", in: 1...100, default: 3)
+            let criteria = ShelterCriteria(classes: try params.list("class") ?? [],
                                            openOnly: try params.bool("open") ?? false,
                                            minimumRoom: try params.int("minCapacity", in: 0...Int.max))
-            let maxDistance = try params.double("maxDistance", in: 0...20_000_000, default: .infinity)!
+            let maxDistance = try params.double("maxDistance", in: 0...20_000_000, default: .infinity)
             let hits = try service.snapshot.nearestShelters(to: point, k: k, criteria: criteria, maxDistance: maxDistance)
             return Reply.features(hits.map(\.feature), members: [JSONMember("numberReturned", .number(Double(hits.count)))])
         }])
 
         resource("/query/within", [.get: { request, _ in
-            let params = Params(request)
+            let params = try Params(request)
             guard let name = params.string("layer") else { throw Problem.badParameter("layer", "is required") }
             guard let layer = Layer(name: name), service.snapshot.loadedLayers.contains(layer) else {
                 throw Problem.notFound("no layer '\(name)'; the layers are \(service.snapshot.loadedLayers.map(\.tableName).joined(separator: ", "))")
             }
-            let columns = Set(layer.columns.map(\.name))
-            try params.refuseUnknown(Set(["layer", "lon", "lat", "radius", "limit"]).union(columns))
+            try params.refuseUnknown(Set(["layer", "lon", "lat", "radius", "limit"]).union(layer.columns.map(\.name)))
             let point = try params.point()
-            _ = try params.require("radius")
-            let radius = try params.double("radius", in: 0...100_000)!
-            let limit = try params.int("limit", in: 1...Self.maxLimit, default: nil)
-            let filters = columns.intersection(params.names).sorted().map { column in
-                AttributeFilter(column: column, test: .oneOf(params.string(column)!.split(separator: ",").map(String.init)))
-            }
+            let radius = try params.requireDouble("radius", in: 0...100_000)
+            let limit = try params.int("limit", in: 1...Self.maxLimit)
+            let filters = try params.filters(layer)
             let hits = try service.snapshot.features(layer, within: radius, of: point, where: filters, limit: limit)
             return Reply.features(hits.map { $0.feature(in: layer) }, members: [JSONMember("numberReturned", .number(Double(hits.count)))])
         }])
 
         resource("/query/grid/:code", [.get: { request, context in
-            let params = Params(request)
+            let params = try Params(request)
             try params.refuseUnknown(["k"])
-            let k = try params.int("k", in: 1...50, default: 3)!
-            let code = context.parameters.get("code") ?? ""
+            let k = try params.int("k", in: 1...50, default: 3)
+            let raw = context.parameters.get("code") ?? ""
+            guard let code = raw.removingPercentEncoding, !code.isEmpty else { throw Problem.badParameter("code", "'\(raw)' is not a percent-encoded grid code") }
             let snapshot = service.snapshot
             let grid = try snapshot.grid(code: code)
             let hazards = try snapshot.features(.hazards, inGrid: code, relation: .intersects)

@@ -26,11 +26,9 @@ extension Routes {
             }))]))
         }])
         resource("/riskmap/diff", [.get: { request, _ in
-            let params = Params(request)
+            let params = try Params(request)
             try params.refuseUnknown(["from", "to"])
-            _ = try params.require("from")
-            _ = try params.require("to")
-            let from = try params.int("from", in: 1...Int.max)!, to = try params.int("to", in: 1...Int.max)!
+            let from = try params.requireInt("from", in: 1...Int.max), to = try params.requireInt("to", in: 1...Int.max)
             let changes = try RiskVersionStore.diff(from: from, to: to, in: service.store)
             return Reply.features(RiskMap.features(of: changes), members: [
                 JSONMember("from", .number(Double(from))), JSONMember("to", .number(Double(to))),
@@ -38,7 +36,7 @@ extension Routes {
             ])
         }])
         resource("/riskmap/stats", [.get: { request, _ in
-            let params = Params(request)
+            let params = try Params(request)
             try params.refuseUnknown(["version"])
             let version = try RiskVersionStore.version(try params.int("version", in: 1...Int.max), in: service.store)
             return Reply.json(RiskMap.statsJSON(version, rows: try RiskVersionStore.stats(of: version, in: service.store)))

@@ -8,7 +8,7 @@ extension Routes {
     func registerRouting() {
         resource("/route", [
             .get: { request, _ in
-                let params = Params(request)
+                let params = try Params(request)
                 try params.refuseUnknown(["from", "to", "by", "profile", "avoid"])
                 let avoid: [Geometry] = switch params.string("avoid") {
                 case nil: []
@@ -16,37 +16,42 @@ extension Routes {
                 case let other?: throw Problem.badParameter("avoid", "'\(other)' is not offered: use avoid=red (red risk cells) or POST a polygon")
                 }
                 return try routeAnswer(from: try Self.pair(params.require("from"), "from"), to: try Self.pair(params.require("to"), "to"),
-                                       by: params.string("by"), profile: params.string("profile"), avoid: avoid)
+                                       by: try params.choice("by", ["time", "distance"]), profile: try params.choice("profile", ["drive", "walk"]), avoid: avoid)
             },
             .post: { request, _ in
-                let body = try await Self.json(request, maxBytes: service.options.maxBodyBytes)
-                var avoid: [Geometry] = try body["avoid"].map { [try DangerZone.polygons(in: $0)] } ?? []
-                if body["avoid_red"] == .bool(true) { avoid += redCells() }
-                return try routeAnswer(from: try Self.pair(body["from"], "from"), to: try Self.pair(body["to"], "to"),
-                                       by: body["by"]?.stringValue, profile: body["profile"]?.stringValue, avoid: avoid)
+                let body = try await JSONBody.read(request, maxBytes: service.options.maxBodyBytes)
+                try body.refuseUnknown(["from", "to", "avoid", "avoid_red", "by", "profile"])
+                var avoid: [Geometry] = try body["avoid"].map { [try Self.area($0, "avoid")] } ?? []
+                if try body.bool("avoid_red") == true { avoid += redCells() }
+                return try routeAnswer(from: try body.requireCoordinate("from"), to: try body.requireCoordinate("to"),
+                                       by: try body.string("by"), profile: try body.string("profile"), avoid: avoid)
             },
         ])
         resource("/evacuate", [
             .get: { request, _ in
-                let params = Params(request)
+                let params = try Params(request)
                 try params.refuseUnknown(["lon", "lat", "k", "minRoom", "zoneLon", "zoneLat", "zoneRadius"])
                 var zone: Geometry?
-                if params.string("zoneRadius") != nil {
-                    let centre = Coordinate(try params.double("zoneLon", in: -180...180) ?? 0, try params.double("zoneLat", in: -90...90) ?? 0)
-                    zone = DangerZone.circle(centre: centre, radius: try params.double("zoneRadius", in: 1...100_000)!)
+                if let radius = try params.double("zoneRadius", in: 1...100_000) {
+                    let centre = Coordinate(try params.requireDouble("zoneLon", in: -180...180), try params.requireDouble("zoneLat", in: -90...90))
+                    zone = DangerZone.circle(centre: centre, radius: radius)
+                } else if let given = ["zoneLon", "zoneLat"].first(where: { params.string($0) != nil }) {
+                    throw Problem.badParameter(given, "a danger zone needs zoneLon, zoneLat and zoneRadius together")
                 }
-                return try evacuateAnswer(from: try params.point(), zone: zone, k: try params.int("k", in: 1...20, default: 1)!,
-                                          minimumRoom: try params.int("minRoom", in: 1...Int.max, default: 1)!)
+                return try evacuateAnswer(from: try params.point(), zone: zone, k: try params.int("k", in: 1...20, default: 1),
+                                          minimumRoom: try params.int("minRoom", in: 1...Self.maxPersons, default: 1))
             },
             .post: { request, _ in
-                let body = try await Self.json(request, maxBytes: service.options.maxBodyBytes)
-                return try evacuateAnswer(from: try Self.pair(body["from"], "from"), zone: try Self.zone(body, required: false),
-                                          k: Int(body["k"]?.numberValue ?? 1), minimumRoom: Int(body["min_room"]?.numberValue ?? 1))
+                let body = try await JSONBody.read(request, maxBytes: service.options.maxBodyBytes)
+                try body.refuseUnknown(["from", "zone", "centre", "center", "radius", "k", "min_room"])
+                return try evacuateAnswer(from: try body.requireCoordinate("from"), zone: try Self.zone(body, required: false),
+                                          k: try body.int("k", in: 1...20, default: 1), minimumRoom: try body.int("min_room", in: 1...Self.maxPersons, default: 1))
             },
         ])
         resource("/evacuation-plan", [.post: { request, _ in
-            let body = try await Self.json(request, maxBytes: service.options.maxBodyBytes)
-            let zone = try Self.zone(body, required: true)!
+            let body = try await JSONBody.read(request, maxBytes: service.options.maxBodyBytes)
+            try body.refuseUnknown(["zone", "centre", "center", "radius"])
+            guard let zone = try Self.zone(body, required: true) else { throw Problem(.unprocessableContent, "Invalid zone", "a zone is required") }
             let graph = try drive()
             let snapshot = service.snapshot
             let (plan, origins, destinations) = try Evacuation.plan(zone: zone, graph: graph, snapshot: snapshot)
@@ -54,11 +59,11 @@ extension Routes {
             return Reply.json(plan.json(origins: origins, destinations: destinations, routes: routes))
         }])
         resource("/isochrone", [.get: { request, _ in
-            let params = Params(request)
+            let params = try Params(request)
             try params.refuseUnknown(["lon", "lat", "minutes", "profile"])
             let point = try params.point()
-            let minutes = try params.double("minutes", in: 0.1...600, default: 5)!
-            let graph = try self.graph(params.string("profile"))
+            let minutes = try params.double("minutes", in: 0.1...600, default: 5)
+            let graph = try self.graph(try params.choice("profile", ["drive", "walk"]))
             let costs = graph.costs(from: [try graph.snap(point)], limit: minutes * 60)
             guard let area = try graph.serviceArea(nodeCosts: costs, limit: minutes * 60) else {
                 throw Problem.notFound("no road is reachable from that point")
@@ -67,9 +72,9 @@ extension Routes {
                                                                                JSONMember("profile", .string(graph.profile.name))]))
         }])
         resource("/coverage/fire", [.get: { request, _ in
-            let params = Params(request)
+            let params = try Params(request)
             try params.refuseUnknown(["minutes"])
-            let minutes = try params.double("minutes", in: 0.5...120, default: 5)!
+            let minutes = try params.double("minutes", in: 0.5...120, default: 5)
             let result = try FireCoverage.compute(graph: try drive(), snapshot: service.snapshot, minutes: minutes)
             let features = result.cells.map(\.feature)
             return Reply.features(features, members: [
@@ -109,56 +114,38 @@ extension Routes {
         return Reply.features(reached.map(\.feature))
     }
 
-    /// A lon,lat pair from text ("109.78,39.6") or a JSON array.
+    /// Persons in one request (room needed): far beyond any shelter, small enough for sums.
+    static let maxPersons = 10_000_000
+
+    /// A lon,lat pair from text ("109.78,39.6").
     static func pair(_ text: String, _ name: String) throws -> Coordinate {
-        let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 2, let lon = parts[0], let lat = parts[1] else { throw Problem.badParameter(name, "'\(text)' is not lon,lat") }
-        return try checked(Coordinate(lon, lat), name)
-    }
-
-    static func pair(_ value: JSONValue?, _ name: String) throws -> Coordinate {
-        guard let items = value?.arrayValue, items.count == 2, let lon = items[0].numberValue, let lat = items[1].numberValue else {
-            throw Problem(.unprocessableContent, "Invalid request", "\(name) must be [lon, lat]")
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let lon = parts[0], let lat = parts[1], lon.isFinite, lat.isFinite else {
+            throw Problem.badParameter(name, "'\(text)' is not lon,lat")
         }
-        return try checked(Coordinate(lon, lat), name)
-    }
-
-    static func checked(_ c: Coordinate, _ name: String) throws -> Coordinate {
-        guard (-180...180).contains(c.x), (-90...90).contains(c.y) else {
+        guard (-180...180).contains(lon), (-90...90).contains(lat) else {
             throw Problem.badParameter(name, "lon must lie in -180…180 and lat in -90…90")
         }
-        return c
+        return Coordinate(lon, lat)
+    }
+
+    /// A GeoJSON area of a body member (`zone`, `avoid`): 422 naming the member when unusable.
+    static func area(_ value: JSONValue, _ name: String) throws -> Geometry {
+        do { return try DangerZone.polygons(in: value) } catch { throw Problem(.unprocessableContent, "Invalid \(name)", "\(name): \(error)") }
     }
 
     /// The danger zone of a request body: `zone` (GeoJSON) or `centre` + `radius`.
-    static func zone(_ body: JSONValue, required: Bool) throws -> Geometry? {
-        if let zone = body["zone"] {
-            do { return try DangerZone.polygons(in: zone) } catch { throw Problem(.unprocessableContent, "Invalid zone", "\(error)") }
-        }
-        if let centre = body["centre"] ?? body["center"] {
-            guard let radius = body["radius"]?.numberValue, radius > 0, radius <= 100_000 else {
-                throw Problem(.unprocessableContent, "Invalid zone", "radius must be metres in 0…100,000")
+    static func zone(_ body: JSONBody, required: Bool) throws -> Geometry? {
+        if let zone = body["zone"] { return try area(zone, "zone") }
+        let centreName = body["centre"] != nil ? "centre" : "center"
+        if let centre = try body.coordinate(centreName) {
+            guard let radius = try body.double("radius", in: 1...100_000) else {
+                throw Problem(.unprocessableContent, "Invalid zone", "radius: metres in 1…100,000 are required with \(centreName)")
             }
-            return DangerZone.circle(centre: try pair(centre, "centre"), radius: radius)
+            return DangerZone.circle(centre: centre, radius: radius)
         }
+        if body["radius"] != nil { throw Problem(.unprocessableContent, "Invalid zone", "radius: needs \"centre\": [lon, lat]") }
         if required { throw Problem(.unprocessableContent, "Invalid zone", "give \"zone\" (a GeoJSON polygon) or \"centre\": [lon, lat] and \"radius\"") }
         return nil
-    }
-
-    static func json(_ request: Request, maxBytes: Int) async throws -> JSONValue {
-        if let type = request.headers[.contentType], !type.contains("json") {
-            throw Problem(.unsupportedMediaType, "Unsupported media type", "send JSON, not \(type)")
-        }
-        var request = request
-        let bytes = [UInt8](buffer: try await request.collectBody(upTo: maxBytes))
-        do {
-            let value = try JSONParser(ByteStream(bytes: bytes)).parseValue()
-            guard case .object = value else { throw Problem(.unprocessableContent, "Invalid request", "the body must be a JSON object") }
-            return value
-        } catch let problem as Problem {
-            throw problem
-        } catch {
-            throw Problem(.badRequest, "Malformed JSON", "\(error)")
-        }
     }
 }

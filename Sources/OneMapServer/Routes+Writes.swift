@@ -153,15 +153,13 @@ extension Routes {
     /// The request body as a GeoJSON Feature (with `patch`, a bare properties object is
     /// taken as the properties, and a missing geometry is an empty collection).
     static func feature(from request: Request, maxBytes: Int, patch: Bool = false) async throws -> Feature {
-        if let type = request.headers[.contentType], !type.contains("json") {
+        if let type = request.headers[.contentType], !type.lowercased().contains("json") {
             throw Problem(.unsupportedMediaType, "Unsupported media type", "send GeoJSON (application/geo+json or application/json), not \(type)")
         }
-        var request = request
-        let buffer = try await request.collectBody(upTo: maxBytes)
-        let bytes = [UInt8](buffer: buffer)
+        let bytes = try await JSONBody.bodyBytes(request, maxBytes: maxBytes)
         guard !bytes.isEmpty else { throw Problem(.badRequest, "Empty body", "the request needs a GeoJSON Feature") }
         let value: JSONValue
-        do { value = try JSONParser(ByteStream(bytes: bytes)).parseValue() } catch { throw Problem(.badRequest, "Malformed JSON", "\(error)") }
+        do { value = try JSONParser(ByteStream(bytes: bytes)).parseDocument() } catch { throw Problem(.badRequest, "Malformed JSON", "\(error)") }
         if patch, value["type"]?.stringValue != "Feature" {
             guard case .object(let members) = value else { throw Problem(.unprocessableContent, "Invalid patch", "send a JSON object of properties or a GeoJSON Feature") }
             return Feature(id: nil, geometry: .geometryCollection([]), properties: members)

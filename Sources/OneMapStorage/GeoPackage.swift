@@ -50,6 +50,7 @@ public final class GeoPackage: Sendable {
                 try queue.write { db in
                     let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
                     if tables == 0 { for sql in GeoPackageSchema.core { try db.execute(sql: sql) } }
+                    if try db.tableExists("gpkg_contents") { try SchemaVersion.migrate(WriteSession(db: db, path: path)) }
                 }
             }
             try queue.read { db in
@@ -59,6 +60,21 @@ public final class GeoPackage: Sendable {
             }
         } catch let error as DatabaseError {
             throw StorageError.notAGeoPackage(path: path, reason: error.message ?? "\(error)")
+        }
+    }
+
+    /// Switches the file to SQLite's write-ahead log with `synchronous = FULL`: a commit
+    /// returns only after the log is on disk, so an acknowledged write survives kill -9 and
+    /// power loss, and readers never wait for the writer. The mode stays with the file
+    /// (GDAL and QGIS read WAL files as usual).
+    public func useWriteAheadLog() throws {
+        do {
+            try queue.writeWithoutTransaction { db in
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+        } catch let error as DatabaseError {
+            throw StorageError.sqlite(path: path, message: error.message ?? "\(error)")
         }
     }
 

@@ -76,10 +76,10 @@ import Testing
         let server = try await LiveServer()
         let cases: [(String, String, String?, [String: String], Int, String)] = [
             ("GET", "/plan/shelters?add=0", nil, [:], 400, "add"),
-            ("GET", "/plan/shelters?need=shade", nil, [:], 400, "unknown shelter need 'shade'"),
+            ("GET", "/plan/shelters?need=shade", nil, [:], 400, "need: 'shade' is not one of emergency, fixed"),
             ("GET", "/plan/coverage?radius=3", nil, [:], 400, "radius"),
             ("GET", "/plan/depots?k=99", nil, [:], 400, "k"),
-            ("GET", "/plan/fire?format=pdf", nil, [:], 400, "format takes geojson or html"),
+            ("GET", "/plan/fire?format=pdf", nil, [:], 400, "format: 'pdf' is not one of geojson, html"),
             ("POST", "/plan/shelters", "{\"type\": \"FeatureCollection\", \"features\": []}", [:], 422, "no candidate sites"),
             ("POST", "/plan/depots", "not json", [:], 422, "GeoJSON FeatureCollection"),
             ("POST", "/plan/shelters", #"{"type":"FeatureCollection","features":[{"type":"Feature","id":"bow","geometry":{"type":"Polygon","coordinates":[[[109.9,39.6],[109.91,39.61],[109.91,39.6],[109.9,39.61],[109.9,39.6]]]},"properties":{}}]}"#, [:], 422, "Self-intersection"),

@@ -22,6 +22,13 @@ public final class PreparedGeometry {
         return try check(GEOSPreparedContains_r(context.handle, prepared, g.pointer))
     }
 
+    /// Whether every point of `other` lies in the prepared geometry, its boundary included
+    /// (a grid worker's hazard on the edge of their grid is still theirs).
+    public func covers(_ other: Geometry) throws -> Bool {
+        let g = try context.make(other)
+        return try check(GEOSPreparedCovers_r(context.handle, prepared, g.pointer))
+    }
+
     /// Whether the prepared geometry contains the point (x, y).
     public func contains(_ c: Coordinate) throws -> Bool {
         let h = context.handle

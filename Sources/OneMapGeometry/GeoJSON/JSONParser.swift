@@ -74,6 +74,14 @@ public final class JSONParser {
         return "byte 0x\(String(b, radix: 16))"
     }
 
+    /// Parses one whole JSON text: a value and nothing after it but whitespace
+    /// (`{"a":1} x` is refused, where ``parseValue()`` would stop after the object).
+    public func parseDocument() throws -> JSONValue {
+        let value = try parseValue()
+        if let trailing = try skipWhitespace() { throw error("unexpected \(describe(trailing)) after the JSON value") }
+        return value
+    }
+
     public func parseValue() throws -> JSONValue {
         guard let b = try skipWhitespace() else { throw error("unexpected end of input, expected a value") }
         switch b {
@@ -201,6 +209,12 @@ public final class JSONParser {
     /// Parses a number. Decimal literals with at most 19 significant digits and a small
     /// exponent are converted exactly with one correctly rounded operation (Clinger's fast
     /// path); anything else goes through `strtod`, so every result is the nearest double.
+    /// The next byte, after a `peek` said there is one.
+    private func take() throws -> UInt8 {
+        guard let b = try stream.next() else { throw error("unexpected end of input") }
+        return b
+    }
+
     public func parseNumber() throws -> Double {
         scratch.removeAll(keepingCapacity: true)
         var mantissa: UInt64 = 0
@@ -211,22 +225,22 @@ public final class JSONParser {
         var fast = true
         if try stream.peek() == UInt8(ascii: "-") {
             negative = true
-            scratch.append(try stream.next()!)
+            scratch.append(try take())
         }
         var intDigits = 0
         var leadingZero = false
         while let b = try stream.peek(), b >= 0x30 && b <= 0x39 {
             if intDigits == 0 && b == 0x30 { leadingZero = true } else if leadingZero { throw error("leading zero in a number") }
-            scratch.append(try stream.next()!)
+            scratch.append(try take())
             intDigits += 1
             if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(b - 0x30); if mantissa > 0 { digits += 1 } } else { fast = false }
         }
         guard intDigits > 0 else { throw error("a number needs digits") }
         if try stream.peek() == UInt8(ascii: ".") {
-            scratch.append(try stream.next()!)
+            scratch.append(try take())
             var any = false
             while let b = try stream.peek(), b >= 0x30 && b <= 0x39 {
-                scratch.append(try stream.next()!)
+                scratch.append(try take())
                 any = true
                 if digits < 19 {
                     mantissa = mantissa &* 10 &+ UInt64(b - 0x30)
@@ -237,15 +251,15 @@ public final class JSONParser {
             guard any else { throw error("a number needs digits after the decimal point") }
         }
         if let e = try stream.peek(), e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
-            scratch.append(try stream.next()!)
+            scratch.append(try take())
             var expNegative = false
             if let s = try stream.peek(), s == UInt8(ascii: "+") || s == UInt8(ascii: "-") {
                 expNegative = s == UInt8(ascii: "-")
-                scratch.append(try stream.next()!)
+                scratch.append(try take())
             }
             var any = false
             while let b = try stream.peek(), b >= 0x30 && b <= 0x39 {
-                scratch.append(try stream.next()!)
+                scratch.append(try take())
                 any = true
                 if exponent < 10_000 { exponent = exponent * 10 + Int(b - 0x30) }
             }
@@ -259,9 +273,13 @@ public final class JSONParser {
             return negative ? -value : value
         }
         scratch.append(0)
-        return scratch.withUnsafeBufferPointer { buf in
-            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { strtod($0, nil) }
+        let value = scratch.withUnsafeBufferPointer { buf in
+            buf.baseAddress.map { $0.withMemoryRebound(to: CChar.self, capacity: buf.count) { strtod($0, nil) } } ?? .nan
         }
+        // 1e400 overflows to infinity: no coordinate, count or distance is infinite, and
+        // letting it through made `Int(value)` trap in request handlers.
+        guard value.isFinite else { throw error("the number \(String(decoding: scratch.dropLast(), as: UTF8.self)) is out of range") }
+        return value
     }
 
     private static let powersOfTen: [Double] = (0...22).map { p in

@@ -2,15 +2,15 @@ import Foundation
 
 /// RFC 3339 times without `ISO8601DateFormatter`, whose creation (ICU) cost a third of a
 /// features request; the format styles are values, safe to share across threads.
-enum Timestamps {
+public enum Timestamps {
     private static let plain = Date.ISO8601FormatStyle()
     private static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
     private static let day = Date.ISO8601FormatStyle().year().month().day()
 
-    static func now() -> String { plain.format(Date()) }
+    public static func now() -> String { plain.format(Date()) }
 
     /// An instant as RFC 3339 (with or without fractional seconds) or a bare date.
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         (try? plain.parse(text)) ?? (try? fractional.parse(text)) ?? (try? day.parse(text))
     }
 }

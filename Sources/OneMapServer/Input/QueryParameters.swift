@@ -1,0 +1,157 @@
+import Foundation
+import Hummingbird
+import OneMap
+
+/// A request's query parameters, read through checks that cannot crash: every value that
+/// is malformed, empty, repeated, out of range or unknown is a 400 problem naming the
+/// parameter.
+///
+/// The query is parsed from the raw URI, not from Hummingbird's `queryParameters`: that
+/// map percent-decodes values but not names, and a second decoding here turned `%2525`
+/// into `%`.
+struct Params {
+    private var values: [String: String] = [:]
+    /// Parameter names in the order they came (for links that repeat the query).
+    private(set) var order: [String] = []
+
+    init(_ request: Request) throws {
+        try self.init(query: request.uri.query)
+    }
+
+    init(query: String?) throws {
+        guard let query, !query.isEmpty else { return }
+        for piece in query.split(separator: "&", omittingEmptySubsequences: false) {
+            if piece.isEmpty { continue }  // `a=1&&b=2`, `?&a=1`: nothing was said
+            let (rawName, rawValue) = piece.firstIndex(of: "=").map { (piece[..<$0], piece[piece.index(after: $0)...]) } ?? (piece, "")
+            guard let name = String(rawName).removingPercentEncoding, !name.isEmpty else {
+                throw Problem.badParameter(String(rawName), "is not a percent-encoded parameter name")
+            }
+            guard let value = String(rawValue).removingPercentEncoding else {
+                throw Problem.badParameter(name, "'\(rawValue)' is not percent-encoded UTF-8")
+            }
+            guard !value.isEmpty else { throw Problem.badParameter(name, "is empty; give a value or leave the parameter out") }
+            guard values[name] == nil else {
+                throw Problem.badParameter(name, "is given twice; give it once (lists are comma-separated: \(name)=a,b)")
+            }
+            values[name] = value
+            order.append(name)
+        }
+    }
+
+    var names: Set<String> { Set(values.keys) }
+
+    func string(_ name: String) -> String? { values[name] }
+
+    func require(_ name: String) throws -> String {
+        guard let value = values[name] else { throw Problem.badParameter(name, "is required") }
+        return value
+    }
+
+    /// One of `choices`, or nil when absent.
+    func choice(_ name: String, _ choices: [String]) throws -> String? {
+        guard let value = values[name] else { return nil }
+        guard choices.contains(value) else { throw Problem.badParameter(name, "'\(value)' is not one of \(choices.joined(separator: ", "))") }
+        return value
+    }
+
+    func choice(_ name: String, _ choices: [String], default fallback: String) throws -> String {
+        try choice(name, choices) ?? fallback
+    }
+
+    /// A finite number in `range`, or nil when absent.
+    func double(_ name: String, in range: ClosedRange<Double>) throws -> Double? {
+        guard let text = values[name] else { return nil }
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+            throw Problem.badParameter(name, "'\(text)' is not a number")
+        }
+        guard range.contains(value) else {
+            throw Problem.badParameter(name, "\(text) is outside \(Self.format(range.lowerBound))…\(Self.format(range.upperBound))")
+        }
+        return value
+    }
+
+    func double(_ name: String, in range: ClosedRange<Double>, default fallback: Double) throws -> Double {
+        try double(name, in: range) ?? fallback
+    }
+
+    func requireDouble(_ name: String, in range: ClosedRange<Double>) throws -> Double {
+        _ = try require(name)
+        return try double(name, in: range) ?? 0
+    }
+
+    /// A whole number in `range`, or nil when absent (text beyond `Int` is out of range, not a trap).
+    func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = values[name] else { return nil }
+        guard let value = Int(text) else {
+            let digits = !text.isEmpty && text.drop(while: { $0 == "-" || $0 == "+" }).allSatisfy(\.isNumber)
+            throw Problem.badParameter(name, digits ? "\(text) is outside \(range.lowerBound)…\(range.upperBound)" : "'\(text)' is not a whole number")
+        }
+        guard range.contains(value) else { throw Problem.badParameter(name, "\(value) is outside \(range.lowerBound)…\(range.upperBound)") }
+        return value
+    }
+
+    func int(_ name: String, in range: ClosedRange<Int>, default fallback: Int) throws -> Int {
+        try int(name, in: range) ?? fallback
+    }
+
+    func requireInt(_ name: String, in range: ClosedRange<Int>) throws -> Int {
+        _ = try require(name)
+        return try int(name, in: range) ?? range.lowerBound
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        guard let text = values[name] else { return nil }
+        switch text.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw Problem.badParameter(name, "'\(text)' is not true or false")
+        }
+    }
+
+    /// A comma-separated list without empty items (`a,,b` and `a,` are refused).
+    func list(_ name: String) throws -> [String]? {
+        guard let text = values[name] else { return nil }
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !items.contains(where: \.isEmpty) else { throw Problem.badParameter(name, "'\(text)' has an empty item; write v1,v2") }
+        return items
+    }
+
+    /// `lon` and `lat` in WGS84 degrees, both required.
+    func point() throws -> Coordinate {
+        Coordinate(try requireDouble("lon", in: -180...180), try requireDouble("lat", in: -90...90))
+    }
+
+    /// `bbox=minLon,minLat,maxLon,maxLat`.
+    func box(_ name: String = "bbox") throws -> BoundingBox? {
+        guard let text = values[name] else { return nil }
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 4, parts.allSatisfy(\.isFinite), text.split(separator: ",", omittingEmptySubsequences: false).count == 4 else {
+            throw Problem.badParameter(name, "'\(text)' is not four numbers minLon,minLat,maxLon,maxLat")
+        }
+        let box = BoundingBox(minX: parts[0], minY: parts[1], maxX: parts[2], maxY: parts[3])
+        guard (-180...180).contains(box.minX), (-180...180).contains(box.maxX), (-90...90).contains(box.minY), (-90...90).contains(box.maxY) else {
+            throw Problem.badParameter(name, "longitudes run from -180 to 180 and latitudes from -90 to 90")
+        }
+        guard box.minX <= box.maxX, box.minY <= box.maxY else { throw Problem.badParameter(name, "min must not exceed max") }
+        return box
+    }
+
+    /// Property filters `column=v1,v2` for the columns of `layer` among the parameters.
+    func filters(_ layer: Layer) throws -> [AttributeFilter] {
+        let columns = Set(layer.columns.map(\.name))
+        return try columns.intersection(names).sorted().map { column in
+            AttributeFilter(column: column, test: .oneOf(try list(column) ?? []))
+        }
+    }
+
+    /// Refuses parameters outside `known` (typos would otherwise be silently ignored).
+    func refuseUnknown(_ known: Set<String>) throws {
+        if let unknown = names.subtracting(known).sorted().first {
+            throw Problem.badParameter(unknown, "unknown parameter; this resource takes \(known.sorted().joined(separator: ", "))")
+        }
+    }
+
+    private static func format(_ v: Double) -> String {
+        v.rounded() == v && abs(v) < 1e15 ? String(format: "%.0f", v) : String(v)
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+import OneMapGeometry
+
+/// The record of every accepted edit: one row per write, appended in the same SQLite
+/// transaction as the write itself, so a change is on record exactly when it is in the
+/// file. The change number (`fid`) only grows (AUTOINCREMENT never reuses a number, even
+/// after rows are deleted): a later replica can ask for "every change after N".
+///
+/// `before` and `after` are whole GeoJSON features, so any edit can be undone by hand.
+public enum ChangeLog {
+    public static let table = AuxiliaryTable(
+        name: "onemap_changes", title: "OneMap change log: every accepted edit, with who made it and the feature before and after",
+        geometryType: nil,
+        columns: [
+            .init("changed_at", "TEXT NOT NULL", "When the change was committed (RFC 3339, UTC)"),
+            .init("author", "TEXT NOT NULL", "Who made it: the token holder's name, or the CLI user"),
+            .init("role", "TEXT NOT NULL", "Their role: grid_worker, planner, admin"),
+            .init("author_grid", "TEXT", "A grid worker's grid code"),
+            .init("layer", "TEXT NOT NULL", "The layer (table) changed"),
+            .init("feature_id", "TEXT NOT NULL", "The feature's id"),
+            .init("operation", "TEXT NOT NULL", "create, update or delete"),
+            .init("before", "TEXT", "The feature before, as a GeoJSON Feature (NULL for create)"),
+            .init("after", "TEXT", "The feature after, as a GeoJSON Feature (NULL for delete)"),
+        ],
+        indexes: [["layer", "feature_id"]])
+
+    public enum Operation: String, Sendable, CaseIterable {
+        case create, update, delete
+    }
+
+    /// One row of the log.
+    public struct Entry: Sendable, Equatable {
+        /// The change number: fid, monotonic across the file.
+        public var number: Int64
+        public var changedAt: String
+        public var author: String
+        public var role: String
+        public var authorGrid: String?
+        public var layer: String
+        public var featureID: String
+        public var operation: Operation
+        public var before: Feature?
+        public var after: Feature?
+
+        public init(number: Int64 = 0, changedAt: String, author: String, role: String, authorGrid: String?, layer: String,
+                    featureID: String, operation: Operation, before: Feature?, after: Feature?) {
+            self.number = number
+            self.changedAt = changedAt
+            self.author = author
+            self.role = role
+            self.authorGrid = authorGrid
+            self.layer = layer
+            self.featureID = featureID
+            self.operation = operation
+            self.before = before
+            self.after = after
+        }
+    }
+}
+
+extension WriteSession {
+    /// Appends `entry` to the change log (creating the table in an older file); returns its change number.
+    @discardableResult
+    public func append(_ entry: ChangeLog.Entry) throws -> Int64 {
+        try create(ChangeLog.table)
+        func text(_ feature: Feature?) -> FieldValue {
+            guard let feature else { return .null }
+            var bytes: [UInt8] = []
+            GeoJSONWriter.write(feature, into: &bytes)
+            return .text(String(decoding: bytes, as: UTF8.self))
+        }
+        return try insert(into: ChangeLog.table, geometry: nil, values: [
+            .text(entry.changedAt), .text(entry.author), .text(entry.role), entry.authorGrid.map(FieldValue.text) ?? .null,
+            .text(entry.layer), .text(entry.featureID), .text(entry.operation.rawValue), text(entry.before), text(entry.after),
+        ])
+    }
+}
+
+extension ReadSession {
+    /// Every logged change of one feature, oldest first (empty for a file without a log).
+    public func history(layer: String, featureID: String) throws -> [ChangeLog.Entry] {
+        guard try has(ChangeLog.table) else { return [] }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT fid, changed_at, author, role, author_grid, layer, feature_id, operation, before, after
+            FROM onemap_changes WHERE layer = ? AND feature_id = ? ORDER BY fid
+            """, arguments: [layer, featureID])
+        return try rows.map(entry)
+    }
+
+    /// Changes after number `after`, oldest first, at most `limit`.
+    public func changes(after: Int64, limit: Int) throws -> [ChangeLog.Entry] {
+        guard try has(ChangeLog.table) else { return [] }
+        return try Row.fetchAll(db, sql: """
+            SELECT fid, changed_at, author, role, author_grid, layer, feature_id, operation, before, after
+            FROM onemap_changes WHERE fid > ? ORDER BY fid LIMIT ?
+            """, arguments: [after, limit]).map(entry)
+    }
+
+    private func entry(_ row: Row) throws -> ChangeLog.Entry {
+        func feature(_ text: String?) throws -> Feature? {
+            guard let text else { return nil }
+            let reader = GeoJSONFeatureReader(bytes: Array(text.utf8))
+            return try reader.next()?.feature
+        }
+        let operation: String = row[7]
+        guard let op = ChangeLog.Operation(rawValue: operation) else {
+            throw StorageError.sqlite(path: path, message: "onemap_changes row \(row[0] as Int64): unknown operation '\(operation)'")
+        }
+        return ChangeLog.Entry(number: row[0], changedAt: row[1], author: row[2], role: row[3], authorGrid: row[4], layer: row[5],
+                               featureID: row[6], operation: op, before: try feature(row[8]), after: try feature(row[9]))
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import GRDB
+
+/// OneMap's own schema version of a GeoPackage, kept in `onemap_metadata` (the file's
+/// `PRAGMA user_version` holds the GeoPackage version, 10200, and is not ours to change).
+///
+/// - 1: the six layers, risk versions and areas (files written before the change log;
+///   they have no `onemap_metadata` table).
+/// - 2: adds `onemap_changes`, the change log.
+///
+/// Files open for writing migrate forward in one transaction; a file written by a newer
+/// OneMap is refused for writing rather than damaged.
+public enum SchemaVersion {
+    public static let current = 2
+
+    static let metadata = AuxiliaryTable(
+        name: "onemap_metadata", title: "OneMap file metadata (schema_version)", geometryType: nil,
+        columns: [.init("key", "TEXT NOT NULL UNIQUE", "Setting name"), .init("value", "TEXT", "Setting value")])
+
+    /// The file's version: 1 when it has no metadata table.
+    static func read(_ db: Database) throws -> Int {
+        guard try db.tableExists(metadata.name) else { return 1 }
+        let text = try String.fetchOne(db, sql: "SELECT value FROM onemap_metadata WHERE key = 'schema_version'")
+        return text.flatMap { Int($0) } ?? 1
+    }
+
+    /// Brings the file up to ``current``.
+    static func migrate(_ session: WriteSession) throws {
+        let db = session.db
+        let found = try read(db)
+        guard found <= current else {
+            throw StorageError.sqlite(path: session.path, message: "the file has OneMap schema version \(found), newer than this OneMap's \(current); upgrade OneMap to write to it")
+        }
+        guard found < current else { return }
+        if found < 2 { try session.create(ChangeLog.table) }
+        try session.create(metadata)
+        try db.execute(sql: "INSERT INTO onemap_metadata (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       arguments: [String(current)])
+    }
+}
+
+extension ReadSession {
+    /// The file's OneMap schema version (see ``SchemaVersion``).
+    public func schemaVersion() throws -> Int { try SchemaVersion.read(db) }
+}
