@@ -65,9 +65,12 @@ let package = Package(
                            "OneMapPlanning", "OneMapImport", "OneMapDemo"]),
         // The HTTP service (Hummingbird 2): OGC API Features, queries, the one map, tiles,
         // reports from the field, the web map, metrics. A thin shell over OneMap.
+        // The web map's page assets (web/: HTML, script, style), compiled into the binary.
+        .target(name: "OneMapWeb", path: "web", exclude: [],
+                resources: [.embedInCode("map.html"), .embedInCode("map.js"), .embedInCode("map.css")]),
         .target(
             name: "OneMapServer",
-            dependencies: ["OneMap", .product(name: "Hummingbird", package: "hummingbird"),
+            dependencies: ["OneMap", "OneMapWeb", .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "NIOHTTP1", package: "swift-nio")]),
         .target(
             name: "OneMapCLI",
@@ -86,6 +89,7 @@ let package = Package(
         .testTarget(name: "OneMapRoutingTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapPlanningTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapImportTests", dependencies: ["OneMap", "OneMapTestSupport"]),
+        .testTarget(name: "OneMapFieldReportsTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapServerTests", dependencies: ["OneMapServer", "OneMapTestSupport"]),
         .testTarget(name: "OneMapDemoTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         // Depends on the executable so `swift test` builds it; the tests run the real binary.

@@ -2,5 +2,6 @@
 # The README's test command (and CI's): install what is missing, then run every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/install-deps.sh
+# With the browser: the web map is tested in headless Chromium through Selenium.
+ONEMAP_BROWSER=1 tools/install-deps.sh
 swift test "$@"

@@ -50,9 +50,27 @@ public enum SchemaDocument {
             (MULTIPOLYGON, R-tree indexed), which QGIS and GDAL open as a layer; filter it by
             `version` to see one map.
 
+            Every accepted field report (a hazard registered or changed, a shelter's report over
+            HTTP) appends one row to the attributes table `onemap_changes` in the same SQLite
+            transaction as the write: a change is in the log exactly when it is in the file.
+            `fid` is the change number; it only grows (AUTOINCREMENT), so "every change after N"
+            is a stable question. `before` and `after` hold the whole feature as GeoJSON, so any
+            edit can be undone. `GET /collections/{layer}/items/{id}/history` and
+            `onemap history --data FILE ID` show one feature's story.
+
+            Hazards reported over HTTP also carry, among their `properties`, the service's own
+            `changed_by`, `changed_at` and (while closed) `closed_by`, `closed_at`; with
+            `reported_by`, `reported_at` and `grid_code`, clients cannot set or erase them.
+
+            OneMap's own schema version is the `schema_version` row of the attributes table
+            `onemap_metadata` (2 since the change log; a file without the table is version 1).
+            A file opened for writing migrates forward; one written by a newer OneMap is refused
+            for writing. The file's `PRAGMA user_version` stays the GeoPackage version (10200).
+            The server switches the file to SQLite's write-ahead log with `synchronous = FULL`.
+
 
             """
-        for table in [RiskVersionStore.versions, RiskVersionStore.areas] {
+        for table in [RiskVersionStore.versions, RiskVersionStore.areas, ChangeLog.table, SchemaVersion.metadata] {
             out += "### `\(table.name)`: \(table.title)\n\n| column | type | meaning |\n|---|---|---|\n"
             for column in table.columns { out += "| `\(column.name)` | \(column.sql) | \(column.meaning) |\n" }
             out += "\n"

@@ -59,6 +59,23 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
+    /// Each refusal of a field report by its meaning; no default, so a new case must be placed.
+    static func reportProblem(_ error: ReportError) -> Problem {
+        switch error {
+        case .notCreatable, .readOnly:
+            var problem = Problem(.methodNotAllowed, "Method not allowed", error.description)
+            problem.allow = [.get]
+            return problem
+        case .unknownFeature: return Problem(.notFound, "Not found", error.description)
+        case .duplicateID: return Problem(.conflict, "Conflict", error.description)
+        case .forbidden: return Problem(.forbidden, "Forbidden", error.description)
+        case .stale: return Problem(.preconditionFailed, "Precondition failed", error.description)
+        case .lifecycle, .levelLowered, .statusRequired: return Problem(.unprocessableContent, "Invalid lifecycle step", error.description)
+        case .invalidGeometry, .tooManyVertices: return Problem(.unprocessableContent, "Invalid geometry", error.description)
+        case .invalidID, .serverOwned, .notReportable, .cannotMove, .invalidValue: return Problem(.unprocessableContent, "Invalid report", error.description)
+        }
+    }
+
     static func problem(for error: any Error) -> Problem {
         switch error {
         case let error as QueryError:
@@ -69,6 +86,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .invalidFeature: return Problem(.unprocessableContent, "Invalid feature", error.description)
             default: return Problem(.badRequest, "Bad request", error.description)
             }
+        case let error as ReportError:
+            return reportProblem(error)
         case let error as MappingError:
             return Problem(.unprocessableContent, "Invalid feature", error.description)
         case let error as GeometryError:

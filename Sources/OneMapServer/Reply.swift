@@ -15,7 +15,17 @@ enum Reply {
         var headers = HTTPFields()
         headers[.contentType] = contentType
         headers[.contentLength] = String(bytes.count)
+        headers[.xContentTypeOptions] = "nosniff"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// An HTML page with the headers every page carries: scripts only from this service
+    /// (`script-src 'self'`, so injected markup cannot run script), no framing by others,
+    /// and no content sniffing.
+    static func html(_ bytes: some Collection<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
+        var response = Self.bytes(bytes, contentType: "text/html; charset=utf-8", status: status)
+        response.headers[.contentSecurityPolicy] = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+        return response
     }
 
     /// A GeoJSON FeatureCollection with extra top-level members (counts, links).

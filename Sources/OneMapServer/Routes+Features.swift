@@ -41,13 +41,18 @@ extension Routes {
                     throw Problem.notFound("collection '\(layer)' has no feature with id '\(id)'")
                 }
                 let base = Self.base(request)
-                return Reply.feature(record.feature(in: layer), members: [JSONMember("links", .array([
+                var response = Reply.feature(record.feature(in: layer), members: [JSONMember("links", .array([
                     Reply.link("\(base)/collections/\(layer)/items/\(Self.escapePath(id))", "self", "application/geo+json"),
+                    Reply.link("\(base)/collections/\(layer)/items/\(Self.escapePath(id))/history", "version-history", "application/json"),
                     Reply.link("\(base)/collections/\(layer)", "collection", "application/json"),
                 ]))])
+                // The version a PATCH names in If-Match to apply only to what was read.
+                response.headers[.eTag] = "\"\(FieldReports.version(of: record, in: layer))\""
+                return response
             },
             .patch: { request, context in try await update(request, context) },
         ])
+        resource("/collections/:layer/items/:id/history", [.get: { request, context in try history(request, context) }])
     }
 
     func info(_ context: OneMapServer.Context) throws -> CollectionInfo {

@@ -59,7 +59,7 @@ extension Routes {
                 continuation.resume(with: Result {
                     let report = try body(ready)
                     if let renderer {
-                        return Reply.bytes(Array(try report.html(renderer: renderer).utf8), contentType: "text/html; charset=utf-8")
+                        return Reply.html(Array(try report.html(renderer: renderer).utf8))
                     }
                     return Reply.bytes(report.geoJSON, contentType: "application/geo+json")
                 })

@@ -1,11 +1,21 @@
 import Foundation
 import Hummingbird
 import OneMap
+import OneMapWeb
 
 /// The web map, Leaflet from the system, the API document, health and metrics.
 extension Routes {
     func registerWebAndOperations() {
-        resource("/map", [.get: { _, _ in Reply.bytes(Array(WebMapPage.html.utf8), contentType: "text/html; charset=utf-8") }])
+        resource("/map", [.get: { request, _ in
+            try Params(request).refuseUnknown([])
+            return Reply.html(WebAssets.mapPage.bytes)
+        }])
+        resource("/static/onemap/:file", [.get: { _, context in
+            guard let asset = WebAssets.files[context.parameters.get("file") ?? ""] else { throw Problem.notFound("no such file") }
+            var response = Reply.bytes(asset.bytes, contentType: asset.contentType)
+            response.headers[.cacheControl] = "no-cache"
+            return response
+        }])
         resource("/static/leaflet/**", [.get: { _, context in
             let relative = context.parameters.getCatchAll().joined(separator: "/")
             guard !relative.isEmpty, !relative.split(separator: "/").contains(where: { $0 == ".." || $0.hasPrefix(".") }) else {

@@ -17,6 +17,8 @@ public struct ServiceOptions: Sendable {
     public var tokensPath: String?
     /// Where the MBTiles caches live (default: beside the GeoPackage).
     public var cacheDirectory: String?
+    /// Most coordinates in one reported geometry (422 above).
+    public var maxVertices = 10_000
     /// Largest request body accepted (413 above).
     public var maxBodyBytes = 1 << 20
     /// Where Leaflet is (Debian's libjs-leaflet).
@@ -38,8 +40,8 @@ public final class OneMapService: Sendable {
     let collections: [CollectionInfo]
     let rules: RiskRules
     let planning: PlanningStandards
-    /// Writes (commit to the GeoPackage, then apply to the live map) one at a time.
-    let writes = Mutex(())
+    /// Field reports: every write goes through here (rules, lock, change log).
+    let reports: FieldReports
     /// The road graphs by profile name (roads are not edited over HTTP). The driving graph
     /// is built at start and gains its contraction hierarchy in the background; the
     /// walking one on its first use (a city's roads take seconds, and few ask to walk).
@@ -68,12 +70,16 @@ public final class OneMapService: Sendable {
         let started = Date()
         let source = try TileMaps.load(path: options.dataPath, rules: rules, style: style, allLayers: true)
         store = try GeoPackage(path: options.dataPath, mode: .readWrite)
+        try store.useWriteAheadLog()
         let base = options.cacheDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent(URL(fileURLWithPath: options.dataPath).lastPathComponent).path }
             ?? options.dataPath
         let stem = base.hasSuffix(".gpkg") ? String(base.dropLast(5)) : base
         caches = [try MBTilesCache(path: stem + ".tiles.mbtiles", mapKey: source.mapKey, scale: 1),
                   try MBTilesCache(path: stem + ".tiles@2x.mbtiles", mapKey: source.mapKey, scale: 2)]
         live = LiveOneMap(source, caches: caches)
+        var limits = FieldReports.Limits()
+        limits.maxVertices = options.maxVertices
+        reports = FieldReports(store: store, live: live, limits: limits)
         tokens = try options.tokensPath.map { try TokenBook(path: $0) } ?? .empty
         collections = try CollectionInfo.all(in: store, snapshot: source.index.snapshot)
         let roads = source.index.snapshot.loadedLayers.contains(.roads) ? try source.index.snapshot.allFeatures(.roads) : []

@@ -13,18 +13,8 @@ import OneMap
 /// A grid worker may write only inside their own grid; planners and admins anywhere;
 /// requests without a token only read.
 public struct TokenBook: Sendable {
-    public enum Role: String, Sendable, CaseIterable {
-        case gridWorker = "grid_worker"
-        case planner
-        case admin
-    }
-
-    public struct Holder: Sendable, Equatable {
-        public var name: String
-        public var role: Role
-        /// The grid code a grid worker answers for.
-        public var grid: String?
-    }
+    public typealias Role = Author.Role
+    public typealias Holder = Author
 
     private var holders: [String: Holder] = [:]
 
@@ -50,7 +40,7 @@ public struct TokenBook: Sendable {
                 throw ServiceError.tokens(path: path, reason: "entry \(i + 1): a grid worker needs \"grid\": the code of their grid")
             }
             guard holders[token] == nil else { throw ServiceError.tokens(path: path, reason: "entry \(i + 1): the token repeats an earlier one") }
-            holders[token] = Holder(name: entry["name"] as? String ?? roleName, role: role, grid: grid)
+            holders[token] = Author(name: entry["name"] as? String ?? roleName, role: role, grid: grid)
         }
     }
 
@@ -71,7 +61,7 @@ public struct TokenBook: Sendable {
     }
 
     /// The holder of a token that may write at all (401 without one).
-    func writer(of request: Request) throws -> Holder {
+    func writer(of request: Request, from context: some RequestContext) throws -> Holder {
         guard let holder = try holder(of: request) else {
             throw Problem(.unauthorized, "Unauthorized", "writing needs a bearer token (Authorization: Bearer TOKEN)")
         }

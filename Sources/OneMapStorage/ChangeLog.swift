@@ -59,6 +59,19 @@ public enum ChangeLog {
     }
 }
 
+extension ChangeLog.Entry {
+    /// The entry as JSON (history answers of the server and the CLI): features whole.
+    public var json: JSONValue {
+        .object([
+            JSONMember("change", .number(Double(number))), JSONMember("changed_at", .string(changedAt)),
+            JSONMember("author", .string(author)), JSONMember("role", .string(role)),
+            JSONMember("author_grid", authorGrid.map(JSONValue.string) ?? .null),
+            JSONMember("operation", .string(operation.rawValue)),
+            JSONMember("before", before.map(GeoJSONWriter.encode) ?? .null), JSONMember("after", after.map(GeoJSONWriter.encode) ?? .null),
+        ])
+    }
+}
+
 extension WriteSession {
     /// Appends `entry` to the change log (creating the table in an older file); returns its change number.
     @discardableResult

@@ -39,6 +39,11 @@ public struct RecordMapper: Sendable {
         self.exact = exact
     }
 
+    /// The column a source property name lands in (by name, alias or explicit mapping), if any.
+    public func columnName(for key: String) -> String? {
+        (exact[key] ?? lookup[Column.foldKey(key)]).map { columns[$0].name }
+    }
+
     /// The record for `feature`.
     /// - Parameter fallbackID: used when the feature has no id of its own.
     public func record(for feature: Feature, fallbackID: @autoclosure () -> String) throws -> LayerRecord {

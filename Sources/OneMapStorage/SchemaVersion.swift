@@ -13,7 +13,7 @@ import GRDB
 public enum SchemaVersion {
     public static let current = 2
 
-    static let metadata = AuxiliaryTable(
+    public static let metadata = AuxiliaryTable(
         name: "onemap_metadata", title: "OneMap file metadata (schema_version)", geometryType: nil,
         columns: [.init("key", "TEXT NOT NULL UNIQUE", "Setting name"), .init("value", "TEXT", "Setting value")])
 

@@ -1,0 +1,49 @@
+"""Drives OneMap's /map in headless Chromium (Debian's chromium + chromium-driver,
+python3-selenium) and checks that a hazard and a shelter whose names are HTML show as
+text and run nothing.
+
+usage: map_xss.py BASE_URL LON LAT NAME
+Prints one JSON object: what the page showed and whether any injected script ran.
+"""
+import json
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+base, lon, lat, name = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+options = Options()
+for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1000,800"]:
+    options.add_argument(arg)
+driver = webdriver.Chrome(options=options)
+result = {}
+try:
+    driver.set_page_load_timeout(30)
+    driver.get(base + "/map")
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return typeof L !== 'undefined' && typeof map !== 'undefined'"))
+    # The hazard at the centre of the map, then a click there: the popup lists the
+    # hazards within 500 m by name.
+    driver.execute_script("map.setView([arguments[0], arguments[1]], 17, {animate: false});", lat, lon)
+    time.sleep(1)
+    element = driver.find_element(By.ID, "map")
+    ActionChains(driver).move_to_element(element).click().perform()
+    WebDriverWait(driver, 20).until(lambda d: name in d.execute_script(
+        "const p = document.querySelector('.leaflet-popup-content'); return p ? p.textContent : '';"))
+    # And the hazard's own popup, from the hazards layer.
+    driver.execute_script("map.addLayer(hazards);")
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return hazards.getLayers().length > 0"))
+    driver.execute_script("""
+        const wanted = arguments[0];
+        hazards.eachLayer(l => { if (l.feature.properties.name === wanted) l.openPopup(); });""", name)
+    time.sleep(0.5)
+    result["popup_text"] = driver.execute_script("return [...document.querySelectorAll('.leaflet-popup-content')].map(p => p.textContent).join(' | ')")
+    result["injected_images"] = driver.execute_script("return document.querySelectorAll('.leaflet-popup-content img, .leaflet-popup-content script').length")
+    result["script_ran"] = driver.execute_script("return window.__xss === true")
+    result["console_errors"] = [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE" and "favicon" not in e["message"]]
+finally:
+    driver.quit()
+print(json.dumps(result, ensure_ascii=False))

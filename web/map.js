@@ -1,0 +1,104 @@
+// The OneMap web map: the one-map tiles, hazards and shelters as toggleable layers, the
+// legend, and a click that lists the nearest shelters and the hazards within 500 m.
+//
+// Everything that comes from the data (names, kinds, statuses) is put on the page as DOM
+// text, never as HTML: a hazard named <img src=x onerror=…> shows as those characters.
+// The page is served with Content-Security-Policy script-src 'self', so no inline script
+// would run either.
+'use strict';
+
+const map = L.map('map', { zoomControl: true });
+const colours = { 1: '#C62828', 2: '#EF6C00', 3: '#F9A825', 4: '#1565C0' };
+
+/// An element with text children (strings become text nodes, never markup).
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'style') Object.assign(node.style, v); else node.setAttribute(k, v);
+  }
+  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child ?? '')));
+  return node;
+}
+
+function text(value) { return value === undefined || value === null ? '' : String(value); }
+
+function hazardPopup(f) {
+  const p = f.properties || {};
+  return el('div', { class: 'answer' }, el('b', null, text(p.name) || text(f.id)), el('br'),
+    `${text(p.kind)} · level ${text(p.level) || '?'} · ${text(p.status)}`);
+}
+
+function shelterPopup(f) {
+  const p = f.properties || {};
+  return el('div', { class: 'answer' }, el('b', null, text(p.name) || text(f.id)), el('br'),
+    `class ${text(p.shelter_class) || '?'} · capacity ${text(p.capacity) || '?'} · ${text(p.status)}`);
+}
+
+function shelterIcon() {
+  const box = el('div', { class: 'shelter-icon' });
+  return L.divIcon({ className: '', html: box });
+}
+
+const riskTiles = L.tileLayer('/tiles/{z}/{x}/{y}{r}.png', { maxZoom: 20, detectRetina: false, attribution: 'OneMap 四色安全风险分布图' }).addTo(map);
+const boundary = L.geoJSON(null, { style: { color: '#37474F', weight: 2, fill: false } }).addTo(map);
+const hazards = L.geoJSON(null, {
+  pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 5, color: '#fff', weight: 1, fillColor: colours[f.properties.level] || '#555', fillOpacity: 1 }),
+  style: f => ({ color: colours[f.properties.level] || '#555', weight: 3 }),
+  onEachFeature: (f, layer) => layer.bindPopup(() => hazardPopup(f)),
+});
+const shelters = L.geoJSON(null, {
+  pointToLayer: (f, ll) => L.marker(ll, { icon: shelterIcon() }),
+  style: { color: '#2E7D32', weight: 2 },
+  onEachFeature: (f, layer) => layer.bindPopup(() => shelterPopup(f)),
+}).addTo(map);
+L.control.layers(null, { '四色风险图 risk map': riskTiles, '隐患 hazards (zoom ≥ 13)': hazards, '避难场所 shelters': shelters, '边界 boundary': boundary }, { collapsed: false }).addTo(map);
+
+async function json(url) { const r = await fetch(url); if (!r.ok) throw new Error(`${url}: ${r.status}`); return r.json(); }
+
+json('/tiles.json').then(t => {
+  const [w, s, e, n] = t.bounds;
+  map.fitBounds([[s, w], [n, e]]);
+}).catch(() => map.setView([0, 0], 2));
+json('/collections/admin_units/items?level=district&limit=10').then(d => boundary.addData(d)).catch(() => {});
+json('/collections/shelters/items?limit=10000').then(d => shelters.addData(d)).catch(() => {});
+
+async function loadHazards() {
+  if (!map.hasLayer(hazards)) return;
+  hazards.clearLayers();
+  if (map.getZoom() < 13) return;
+  const b = map.getBounds();
+  const box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(v => v.toFixed(6)).join(',');
+  hazards.addData(await json(`/collections/hazards/items?bbox=${box}&limit=2000`));
+}
+map.on('moveend overlayadd', loadHazards);
+
+const legend = L.control({ position: 'bottomright' });
+legend.onAdd = () => { const div = L.DomUtil.create('div', 'legend'); div.id = 'legend'; div.textContent = 'legend…'; return div; };
+legend.addTo(map);
+json('/riskmap/legend').then(l => {
+  const box = document.getElementById('legend');
+  box.replaceChildren(el('b', null, '四色安全风险分布图'));
+  for (const e of l.levels) {
+    const label = e.level_name ? `${text(e.level_name)} ${text(e.colour)}` : '无 none';
+    box.append(el('br'), el('i', { style: { background: text(e.colour_hex) || '#fff' } }),
+      `${label} · ${text(e.areas)} ${text(l.unit)} · ${Number(e.residents || 0).toLocaleString()} residents`);
+  }
+});
+
+const metres = d => d >= 1000 ? (d / 1000).toFixed(2) + ' km' : Math.round(d) + ' m';
+
+map.on('click', async ev => {
+  const { lat, lng } = ev.latlng;
+  const q = `lon=${lng.toFixed(6)}&lat=${lat.toFixed(6)}`;
+  const popup = L.popup().setLatLng(ev.latlng).setContent('…').openOn(map);
+  try {
+    const [near, within] = await Promise.all([json(`/query/nearest-shelter?${q}&k=3`), json(`/query/within?layer=hazards&${q}&radius=500&limit=50`)]);
+    const shelterList = el('ol', null, ...near.features.map(f =>
+      el('li', null, `${text(f.properties.name) || text(f.id)} · ${metres(f.properties.distance_m)} · room ${text(f.properties.room_persons) || '?'}`)));
+    const hazardList = el('ol', null, ...within.features.map(f =>
+      el('li', { style: { color: colours[f.properties.level] || '#333' } }, `${text(f.properties.name) || text(f.id)} · ${metres(f.properties.distance_m)}`)));
+    popup.setContent(el('div', { class: 'answer' },
+      el('h4', null, '最近避难场所 nearest shelters'), shelterList,
+      el('h4', null, `500 m 内隐患 hazards within 500 m: ${text(within.numberReturned)}`), hazardList));
+  } catch (e) { popup.setContent(el('div', null, String(e))); }
+});
