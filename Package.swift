@@ -52,17 +52,19 @@ let package = Package(
             name: "OneMapTiles",
             dependencies: ["CCairo", "CZlib", "OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk",
                            .product(name: "GRDB", package: "GRDB.swift")]),
+        // Bounded CPU work: a limit on heavy requests at once, time budgets that stop long loops.
+        .target(name: "OneMapWork"),
         // The road graph, snapping and routes (A* over flat arrays), barriers.
-        .target(name: "OneMapRouting", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex"]),
+        .target(name: "OneMapRouting", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapWork"]),
         // Planner analytics: shelter coverage, the safety-distance audit, siting of shelters, depots and fire stations.
-        .target(name: "OneMapPlanning", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRouting"]),
+        .target(name: "OneMapPlanning", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRouting", "OneMapWork"]),
         // The seeded generator of demo and benchmark deployments.
         .target(name: "OneMapDemo", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapRisk"]),
         // The core façade the CLI and (later) the server wrap.
         .target(
             name: "OneMap",
             dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk", "OneMapTiles", "OneMapRouting",
-                           "OneMapPlanning", "OneMapImport", "OneMapDemo"]),
+                           "OneMapPlanning", "OneMapImport", "OneMapDemo", "OneMapWork"]),
         // The HTTP service (Hummingbird 2): OGC API Features, queries, the one map, tiles,
         // reports from the field, the web map, metrics. A thin shell over OneMap.
         // The web map's page assets (web/: HTML, script, style), compiled into the binary.
@@ -89,6 +91,7 @@ let package = Package(
         .testTarget(name: "OneMapRoutingTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapPlanningTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapImportTests", dependencies: ["OneMap", "OneMapTestSupport"]),
+        .testTarget(name: "OneMapWorkTests", dependencies: ["OneMapWork"]),
         .testTarget(name: "OneMapFieldReportsTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapServerTests", dependencies: ["OneMapServer", "OneMapTestSupport"]),
         .testTarget(name: "OneMapDemoTests", dependencies: ["OneMap", "OneMapTestSupport"]),

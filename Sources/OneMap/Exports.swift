@@ -8,3 +8,4 @@
 @_exported import OneMapPlanning
 @_exported import OneMapImport
 @_exported import OneMapDemo
+@_exported import OneMapWork

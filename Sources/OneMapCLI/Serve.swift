@@ -28,6 +28,24 @@ struct Serve: ParsableCommand {
     var cacheDirectory: String?
     @Option(help: "trace, debug (logs every request), info, notice, warning, error.")
     var logLevel = "info"
+    @Option(help: "CPU-heavy requests at once (plans, evacuation plans, service areas, tiles drawn on demand); more answer 503 (default: the core count).")
+    var maxHeavy = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Seconds one heavy request may take before it answers 503 and stops.")
+    var budget = 60
+    @Option(help: "Seconds before an idle connection (or one that never finishes its headers) is closed.")
+    var idleTimeout = 30
+    @Option(help: "Most vertices in one reported geometry (422 above).")
+    var maxVertices = 10_000
+    @Option(help: "Most tiles each on-demand tile cache keeps (least recently used dropped beyond it).")
+    var maxCachedTiles = 100_000
+
+    func validate() throws {
+        guard (1...256).contains(maxHeavy) else { throw ValidationError("--max-heavy takes 1…256, not \(maxHeavy)") }
+        guard (1...3600).contains(budget) else { throw ValidationError("--budget takes 1…3600 seconds, not \(budget)") }
+        guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout takes 1…3600 seconds, not \(idleTimeout)") }
+        guard (4...10_000_000).contains(maxVertices) else { throw ValidationError("--max-vertices takes 4…10,000,000, not \(maxVertices)") }
+        guard (16...100_000_000).contains(maxCachedTiles) else { throw ValidationError("--max-cached-tiles takes 16…100,000,000, not \(maxCachedTiles)") }
+    }
 
     func run() throws {
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: '\(logLevel)' is not a level") }
@@ -42,6 +60,11 @@ struct Serve: ParsableCommand {
         options.planningPath = planning
         options.stylePath = style
         options.cacheDirectory = cacheDirectory
+        options.maxHeavyRequests = maxHeavy
+        options.heavyBudget = .seconds(budget)
+        options.idleTimeout = .seconds(idleTimeout)
+        options.maxVertices = maxVertices
+        options.maxCachedTiles = maxCachedTiles
         let service: OneMapService
         do {
             service = try OneMapService(options: options, logger: logger)

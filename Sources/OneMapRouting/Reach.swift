@@ -1,3 +1,4 @@
+import OneMapWork
 import Foundation
 import OneMapGeometry
 
@@ -26,7 +27,12 @@ extension RoadGraph {
             if pieceDirection[p] >= 0 || snap.along >= length { relax(state, Int(pieceTo[p]), cost(p, length - snap.along)) }
             if pieceDirection[p] <= 0 || snap.along <= 0 { relax(state, Int(pieceFrom[p]), cost(p, snap.along)) }
         }
+        // A search for a request over its budget stops (its answer is thrown away).
+        let budget = WorkBudget.current
+        var pops = 0
         while let (c, key) = heap.pop() {
+            pops &+= 1
+            if pops & 4095 == 0, budget?.isExhausted == true { break }
             if c > best[key] { continue }
             let state = key / n, node = key % n
             for arc in Int(firstArc[node])..<Int(firstArc[node + 1]) {

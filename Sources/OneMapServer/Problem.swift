@@ -11,6 +11,8 @@ public struct Problem: Error, HTTPResponseError {
     public var detail: String
     /// The methods a path takes (405 answers carry them in `Allow`).
     var allow: [HTTPRequest.Method] = []
+    /// Seconds a client should wait before trying again (429 and 503 answers carry `Retry-After`).
+    var retryAfter: Int?
 
     public init(_ status: HTTPResponse.Status, _ title: String, _ detail: String) {
         self.status = status
@@ -34,6 +36,7 @@ public struct Problem: Error, HTTPResponseError {
         ])
         var response = Reply.json(body, status: status, contentType: "application/problem+json")
         if !allow.isEmpty { response.headers[.allow] = allow.map(\.rawValue).joined(separator: ", ") }
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         return response
     }
 }
@@ -88,6 +91,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         case let error as ReportError:
             return reportProblem(error)
+        case let error as WorkError:
+            var problem = Problem(.serviceUnavailable, "Service busy", error.description)
+            switch error {
+            case .busy(_, _, let seconds): problem.retryAfter = seconds
+            case .overBudget: problem.retryAfter = 30
+            }
+            return problem
         case let error as MappingError:
             return Problem(.unprocessableContent, "Invalid feature", error.description)
         case let error as GeometryError:

@@ -45,8 +45,9 @@ extension Routes {
         resource("/plan/fire", [.get: fire, .post: fire])
     }
 
-    /// Runs `body` on a planner over the live data, off the request threads (plans take
-    /// seconds on a city), and answers GeoJSON or the HTML report.
+    /// Runs `body` on a planner over the live data as heavy work (off the request threads,
+    /// within the limit and the budget: plans take seconds on a city), and answers GeoJSON
+    /// or the HTML report.
     private func plan(_ params: Params, _ body: @escaping @Sendable (Planner) throws -> PlanReport) async throws -> Response {
         let format = try params.choice("format", ["geojson", "html"], default: "geojson")
         var planner = Planner(snapshot: service.snapshot, standards: service.planning, walk: try service.roadGraph("walk"),
@@ -54,16 +55,10 @@ extension Routes {
         planner.area = try params.box("bbox")
         let ready = planner
         let renderer = format == "html" ? service.live.renderer : nil
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    let report = try body(ready)
-                    if let renderer {
-                        return Reply.html(Array(try report.html(renderer: renderer).utf8))
-                    }
-                    return Reply.bytes(report.geoJSON, contentType: "application/geo+json")
-                })
-            }
+        return try await service.heavy.run {
+            let report = try body(ready)
+            if let renderer { return Reply.html(Array(try report.html(renderer: renderer).utf8)) }
+            return Reply.bytes(report.geoJSON, contentType: "application/geo+json")
         }
     }
 

@@ -54,9 +54,11 @@ extension Routes {
             guard let zone = try Self.zone(body, required: true) else { throw Problem(.unprocessableContent, "Invalid zone", "a zone is required") }
             let graph = try drive()
             let snapshot = service.snapshot
-            let (plan, origins, destinations) = try Evacuation.plan(zone: zone, graph: graph, snapshot: snapshot)
-            let routes = try Evacuation.routes(of: plan, origins: origins, destinations: destinations, zone: zone, graph: graph)
-            return Reply.json(plan.json(origins: origins, destinations: destinations, routes: routes))
+            return try await service.heavy.run {
+                let (plan, origins, destinations) = try Evacuation.plan(zone: zone, graph: graph, snapshot: snapshot)
+                let routes = try Evacuation.routes(of: plan, origins: origins, destinations: destinations, zone: zone, graph: graph)
+                return Reply.json(plan.json(origins: origins, destinations: destinations, routes: routes))
+            }
         }])
         resource("/isochrone", [.get: { request, _ in
             let params = try Params(request)
@@ -64,18 +66,26 @@ extension Routes {
             let point = try params.point()
             let minutes = try params.double("minutes", in: 0.1...600, default: 5)
             let graph = try self.graph(try params.choice("profile", ["drive", "walk"]))
-            let costs = graph.costs(from: [try graph.snap(point)], limit: minutes * 60)
-            guard let area = try graph.serviceArea(nodeCosts: costs, limit: minutes * 60) else {
-                throw Problem.notFound("no road is reachable from that point")
+            return try await service.heavy.run {
+                let costs = graph.costs(from: [try graph.snap(point)], limit: minutes * 60)
+                try WorkBudget.checkCurrent()
+                guard let area = try graph.serviceArea(nodeCosts: costs, limit: minutes * 60) else {
+                    throw Problem.notFound("no road is reachable from that point")
+                }
+                return Reply.feature(Feature(id: nil, geometry: area, properties: [JSONMember("minutes", .number(minutes)),
+                                                                                   JSONMember("profile", .string(graph.profile.name))]))
             }
-            return Reply.feature(Feature(id: nil, geometry: area, properties: [JSONMember("minutes", .number(minutes)),
-                                                                               JSONMember("profile", .string(graph.profile.name))]))
         }])
         resource("/coverage/fire", [.get: { request, _ in
             let params = try Params(request)
             try params.refuseUnknown(["minutes"])
             let minutes = try params.double("minutes", in: 0.5...120, default: 5)
-            let result = try FireCoverage.compute(graph: try drive(), snapshot: service.snapshot, minutes: minutes)
+            let graph = try drive(), snapshot = service.snapshot
+            let result = try await service.heavy.run {
+                let result = try FireCoverage.compute(graph: graph, snapshot: snapshot, minutes: minutes)
+                try WorkBudget.checkCurrent()
+                return result
+            }
             let features = result.cells.map(\.feature)
             return Reply.features(features, members: [
                 JSONMember("minutes", .number(minutes)), JSONMember("fire_stations", .number(Double(result.stations))),

@@ -13,7 +13,9 @@ extension Routes {
             if let cached = try cache.tile(tile) {
                 png = cached
             } else {
-                png = try service.live.renderer.render(tile, scale: scale)
+                // Drawing is CPU work (a dense tile takes tens of ms): bounded like a plan.
+                let renderer = service.live.renderer
+                png = try await service.tileWork.run { try renderer.render(tile, scale: scale) }
                 try cache.store([(tile, png)], drawnFor: key)
             }
             let etag = "\"\(FNV1a.hex(png))\""

@@ -13,6 +13,7 @@ extension Routes {
         try Params(request).refuseUnknown([])
         let feature = try await Self.feature(from: request, maxBytes: service.options.maxBodyBytes)
         let accepted = try service.reports.register(feature, by: author)
+        Self.logWrite(context, author, .hazards, accepted)
         var response = Self.featureReply(accepted, layer: layer, status: .created)
         response.headers[.location] = "\(Self.base(request))/collections/hazards/items/\(Self.escapePath(accepted.record.id))"
         return response
@@ -26,6 +27,7 @@ extension Routes {
         let id = try Self.featureID(context)
         let patch = try await Self.patch(from: request, maxBytes: service.options.maxBodyBytes)
         let accepted = try service.reports.update(layer, id: id, patch: patch, ifMatch: request.headers[.ifMatch], by: author)
+        Self.logWrite(context, author, layer, accepted)
         return Self.featureReply(accepted, layer: layer)
     }
 
@@ -41,6 +43,14 @@ extension Routes {
             JSONMember("id", .string(id)),
             JSONMember("changes", .array(entries.map(\.json))),
         ]))
+    }
+
+    /// Every accepted write in the log with its caller, beside its row in the change log.
+    static func logWrite(_ context: OneMapServer.Context, _ author: Author, _ layer: Layer, _ accepted: FieldReports.Accepted) {
+        context.logger.info("report accepted", metadata: [
+            "author": "\(author.name)", "role": "\(author.role.rawValue)", "layer": "\(layer)", "id": "\(accepted.record.id)",
+            "change": "\(accepted.change.map(String.init) ?? "none")", "version": "\(accepted.version)",
+        ])
     }
 
     static func featureReply(_ accepted: FieldReports.Accepted, layer: Layer, status: HTTPResponse.Status = .ok) -> Response {

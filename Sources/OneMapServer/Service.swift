@@ -17,6 +17,15 @@ public struct ServiceOptions: Sendable {
     public var tokensPath: String?
     /// Where the MBTiles caches live (default: beside the GeoPackage).
     public var cacheDirectory: String?
+    /// Most tiles each on-demand cache keeps (least recently used dropped beyond it).
+    public var maxCachedTiles = 100_000
+    /// CPU-heavy requests (plans, evacuation plans, service areas, uncached tiles) at once;
+    /// more answer 503 with Retry-After.
+    public var maxHeavyRequests = ProcessInfo.processInfo.activeProcessorCount
+    /// Time budget of one heavy request; past it the answer is 503 and the work stops.
+    public var heavyBudget: Duration = .seconds(60)
+    /// Connections idle this long (also mid-headers) are closed.
+    public var idleTimeout: Duration = .seconds(30)
     /// Most coordinates in one reported geometry (422 above).
     public var maxVertices = 10_000
     /// Largest request body accepted (413 above).
@@ -40,6 +49,10 @@ public final class OneMapService: Sendable {
     let collections: [CollectionInfo]
     let rules: RiskRules
     let planning: PlanningStandards
+    /// CPU-heavy requests: at most `maxHeavyRequests` at once, each within `heavyBudget`.
+    let heavy: WorkLimiter
+    /// Tiles drawn on demand: the same limit, with a short queue.
+    let tileWork: WorkLimiter
     /// Field reports: every write goes through here (rules, lock, change log).
     let reports: FieldReports
     /// The road graphs by profile name (roads are not edited over HTTP). The driving graph
@@ -74,12 +87,15 @@ public final class OneMapService: Sendable {
         let base = options.cacheDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent(URL(fileURLWithPath: options.dataPath).lastPathComponent).path }
             ?? options.dataPath
         let stem = base.hasSuffix(".gpkg") ? String(base.dropLast(5)) : base
-        caches = [try MBTilesCache(path: stem + ".tiles.mbtiles", mapKey: source.mapKey, scale: 1),
-                  try MBTilesCache(path: stem + ".tiles@2x.mbtiles", mapKey: source.mapKey, scale: 2)]
+        caches = [try MBTilesCache(path: stem + ".tiles.mbtiles", mapKey: source.mapKey, scale: 1, maxTiles: options.maxCachedTiles),
+                  try MBTilesCache(path: stem + ".tiles@2x.mbtiles", mapKey: source.mapKey, scale: 2, maxTiles: options.maxCachedTiles)]
         live = LiveOneMap(source, caches: caches)
         var limits = FieldReports.Limits()
         limits.maxVertices = options.maxVertices
         reports = FieldReports(store: store, live: live, limits: limits)
+        heavy = WorkLimiter(limit: options.maxHeavyRequests, budget: options.heavyBudget)
+        // A browser asks for a screenful of tiles at once: up to 256 wait 15 s in line.
+        tileWork = WorkLimiter(limit: options.maxHeavyRequests, budget: options.heavyBudget, queueLimit: 256, maxWait: .seconds(15))
         tokens = try options.tokensPath.map { try TokenBook(path: $0) } ?? .empty
         collections = try CollectionInfo.all(in: store, snapshot: source.index.snapshot)
         let roads = source.index.snapshot.loadedLayers.contains(.roads) ? try source.index.snapshot.allFeatures(.roads) : []

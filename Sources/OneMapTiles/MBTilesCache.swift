@@ -18,11 +18,15 @@ public final class MBTilesCache: Sendable {
     /// The most recently used tiles in memory, in front of the file: a server answers most
     /// requests from a few thousand tiles, and SQLite reads through one queue serialise.
     private let hot = Mutex(HotTiles(limit: 4096))
+    /// Most tiles the file keeps (nil: no limit). Beyond it, the least recently used tenth
+    /// is dropped: tiles drawn on demand for any zoom and place must not fill the disk.
+    public let maxTiles: Int?
 
     /// Opens or creates the cache at `path` for the map called `mapKey` (a version and
     /// revision, say `v3.r12`). Tiles of another map are dropped.
-    public init(path: String, mapKey: String, scale: Int = 1, name: String = "OneMap four-colour risk map") throws {
+    public init(path: String, mapKey: String, scale: Int = 1, name: String = "OneMap four-colour risk map", maxTiles: Int? = nil) throws {
         guard scale == 1 || scale == 2 else { throw TileError.badScale(scale) }
+        self.maxTiles = maxTiles
         self.path = path
         self.scale = scale
         do {
@@ -70,14 +74,23 @@ public final class MBTilesCache: Sendable {
 
     /// The cached tile, or nil.
     public func tile(_ id: TileID) throws -> Data? {
-        let (found, generation) = hot.withLock { ($0.entries[id], $0.generation) }
+        let (found, generation) = hot.withLock { hot in
+            let found = hot.entries[id]
+            if found != nil { hot.touch(id) }
+            return (found, hot.generation)
+        }
         if let found { return found }
         let data = try queue.read { db in
             let statement = try db.cachedStatement(sql: "SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?")
             return try Data.fetchOne(statement, arguments: [id.z, id.x, (1 << id.z) - 1 - id.y])
         }
         // Not if an invalidation came between the read and now: the tile may be stale.
-        if let data { hot.withLock { if $0.generation == generation { $0.insert(id, data) } } }
+        if let data {
+            hot.withLock { hot in
+                hot.touch(id)
+                if hot.generation == generation { hot.insert(id, data) }
+            }
+        }
         return data
     }
 
@@ -92,7 +105,13 @@ public final class MBTilesCache: Sendable {
             let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO tiles (zoom_level, tile_column, tile_row, tile_data) VALUES (?, ?, ?, ?)")
             for (id, data) in tiles { try statement.execute(arguments: [id.z, id.x, (1 << id.z) - 1 - id.y, data]) }
             // Inside the write: an invalidation (also a write) cannot slip between the two.
-            if tiles.count <= 16 { hot.withLock { for (id, data) in tiles { $0.insert(id, data) } } }
+            hot.withLock { hot in
+                for (id, data) in tiles {
+                    hot.touch(id)
+                    if tiles.count <= 16 { hot.insert(id, data) }
+                }
+            }
+            if let maxTiles { try evict(db, keeping: maxTiles) }
             return true
         }
     }
@@ -120,6 +139,34 @@ public final class MBTilesCache: Sendable {
             }
             try db.execute(sql: "INSERT OR REPLACE INTO metadata (name, value) VALUES ('onemap_map', ?)", arguments: [mapKey])
             return dropped
+        }
+    }
+
+    /// Drops the least recently used tiles once the file holds more than `limit`, down to
+    /// nine tenths of it (so eviction runs once per tenth, not on every store). Recency is
+    /// what this process has served or stored; tiles untouched since it started go first,
+    /// oldest stored first.
+    private func evict(_ db: Database, keeping limit: Int) throws {
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM tiles") ?? 0
+        guard count > limit else { return }
+        let keep = max(0, limit - limit / 10)
+        let rows = try Row.fetchAll(db, sql: "SELECT rowid, zoom_level, tile_column, tile_row FROM tiles")
+        let uses = hot.withLock { $0.uses }
+        var ranked: [(use: UInt64, rowid: Int64, id: TileID?)] = rows.map { row in
+            let z: Int = row[1], x: Int = row[2], tmsRow: Int = row[3]
+            let id = (0...TileID.maxZoom).contains(z) ? try? TileID(z: z, x: x, y: (1 << z) - 1 - tmsRow) : nil
+            return (id.flatMap { uses[$0] } ?? 0, row[0], id)
+        }
+        ranked.sort { ($0.use, $0.rowid) < ($1.use, $1.rowid) }
+        let victims = ranked.prefix(count - keep)
+        let statement = try db.makeStatement(sql: "DELETE FROM tiles WHERE rowid = ?")
+        for victim in victims { try statement.execute(arguments: [victim.rowid]) }
+        hot.withLock { hot in
+            for victim in victims {
+                guard let id = victim.id else { continue }
+                hot.entries[id] = nil
+                hot.uses[id] = nil
+            }
         }
     }
 
@@ -154,6 +201,14 @@ private struct HotTiles {
     var head = 0
     /// Counts invalidations, so a read that straddles one does not keep what it read.
     var generation = 0
+    /// When each tile was last served or stored (a tick of this process), for eviction.
+    var uses: [TileID: UInt64] = [:]
+    var tick: UInt64 = 0
+
+    mutating func touch(_ id: TileID) {
+        tick &+= 1
+        uses[id] = tick
+    }
 
     init(limit: Int) { self.limit = limit }
 

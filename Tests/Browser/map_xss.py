@@ -24,23 +24,26 @@ result = {}
 try:
     driver.set_page_load_timeout(30)
     driver.get(base + "/map")
-    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return typeof L !== 'undefined' && typeof map !== 'undefined'"))
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return typeof L !== 'undefined' && typeof map !== 'undefined'"))
     # The hazard at the centre of the map, then a click there: the popup lists the
     # hazards within 500 m by name.
     driver.execute_script("map.setView([arguments[0], arguments[1]], 17, {animate: false});", lat, lon)
     time.sleep(1)
     element = driver.find_element(By.ID, "map")
     ActionChains(driver).move_to_element(element).click().perform()
-    WebDriverWait(driver, 20).until(lambda d: name in d.execute_script(
-        "const p = document.querySelector('.leaflet-popup-content'); return p ? p.textContent : '';"))
+    # Under a loaded test run the page's queries can take a while: wait for the answer.
+    popup = "const p = document.querySelector('.leaflet-popup-content'); return p ? p.textContent : '';"
+    WebDriverWait(driver, 90).until(lambda d: len(d.execute_script(popup)) > 1)
+    result["click_text"] = driver.execute_script(popup)
     # And the hazard's own popup, from the hazards layer.
     driver.execute_script("map.addLayer(hazards);")
-    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return hazards.getLayers().length > 0"))
+    WebDriverWait(driver, 90).until(lambda d: d.execute_script("return hazards.getLayers().length > 0"))
     driver.execute_script("""
         const wanted = arguments[0];
         hazards.eachLayer(l => { if (l.feature.properties.name === wanted) l.openPopup(); });""", name)
     time.sleep(0.5)
     result["popup_text"] = driver.execute_script("return [...document.querySelectorAll('.leaflet-popup-content')].map(p => p.textContent).join(' | ')")
+    result["popup_text"] = result["click_text"] + " | " + result["popup_text"]
     result["injected_images"] = driver.execute_script("return document.querySelectorAll('.leaflet-popup-content img, .leaflet-popup-content script').length")
     result["script_ran"] = driver.execute_script("return window.__xss === true")
     result["console_errors"] = [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE" and "favicon" not in e["message"]]

@@ -23,7 +23,7 @@ final class LiveServer: @unchecked Sendable {
     let gridCodes: [String]
     var workerGrid: String { gridCodes[0] }
 
-    init(maxBodyBytes: Int = 1 << 20) async throws {
+    init(maxBodyBytes: Int = 1 << 20, configure: (inout ServiceOptions) -> Void = { _ in }) async throws {
         directory = try TemporaryDirectory()
         dataPath = directory.path("demo.gpkg")
         _ = try DemoBuild.run(DemoBuild.Options(boundaryPath: Repository.path("data/kangbashi_150603.gcj02.geojson"),
@@ -45,6 +45,7 @@ final class LiveServer: @unchecked Sendable {
         options.stylePath = Repository.path("tiles/style.json")
         options.planningPath = Repository.path("config/planning.json")
         options.maxBodyBytes = maxBodyBytes
+        configure(&options)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         service = try OneMapService(options: options, logger: logger)

@@ -30,7 +30,8 @@ import Testing
         let run = try await runProcessAsync("/usr/bin/python3", [Repository.path("Tests/Browser/map_xss.py"), server.base, "\(spot.x)", "\(spot.y)", name])
         #expect(run.status == 0, "\(run.stderr)")
         let result = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [String: Any] ?? [:]
-        #expect((result["popup_text"] as? String ?? "").contains(name), "\(run.stdout)")
+        #expect((result["click_text"] as? String ?? "").contains(name), "the click's list of hazards within 500 m: \(run.stdout)")
+        #expect((result["popup_text"] as? String ?? "").components(separatedBy: name).count >= 3, "the hazard's own popup too: \(run.stdout)")
         #expect(result["injected_images"] as? Int == 0, "\(run.stdout)")
         #expect(result["script_ran"] as? Bool == false, "\(run.stdout)")
         #expect((result["console_errors"] as? [String] ?? ["?"]).isEmpty, "\(run.stdout)")

@@ -83,3 +83,22 @@ import Testing
         #expect(rebuilt.assessments == live.model.assessments)
     }
 }
+
+@Suite struct TileCacheLimitTests {
+    @Test func theCacheKeepsToItsSizeDroppingTheLeastRecentlyUsed() throws {
+        let directory = try TemporaryDirectory()
+        let cache = try MBTilesCache(path: directory.path("c.mbtiles"), mapKey: "m", maxTiles: 20)
+        let png = Data([0x89, 0x50, 0x4E, 0x47])
+        let often = try (0..<5).map { try TileID(z: 10, x: $0, y: 0) }
+        for id in often { try cache.store([(id, png)]) }
+        for i in 0..<60 {
+            try cache.store([(try TileID(z: 12, x: i, y: 1), png)])
+            for id in often { _ = try cache.tile(id) }  // used all along
+        }
+        let count = try cache.count()
+        #expect(count <= 20 && count >= 18, "\(count)")
+        for id in often { #expect(try cache.tile(id) != nil, "\(id) was used all along and must stay") }
+        #expect(try cache.tile(try TileID(z: 12, x: 0, y: 1)) == nil, "the oldest unused tile goes first")
+        #expect(try cache.tile(try TileID(z: 12, x: 59, y: 1)) != nil)
+    }
+}

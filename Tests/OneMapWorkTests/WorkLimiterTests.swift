@@ -1,0 +1,70 @@
+import Foundation
+import OneMapWork
+import Synchronization
+import Testing
+
+@Suite struct WorkLimiterTests {
+    @Test func workBeyondTheLimitIsRefusedAtOnce() async throws {
+        let limiter = WorkLimiter(limit: 1, budget: .seconds(30))
+        let release = Atomic<Bool>(false)
+        async let first: Int = limiter.run {
+            while !release.load(ordering: .relaxed) { usleep(1000) }
+            return 1
+        }
+        while limiter.runningCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        await #expect(throws: WorkError.busy(running: 1, limit: 1, retryAfter: 3)) { try await limiter.run { 2 } }
+        release.store(true, ordering: .relaxed)
+        #expect(try await first == 1)
+        #expect(try await limiter.run { 3 } == 3)
+        #expect(limiter.runningCount == 0)
+    }
+
+    @Test func workOverItsBudgetAnswersAndStops() async throws {
+        let limiter = WorkLimiter(limit: 2, budget: .milliseconds(200))
+        let loops = Atomic<Int>(0)
+        let stopped = Atomic<Bool>(false)
+        await #expect(throws: WorkError.overBudget(seconds: 0.2)) {
+            try await limiter.run { () throws -> Int in
+                // A long computation that checks its budget, as plans and road searches do.
+                defer { stopped.store(true, ordering: .relaxed) }
+                for _ in 0..<100_000 {
+                    try WorkBudget.checkCurrent()
+                    loops.add(1, ordering: .relaxed)
+                    usleep(1000)
+                }
+                return 0
+            }
+        }
+        // The work unwinds at its next checkpoint and frees its slot.
+        for _ in 0..<200 where !stopped.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(10)) }
+        let didStop = stopped.load(ordering: .relaxed), looped = loops.load(ordering: .relaxed)
+        #expect(didStop)
+        #expect(looped < 100_000)
+        for _ in 0..<100 where limiter.runningCount > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(limiter.runningCount == 0)
+    }
+
+    @Test func aShortQueueWaitsForASlotInTurn() async throws {
+        let limiter = WorkLimiter(limit: 1, budget: .seconds(30), queueLimit: 2, maxWait: .seconds(20))
+        let done = try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 0..<3 {
+                group.addTask { try await limiter.run { usleep(50_000); return i } }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(done.sorted() == [0, 1, 2])
+        #expect(limiter.runningCount == 0)
+        // Beyond the queue: refused.
+        let slow = WorkLimiter(limit: 1, budget: .seconds(30), queueLimit: 0, maxWait: .seconds(1))
+        async let holder: Void = slow.run { usleep(300_000) }
+        while slow.runningCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        await #expect(throws: WorkError.self) { try await slow.run { 1 } }
+        try await holder
+    }
+
+    @Test func outsideALimiterTheCheckIsFree() throws {
+        #expect(WorkBudget.current == nil)
+        try WorkBudget.checkCurrent()
+    }
+}
