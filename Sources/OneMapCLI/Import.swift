@@ -37,6 +37,8 @@ struct Import: ParsableCommand {
     @Option(help: "CSV column holding latitude or y.")
     var yColumn: String?
 
+    @Option(help: "Text encoding of a GeoJSON or CSV source: utf-8 (default), gbk (also gb2312) or gb18030. A source that is not UTF-8 is refused unless this names its encoding.")
+    var encoding = "utf-8"
     @Option(help: "Table to read when the source GeoPackage has several.")
     var sourceLayer: String?
 
@@ -52,6 +54,10 @@ struct Import: ParsableCommand {
 
     func run() throws {
         var options = ImportOptions(layer: try Arguments.layer(layer))
+        guard let sourceEncoding = SourceEncoding(name: encoding) else {
+            throw ValidationError("--encoding: '\(encoding)' is not utf-8, gbk or gb18030")
+        }
+        options.encoding = sourceEncoding
         if let crs { options.crs = try CoordinateReferenceSystem.parse(crs) }
         options.fix = fix
         options.replace = replace

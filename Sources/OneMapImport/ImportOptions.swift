@@ -17,6 +17,8 @@ public struct ImportOptions: Sendable {
     public var yColumn: String?
     /// The table to read from a source GeoPackage with several feature tables.
     public var sourceLayer: String?
+    /// The text encoding of a GeoJSON or CSV source; anything but UTF-8 is converted first.
+    public var encoding: SourceEncoding = .utf8
 
     public init(layer: Layer) { self.layer = layer }
 }

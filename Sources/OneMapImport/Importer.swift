@@ -35,7 +35,18 @@ public enum Importer {
         progress: (ImportProgress) -> Void = { _ in }
     ) throws -> ImportReport {
         guard FileManager.default.fileExists(atPath: sourcePath) else { throw ImportError.source(file: sourcePath, message: "no such file") }
-        let source = try makeSource(sourcePath, options: options)
+        // Text sources are checked (UTF-8) or converted (--encoding) before reading; errors
+        // still name the file the user gave.
+        var readPath = sourcePath
+        if try Format.detect(sourcePath) != .geopackage {
+            if options.encoding == .utf8 {
+                try SourceEncoding.requireUTF8(sourcePath)
+            } else {
+                readPath = try SourceEncoding.convertedCopy(of: sourcePath, from: options.encoding)
+            }
+        }
+        defer { if readPath != sourcePath { try? FileManager.default.removeItem(atPath: readPath) } }
+        let source = try makeSource(readPath, options: options)
         let crs = options.crs ?? source.declaredCRS ?? .wgs84
         let transform: CoordinateTransform
         do {

@@ -36,7 +36,7 @@ try:
     WebDriverWait(driver, 90).until(lambda d: len(d.execute_script(popup)) > 1)
     result["click_text"] = driver.execute_script(popup)
     # And the hazard's own popup, from the hazards layer.
-    driver.execute_script("map.addLayer(hazards);")
+    driver.execute_script("map.addLayer(hazards); loadHazards();")
     WebDriverWait(driver, 90).until(lambda d: d.execute_script("return hazards.getLayers().length > 0"))
     driver.execute_script("""
         const wanted = arguments[0];

@@ -61,6 +61,8 @@ public final class GeoJSONFeatureReader {
     /// Bytes consumed so far, for progress.
     public var bytesRead: Int { parser.offset }
 
+    private var pastByteOrderMark = false
+
     public init(path: String, leniency: GeoJSONGeometry.Leniency = .strict) throws {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw FileError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
@@ -84,6 +86,15 @@ public final class GeoJSONFeatureReader {
     /// The next feature, or nil at the end of the input.
     public func next() throws -> Located? {
         do {
+            if !pastByteOrderMark {
+                pastByteOrderMark = true
+                // A UTF-8 byte-order mark (EF BB BF), as Windows tools write, is not JSON but
+                // says nothing: skip it, as the CSV reader does.
+                if try stream.peek() == 0xEF {
+                    _ = try stream.next()
+                    guard try stream.next() == 0xBB, try stream.next() == 0xBF else { throw parser.error("the file starts with byte 0xEF but no UTF-8 byte-order mark") }
+                }
+            }
             return try advance()
         } catch let e as JSONSyntaxError {
             state = .finished
