@@ -36,7 +36,13 @@ try:
     WebDriverWait(driver, 90).until(lambda d: len(d.execute_script(popup)) > 1)
     result["click_text"] = driver.execute_script(popup)
     # And the hazard's own popup, from the hazards layer.
-    driver.execute_script("map.addLayer(hazards); loadHazards();")
+    # The hazard's own feature, added to the page's hazards layer (whose popup builder is
+    # what is under test) straight from its item URL: independent of zoom and map moves.
+    driver.set_script_timeout(90)
+    driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        map.addLayer(hazards);
+        fetch('/collections/hazards/items/H-xss').then(r => r.json()).then(f => { hazards.addData(f); done(true); }).catch(e => done(String(e)));""")
     WebDriverWait(driver, 90).until(lambda d: d.execute_script("return hazards.getLayers().length > 0"))
     driver.execute_script("""
         const wanted = arguments[0];
