@@ -69,32 +69,17 @@ public enum SourceEncoding: String, Sendable, CaseIterable {
 
     /// The index of the first byte that starts an invalid UTF-8 sequence, if any.
     private static func firstInvalid(_ bytes: ArraySlice<UInt8>) -> Int? {
-        // The standard library's validation is fast; scan by hand only to place an error.
+        // The standard library's validation is fast; parse by hand only to place an error.
         if String(validating: bytes, as: UTF8.self) != nil { return nil }
+        var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
-        var decoder = UTF8()
         var position = bytes.startIndex
-        var scalarStart = position
-        var consumed = 0
         while true {
-            scalarStart = position
-            var counting = CountingIterator(base: iterator)
-            switch decoder.decode(&counting) {
-            case .scalarValue: position += counting.count; consumed += counting.count
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): position += scalar.count
             case .emptyInput: return nil
-            case .error: return scalarStart
+            case .error: return position
             }
-            iterator = counting.base
-        }
-    }
-
-    private struct CountingIterator: IteratorProtocol {
-        var base: ArraySlice<UInt8>.Iterator
-        var count = 0
-        mutating func next() -> UInt8? {
-            let b = base.next()
-            if b != nil { count += 1 }
-            return b
         }
     }
 

@@ -28,6 +28,8 @@ extension Array where Element: Sendable {
             if let budget { budget.run(work) } else { work() }
         }
         if let error = failure.withLock({ $0 }) { throw error }
+        // A road search stops early once the budget is spent: its partial answer is no answer.
+        try budget?.checkpoint()
         let done = results.withLock { $0.compactMap { $0 } }
         guard done.count == count else { throw WorkError.overBudget(seconds: budget?.seconds ?? 0) }
         return done

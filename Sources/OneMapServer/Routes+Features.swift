@@ -36,7 +36,7 @@ extension Routes {
             .get: { request, context in
                 try Params(request).refuseUnknown(["f"])
                 let layer = try info(context).layer
-                let id = try Self.featureID(context)
+                let id = try Params.path("id", context)
                 guard let record = service.snapshot.feature(layer, id: id) else {
                     throw Problem.notFound("collection '\(layer)' has no feature with id '\(id)'")
                 }
@@ -155,13 +155,6 @@ extension Routes {
             JSONMember("timeStamp", .string(Timestamps.now())),
             JSONMember("links", .array(links)),
         ])
-    }
-
-    /// The `{id}` path parameter, percent-decoded: every id that was accepted can be read.
-    static func featureID(_ context: OneMapServer.Context) throws -> String {
-        let raw = context.parameters.get("id") ?? ""
-        guard let id = raw.removingPercentEncoding, !id.isEmpty else { throw Problem.badParameter("id", "'\(raw)' is not a percent-encoded feature id") }
-        return id
     }
 
     /// An id as one path segment (`/`, `%`, spaces and non-ASCII percent-encoded).

@@ -75,9 +75,7 @@ extension Routes {
             return sites
         }
         guard request.method == .post else { return nil }
-        if let type = request.headers[.contentType], !type.lowercased().contains("json") {
-            throw Problem(.unsupportedMediaType, "Unsupported media type", "send GeoJSON, not \(type)")
-        }
+        try JSONBody.requireJSON(request, what: "GeoJSON")
         let bytes = try await JSONBody.bodyBytes(request, maxBytes: service.options.maxBodyBytes)
         let sites: [CandidateSite]
         do {

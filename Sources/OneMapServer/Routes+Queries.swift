@@ -37,8 +37,7 @@ extension Routes {
             let params = try Params(request)
             try params.refuseUnknown(["k"])
             let k = try params.int("k", in: 1...50, default: 3)
-            let raw = context.parameters.get("code") ?? ""
-            guard let code = raw.removingPercentEncoding, !code.isEmpty else { throw Problem.badParameter("code", "'\(raw)' is not a percent-encoded grid code") }
+            let code = try Params.path("code", context)
             let snapshot = service.snapshot
             let grid = try snapshot.grid(code: code)
             let hazards = try snapshot.features(.hazards, inGrid: code, relation: .intersects)

@@ -13,9 +13,10 @@ extension Routes {
             if let cached = try cache.tile(tile) {
                 png = cached
             } else {
-                // Drawing is CPU work (a dense tile takes tens of ms): bounded like a plan.
+                // Drawing is CPU work (a dense tile takes tens of ms): it takes a heavy-work
+                // slot, waiting up to 15 s for one (a browser asks for twenty tiles at once).
                 let renderer = service.live.renderer
-                png = try await service.tileWork.run { try renderer.render(tile, scale: scale) }
+                png = try await service.heavy.run(waiting: Self.tileWait) { try renderer.render(tile, scale: scale) }
                 try cache.store([(tile, png)], drawnFor: key)
             }
             let etag = "\"\(FNV1a.hex(png))\""
@@ -49,6 +50,8 @@ extension Routes {
             ]))
         }])
     }
+
+    static let tileWait: Duration = .seconds(15)
 
     /// The tile and scale a `/tiles/{z}/{x}/{y}.png` or `{y}@2x.png` path names.
     static func tile(_ context: OneMapServer.Context) throws -> (TileID, Int) {

@@ -8,23 +8,23 @@ import OneMap
 extension Routes {
     func create(_ request: Request, _ context: OneMapServer.Context) async throws -> Response {
         let layer = try info(context).layer
-        guard layer == .hazards else { throw ReportError.notCreatable(layer) }
-        let author = try service.tokens.writer(of: request, from: context)
+        guard layer == FieldReports.creatable else { throw ReportError.notCreatable(layer) }
+        let author = try service.tokens.writer(of: request)
         try Params(request).refuseUnknown([])
         let feature = try await Self.feature(from: request, maxBytes: service.options.maxBodyBytes)
         let accepted = try service.reports.register(feature, by: author)
-        Self.logWrite(context, author, .hazards, accepted)
+        Self.logWrite(context, author, layer, accepted)
         var response = Self.featureReply(accepted, layer: layer, status: .created)
-        response.headers[.location] = "\(Self.base(request))/collections/hazards/items/\(Self.escapePath(accepted.record.id))"
+        response.headers[.location] = "\(Self.base(request))/collections/\(layer)/items/\(Self.escapePath(accepted.record.id))"
         return response
     }
 
     func update(_ request: Request, _ context: OneMapServer.Context) async throws -> Response {
         let layer = try info(context).layer
-        guard layer == .hazards || layer == .shelters else { throw ReportError.readOnly(layer) }
-        let author = try service.tokens.writer(of: request, from: context)
+        guard FieldReports.reportable.contains(layer) else { throw ReportError.readOnly(layer) }
+        let author = try service.tokens.writer(of: request)
         try Params(request).refuseUnknown([])
-        let id = try Self.featureID(context)
+        let id = try Params.path("id", context)
         let patch = try await Self.patch(from: request, maxBytes: service.options.maxBodyBytes)
         let accepted = try service.reports.update(layer, id: id, patch: patch, ifMatch: request.headers[.ifMatch], by: author)
         Self.logWrite(context, author, layer, accepted)
@@ -35,7 +35,7 @@ extension Routes {
     func history(_ request: Request, _ context: OneMapServer.Context) throws -> Response {
         try Params(request).refuseUnknown([])
         let layer = try info(context).layer
-        let id = try Self.featureID(context)
+        let id = try Params.path("id", context)
         let entries = try service.reports.history(layer, id: id)
         guard !entries.isEmpty || service.snapshot.feature(layer, id: id) != nil else { throw ReportError.unknownFeature(layer, id: id) }
         return Reply.json(.object([
@@ -59,22 +59,28 @@ extension Routes {
         return response
     }
 
+    /// The members a GeoJSON Feature has; anything else is refused, not dropped.
+    static let featureMembers: Set<String> = ["type", "id", "geometry", "properties", "bbox"]
+
+    /// A body that is a GeoJSON Feature: its members and its properties, neither with a
+    /// repeated name, nothing but Feature members.
+    static func checkFeatureMembers(_ members: [JSONMember], _ value: JSONValue, what: String) throws {
+        try JSONBody.refuseRepeated(members)
+        if let unknown = members.map(\.key).first(where: { !featureMembers.contains($0) }) {
+            throw Problem(.unprocessableContent, what, "\(unknown): unknown member of a Feature; put properties under \"properties\"")
+        }
+        try JSONBody.refuseRepeated(value["properties"]?.objectValue ?? [])
+    }
+
     /// The body of a POST: one GeoJSON Feature.
     static func feature(from request: Request, maxBytes: Int) async throws -> Feature {
         let value = try await JSONBody.readValue(request, maxBytes: maxBytes, what: "GeoJSON: a Feature (application/geo+json or application/json)")
         guard case .object(let members) = value, value["type"]?.stringValue == "Feature" else {
             throw Problem(.unprocessableContent, "Invalid feature", "the body must be a GeoJSON Feature (\"type\": \"Feature\")")
         }
-        _ = try JSONBody(members: members)
-        if let unknown = members.map(\.key).first(where: { !["type", "id", "geometry", "properties", "bbox"].contains($0) }) {
-            throw Problem(.unprocessableContent, "Invalid feature", "\(unknown): unknown member of a Feature; put properties under \"properties\"")
-        }
-        var bytes: [UInt8] = []
-        JSONWriter.write(value, into: &bytes)
+        try checkFeatureMembers(members, value, what: "Invalid feature")
         do {
-            guard let located = try GeoJSONFeatureReader(bytes: bytes).next() else { throw Problem(.unprocessableContent, "Invalid feature", "no feature in the body") }
-            if let properties = value["properties"]?.objectValue { _ = try JSONBody(members: properties) }
-            return located.feature
+            return try GeoJSONFeatureReader.feature(from: value)
         } catch let error as GeoJSONFeatureReader.ReadError {
             throw Problem(.unprocessableContent, "Invalid feature", error.message)
         }
@@ -87,13 +93,12 @@ extension Routes {
         guard case .object(let members) = value else {
             throw Problem(.unprocessableContent, "Invalid patch", "send a JSON object of properties or a GeoJSON Feature")
         }
-        _ = try JSONBody(members: members)
-        guard value["type"]?.stringValue == "Feature" else { return FieldReports.Patch(properties: members) }
-        if let unknown = members.map(\.key).first(where: { !["type", "id", "geometry", "properties", "bbox"].contains($0) }) {
-            throw Problem(.unprocessableContent, "Invalid patch", "\(unknown): unknown member of a Feature")
+        guard value["type"]?.stringValue == "Feature" else {
+            try JSONBody.refuseRepeated(members)
+            return FieldReports.Patch(properties: members)
         }
+        try checkFeatureMembers(members, value, what: "Invalid patch")
         let properties = value["properties"]?.objectValue ?? []
-        _ = try JSONBody(members: properties)
         guard let geometry = value["geometry"], geometry != .null else { return FieldReports.Patch(properties: properties) }
         do {
             return FieldReports.Patch(properties: properties, geometry: try GeoJSONGeometry.decode(geometry).0)

@@ -19,12 +19,11 @@ public enum OneMapServer {
         router.add(middleware: RequestLogMiddleware())
         Routes(service: service, router: router).register()
         let options = service.options
-        let seconds = options.idleTimeout.components.seconds
         return Application(
             router: router,
             // Closes connections idle this long, also those that never finish their headers
             // (500 half-open connections used to stay open for good).
-            server: .http1(configuration: .init(idleTimeout: .seconds(seconds))),
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(options.idleTimeout / .nanoseconds(1))))),
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "OneMap"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

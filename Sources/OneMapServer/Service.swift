@@ -49,10 +49,9 @@ public final class OneMapService: Sendable {
     let collections: [CollectionInfo]
     let rules: RiskRules
     let planning: PlanningStandards
-    /// CPU-heavy requests: at most `maxHeavyRequests` at once, each within `heavyBudget`.
+    /// CPU-heavy requests (plans, evacuation plans, service areas, tiles drawn on demand):
+    /// at most `maxHeavyRequests` at once, each within `heavyBudget`; tiles may wait in line.
     let heavy: WorkLimiter
-    /// Tiles drawn on demand: the same limit, with a short queue.
-    let tileWork: WorkLimiter
     /// Field reports: every write goes through here (rules, lock, change log).
     let reports: FieldReports
     /// The road graphs by profile name (roads are not edited over HTTP). The driving graph
@@ -92,10 +91,9 @@ public final class OneMapService: Sendable {
         live = LiveOneMap(source, caches: caches)
         var limits = FieldReports.Limits()
         limits.maxVertices = options.maxVertices
-        reports = FieldReports(store: store, live: live, limits: limits)
-        heavy = WorkLimiter(limit: options.maxHeavyRequests, budget: options.heavyBudget)
-        // A browser asks for a screenful of tiles at once: up to 256 wait 15 s in line.
-        tileWork = WorkLimiter(limit: options.maxHeavyRequests, budget: options.heavyBudget, queueLimit: 256, maxWait: .seconds(15))
+        reports = try FieldReports(store: store, live: live, limits: limits)
+        // A browser asks for a screenful of tiles at once: up to 256 may wait in line.
+        heavy = WorkLimiter(limit: options.maxHeavyRequests, budget: options.heavyBudget, queueLimit: 256)
         tokens = try options.tokensPath.map { try TokenBook(path: $0) } ?? .empty
         collections = try CollectionInfo.all(in: store, snapshot: source.index.snapshot)
         let roads = source.index.snapshot.loadedLayers.contains(.roads) ? try source.index.snapshot.allFeatures(.roads) : []

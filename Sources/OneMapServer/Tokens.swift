@@ -13,10 +13,7 @@ import OneMap
 /// A grid worker may write only inside their own grid; planners and admins anywhere;
 /// requests without a token only read.
 public struct TokenBook: Sendable {
-    public typealias Role = Author.Role
-    public typealias Holder = Author
-
-    private var holders: [String: Holder] = [:]
+    private var holders: [String: Author] = [:]
 
     public static let empty = TokenBook()
 
@@ -32,8 +29,8 @@ public struct TokenBook: Sendable {
             guard let token = entry["token"] as? String, token.count >= 16 else {
                 throw ServiceError.tokens(path: path, reason: "entry \(i + 1): a token of at least 16 characters is required")
             }
-            guard let roleName = entry["role"] as? String, let role = Role(rawValue: roleName) else {
-                throw ServiceError.tokens(path: path, reason: "entry \(i + 1): role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let roleName = entry["role"] as? String, let role = Author.Role(rawValue: roleName) else {
+                throw ServiceError.tokens(path: path, reason: "entry \(i + 1): role must be one of \(Author.Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let grid = entry["grid"] as? String
             if role == .gridWorker && grid == nil {
@@ -48,7 +45,7 @@ public struct TokenBook: Sendable {
 
     /// The holder of the request's bearer token: nil without one; 401 for an unknown or
     /// malformed one.
-    func holder(of request: Request) throws -> Holder? {
+    func holder(of request: Request) throws -> Author? {
         guard let header = request.headers[.authorization] else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
@@ -61,7 +58,7 @@ public struct TokenBook: Sendable {
     }
 
     /// The holder of a token that may write at all (401 without one).
-    func writer(of request: Request, from context: some RequestContext) throws -> Holder {
+    func writer(of request: Request) throws -> Author {
         guard let holder = try holder(of: request) else {
             throw Problem(.unauthorized, "Unauthorized", "writing needs a bearer token (Authorization: Bearer TOKEN)")
         }

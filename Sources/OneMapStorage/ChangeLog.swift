@@ -73,10 +73,10 @@ extension ChangeLog.Entry {
 }
 
 extension WriteSession {
-    /// Appends `entry` to the change log (creating the table in an older file); returns its change number.
+    /// Appends `entry` to the change log (which every file opened for writing has, see
+    /// ``SchemaVersion``); returns its change number.
     @discardableResult
     public func append(_ entry: ChangeLog.Entry) throws -> Int64 {
-        try create(ChangeLog.table)
         func text(_ feature: Feature?) -> FieldValue {
             guard let feature else { return .null }
             var bytes: [UInt8] = []
@@ -99,15 +99,6 @@ extension ReadSession {
             FROM onemap_changes WHERE layer = ? AND feature_id = ? ORDER BY fid
             """, arguments: [layer, featureID])
         return try rows.map(entry)
-    }
-
-    /// Changes after number `after`, oldest first, at most `limit`.
-    public func changes(after: Int64, limit: Int) throws -> [ChangeLog.Entry] {
-        guard try has(ChangeLog.table) else { return [] }
-        return try Row.fetchAll(db, sql: """
-            SELECT fid, changed_at, author, role, author_grid, layer, feature_id, operation, before, after
-            FROM onemap_changes WHERE fid > ? ORDER BY fid LIMIT ?
-            """, arguments: [after, limit]).map(entry)
     }
 
     private func entry(_ row: Row) throws -> ChangeLog.Entry {

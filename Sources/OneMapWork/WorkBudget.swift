@@ -58,10 +58,11 @@ public enum WorkError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// At most `limit` pieces of CPU-heavy work at once, each with a time budget.
 ///
-/// Past the limit, up to `queueLimit` requests wait at most `maxWait` for a slot, first
-/// come first served; any more, or any that waited too long, are refused
-/// (``WorkError/busy``). Plans wait for nothing (a queued plan would answer after its
-/// client gave up); tiles wait briefly, since a browser asks for twenty at once. At the
+/// Past the limit, up to `queueLimit` requests wait for a slot, first come first served,
+/// each as long as its caller allows (`waiting:`); any more, or any that waited too long,
+/// are refused (``WorkError/busy``). Plans wait for nothing (a queued plan would answer
+/// after its client gave up); tiles wait briefly, since a browser asks for twenty at
+/// once. Both draw on the same slots, so the limit holds for all heavy work. At the
 /// budget the caller gets ``WorkError/overBudget`` and the work is told to stop; its slot
 /// frees only when it has really stopped, so work that ignores its budget cannot pile up
 /// beyond the limit.
@@ -69,7 +70,6 @@ public final class WorkLimiter: Sendable {
     public let limit: Int
     public let budget: Duration
     public let queueLimit: Int
-    public let maxWait: Duration
 
     private struct Waiter {
         var id: UInt64
@@ -84,11 +84,10 @@ public final class WorkLimiter: Sendable {
 
     private let state = Mutex(State())
 
-    public init(limit: Int, budget: Duration, queueLimit: Int = 0, maxWait: Duration = .zero) {
+    public init(limit: Int, budget: Duration, queueLimit: Int = 0) {
         self.limit = max(1, limit)
         self.budget = budget
         self.queueLimit = max(0, queueLimit)
-        self.maxWait = maxWait
     }
 
     public var runningCount: Int { state.withLock { $0.running } }
@@ -98,11 +97,11 @@ public final class WorkLimiter: Sendable {
     }
 
     /// Takes a slot, waiting in line when allowed.
-    private func acquire() async throws {
+    private func acquire(waiting maxWait: Duration) async throws {
         enum Admission { case now, refused, wait(UInt64) }
         let admission = state.withLock { s -> Admission in
             if s.running < limit { s.running += 1; return .now }
-            guard s.waiting.count < queueLimit else { return .refused }
+            guard maxWait > .zero, s.waiting.count < queueLimit else { return .refused }
             s.nextID += 1
             return .wait(s.nextID)
         }
@@ -135,9 +134,10 @@ public final class WorkLimiter: Sendable {
         next?.resume()
     }
 
-    /// Runs `work` on a worker thread within the limit and the budget.
-    public func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await acquire()
+    /// Runs `work` on a worker thread within the limit and the budget, waiting up to
+    /// `maxWait` in line for a slot (none by default).
+    public func run<T: Sendable>(waiting maxWait: Duration = .zero, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await acquire(waiting: maxWait)
         let budget = WorkBudget(self.budget)
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             // Whichever comes first, the answer or the deadline, resumes; the other is dropped.
@@ -146,7 +146,10 @@ public final class WorkLimiter: Sendable {
                 pending.withLock { $0.take() }?.resume(with: result)
             }
             DispatchQueue.global().async {
-                let result = Result { try budget.run(work) }
+                var result = Result { try budget.run(work) }
+                // Searches stop early once the budget is spent; whatever they returned then
+                // is not an answer, even if it beats the deadline timer here.
+                if case .success = result, budget.isExhausted { result = .failure(WorkError.overBudget(seconds: budget.seconds)) }
                 self.release()
                 answer(result)
             }

@@ -22,7 +22,7 @@ import Testing
             let source = try TileMaps.load(path: path, rules: rules, style: try TileMaps.style(path: Repository.path("tiles/style.json")), allLayers: true)
             store = try GeoPackage(path: path, mode: .readWrite)
             try store.useWriteAheadLog()
-            reports = FieldReports(store: store, live: LiveOneMap(source))
+            reports = try FieldReports(store: store, live: LiveOneMap(source))
             let code = Layer.grids.columnIndex("code")
             let grid = try source.index.snapshot.allFeatures(.grids).min { $0.values[code].description < $1.values[code].description }
             gridCode = grid?.values[code].description ?? ""

@@ -45,10 +45,10 @@ import Testing
     }
 
     @Test func aShortQueueWaitsForASlotInTurn() async throws {
-        let limiter = WorkLimiter(limit: 1, budget: .seconds(30), queueLimit: 2, maxWait: .seconds(20))
+        let limiter = WorkLimiter(limit: 1, budget: .seconds(30), queueLimit: 2)
         let done = try await withThrowingTaskGroup(of: Int.self) { group in
             for i in 0..<3 {
-                group.addTask { try await limiter.run { usleep(50_000); return i } }
+                group.addTask { try await limiter.run(waiting: .seconds(20)) { usleep(50_000); return i } }
                 try await Task.sleep(for: .milliseconds(20))
             }
             return try await group.reduce(into: [Int]()) { $0.append($1) }
@@ -56,10 +56,10 @@ import Testing
         #expect(done.sorted() == [0, 1, 2])
         #expect(limiter.runningCount == 0)
         // Beyond the queue: refused.
-        let slow = WorkLimiter(limit: 1, budget: .seconds(30), queueLimit: 0, maxWait: .seconds(1))
+        let slow = WorkLimiter(limit: 1, budget: .seconds(30), queueLimit: 0)
         async let holder: Void = slow.run { usleep(300_000) }
         while slow.runningCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        await #expect(throws: WorkError.self) { try await slow.run { 1 } }
+        await #expect(throws: WorkError.self) { try await slow.run(waiting: .seconds(1)) { 1 } }
         try await holder
     }
 

@@ -60,15 +60,27 @@ public final class FieldReports: Sendable {
     /// Ids a report may give: letters and digits of any script and `- _ . : ~`, 1–128 characters.
     public static let idRule = "letters, digits, '-', '_', '.', ':' or '~', 1–128 characters"
 
+    /// The layers that take reports, and the one that takes new features by report.
+    public static let reportable: Set<Layer> = [.hazards, .shelters]
+    public static let creatable: Layer = .hazards
+
     public let store: GeoPackage
     public let live: LiveOneMap
     public let limits: Limits
     private let lock = Mutex(())
+    /// Column matching (names and aliases) of each reportable layer, built once.
+    private let mappers: [Layer: RecordMapper]
 
-    public init(store: GeoPackage, live: LiveOneMap, limits: Limits = Limits()) {
+    public init(store: GeoPackage, live: LiveOneMap, limits: Limits = Limits()) throws {
         self.store = store
         self.live = live
         self.limits = limits
+        mappers = try Dictionary(uniqueKeysWithValues: Self.reportable.map { ($0, try RecordMapper(layer: $0)) })
+    }
+
+    private func mapper(_ layer: Layer) throws -> RecordMapper {
+        guard let mapper = mappers[layer] else { throw ReportError.readOnly(layer) }
+        return mapper
     }
 
     /// The version of a stored feature: a fingerprint of its GeoJSON, so any change to
@@ -91,8 +103,8 @@ public final class FieldReports: Sendable {
     /// Registers a new hazard reported by `author`.
     public func register(_ feature: Feature, by author: Author) throws -> Accepted {
         try lock.withLock { _ in
-            let layer = Layer.hazards
-            let mapper = try RecordMapper(layer: layer)
+            let layer = Self.creatable
+            let mapper = try mapper(layer)
             if let id = feature.id { try Self.checkID(id) }
             try Self.refuseServerOwned(feature.properties.map(\.key), mapper: mapper)
             var record = try mapper.record(for: feature, fallbackID: "H-\(UUID().uuidString.prefix(13).lowercased())")
@@ -110,7 +122,7 @@ public final class FieldReports: Sendable {
             record.values[Self.column(layer, "reported_at")] = .text(now)
             record.values[Self.column(layer, "grid_code")] = try gridCode(of: record.geometry, snapshot: snapshot).map(FieldValue.text) ?? .null
             Self.setExtra(&record, ["changed_by": .string(author.name), "changed_at": .string(now)])
-            let change = try commit(layer, .insert(record), before: nil, after: record, author: author, at: now, operation: .create)
+            let change = try commit(layer, record, replacing: nil, author: author, at: now)
             return Accepted(record: record, feature: record.feature(in: layer), version: Self.version(of: record, in: layer), change: change)
         }
     }
@@ -120,7 +132,7 @@ public final class FieldReports: Sendable {
     /// Applies `patch` to feature `id` of `layer` (hazards or shelters). With `ifMatch`,
     /// the report applies only if the feature is still at that version (`*` matches any).
     public func update(_ layer: Layer, id: String, patch: Patch, ifMatch: String? = nil, by author: Author) throws -> Accepted {
-        guard layer == .hazards || layer == .shelters else { throw ReportError.readOnly(layer) }
+        let mapper = try mapper(layer)
         return try lock.withLock { _ in
             let snapshot = live.index.snapshot
             guard let current = snapshot.feature(layer, id: id) else { throw ReportError.unknownFeature(layer, id: id) }
@@ -128,7 +140,6 @@ public final class FieldReports: Sendable {
             if let ifMatch, !Self.matches(ifMatch, currentVersion) {
                 throw ReportError.stale(id: id, expected: ifMatch, current: currentVersion)
             }
-            let mapper = try RecordMapper(layer: layer)
             // Patch keys by the column they land in, so an alias (状态) replaces its column (status).
             let patchMembers = patch.properties.map { JSONMember(mapper.columnName(for: $0.key) ?? $0.key, $0.value) }
             try Self.refuseServerOwned(patchMembers.map(\.key), mapper: mapper)
@@ -166,7 +177,7 @@ public final class FieldReports: Sendable {
                 }
             }
             Self.setExtra(&record, stamps)
-            let change = try commit(layer, .update(record), before: current, after: record, author: author, at: now, operation: .update)
+            let change = try commit(layer, record, replacing: current, author: author, at: now)
             return Accepted(record: record, feature: record.feature(in: layer), version: Self.version(of: record, in: layer), change: change)
         }
     }
@@ -184,22 +195,23 @@ public final class FieldReports: Sendable {
 
     // MARK: Rules
 
-    private func commit(_ layer: Layer, _ change: FeatureChange, before: LayerRecord?, after: LayerRecord, author: Author, at now: String,
-                        operation: ChangeLog.Operation) throws -> Int64 {
+    /// Writes `record` (new, or replacing `old`) and its change-log row in one transaction,
+    /// then applies it to the live map. Returns the change number.
+    private func commit(_ layer: Layer, _ record: LayerRecord, replacing old: LayerRecord?, author: Author, at now: String) throws -> Int64 {
         let entry = ChangeLog.Entry(changedAt: now, author: author.name, role: author.role.rawValue, authorGrid: author.grid,
-                                    layer: layer.tableName, featureID: after.id, operation: operation,
-                                    before: before?.feature(in: layer), after: after.feature(in: layer))
+                                    layer: layer.tableName, featureID: record.id, operation: old == nil ? .create : .update,
+                                    before: old?.feature(in: layer), after: record.feature(in: layer))
         let number = try store.write { session -> Int64 in
-            switch change {
-            case .insert(let record):
+            if old == nil {
                 let writer = try session.writer(for: layer, replacing: false)
                 try writer.insert(record)
                 try writer.finish()
-            case .update(let record): try session.update(record, in: layer)
-            case .delete: break
+            } else {
+                try session.update(record, in: layer)
             }
             return try session.append(entry)
         }
+        let change: FeatureChange = old == nil ? .insert(record) : .update(record)
         if layer == .hazards {
             _ = try live.apply(change)
         } else {
@@ -225,10 +237,11 @@ public final class FieldReports: Sendable {
     /// The code of the grid cell holding the geometry's representative point, if any.
     private func gridCode(of geometry: Geometry, snapshot: IndexSnapshot) throws -> String? {
         guard snapshot.loadedLayers.contains(.grids) else { return nil }
-        let point = try GEOSContext().pointOnSurface(geometry)
+        let context = GEOSContext()
+        let point = try context.pointOnSurface(geometry)
         let code = Layer.grids.columnIndex("code")
         for hit in try snapshot.features(.grids, in: BoundingBox(minX: point.x, minY: point.y, maxX: point.x, maxY: point.y)) {
-            if try GEOSContext().prepare(hit.record.geometry).intersects(point), case .text(let c) = hit.record.values[code] { return c }
+            if try context.prepare(hit.record.geometry).intersects(point), case .text(let c) = hit.record.values[code] { return c }
         }
         return nil
     }

@@ -215,6 +215,11 @@ public final class GeoJSONFeatureReader {
         }
     }
 
+    /// One GeoJSON Feature already parsed (a request body), checked as a file's features are.
+    public static func feature(from value: JSONValue, leniency: GeoJSONGeometry.Leniency = .strict) throws -> Feature {
+        try GeoJSONFeatureReader(bytes: [], leniency: leniency).feature(from: value, line: 1, requireFeature: true).feature
+    }
+
     /// The feature's `id` member, or else its `id` property, as a string.
     static func identifier(_ value: JSONValue) -> String? {
         value["id"]?.identifierText ?? value["properties"]?["id"]?.identifierText

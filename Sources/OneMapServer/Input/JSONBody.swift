@@ -8,7 +8,6 @@ import OneMap
 /// in `Int(_:)`).
 struct JSONBody {
     let members: [JSONMember]
-    let value: JSONValue
 
     /// Reads the body of `request` (at most `maxBytes`) as one JSON object.
     static func read(_ request: Request, maxBytes: Int, what: String = "JSON") async throws -> JSONBody {
@@ -18,19 +17,29 @@ struct JSONBody {
     }
 
     init(members: [JSONMember]) throws {
+        try Self.refuseRepeated(members)
+        self.members = members
+    }
+
+    /// Refuses an object whose members repeat a name (JSON allows it; which one wins is
+    /// up to the reader, so a body that says `k` twice says nothing clear).
+    static func refuseRepeated(_ members: [JSONMember]) throws {
         var seen = Set<String>()
         for member in members where !seen.insert(member.key).inserted {
             throw Problem(.unprocessableContent, "Invalid request", "\(member.key): the member is given twice")
         }
-        self.members = members
-        value = .object(members)
+    }
+
+    /// Refuses a body declared as anything but JSON (415).
+    static func requireJSON(_ request: Request, what: String) throws {
+        if let type = request.headers[.contentType], !type.lowercased().contains("json") {
+            throw Problem(.unsupportedMediaType, "Unsupported media type", "send \(what), not \(type)")
+        }
     }
 
     /// Reads the body as one JSON text (trailing bytes after the value are refused).
     static func readValue(_ request: Request, maxBytes: Int, what: String) async throws -> JSONValue {
-        if let type = request.headers[.contentType], !type.lowercased().contains("json") {
-            throw Problem(.unsupportedMediaType, "Unsupported media type", "send \(what), not \(type)")
-        }
+        try requireJSON(request, what: what)
         let bytes = try await bodyBytes(request, maxBytes: maxBytes)
         guard !bytes.isEmpty else { throw Problem(.badRequest, "Empty body", "the request needs a \(what) body") }
         do {

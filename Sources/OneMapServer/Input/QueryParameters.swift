@@ -75,8 +75,8 @@ struct Params {
     }
 
     func requireDouble(_ name: String, in range: ClosedRange<Double>) throws -> Double {
-        _ = try require(name)
-        return try double(name, in: range) ?? 0
+        guard let value = try double(name, in: range) else { throw Problem.badParameter(name, "is required") }
+        return value
     }
 
     /// A whole number in `range`, or nil when absent (text beyond `Int` is out of range, not a trap).
@@ -95,8 +95,8 @@ struct Params {
     }
 
     func requireInt(_ name: String, in range: ClosedRange<Int>) throws -> Int {
-        _ = try require(name)
-        return try int(name, in: range) ?? range.lowerBound
+        guard let value = try int(name, in: range) else { throw Problem.badParameter(name, "is required") }
+        return value
     }
 
     func bool(_ name: String) throws -> Bool? {
@@ -124,8 +124,8 @@ struct Params {
     /// `bbox=minLon,minLat,maxLon,maxLat`.
     func box(_ name: String = "bbox") throws -> BoundingBox? {
         guard let text = values[name] else { return nil }
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false).compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 4, parts.allSatisfy(\.isFinite), text.split(separator: ",", omittingEmptySubsequences: false).count == 4 else {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) ?? .nan }
+        guard parts.count == 4, parts.allSatisfy(\.isFinite) else {
             throw Problem.badParameter(name, "'\(text)' is not four numbers minLon,minLat,maxLon,maxLat")
         }
         let box = BoundingBox(minX: parts[0], minY: parts[1], maxX: parts[2], maxY: parts[3])
@@ -134,6 +134,16 @@ struct Params {
         }
         guard box.minX <= box.maxX, box.minY <= box.maxY else { throw Problem.badParameter(name, "min must not exceed max") }
         return box
+    }
+
+    /// A path parameter (`{id}`, `{code}`), percent-decoded: Hummingbird hands path segments
+    /// over as they came, and every id that was accepted must be readable.
+    static func path(_ name: String, _ context: some RequestContext) throws -> String {
+        let raw = context.parameters.get(name) ?? ""
+        guard let value = raw.removingPercentEncoding, !value.isEmpty else {
+            throw Problem.badParameter(name, "'\(raw)' is not a percent-encoded \(name)")
+        }
+        return value
     }
 
     /// Property filters `column=v1,v2` for the columns of `layer` among the parameters.
