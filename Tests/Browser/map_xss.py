@@ -27,8 +27,14 @@ try:
     WebDriverWait(driver, 60).until(lambda d: d.execute_script("return typeof L !== 'undefined' && typeof map !== 'undefined'"))
     # The hazard at the centre of the map, then a click there: the popup lists the
     # hazards within 500 m by name.
+    # The page sets its first view when /tiles.json answers (fitBounds); until then the map
+    # has no view. Move only after that, or the page's fit lands after ours.
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return map._loaded === true"))
     driver.execute_script("map.setView([arguments[0], arguments[1]], 17, {animate: false});", lat, lon)
     time.sleep(1)
+    centre = driver.execute_script("const c = map.getCenter(); return [c.lng, c.lat];")
+    if abs(centre[0] - lon) > 1e-4 or abs(centre[1] - lat) > 1e-4:
+        raise SystemExit(f"the map did not stay at the hazard: centre {centre}, wanted {[lon, lat]}")
     element = driver.find_element(By.ID, "map")
     ActionChains(driver).move_to_element(element).click().perform()
     # Under a loaded test run the page's queries can take a while: wait for the answer.
