@@ -19,7 +19,9 @@ extension Routes {
                 png = try await service.heavy.run(waiting: Self.tileWait) { try renderer.render(tile, scale: scale) }
                 try cache.store([(tile, png)], drawnFor: key)
             }
-            let etag = "\"\(FNV1a.hex(png))\""
+            // Over the raw bytes: iterating `Data` byte by byte (with its exclusivity checks)
+            // was a fifth of a cached tile's answer (perf, city z14 tile).
+            let etag = png.withUnsafeBytes { "\"\(FNV1a.hex($0))\"" }
             var headers = HTTPFields()
             headers[.eTag] = etag
             headers[.cacheControl] = "public, max-age=60"
