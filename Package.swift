@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "OneMap", targets: ["OneMap"]),
+        .library(name: "OneMapFuzz", targets: ["OneMapFuzz"]),
         .executable(name: "onemap", targets: ["onemap"]),
     ],
     dependencies: [
@@ -19,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         // Already in the graph through Hummingbird; named for NIOHTTP1's parser errors (a 400, not a 500).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // SHA-256 of write tokens (the tokens file keeps only hashes).
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // One door per C library: a module map and a shim header, nothing else.
@@ -64,7 +67,7 @@ let package = Package(
         .target(
             name: "OneMap",
             dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk", "OneMapTiles", "OneMapRouting",
-                           "OneMapPlanning", "OneMapImport", "OneMapDemo", "OneMapWork"]),
+                           "OneMapPlanning", "OneMapImport", "OneMapDemo", "OneMapWork", .product(name: "Crypto", package: "swift-crypto")]),
         // The HTTP service (Hummingbird 2): OGC API Features, queries, the one map, tiles,
         // reports from the field, the web map, metrics. A thin shell over OneMap.
         // The web map's page assets (web/: HTML, script, style), compiled into the binary.
@@ -73,12 +76,15 @@ let package = Package(
         .target(
             name: "OneMapServer",
             dependencies: ["OneMap", "OneMapWeb", .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "NIOHTTP1", package: "swift-nio")]),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]),
         .target(
             name: "OneMapCLI",
             dependencies: ["OneMap", "OneMapServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(name: "onemap", dependencies: ["OneMapCLI"]),
+        // The fuzz targets (any bytes in, an answer out, never a crash): run by the libFuzzer
+        // harness in Tests/Fuzz (tools/fuzz.sh) and replayed over the corpora by the tests.
+        .target(name: "OneMapFuzz", dependencies: ["OneMap", "OneMapServer"]),
 
         // Helpers shared by the test targets: temporary files, running commands, repository paths.
         .target(name: "OneMapTestSupport", dependencies: ["OneMap"]),
@@ -93,7 +99,7 @@ let package = Package(
         .testTarget(name: "OneMapImportTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapWorkTests", dependencies: ["OneMapWork"]),
         .testTarget(name: "OneMapFieldReportsTests", dependencies: ["OneMap", "OneMapTestSupport"]),
-        .testTarget(name: "OneMapServerTests", dependencies: ["OneMapServer", "OneMapTestSupport"]),
+        .testTarget(name: "OneMapServerTests", dependencies: ["OneMapServer", "OneMapFuzz", "OneMapTestSupport"]),
         .testTarget(name: "OneMapDemoTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         // Depends on the executable so `swift test` builds it; the tests run the real binary.
         .testTarget(name: "OneMapCLITests", dependencies: ["onemap", "OneMapTestSupport"]),

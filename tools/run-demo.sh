@@ -28,15 +28,19 @@ echo
 echo
 "$bin" plan shelters --data data/kangbashi.gpkg --add 3 --report data/demo-shelters-report.html | sed -n '/^Standards/,/^Siting summary/p'
 echo "the planner's report: data/demo-shelters-report.html (also at /plan/shelters?add=3&format=html)"
-# Tokens for writing (a planner, and the grid worker of the first grid), made once.
+# Tokens for writing (a planner, and the grid worker of the first grid), made once and
+# shown only then: the file keeps their SHA-256 hashes (mode 0600).
 tokens=data/demo-tokens.json
+if [ -f "$tokens" ] && ! grep -q '"sha256"' "$tokens"; then
+    "$bin" tokens migrate --file "$tokens"  # an older demo's plain tokens
+fi
 if [ ! -f "$tokens" ]; then
     grid=$(sqlite3 data/kangbashi.gpkg "SELECT code FROM grids ORDER BY code LIMIT 1")
-    planner=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
-    worker=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
-    printf '{"tokens": [\n  {"token": "%s", "name": "规划科", "role": "planner"},\n  {"token": "%s", "name": "网格员", "role": "grid_worker", "grid": "%s"}\n]}\n' \
-        "$planner" "$worker" "$grid" > "$tokens"
+    echo
+    echo "write tokens (shown only now; keep them):"
+    echo "  planner 规划科:        $("$bin" tokens add --file "$tokens" --name 规划科 --role planner 2>/dev/null)"
+    echo "  grid worker 网格员 ($grid): $("$bin" tokens add --file "$tokens" --name 网格员 --role grid_worker --grid "$grid" 2>/dev/null)"
 fi
 echo
-echo "write tokens are in $tokens; serving the demo one map (Ctrl-C stops):"
+echo "write tokens: $tokens (hashes; \`onemap tokens add|list|revoke --file $tokens\`, then kill -HUP the server); serving the demo one map (Ctrl-C stops):"
 exec "$bin" serve --data data/kangbashi.gpkg --tokens "$tokens" --host 127.0.0.1 --port "${PORT:-8080}"

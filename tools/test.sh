@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # With the browser: the web map is tested in headless Chromium through Selenium.
 ONEMAP_BROWSER=1 tools/install-deps.sh
+# schemathesis and openapi-spec-validator (PyPI) for the API's tests.
+tools/python-tools.sh
 swift test "$@"

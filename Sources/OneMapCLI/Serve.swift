@@ -38,12 +38,15 @@ struct Serve: ParsableCommand {
     var maxVertices = 10_000
     @Option(help: "Most tiles each on-demand tile cache keeps (least recently used dropped beyond it).")
     var maxCachedTiles = 100_000
+    @Option(help: "Failed authentications one client address may make in a minute; past them it gets 429 with Retry-After.")
+    var maxAuthFailures = 10
 
     func validate() throws {
         guard (1...256).contains(maxHeavy) else { throw ValidationError("--max-heavy takes 1…256, not \(maxHeavy)") }
         guard (1...3600).contains(budget) else { throw ValidationError("--budget takes 1…3600 seconds, not \(budget)") }
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout takes 1…3600 seconds, not \(idleTimeout)") }
         guard (4...10_000_000).contains(maxVertices) else { throw ValidationError("--max-vertices takes 4…10,000,000, not \(maxVertices)") }
+        guard (1...1_000_000).contains(maxAuthFailures) else { throw ValidationError("--max-auth-failures takes 1…1,000,000, not \(maxAuthFailures)") }
         guard (16...100_000_000).contains(maxCachedTiles) else { throw ValidationError("--max-cached-tiles takes 16…100,000,000, not \(maxCachedTiles)") }
     }
 
@@ -65,12 +68,18 @@ struct Serve: ParsableCommand {
         options.idleTimeout = .seconds(idleTimeout)
         options.maxVertices = maxVertices
         options.maxCachedTiles = maxCachedTiles
+        options.authFailures = FailedAuthentications.Limit(failures: maxAuthFailures, window: .seconds(60))
         let service: OneMapService
         do {
             service = try OneMapService(options: options, logger: logger)
         } catch let error as ServiceError {
             throw ValidationError(error.description)
+        } catch let error as TokenFileError {
+            throw ValidationError(error.description)
         }
+        // `kill -HUP` reads the tokens file again (added and revoked tokens, no restart).
+        let hangup = OneMapServer.reloadTokensOnHangup(service, logger: logger)
+        defer { hangup.cancel() }
         let announcer = logger
         let app = OneMapServer.application(service, logger: logger) { port in
             announcer.notice("serving", metadata: ["url": "http://\(host):\(port)/", "map": "http://\(host):\(port)/map"])

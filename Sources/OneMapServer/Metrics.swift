@@ -51,39 +51,25 @@ final class Metrics: Sendable {
 
     private func labels(_ key: Key) -> String { "route=\"\(key.route)\",method=\"\(key.method)\",status=\"\(key.status)\"" }
 
-    /// The route template a path belongs to, so that ids and tile numbers do not each
-    /// make a series of their own.
-    static func route(of path: String) -> String {
-        let parts = path.split(separator: "/").map(String.init)
-        switch parts.count {
-        case 0: return "/"
-        case 2 where parts[0] == "collections": return "/collections/{layer}"
-        case 3 where parts[0] == "collections" && parts[2] == "items": return "/collections/{layer}/items"
-        case 4 where parts[0] == "collections" && parts[2] == "items": return "/collections/{layer}/items/{id}"
-        case 3 where parts[0] == "query" && parts[1] == "grid": return "/query/grid/{code}"
-        case 4 where parts[0] == "tiles": return parts[3].contains("@2x") ? "/tiles/{z}/{x}/{y}@2x.png" : "/tiles/{z}/{x}/{y}.png"
-        default:
-            if parts[0] == "static" { return "/static/…" }
-            let known: Set<String> = ["/conformance", "/collections", "/api", "/query/nearest-shelter", "/query/within", "/riskmap",
-                                      "/riskmap/versions", "/riskmap/diff", "/riskmap/stats", "/riskmap/legend", "/tiles.json",
-                                      "/map", "/health", "/metrics", "/route", "/evacuate", "/evacuation-plan",
-                                      "/isochrone", "/coverage/fire", "/plan/audit"]
-            let joined = "/" + parts.joined(separator: "/")
-            return known.contains(joined) ? joined : "(unmatched)"
-        }
+    /// The route label of each router path (Hummingbird's `endpointPath`): the endpoint's
+    /// declared template, so ids and tile numbers do not each make a series of their own.
+    static func labels(_ endpoints: [Endpoint]) -> [String: String] {
+        Dictionary(endpoints.map { (RouterPath($0.routed).description, $0.path) }, uniquingKeysWith: { first, _ in first })
     }
 }
 
 /// Times every request into ``Metrics``, after problems have been turned into answers.
 struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: Metrics
+    /// Router path → route label (from the endpoint declarations); anything else is `(unmatched)`.
+    let labels: [String: String]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        metrics.record(route: Metrics.route(of: request.uri.path), method: request.method.rawValue, status: response.status.code, seconds: seconds)
+        metrics.record(route: context.endpointPath.flatMap { labels[$0] } ?? "(unmatched)", method: request.method.rawValue, status: response.status.code, seconds: seconds)
         return response
     }
 }

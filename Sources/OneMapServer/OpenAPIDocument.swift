@@ -1,164 +1,189 @@
 import OneMap
 
-/// The OpenAPI 3.0 description served at `/api`.
+/// The OpenAPI 3.0 description served at `/api`, derived from the endpoint declarations
+/// (``Endpoint``): every route with its parameters, ranges, enums, defaults, bodies and answers.
 enum OpenAPIDocument {
-    struct Parameter {
-        var name: String
-        var location = "query"
-        var required = false
-        var type = "string"
-        var description: String
-    }
-
-    struct Operation {
-        var path: String
-        var method: String
-        var summary: String
-        var parameters: [Parameter] = []
-        var responseType = "application/json"
-        var body: String?
-        var secured = false
-    }
-
-    static let point = [Parameter(name: "lon", required: true, type: "number", description: "Longitude, WGS84 degrees"),
-                        Parameter(name: "lat", required: true, type: "number", description: "Latitude, WGS84 degrees")]
-    static let layer = Parameter(name: "layer", location: "path", required: true, description: "A layer: \(Layer.allCases.map(\.tableName).joined(separator: ", "))")
-
-    static let planCandidates = Parameter(name: "candidates", description: "planned: the data's own planned sites (default: a lattice of open land)")
-    static let planBox = Parameter(name: "bbox", description: "minLon,minLat,maxLon,maxLat: plan only for the grids meeting it, site inside it")
-    static let planFormat = Parameter(name: "format", description: "geojson (default) or html (the planner's report page)")
-
-    static let operations: [Operation] = [
-        Operation(path: "/", method: "get", summary: "Landing page"),
-        Operation(path: "/conformance", method: "get", summary: "OGC API conformance classes"),
-        Operation(path: "/api", method: "get", summary: "This document", responseType: "application/vnd.oai.openapi+json;version=3.0"),
-        Operation(path: "/collections", method: "get", summary: "The layers"),
-        Operation(path: "/collections/{layer}", method: "get", summary: "One layer", parameters: [layer]),
-        Operation(path: "/collections/{layer}/items", method: "get", summary: "Features of a layer (property filters: any column, column=v1,v2)", parameters: [
-            layer,
-            Parameter(name: "bbox", description: "minLon,minLat,maxLon,maxLat"),
-            Parameter(name: "limit", type: "integer", description: "1…10,000 (default 10; larger is capped)"),
-            Parameter(name: "offset", type: "integer", description: "Features to skip (next links carry it)"),
-            Parameter(name: "datetime", description: "RFC 3339 instant or interval a/b, open ends '..' (hazards: reported_at)"),
-        ], responseType: "application/geo+json"),
-        Operation(path: "/collections/{layer}/items", method: "post", summary: "Register a hazard (GeoJSON Feature; hazards only)",
-                  parameters: [layer], responseType: "application/geo+json", body: "application/geo+json", secured: true),
-        Operation(path: "/collections/{layer}/items/{id}", method: "get", summary: "One feature",
-                  parameters: [layer, Parameter(name: "id", location: "path", required: true, description: "Feature id")], responseType: "application/geo+json"),
-        Operation(path: "/collections/{layer}/items/{id}", method: "patch", summary: "Report on a hazard (lifecycle, level, position) or a shelter (capacity, occupancy, status): JSON merge patch of properties or a GeoJSON Feature",
-                  parameters: [layer, Parameter(name: "id", location: "path", required: true, description: "Feature id")],
-                  responseType: "application/geo+json", body: "application/json", secured: true),
-        Operation(path: "/query/nearest-shelter", method: "get", summary: "Nearest shelters with room", parameters: point + [
-            Parameter(name: "k", type: "integer", description: "1…100 (default 3)"),
-            Parameter(name: "class", description: "Shelter classes, e.g. I,II"),
-            Parameter(name: "minCapacity", type: "integer", description: "Free room at least (capacity − occupancy)"),
-            Parameter(name: "open", type: "boolean", description: "Open shelters only"),
-            Parameter(name: "maxDistance", type: "number", description: "Metres"),
-        ], responseType: "application/geo+json"),
-        Operation(path: "/query/within", method: "get", summary: "Features within a geodesic radius, nearest first (plus column filters)", parameters: point + [
-            Parameter(name: "layer", required: true, description: "A layer"),
-            Parameter(name: "radius", required: true, type: "number", description: "Metres, 0…100,000"),
-            Parameter(name: "limit", type: "integer", description: "Nearest ones only"),
-        ], responseType: "application/geo+json"),
-        Operation(path: "/query/grid/{code}", method: "get", summary: "A grid cell with its population, colour, hazards and nearest shelters",
-                  parameters: [Parameter(name: "code", location: "path", required: true, description: "Grid code"),
-                               Parameter(name: "k", type: "integer", description: "Nearest shelters, 1…50 (default 3)")], responseType: "application/geo+json"),
-        Operation(path: "/riskmap", method: "get", summary: "The current one map: areas with level, colour and reasons", responseType: "application/geo+json"),
-        Operation(path: "/riskmap/versions", method: "get", summary: "Stored versions"),
-        Operation(path: "/riskmap/diff", method: "get", summary: "Areas that changed colour between two versions, and why", parameters: [
-            Parameter(name: "from", required: true, type: "integer", description: "Earlier version"),
-            Parameter(name: "to", required: true, type: "integer", description: "Later version"),
-        ], responseType: "application/geo+json"),
-        Operation(path: "/riskmap/stats", method: "get", summary: "Areas and residents per colour and subdistrict",
-                  parameters: [Parameter(name: "version", type: "integer", description: "Default: the latest")]),
-        Operation(path: "/riskmap/legend", method: "get", summary: "Levels, colours and counts of the current map"),
-        Operation(path: "/tiles/{z}/{x}/{y}.png", method: "get", summary: "A 256-px raster tile (use {y}@2x.png for 512 px); ETag, 304 on If-None-Match",
-                  parameters: ["z", "x", "y"].map { Parameter(name: $0, location: "path", required: true, type: "integer", description: "XYZ tile coordinate") },
-                  responseType: "image/png"),
-        Operation(path: "/tiles.json", method: "get", summary: "TileJSON 3.0"),
-        Operation(path: "/route", method: "get", summary: "Fastest (or shortest) route by road, as a GeoJSON LineString with seconds and metres", parameters: [
-            Parameter(name: "from", required: true, description: "lon,lat"), Parameter(name: "to", required: true, description: "lon,lat"),
-            Parameter(name: "by", description: "time (default) or distance"), Parameter(name: "profile", description: "drive (default) or walk"),
-            Parameter(name: "avoid", description: "red: avoid the red cells of the one map"),
-        ], responseType: "application/geo+json"),
-        Operation(path: "/route", method: "post", summary: "A route avoiding polygons: {\"from\": [lon, lat], \"to\": [lon, lat], \"avoid\": GeoJSON, \"by\", \"profile\", \"avoid_red\"}",
-                  responseType: "application/geo+json", body: "application/json"),
-        Operation(path: "/evacuate", method: "get", summary: "The shelters with room reached soonest by road, leaving a circular danger zone", parameters: point + [
-            Parameter(name: "k", type: "integer", description: "1…20 (default 1)"), Parameter(name: "minRoom", type: "integer", description: "Room needed"),
-            Parameter(name: "zoneLon", type: "number", description: "Danger zone centre"), Parameter(name: "zoneLat", type: "number", description: "Danger zone centre"),
-            Parameter(name: "zoneRadius", type: "number", description: "Danger zone radius, metres"),
-        ], responseType: "application/geo+json"),
-        Operation(path: "/evacuate", method: "post", summary: "The same with any zone: {\"from\": [lon, lat], \"zone\": GeoJSON, \"k\", \"min_room\"}",
-                  responseType: "application/geo+json", body: "application/json"),
-        Operation(path: "/evacuation-plan", method: "post", summary: "Evacuation plan of a danger zone ({\"zone\": GeoJSON} or {\"centre\": [lon, lat], \"radius\": m}): per grid its shelter, persons, minutes and route; per shelter its load; who cannot be placed",
-                  body: "application/json"),
-        Operation(path: "/isochrone", method: "get", summary: "The area reachable within some minutes, as a polygon", parameters: point + [
-            Parameter(name: "minutes", type: "number", description: "0.1…600 (default 5)"), Parameter(name: "profile", description: "drive or walk"),
-        ], responseType: "application/geo+json"),
-        Operation(path: "/coverage/fire", method: "get", summary: "Grids beyond some minutes' drive of every fire station, with residents",
-                  parameters: [Parameter(name: "minutes", type: "number", description: "Default 5")], responseType: "application/geo+json"),
-        Operation(path: "/plan/audit", method: "get", summary: "Safety-distance audit: protected targets within a major hazard source's safety distance or an open hazard's impact distance",
-                  parameters: [Parameter(name: "safetyDistance", type: "number", description: "Metres from major hazard sources (default 1,000)"), planFormat],
-                  responseType: "application/geo+json"),
-        Operation(path: "/plan/coverage", method: "get", summary: "Shelter coverage per grid and subdistrict by walking distance: nearest shelter of each class, residents within the radius, area per resident, uncovered areas",
-                  parameters: [planBox, planFormat], responseType: "application/geo+json"),
-        Operation(path: "/plan/shelters", method: "get", summary: "Coverage and K new shelter sites (maximal covering with capacities) from the lattice of open land",
-                  parameters: [Parameter(name: "add", type: "integer", description: "New sites, 1…50 (default 3)"),
-                               Parameter(name: "need", description: "emergency (default) or fixed"), planCandidates, planBox, planFormat], responseType: "application/geo+json"),
-        Operation(path: "/plan/shelters", method: "post", summary: "The same with the candidate sites as a GeoJSON FeatureCollection body (name, capacity, effective_area_m2)",
-                  parameters: [Parameter(name: "add", type: "integer", description: "New sites"), planFormat], responseType: "application/geo+json", body: "application/geo+json"),
-        Operation(path: "/plan/depots", method: "get", summary: "K new storage depots by p-median on driving time weighted by residents; shares within 6 h and 12 h",
-                  parameters: [Parameter(name: "k", type: "integer", description: "New depots, 1…20 (default 1)"), planCandidates, planBox, planFormat], responseType: "application/geo+json"),
-        Operation(path: "/plan/depots", method: "post", summary: "The same with the candidate sites as a GeoJSON FeatureCollection body",
-                  parameters: [Parameter(name: "k", type: "integer", description: "New depots"), planFormat], responseType: "application/geo+json", body: "application/geo+json"),
-        Operation(path: "/plan/fire", method: "get", summary: "Areas beyond 5 minutes' drive of every fire station and candidate sites that close them",
-                  parameters: [Parameter(name: "maxSites", type: "integer", description: "Most new stations, 0…50 (default 5)"), planCandidates, planBox, planFormat], responseType: "application/geo+json"),
-        Operation(path: "/plan/fire", method: "post", summary: "The same with the candidate sites as a GeoJSON FeatureCollection body",
-                  parameters: [Parameter(name: "maxSites", type: "integer", description: "Most new stations"), planFormat], responseType: "application/geo+json", body: "application/geo+json"),
-        Operation(path: "/map", method: "get", summary: "The web map", responseType: "text/html"),
-        Operation(path: "/health", method: "get", summary: "Liveness and loaded features"),
-        Operation(path: "/metrics", method: "get", summary: "Prometheus metrics", responseType: "text/plain"),
-    ]
-
-    static func json(base: String) -> JSONValue {
+    static func json(_ endpoints: [Endpoint], base: String) -> JSONValue {
         var paths: [String: [JSONMember]] = [:]
-        for op in operations {
-            var members = [JSONMember("summary", .string(op.summary)),
-                           JSONMember("operationId", .string(op.method + op.path.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "").replacingOccurrences(of: ".", with: "_")))]
-            if !op.parameters.isEmpty {
-                members.append(JSONMember("parameters", .array(op.parameters.map { p in
-                    .object([JSONMember("name", .string(p.name)), JSONMember("in", .string(p.location)),
-                             JSONMember("required", .bool(p.required || p.location == "path")), JSONMember("description", .string(p.description)),
-                             JSONMember("schema", .object([JSONMember("type", .string(p.type))]))])
-                })))
-            }
-            if let body = op.body {
-                members.append(JSONMember("requestBody", .object([JSONMember("required", .bool(true)),
-                    JSONMember("content", .object([JSONMember(body, .object([JSONMember("schema", .object([JSONMember("type", .string("object"))]))]))]))])))
-            }
-            if op.secured { members.append(JSONMember("security", .array([.object([JSONMember("bearer", .array([]))])]))) }
-            let problem = JSONMember("content", .object([JSONMember("application/problem+json", .object([JSONMember("schema", .object([JSONMember("$ref", .string("#/components/schemas/Problem"))]))]))]))
-            members.append(JSONMember("responses", .object([
-                JSONMember(op.method == "post" ? "201" : "200", .object([JSONMember("description", .string("Success")),
-                    JSONMember("content", .object([JSONMember(op.responseType, .object([JSONMember("schema", .object([JSONMember("type", .string(op.responseType.hasPrefix("image") || op.responseType.hasPrefix("text") ? "string" : "object"))]))]))]))])),
-                JSONMember("default", .object([JSONMember("description", .string("A problem (RFC 9457)")), problem])),
-            ])))
-            paths[op.path, default: []].append(JSONMember(op.method, .object(members)))
+        var order: [String] = []
+        for endpoint in endpoints {
+            if paths[endpoint.path] == nil { order.append(endpoint.path) }
+            paths[endpoint.path, default: []].append(JSONMember(endpoint.method.rawValue.lowercased(), operation(endpoint)))
         }
-        return .object([
-            JSONMember("openapi", .string("3.0.3")),
-            JSONMember("info", .object([JSONMember("title", .string("OneMap")), JSONMember("version", .string("1")),
-                                        JSONMember("description", .string("Emergency-management risk one map: OGC API – Features, spatial queries, the four-colour map, tiles."))])),
-            JSONMember("servers", .array([.object([JSONMember("url", .string(base))])])),
-            JSONMember("paths", .object(paths.keys.sorted().map { JSONMember($0, .object(paths[$0]!)) })),
-            JSONMember("components", .object([
-                JSONMember("securitySchemes", .object([JSONMember("bearer", .object([JSONMember("type", .string("http")), JSONMember("scheme", .string("bearer"))]))])),
-                JSONMember("schemas", .object([JSONMember("Problem", .object([
-                    JSONMember("type", .string("object")),
-                    JSONMember("properties", .object(["type", "title", "detail", "instance"].map { JSONMember($0, .object([JSONMember("type", .string("string"))])) }
-                        + [JSONMember("status", .object([JSONMember("type", .string("integer"))]))])),
-                ]))])),
+        return object([
+            ("openapi", .string("3.0.3")),
+            ("info", object([("title", .string("OneMap")), ("version", .string("1")),
+                             ("description", .string("Emergency-management risk one map: OGC API – Features, spatial queries, the four-colour map, tiles, field reports, routing and planning."))])),
+            ("servers", .array([object([("url", .string(base))])])),
+            ("paths", .object(order.map { JSONMember($0, .object(paths[$0] ?? [])) })),
+            ("components", object([
+                ("securitySchemes", object([("bearer", object([("type", .string("http")), ("scheme", .string("bearer"))]))])),
+                ("schemas", .object(Schema.components.map { JSONMember($0.0, $0.1) })),
             ])),
         ])
     }
+
+    static func operation(_ endpoint: Endpoint) -> JSONValue {
+        var members: [(String, JSONValue)] = [("summary", .string(endpoint.summary)), ("operationId", .string(endpoint.operationID))]
+        if !endpoint.parameters.isEmpty { members.append(("parameters", .array(endpoint.parameters.map(parameter)))) }
+        if let body = endpoint.body {
+            members.append(("requestBody", object([
+                ("required", .bool(true)),
+                ("content", object([(body.contentType, object([("schema", bodySchema(body))]))])),
+            ])))
+        }
+        if endpoint.secured { members.append(("security", .array([object([("bearer", .array([]))])]))) }
+        let response = endpoint.response
+        var content: [(String, JSONValue)] = [(response.contentType, object([("schema", response.schema)]))]
+        for type in response.alternatives { content.append((type, object([("schema", object([("type", .string("string"))]))]))) }
+        var responses: [(String, JSONValue)] = [(String(response.status), object([("description", .string("Success")), ("content", object(content))]))]
+        if response.notModified { responses.append(("304", object([("description", .string("Not modified: the If-None-Match ETag is current"))]))) }
+        responses.append(("default", object([
+            ("description", .string("A problem (RFC 9457): 400 bad parameter, 401/403 authorization, 404, 405, 412 stale If-Match, 413, 415, 422 invalid body, 429, 503 busy")),
+            ("content", object([("application/problem+json", object([("schema", Schema.ref("Problem"))]))])),
+        ])))
+        members.append(("responses", object(responses)))
+        return object(members)
+    }
+
+    static func parameter(_ spec: ParameterSpec) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("name", .string(spec.name)), ("in", .string(spec.location.rawValue)),
+            ("required", .bool(spec.required || spec.location == .path)), ("description", .string(spec.description)),
+            ("schema", parameterSchema(spec.kind)),
+        ]
+        switch spec.kind {
+        case .list, .box, .pair: members += [("style", .string("form")), ("explode", .bool(false))]
+        default: break
+        }
+        return object(members)
+    }
+
+    static func parameterSchema(_ kind: ParameterSpec.Kind) -> JSONValue {
+        switch kind {
+        case .integer(let range, let d): Schema.integer(range, default: d)
+        case .number(let range, let d): Schema.number(range, default: d)
+        case .boolean(let d): object([("type", .string("boolean"))] + (d.map { [("default", .bool($0))] } ?? []))
+        case .text: object([("type", .string("string")), ("minLength", .number(1))])
+        case .choice(let choices, let d): Schema.choice(choices, default: d)
+        case .list: object([("type", .string("array")), ("minItems", .number(1)),
+                            ("items", object([("type", .string("string")), ("minLength", .number(1))]))])
+        case .box: object([("type", .string("array")), ("minItems", .number(4)), ("maxItems", .number(4)), ("items", object([("type", .string("number"))]))])
+        case .pair: Schema.coordinate
+        }
+    }
+
+    static func bodySchema(_ body: BodySpec) -> JSONValue {
+        switch body {
+        case .object(let members):
+            var schema: [(String, JSONValue)] = [
+                ("type", .string("object")), ("additionalProperties", .bool(false)),
+                ("properties", .object(members.map { JSONMember($0.name, memberSchema($0)) })),
+            ]
+            let required = members.filter(\.required).map(\.name)
+            if !required.isEmpty { schema.append(("required", .array(required.map { .string($0) }))) }
+            return object(schema)
+        case .feature: return Schema.ref("Feature")
+        case .mergePatch: return object([("type", .string("object")), ("description", .string("RFC 7396 merge patch of the properties, or a GeoJSON Feature"))])
+        case .candidates: return Schema.ref("FeatureCollection")
+        }
+    }
+
+    static func memberSchema(_ member: MemberSpec) -> JSONValue {
+        var schema: [JSONMember]
+        switch member.kind {
+        case .integer(let range, let d): schema = Schema.integer(range, default: d).objectValue ?? []
+        case .number(let range, let d): schema = Schema.number(range, default: d).objectValue ?? []
+        case .boolean: schema = [JSONMember("type", .string("boolean"))]
+        case .choice(let choices, let d): schema = Schema.choice(choices, default: d).objectValue ?? []
+        case .coordinate: schema = Schema.coordinate.objectValue ?? []
+        case .area: schema = [JSONMember("type", .string("object")), JSONMember("description", .string("GeoJSON Polygon or MultiPolygon, or a Feature or FeatureCollection of them"))]
+        }
+        if member.kind.isArea == false { schema.append(JSONMember("description", .string(member.description))) }
+        return .object(schema)
+    }
+
+    static func object(_ members: [(String, JSONValue)]) -> JSONValue { .object(members.map { JSONMember($0.0, $0.1) }) }
+}
+
+extension MemberSpec.Kind {
+    var isArea: Bool { if case .area = self { true } else { false } }
+}
+
+/// JSON schemas of the answers (OpenAPI 3.0's subset), shared as components.
+enum Schema {
+    static func ref(_ name: String) -> JSONValue { .object([JSONMember("$ref", .string("#/components/schemas/\(name)"))]) }
+
+    static func integer(_ range: ClosedRange<Int>, default value: Int?) -> JSONValue {
+        var members = [JSONMember("type", .string("integer")), JSONMember("minimum", .number(Double(range.lowerBound)))]
+        // Past 2^53 a JSON number is not exact: Int.max stays unsaid.
+        if range.upperBound < 1 << 53 { members.append(JSONMember("maximum", .number(Double(range.upperBound)))) }
+        if let value { members.append(JSONMember("default", .number(Double(value)))) }
+        return .object(members)
+    }
+
+    static func number(_ range: ClosedRange<Double>, default value: Double?) -> JSONValue {
+        var members = [JSONMember("type", .string("number")), JSONMember("minimum", .number(range.lowerBound)), JSONMember("maximum", .number(range.upperBound))]
+        if let value, value.isFinite { members.append(JSONMember("default", .number(value))) }
+        return .object(members)
+    }
+
+    static func choice(_ choices: [String], default value: String?) -> JSONValue {
+        var members = [JSONMember("type", .string("string")), JSONMember("enum", .array(choices.map { .string($0) }))]
+        if let value { members.append(JSONMember("default", .string(value))) }
+        return .object(members)
+    }
+
+    /// `[lon, lat]` (in a query: `lon,lat`).
+    static let coordinate: JSONValue = .object([
+        JSONMember("type", .string("array")), JSONMember("minItems", .number(2)), JSONMember("maxItems", .number(2)),
+        JSONMember("items", .object([JSONMember("type", .string("number"))])),
+        JSONMember("description", .string("lon, lat in WGS84 degrees")),
+    ])
+
+    static func object(_ properties: [(String, JSONValue)], required: [String] = []) -> JSONValue {
+        var members = [JSONMember("type", .string("object")), JSONMember("properties", .object(properties.map { JSONMember($0.0, $0.1) }))]
+        if !required.isEmpty { members.append(JSONMember("required", .array(required.map { .string($0) }))) }
+        return .object(members)
+    }
+
+    static func type(_ name: String) -> JSONValue { .object([JSONMember("type", .string(name))]) }
+    static func array(_ items: JSONValue) -> JSONValue { .object([JSONMember("type", .string("array")), JSONMember("items", items)]) }
+    static func constant(_ value: String) -> JSONValue { .object([JSONMember("type", .string("string")), JSONMember("enum", .array([.string(value)]))]) }
+    static let anyObject = type("object")
+    static let links = array(ref("Link"))
+
+    static let components: [(String, JSONValue)] = [
+        ("Problem", object([("type", type("string")), ("title", type("string")), ("status", type("integer")),
+                            ("detail", type("string")), ("instance", type("string"))], required: ["title", "status", "detail"])),
+        ("Link", object([("href", type("string")), ("rel", type("string")), ("type", type("string")), ("title", type("string"))], required: ["href", "rel"])),
+        ("Geometry", object([("type", choice(["Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"], default: nil)),
+                             ("coordinates", array(.object([]))), ("geometries", array(ref("Geometry")))], required: ["type"])),
+        ("Feature", object([
+            ("type", constant("Feature")),
+            ("id", .object([JSONMember("description", .string("string or number"))])),
+            ("geometry", .object([JSONMember("allOf", .array([ref("Geometry")])), JSONMember("nullable", .bool(true))])),
+            ("properties", .object([JSONMember("type", .string("object")), JSONMember("nullable", .bool(true))])),
+            ("bbox", array(type("number"))),
+            ("links", links),
+        ], required: ["type", "geometry", "properties"])),
+        ("FeatureCollection", object([
+            ("type", constant("FeatureCollection")), ("features", array(ref("Feature"))),
+            ("numberMatched", type("integer")), ("numberReturned", type("integer")), ("timeStamp", type("string")), ("links", links),
+        ], required: ["type", "features"])),
+        ("LandingPage", object([("title", type("string")), ("description", type("string")), ("links", links)], required: ["links"])),
+        ("Conformance", object([("conformsTo", array(type("string")))], required: ["conformsTo"])),
+        ("Collection", object([("id", type("string")), ("title", type("string")), ("itemType", type("string")), ("extent", anyObject),
+                               ("crs", array(type("string"))), ("links", links)], required: ["id", "links"])),
+        ("Collections", object([("links", links), ("collections", array(ref("Collection")))], required: ["links", "collections"])),
+        ("History", object([("layer", type("string")), ("id", type("string")), ("changes", array(object([
+            ("change", type("integer")), ("changed_at", type("string")), ("author", type("string")), ("role", type("string")),
+            ("operation", type("string")), ("before", .object([JSONMember("allOf", .array([ref("Feature")])), JSONMember("nullable", .bool(true))])),
+            ("after", .object([JSONMember("allOf", .array([ref("Feature")])), JSONMember("nullable", .bool(true))])),
+        ], required: ["change", "changed_at", "author", "operation"])))], required: ["layer", "id", "changes"])),
+        ("RiskVersions", object([("versions", array(object([("version", type("integer")), ("created_at", type("string"))], required: ["version"])))], required: ["versions"])),
+        ("TileJSON", object([("tilejson", type("string")), ("tiles", array(type("string"))), ("minzoom", type("integer")), ("maxzoom", type("integer")),
+                             ("bounds", array(type("number"))), ("center", array(type("number")))], required: ["tilejson", "tiles"])),
+        ("Health", object([("status", type("string")), ("map", type("string")), ("features", anyObject)], required: ["status"])),
+    ]
 }

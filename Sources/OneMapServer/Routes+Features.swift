@@ -9,38 +9,59 @@ extension Routes {
     /// `offset + limit` cannot overflow.
     static let maxOffset = 1_000_000_000
 
-    func registerFeatures() {
-        resource("/", [.get: { request, _ in Reply.json(landing(request)) }])
-        resource("/conformance", [.get: { _, _ in
-            Reply.json(.object([JSONMember("conformsTo", .array([
-                "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-                "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-                "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
-            ].map { .string($0) }))]))
-        }])
-        resource("/collections", [.get: { request, _ in
-            let base = Self.base(request)
-            return Reply.json(.object([
-                JSONMember("links", .array([Reply.link("\(base)/collections", "self", "application/json")])),
-                JSONMember("collections", .array(service.collections.map { collection($0, base: base) })),
-            ]))
-        }])
-        resource("/collections/:layer", [.get: { request, context in
-            Reply.json(collection(try info(context), base: Self.base(request)))
-        }])
-        resource("/collections/:layer/items", [
-            .get: { request, context in try items(request, try info(context)) },
-            .post: { request, context in try await create(request, context) },
-        ])
-        resource("/collections/:layer/items/:id", [
-            .get: { request, context in
-                try Params(request).refuseUnknown(["f"])
-                let layer = try info(context).layer
-                let id = try Params.path("id", context)
+    static let layerParameter = ParameterSpec.path("layer", .choice(Layer.allCases.map(\.tableName), default: nil), "A layer (collection)")
+    static let idParameter = ParameterSpec.path("id", "Feature id (percent-encoded)")
+    static let formatJSON = ParameterSpec.choice("f", ["json", "geojson"], "Answer format (JSON is the only one)")
+
+    var featureEndpoints: [Endpoint] {
+        [
+            Endpoint(method: .get, path: "/", summary: "Landing page", response: .json(Schema.ref("LandingPage"))) { call in
+                Reply.json(landing(call.base))
+            },
+            Endpoint(method: .get, path: "/conformance", summary: "OGC API conformance classes", response: .json(Schema.ref("Conformance"))) { _ in
+                Reply.json(.object([JSONMember("conformsTo", .array([
+                    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+                    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+                    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+                ].map { .string($0) }))]))
+            },
+            Endpoint(method: .get, path: "/collections", summary: "The layers", response: .json(Schema.ref("Collections"))) { call in
+                Reply.json(.object([
+                    JSONMember("links", .array([Reply.link("\(call.base)/collections", "self", "application/json")])),
+                    JSONMember("collections", .array(service.collections.map { collection($0, base: call.base) })),
+                ]))
+            },
+            Endpoint(method: .get, path: "/collections/{layer}", summary: "One layer", parameters: [Self.layerParameter],
+                     response: .json(Schema.ref("Collection"))) { call in
+                Reply.json(collection(try info(call.context), base: call.base))
+            },
+            Endpoint(method: .get, path: "/collections/{layer}/items",
+                     summary: "Features of a layer; any column of the layer is also a filter (column=v1,v2)",
+                     parameters: [
+                        Self.layerParameter,
+                        .box("bbox", "minLon,minLat,maxLon,maxLat (WGS84)"),
+                        .int("limit", 1...Int.max, default: 10, "Features in one page; above 10,000 is capped at 10,000"),
+                        .int("offset", 0...Self.maxOffset, default: 0, "Features to skip (next links carry it)"),
+                        .text("datetime", "RFC 3339 instant or interval a/b, open ends '..' (hazards: reported_at)"),
+                        Self.formatJSON,
+                        .text("bbox-crs", "Only CRS84 (http://www.opengis.net/def/crs/OGC/1.3/CRS84)"),
+                        .text("crs", "Only CRS84"),
+                     ],
+                     columnFilters: .pathLayer, response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
+                try items(call, try info(call.context))
+            },
+            Endpoint(method: .post, path: "/collections/{layer}/items", summary: "Register a hazard (a GeoJSON Feature; hazards only). Needs a token; a grid worker only inside their grid",
+                     parameters: [Self.layerParameter], body: .feature, response: .geoJSON(Schema.ref("Feature"), status: 201), secured: true) { call in
+                try await create(call)
+            },
+            Endpoint(method: .get, path: "/collections/{layer}/items/{id}", summary: "One feature, with its version as ETag",
+                     parameters: [Self.layerParameter, Self.idParameter, Self.formatJSON], response: .geoJSON(Schema.ref("Feature"))) { call in
+                let layer = try info(call.context).layer
+                let id = try call.path("id")
                 guard let record = service.snapshot.feature(layer, id: id) else {
                     throw Problem.notFound("collection '\(layer)' has no feature with id '\(id)'")
                 }
-                let base = Self.base(request)
+                let base = call.base
                 var response = Reply.feature(record.feature(in: layer), members: [JSONMember("links", .array([
                     Reply.link("\(base)/collections/\(layer)/items/\(Self.escapePath(id))", "self", "application/geo+json"),
                     Reply.link("\(base)/collections/\(layer)/items/\(Self.escapePath(id))/history", "version-history", "application/json"),
@@ -50,9 +71,16 @@ extension Routes {
                 response.headers[.eTag] = "\"\(FieldReports.version(of: record, in: layer))\""
                 return response
             },
-            .patch: { request, context in try await update(request, context) },
-        ])
-        resource("/collections/:layer/items/:id/history", [.get: { request, context in try history(request, context) }])
+            Endpoint(method: .patch, path: "/collections/{layer}/items/{id}",
+                     summary: "Report on a hazard (lifecycle, level, position) or a shelter (capacity, occupancy, status): a JSON merge patch of properties or a GeoJSON Feature; If-Match applies it only to that version (412 when stale)",
+                     parameters: [Self.layerParameter, Self.idParameter], body: .mergePatch, response: .geoJSON(Schema.ref("Feature")), secured: true) { call in
+                try await update(call)
+            },
+            Endpoint(method: .get, path: "/collections/{layer}/items/{id}/history", summary: "Every logged change of a feature, oldest first (who, when, before and after)",
+                     parameters: [Self.layerParameter, Self.idParameter], response: .json(Schema.ref("History"))) { call in
+                try history(call)
+            },
+        ]
     }
 
     func info(_ context: OneMapServer.Context) throws -> CollectionInfo {
@@ -63,9 +91,8 @@ extension Routes {
         return info
     }
 
-    func landing(_ request: Request) -> JSONValue {
-        let base = Self.base(request)
-        return .object([
+    func landing(_ base: String) -> JSONValue {
+        .object([
             JSONMember("title", .string("OneMap: emergency-management risk one map (一张图)")),
             JSONMember("description", .string("Hazards, grid cells, shelters and facilities with the four-colour risk map, as OGC API – Features, with spatial queries, risk map versions and tiles.")),
             JSONMember("links", .array([
@@ -110,23 +137,21 @@ extension Routes {
 
     /// `/collections/{layer}/items`: bbox, limit (1…10,000, larger is capped), offset,
     /// datetime (layers with times), and property filters `column=v1,v2`.
-    func items(_ request: Request, _ info: CollectionInfo) throws -> Response {
-        let params = try Params(request)
+    func items(_ call: Call, _ info: CollectionInfo) throws -> Response {
+        let params = call.params
         let layer = info.layer
-        try params.refuseUnknown(Set(["bbox", "limit", "offset", "datetime", "f", "bbox-crs", "crs"]).union(layer.columns.map(\.name)))
-        _ = try params.choice("f", ["json", "geojson"])
         for name in ["bbox-crs", "crs"] {
-            if let crs = params.string(name), !crs.hasSuffix("CRS84") && !crs.hasSuffix("4326") {
+            if let crs = try params.maybeString(name), !crs.hasSuffix("CRS84") && !crs.hasSuffix("4326") {
                 throw Problem.badParameter(name, "only CRS84 (WGS84 lon/lat) is offered")
             }
         }
         // OGC API – Features: a limit above the server's maximum is capped, not refused.
-        let limit = min(Self.maxLimit, try params.int("limit", in: 1...Int.max, default: 10))
-        let offset = try params.int("offset", in: 0...Self.maxOffset, default: 0)
-        let box = try params.box()
-        let filters = try params.filters(layer)
+        let limit = min(Self.maxLimit, try params.int("limit"))
+        let offset = try params.int("offset")
+        let box = try params.maybeBox()
+        let filters = params.filters()
         var interval: TimeInterval?
-        if let text = params.string("datetime") {
+        if let text = try params.maybeString("datetime") {
             guard let column = info.timeColumn else { throw Problem.badParameter("datetime", "collection '\(layer)' has no time property") }
             interval = try TimeInterval(parsing: text, column: column)
         }
@@ -140,9 +165,9 @@ extension Routes {
         if let interval { records = records.filter(interval.contains) }
         let matched = records.count
         let page = offset < matched ? Array(records[offset..<min(matched, offset + limit)]) : []
-        let base = Self.base(request)
+        let base = call.base
         func pageLink(_ start: Int, _ rel: String) -> JSONValue {
-            var query = params.order.filter { $0 != "offset" && $0 != "limit" }.map { "\($0)=\(Self.escape(params.string($0) ?? ""))" }
+            var query = params.order.filter { $0 != "offset" && $0 != "limit" }.map { "\($0)=\(Self.escape(params.rawValue($0) ?? ""))" }
             query += ["limit=\(limit)", "offset=\(start)"]
             return Reply.link("\(base)/collections/\(layer)/items?\(query.joined(separator: "&"))", rel, "application/geo+json")
         }

@@ -5,52 +5,66 @@ import OneMap
 /// Routes on the road network: a route, evacuation to shelters, the evacuation plan of a
 /// danger zone, service areas, fire-station coverage.
 extension Routes {
-    func registerRouting() {
-        resource("/route", [
-            .get: { request, _ in
-                let params = try Params(request)
-                try params.refuseUnknown(["from", "to", "by", "profile", "avoid"])
-                let avoid: [Geometry] = switch params.string("avoid") {
-                case nil: []
-                case "red": redCells()
-                case let other?: throw Problem.badParameter("avoid", "'\(other)' is not offered: use avoid=red (red risk cells) or POST a polygon")
-                }
-                return try routeAnswer(from: try Self.pair(params.require("from"), "from"), to: try Self.pair(params.require("to"), "to"),
-                                       by: try params.choice("by", ["time", "distance"]), profile: try params.choice("profile", ["drive", "walk"]), avoid: avoid)
-            },
-            .post: { request, _ in
-                let body = try await JSONBody.read(request, maxBytes: service.options.maxBodyBytes)
-                try body.refuseUnknown(["from", "to", "avoid", "avoid_red", "by", "profile"])
-                var avoid: [Geometry] = try body["avoid"].map { [try Self.area($0, "avoid")] } ?? []
-                if try body.bool("avoid_red") == true { avoid += redCells() }
-                return try routeAnswer(from: try body.requireCoordinate("from"), to: try body.requireCoordinate("to"),
-                                       by: try body.string("by"), profile: try body.string("profile"), avoid: avoid)
-            },
-        ])
-        resource("/evacuate", [
-            .get: { request, _ in
-                let params = try Params(request)
-                try params.refuseUnknown(["lon", "lat", "k", "minRoom", "zoneLon", "zoneLat", "zoneRadius"])
-                var zone: Geometry?
-                if let radius = try params.double("zoneRadius", in: 1...100_000) {
-                    let centre = Coordinate(try params.requireDouble("zoneLon", in: -180...180), try params.requireDouble("zoneLat", in: -90...90))
-                    zone = DangerZone.circle(centre: centre, radius: radius)
-                } else if let given = ["zoneLon", "zoneLat"].first(where: { params.string($0) != nil }) {
-                    throw Problem.badParameter(given, "a danger zone needs zoneLon, zoneLat and zoneRadius together")
-                }
-                return try evacuateAnswer(from: try params.point(), zone: zone, k: try params.int("k", in: 1...20, default: 1),
-                                          minimumRoom: try params.int("minRoom", in: 1...Self.maxPersons, default: 1))
-            },
-            .post: { request, _ in
-                let body = try await JSONBody.read(request, maxBytes: service.options.maxBodyBytes)
-                try body.refuseUnknown(["from", "zone", "centre", "center", "radius", "k", "min_room"])
-                return try evacuateAnswer(from: try body.requireCoordinate("from"), zone: try Self.zone(body, required: false),
-                                          k: try body.int("k", in: 1...20, default: 1), minimumRoom: try body.int("min_room", in: 1...Self.maxPersons, default: 1))
-            },
-        ])
-        resource("/evacuation-plan", [.post: { request, _ in
-            let body = try await JSONBody.read(request, maxBytes: service.options.maxBodyBytes)
-            try body.refuseUnknown(["zone", "centre", "center", "radius"])
+    static let zoneMembers: [MemberSpec] = [
+        .area("zone", "The danger zone: a GeoJSON Polygon or MultiPolygon (or a Feature or FeatureCollection of them)"),
+        .coordinate("centre", "Centre of a circular danger zone, [lon, lat] (with radius)"),
+        .coordinate("center", "The same as centre"),
+        .number("radius", 1...100_000, "Radius of the circular danger zone, metres"),
+    ]
+
+    var routingEndpoints: [Endpoint] {
+        [
+        Endpoint(method: .get, path: "/route", summary: "Fastest (or shortest) route by road, as a GeoJSON LineString with seconds and metres",
+                 parameters: [.pair("from", required: true, "Start, lon,lat"), .pair("to", required: true, "End, lon,lat"),
+                              .choice("by", ["time", "distance"], default: "time", "Fastest or shortest"),
+                              .choice("profile", ["drive", "walk"], default: "drive", "Road profile"),
+                              .choice("avoid", ["red"], "red: avoid the red cells of the one map")],
+                 response: .geoJSON(Schema.ref("Feature"))) { call in
+            let params = call.params
+            let avoid: [Geometry] = try params.maybeString("avoid") == "red" ? redCells() : []
+            return try routeAnswer(from: try params.pair("from"), to: try params.pair("to"), by: try params.string("by"),
+                                   profile: try params.string("profile"), avoid: avoid)
+        },
+        Endpoint(method: .post, path: "/route", summary: "A route avoiding polygons",
+                 body: .object([
+                    .coordinate("from", required: true, "Start, [lon, lat]"), .coordinate("to", required: true, "End, [lon, lat]"),
+                    .area("avoid", "Areas to avoid: GeoJSON polygons"), .bool("avoid_red", "Also avoid the red cells of the one map"),
+                    .choice("by", ["time", "distance"], default: "time", "Fastest or shortest"),
+                    .choice("profile", ["drive", "walk"], default: "drive", "Road profile"),
+                 ]), response: .geoJSON(Schema.ref("Feature"))) { call in
+            let body = try await call.body(maxBytes: service.options.maxBodyBytes)
+            var avoid: [Geometry] = try body["avoid"].map { [try Self.area($0, "avoid")] } ?? []
+            if try body.maybeBool("avoid_red") == true { avoid += redCells() }
+            return try routeAnswer(from: try body.requireCoordinate("from"), to: try body.requireCoordinate("to"),
+                                   by: try body.maybeString("by") ?? "time", profile: try body.maybeString("profile") ?? "drive", avoid: avoid)
+        },
+        Endpoint(method: .get, path: "/evacuate", summary: "The shelters with room reached soonest by road, leaving a circular danger zone",
+                 parameters: Self.point + [
+                    .int("k", 1...20, default: 1, "Shelters to answer"), .int("minRoom", 1...Self.maxPersons, default: 1, "Room needed (persons)"),
+                    .number("zoneLon", -180...180, "Danger zone centre, longitude"), .number("zoneLat", -90...90, "Danger zone centre, latitude"),
+                    .number("zoneRadius", 1...100_000, "Danger zone radius, metres (with zoneLon and zoneLat)"),
+                 ], response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
+            let params = call.params
+            var zone: Geometry?
+            if let radius = try params.maybeDouble("zoneRadius") {
+                zone = DangerZone.circle(centre: Coordinate(try params.double("zoneLon"), try params.double("zoneLat")), radius: radius)
+            } else if let given = ["zoneLon", "zoneLat"].first(where: { params.rawValue($0) != nil }) {
+                throw Problem.badParameter(given, "a danger zone needs zoneLon, zoneLat and zoneRadius together")
+            }
+            return try evacuateAnswer(from: try params.point(), zone: zone, k: try params.int("k"), minimumRoom: try params.int("minRoom"))
+        },
+        Endpoint(method: .post, path: "/evacuate", summary: "The same with any danger zone",
+                 body: .object([.coordinate("from", required: true, "Start, [lon, lat]")] + Self.zoneMembers + [
+                    .int("k", 1...20, default: 1, "Shelters to answer"), .int("min_room", 1...Self.maxPersons, default: 1, "Room needed (persons)"),
+                 ]), response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
+            let body = try await call.body(maxBytes: service.options.maxBodyBytes)
+            return try evacuateAnswer(from: try body.requireCoordinate("from"), zone: try Self.zone(body, required: false),
+                                      k: try body.int("k"), minimumRoom: try body.int("min_room"))
+        },
+        Endpoint(method: .post, path: "/evacuation-plan",
+                 summary: "Evacuation plan of a danger zone: per grid its shelter, persons, minutes and route; per shelter its load; who cannot be placed",
+                 body: .object(Self.zoneMembers), response: .json(Schema.anyObject)) { call in
+            let body = try await call.body(maxBytes: service.options.maxBodyBytes)
             guard let zone = try Self.zone(body, required: true) else { throw Problem(.unprocessableContent, "Invalid zone", "a zone is required") }
             let graph = try drive()
             let snapshot = service.snapshot
@@ -59,13 +73,15 @@ extension Routes {
                 let routes = try Evacuation.routes(of: plan, origins: origins, destinations: destinations, zone: zone, graph: graph)
                 return Reply.json(plan.json(origins: origins, destinations: destinations, routes: routes))
             }
-        }])
-        resource("/isochrone", [.get: { request, _ in
-            let params = try Params(request)
-            try params.refuseUnknown(["lon", "lat", "minutes", "profile"])
+        },
+        Endpoint(method: .get, path: "/isochrone", summary: "The area reachable within some minutes, as a polygon",
+                 parameters: Self.point + [.number("minutes", 0.1...600, default: 5, "Minutes"),
+                                           .choice("profile", ["drive", "walk"], default: "drive", "Road profile")],
+                 response: .geoJSON(Schema.ref("Feature"))) { call in
+            let params = call.params
             let point = try params.point()
-            let minutes = try params.double("minutes", in: 0.1...600, default: 5)
-            let graph = try self.graph(try params.choice("profile", ["drive", "walk"]))
+            let minutes = try params.double("minutes")
+            let graph = try self.graph(try params.string("profile"))
             return try await service.heavy.run {
                 let costs = graph.costs(from: [try graph.snap(point)], limit: minutes * 60)
                 try WorkBudget.checkCurrent()
@@ -75,11 +91,10 @@ extension Routes {
                 return Reply.feature(Feature(id: nil, geometry: area, properties: [JSONMember("minutes", .number(minutes)),
                                                                                    JSONMember("profile", .string(graph.profile.name))]))
             }
-        }])
-        resource("/coverage/fire", [.get: { request, _ in
-            let params = try Params(request)
-            try params.refuseUnknown(["minutes"])
-            let minutes = try params.double("minutes", in: 0.5...120, default: 5)
+        },
+        Endpoint(method: .get, path: "/coverage/fire", summary: "Grids beyond some minutes' drive of every fire station, with residents",
+                 parameters: [.number("minutes", 0.5...120, default: 5, "Minutes' drive")], response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
+            let minutes = try call.params.double("minutes")
             let graph = try drive(), snapshot = service.snapshot
             let result = try await service.heavy.run {
                 let result = try FireCoverage.compute(graph: graph, snapshot: snapshot, minutes: minutes)
@@ -92,7 +107,8 @@ extension Routes {
                 JSONMember("grids_outside", .number(Double(result.cells.filter { !$0.covered }.count))),
                 JSONMember("residents_outside", .number(Double(result.residentsOutside))),
             ])
-        }])
+        },
+        ]
     }
 
     private func drive() throws -> RoadGraph { try graph(nil) }
@@ -109,8 +125,8 @@ extension Routes {
         return model.areas.indices.filter { model.assessments[$0].level == .red }.map { model.areas[$0].geometry }
     }
 
-    private func routeAnswer(from: Coordinate, to: Coordinate, by: String?, profile: String?, avoid: [Geometry]) throws -> Response {
-        guard let metric = RouteMetric(rawValue: by ?? "time") else { throw Problem.badParameter("by", "'\(by ?? "")' is not time or distance") }
+    private func routeAnswer(from: Coordinate, to: Coordinate, by: String, profile: String, avoid: [Geometry]) throws -> Response {
+        guard let metric = RouteMetric(rawValue: by) else { throw Problem.badParameter("by", "'\(by)' is not time or distance") }
         let graph = try graph(profile)
         let blocked = try graph.pieces(meeting: avoid)
         let route = try graph.route(from: from, to: to, by: metric, blocked: blocked)
@@ -127,18 +143,6 @@ extension Routes {
     /// Persons in one request (room needed): far beyond any shelter, small enough for sums.
     static let maxPersons = 10_000_000
 
-    /// A lon,lat pair from text ("109.78,39.6").
-    static func pair(_ text: String, _ name: String) throws -> Coordinate {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 2, let lon = parts[0], let lat = parts[1], lon.isFinite, lat.isFinite else {
-            throw Problem.badParameter(name, "'\(text)' is not lon,lat")
-        }
-        guard (-180...180).contains(lon), (-90...90).contains(lat) else {
-            throw Problem.badParameter(name, "lon must lie in -180…180 and lat in -90…90")
-        }
-        return Coordinate(lon, lat)
-    }
-
     /// A GeoJSON area of a body member (`zone`, `avoid`): 422 naming the member when unusable.
     static func area(_ value: JSONValue, _ name: String) throws -> Geometry {
         do { return try DangerZone.polygons(in: value) } catch { throw Problem(.unprocessableContent, "Invalid \(name)", "\(name): \(error)") }
@@ -149,7 +153,7 @@ extension Routes {
         if let zone = body["zone"] { return try area(zone, "zone") }
         let centreName = body["centre"] != nil ? "centre" : "center"
         if let centre = try body.coordinate(centreName) {
-            guard let radius = try body.double("radius", in: 1...100_000) else {
+            guard let radius = try body.maybeDouble("radius") else {
                 throw Problem(.unprocessableContent, "Invalid zone", "radius: metres in 1…100,000 are required with \(centreName)")
             }
             return DangerZone.circle(centre: centre, radius: radius)

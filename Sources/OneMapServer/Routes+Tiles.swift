@@ -4,9 +4,17 @@ import OneMap
 
 /// Raster tiles: from the cache, or drawn on demand and cached; TileJSON.
 extension Routes {
-    func registerTiles() {
-        resource("/tiles/:z/:x/:file", [.get: { request, context in
-            let (tile, scale) = try Self.tile(context)
+    var tileEndpoints: [Endpoint] {
+        [
+        Endpoint(method: .get, path: "/tiles/{z}/{x}/{y}.png",
+                 summary: "A 256-px raster tile of the one map; {y}@2x.png for 512 px. ETag, 304 on If-None-Match",
+                 parameters: [.path("z", .integer(0...TileID.maxZoom, default: nil), "Zoom"),
+                              .path("x", .integer(0...(1 << TileID.maxZoom) - 1, default: nil), "Column, 0…2^z − 1"),
+                              .path("y", "Row, 0…2^z − 1, optionally with @2x (512-px tile)")],
+                 response: ResponseSpec(contentType: "image/png", schema: .object([JSONMember("type", .string("string")), JSONMember("format", .string("binary"))]),
+                                        notModified: true)) { call in
+            let request = call.request
+            let (tile, scale) = try Self.tile(z: try call.path("z"), x: try call.path("x"), y: try call.path("y"))
             let cache = service.caches[scale - 1]
             let key = service.live.mapKey
             let png: Data
@@ -31,9 +39,9 @@ extension Routes {
             var response = Reply.bytes(png, contentType: "image/png")
             response.headers.append(contentsOf: headers)
             return response
-        }])
-        resource("/tiles.json", [.get: { request, _ in
-            let base = Self.base(request)
+        },
+        Endpoint(method: .get, path: "/tiles.json", summary: "TileJSON 3.0 of the raster tiles", response: .json(Schema.ref("TileJSON"))) { call in
+            let base = call.base
             let model = service.live.model
             var box = BoundingBox.empty
             for area in model.areas { box.extend(area.box) }
@@ -50,17 +58,20 @@ extension Routes {
                 JSONMember("bounds", .array(box.isEmpty ? [-180, -85.05, 180, 85.05].map { .number($0) } : [box.minX, box.minY, box.maxX, box.maxY].map { .number($0) })),
                 JSONMember("center", .array(box.isEmpty ? [.number(0), .number(0), .number(2)] : [.number((box.minX + box.maxX) / 2), .number((box.minY + box.maxY) / 2), .number(12)])),
             ]))
-        }])
+        },
+        ]
     }
 
     static let tileWait: Duration = .seconds(15)
 
-    /// The tile and scale a `/tiles/{z}/{x}/{y}.png` or `{y}@2x.png` path names.
-    static func tile(_ context: OneMapServer.Context) throws -> (TileID, Int) {
-        let file = context.parameters.get("file") ?? ""
-        let scale = file.hasSuffix("@2x.png") ? 2 : 1
-        let stem = file.hasSuffix("@2x.png") ? String(file.dropLast(7)) : file.hasSuffix(".png") ? String(file.dropLast(4)) : nil
-        guard let stem, let y = Int(stem), let z = Int(context.parameters.get("z") ?? ""), let x = Int(context.parameters.get("x") ?? "") else {
+    /// The tile and scale a `/tiles/{z}/{x}/{y}.png` path names (`{y}` may end in `@2x`:
+    /// the router takes the `.png`).
+    static func tile(z zText: String, x xText: String, y yText: String) throws -> (TileID, Int) {
+        let scale = yText.hasSuffix("@2x") ? 2 : 1
+        let stem = scale == 2 ? String(yText.dropLast(3)) : yText
+        // Digits only: `Int` would also take "+5" and "-0".
+        func number(_ text: String) -> Int? { text.utf8.allSatisfy { (0x30...0x39).contains($0) } ? Int(text) : nil }
+        guard let y = number(stem), let z = number(zText), let x = number(xText) else {
             throw Problem.badParameter("tile", "write /tiles/{z}/{x}/{y}.png or {y}@2x.png with whole numbers")
         }
         do {

@@ -5,19 +5,21 @@ import OneMapWeb
 
 /// The web map, Leaflet from the system, the API document, health and metrics.
 extension Routes {
-    func registerWebAndOperations() {
-        resource("/map", [.get: { request, _ in
-            try Params(request).refuseUnknown([])
-            return Reply.html(WebAssets.mapPage.bytes)
-        }])
-        resource("/static/onemap/:file", [.get: { _, context in
-            guard let asset = WebAssets.files[context.parameters.get("file") ?? ""] else { throw Problem.notFound("no such file") }
+    var webEndpoints: [Endpoint] {
+        [
+        Endpoint(method: .get, path: "/map", summary: "The web map", response: .text("text/html")) { _ in
+            Reply.html(WebAssets.mapPage.bytes)
+        },
+        Endpoint(method: .get, path: "/static/onemap/{file}", summary: "The web map's script and style",
+                 parameters: [.path("file", .choice(WebAssets.files.keys.sorted(), default: nil), "Asset file")], response: .files(["text/javascript", "text/css"])) { call in
+            guard let asset = WebAssets.files[try call.path("file")] else { throw Problem.notFound("no such file") }
             var response = Reply.bytes(asset.bytes, contentType: asset.contentType)
             response.headers[.cacheControl] = "no-cache"
             return response
-        }])
-        resource("/static/leaflet/**", [.get: { _, context in
-            let relative = context.parameters.getCatchAll().joined(separator: "/")
+        },
+        Endpoint(method: .get, path: "/static/leaflet/{file}", summary: "Leaflet (Debian's libjs-leaflet): leaflet.js, leaflet.css, images/…",
+                 parameters: [.path("file", "File under Leaflet's directory")], response: .files(["text/javascript", "text/css", "image/png", "image/svg+xml", "application/octet-stream"]), routerPath: "/static/leaflet/**") { call in
+            let relative = call.context.parameters.getCatchAll().joined(separator: "/")
             guard !relative.isEmpty, !relative.split(separator: "/").contains(where: { $0 == ".." || $0.hasPrefix(".") }) else {
                 throw Problem.notFound("no such file")
             }
@@ -35,19 +37,20 @@ extension Routes {
             var response = Reply.bytes(data, contentType: type)
             response.headers[.cacheControl] = "public, max-age=86400"
             return response
-        }])
-        resource("/api", [.get: { request, _ in
-            Reply.json(OpenAPIDocument.json(base: Self.base(request)), contentType: "application/vnd.oai.openapi+json;version=3.0")
-        }])
-        resource("/health", [.get: { _, _ in
+        },
+        Endpoint(method: .get, path: "/api", summary: "This document (OpenAPI 3.0)",
+                 response: ResponseSpec(contentType: "application/vnd.oai.openapi+json;version=3.0", schema: Schema.anyObject)) { call in
+            Reply.json(OpenAPIDocument.json(endpoints, base: call.base), contentType: "application/vnd.oai.openapi+json;version=3.0")
+        },
+        Endpoint(method: .get, path: "/health", summary: "Liveness and loaded features", response: .json(Schema.ref("Health"))) { _ in
             let snapshot = service.snapshot
             return Reply.json(.object([
                 JSONMember("status", .string("ok")),
                 JSONMember("map", .string(service.live.mapKey)),
                 JSONMember("features", .object(snapshot.loadedLayers.map { JSONMember($0.tableName, .number(Double(snapshot.count($0)))) })),
             ]))
-        }])
-        resource("/metrics", [.get: { _, _ in
+        },
+        Endpoint(method: .get, path: "/metrics", summary: "Prometheus metrics: requests by route template, method and status", response: .text("text/plain")) { _ in
             let snapshot = service.snapshot
             var gauges = ["# HELP onemap_features Features loaded, by layer.", "# TYPE onemap_features gauge"]
             gauges += snapshot.loadedLayers.map { "onemap_features{layer=\"\($0.tableName)\"} \(snapshot.count($0))" }
@@ -55,6 +58,7 @@ extension Routes {
                        "onemap_index_version \(snapshot.version)"]
             let text = service.metrics.exposition(extra: gauges)
             return Reply.bytes(Array(text.utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
-        }])
+        },
+        ]
     }
 }

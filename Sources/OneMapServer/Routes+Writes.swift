@@ -6,36 +6,33 @@ import OneMap
 /// Every rule (where a grid worker may write, the lifecycle, server-owned fields, the
 /// change log, concurrency) lives in the core.
 extension Routes {
-    func create(_ request: Request, _ context: OneMapServer.Context) async throws -> Response {
-        let layer = try info(context).layer
+    func create(_ call: Call) async throws -> Response {
+        let layer = try info(call.context).layer
         guard layer == FieldReports.creatable else { throw ReportError.notCreatable(layer) }
-        let author = try service.tokens.writer(of: request)
-        try Params(request).refuseUnknown([])
-        let feature = try await Self.feature(from: request, maxBytes: service.options.maxBodyBytes)
+        let author = try call.writer
+        let feature = try await Self.feature(from: call.request, maxBytes: service.options.maxBodyBytes)
         let accepted = try service.reports.register(feature, by: author)
-        Self.logWrite(context, author, layer, accepted)
+        Self.logWrite(call.context, author, layer, accepted)
         var response = Self.featureReply(accepted, layer: layer, status: .created)
-        response.headers[.location] = "\(Self.base(request))/collections/\(layer)/items/\(Self.escapePath(accepted.record.id))"
+        response.headers[.location] = "\(call.base)/collections/\(layer)/items/\(Self.escapePath(accepted.record.id))"
         return response
     }
 
-    func update(_ request: Request, _ context: OneMapServer.Context) async throws -> Response {
-        let layer = try info(context).layer
+    func update(_ call: Call) async throws -> Response {
+        let layer = try info(call.context).layer
         guard FieldReports.reportable.contains(layer) else { throw ReportError.readOnly(layer) }
-        let author = try service.tokens.writer(of: request)
-        try Params(request).refuseUnknown([])
-        let id = try Params.path("id", context)
-        let patch = try await Self.patch(from: request, maxBytes: service.options.maxBodyBytes)
-        let accepted = try service.reports.update(layer, id: id, patch: patch, ifMatch: request.headers[.ifMatch], by: author)
-        Self.logWrite(context, author, layer, accepted)
+        let author = try call.writer
+        let id = try call.path("id")
+        let patch = try await Self.patch(from: call.request, maxBytes: service.options.maxBodyBytes)
+        let accepted = try service.reports.update(layer, id: id, patch: patch, ifMatch: call.request.headers[.ifMatch], by: author)
+        Self.logWrite(call.context, author, layer, accepted)
         return Self.featureReply(accepted, layer: layer)
     }
 
     /// `/collections/{layer}/items/{id}/history`: every logged change, oldest first.
-    func history(_ request: Request, _ context: OneMapServer.Context) throws -> Response {
-        try Params(request).refuseUnknown([])
-        let layer = try info(context).layer
-        let id = try Params.path("id", context)
+    func history(_ call: Call) throws -> Response {
+        let layer = try info(call.context).layer
+        let id = try call.path("id")
         let entries = try service.reports.history(layer, id: id)
         guard !entries.isEmpty || service.snapshot.feature(layer, id: id) != nil else { throw ReportError.unknownFeature(layer, id: id) }
         return Reply.json(.object([

@@ -1,23 +1,26 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import OneMap
 
 /// The HTTP service: an Application over a ``OneMapService``.
 public enum OneMapServer {
-    public typealias Context = BasicRequestContext
+    public typealias Context = OneMapRequestContext
 
     /// The application serving `service`. `onRunning` hears the bound port (useful with port 0).
     public static func application(_ service: OneMapService, logger: Logger,
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: Context.self)
+        let routes = Routes(service: service, router: router)
+        let endpoints = routes.endpoints
         // Outermost first: metrics see the final status, after problems became answers.
-        router.add(middleware: MetricsMiddleware(metrics: service.metrics))
+        router.add(middleware: MetricsMiddleware(metrics: service.metrics, labels: Metrics.labels(endpoints)))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .contentType, .ifNoneMatch],
                                               allowMethods: [.get, .head, .options]))
         router.add(middleware: RequestLogMiddleware())
-        Routes(service: service, router: router).register()
+        routes.register(endpoints)
         let options = service.options
         return Application(
             router: router,
@@ -27,6 +30,29 @@ public enum OneMapServer {
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "OneMap"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+    }
+}
+
+extension OneMapServer {
+    /// Reloads `service`'s tokens file on SIGHUP until the returned source is cancelled.
+    public static func reloadTokensOnHangup(_ service: OneMapService, logger: Logger) -> any DispatchSourceSignal {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global(qos: .utility))
+        source.setEventHandler { service.reloadTokens(logger: logger) }
+        source.resume()
+        return source
+    }
+}
+
+/// The request context: Hummingbird's core, and the client's address (failed
+/// authentications are limited per address).
+public struct OneMapRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
     }
 }
 
@@ -54,18 +80,41 @@ struct Routes: @unchecked Sendable {
 
     typealias Handler = @Sendable (Request, OneMapServer.Context) async throws -> Response
 
-    func register() {
-        registerFeatures()
-        registerQueries()
-        registerRiskMap()
-        registerTiles()
-        registerRouting()
-        registerPlanning()
-        registerWebAndOperations()
+    /// Every endpoint the service has, each declared once (see ``Endpoint``).
+    var endpoints: [Endpoint] {
+        featureEndpoints + queryEndpoints + riskMapEndpoints + tileEndpoints + routingEndpoints + planningEndpoints + webEndpoints
+    }
+
+    /// Registers every endpoint: its handler behind the checks its declaration implies, HEAD
+    /// beside each GET, and a 405 naming the allowed methods for the other methods.
+    func register(_ endpoints: [Endpoint]) {
+        var paths: [String] = []
+        var byPath: [String: [Endpoint]] = [:]
+        for endpoint in endpoints {
+            if byPath[endpoint.routed] == nil { paths.append(endpoint.routed) }
+            byPath[endpoint.routed, default: []].append(endpoint)
+        }
+        for path in paths {
+            let group = byPath[path] ?? []
+            var handlers: [HTTPRequest.Method: Handler] = [:]
+            for endpoint in group { handlers[endpoint.method] = handler(endpoint) }
+            resource(path, handlers)
+        }
+    }
+
+    /// The handler of `endpoint`: authenticates when it is secured, checks the query
+    /// against the declaration, then calls the endpoint's own handler.
+    func handler(_ endpoint: Endpoint) -> Handler {
+        let service = service
+        return { request, context in
+            let author = endpoint.secured ? try service.tokens.writer(of: request, client: Routes.client(context)) : nil
+            let params = try Params(request, endpoint, context: context)
+            return try await endpoint.handler(Call(request: request, context: context, endpoint: endpoint, params: params, author: author))
+        }
     }
 
     /// Registers `handlers` on `path`, and a 405 naming the allowed methods for the others.
-    func resource(_ path: String, _ handlers: [HTTPRequest.Method: Handler]) {
+    private func resource(_ path: String, _ handlers: [HTTPRequest.Method: Handler]) {
         for (method, handler) in handlers { router.on(RouterPath(path), method: method, use: handler) }
         if let get = handlers[.get] {
             // HEAD: the GET answer's status and headers without its body.
@@ -83,6 +132,12 @@ struct Routes: @unchecked Sendable {
                 throw problem
             }
         }
+    }
+
+    /// The client's address, without the port (one client opens many connections).
+    static func client(_ context: OneMapServer.Context) -> String {
+        guard let address = context.remoteAddress else { return "unknown" }
+        return address.ipAddress ?? address.description
     }
 
     /// The scheme and authority the client used, for absolute links.

@@ -30,6 +30,8 @@ public struct ServiceOptions: Sendable {
     public var maxVertices = 10_000
     /// Largest request body accepted (413 above).
     public var maxBodyBytes = 1 << 20
+    /// Failed authentications allowed per client address in a window (429 beyond).
+    public var authFailures = FailedAuthentications.Limit()
     /// Where Leaflet is (Debian's libjs-leaflet).
     public var leafletDirectory = "/usr/share/javascript/leaflet"
 
@@ -94,7 +96,7 @@ public final class OneMapService: Sendable {
         reports = try FieldReports(store: store, live: live, limits: limits)
         // A browser asks for a screenful of tiles at once: up to 256 may wait in line.
         heavy = WorkLimiter(limit: options.maxHeavyRequests, budget: options.heavyBudget, queueLimit: 256)
-        tokens = try options.tokensPath.map { try TokenBook(path: $0) } ?? .empty
+        tokens = try options.tokensPath.map { try TokenBook(path: $0, limit: options.authFailures, logger: logger) } ?? .empty()
         collections = try CollectionInfo.all(in: store, snapshot: source.index.snapshot)
         let roads = source.index.snapshot.loadedLayers.contains(.roads) ? try source.index.snapshot.allFeatures(.roads) : []
         let drive = RoadGraph(roads: roads, profile: .drive)
@@ -118,6 +120,9 @@ public final class OneMapService: Sendable {
     }
 
     var snapshot: IndexSnapshot { live.index.snapshot }
+
+    /// Reads the tokens file again (what SIGHUP does).
+    public func reloadTokens(logger: Logger) { tokens.reload(logger: logger) }
 }
 
 /// What `/collections` says of a layer: its extent in space (and in time for hazards).

@@ -17,7 +17,8 @@ import threading
 import time
 
 onemap, data, tokens, lon, lat, rounds = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
-token = json.load(open(tokens))["tokens"][0]["token"]
+# The token: ONEMAP_TOKEN, or the first plain one of a version 1 file.
+token = os.environ.get("ONEMAP_TOKEN") or json.load(open(tokens))["tokens"][0]["token"]
 
 
 def free_port():

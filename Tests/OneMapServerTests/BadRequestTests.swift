@@ -7,7 +7,7 @@ import Testing
 /// overflowing, `Int(1e300)`) or answered 500 for the client's mistake (bad chunking, a
 /// body shorter than its Content-Length). Each must answer a 4xx problem naming what is
 /// wrong, and the server must still answer afterwards.
-@Suite(.serialized) struct BadRequestTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct BadRequestTests {
     static let server = LazyServer()
 
     func expectProblem(_ answer: LiveServer.Answer, _ status: Int, naming words: String, _ what: String) {

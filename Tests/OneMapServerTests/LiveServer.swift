@@ -31,11 +31,12 @@ final class LiveServer: @unchecked Sendable {
         let snapshot = try SpatialIndex.load(from: GeoPackage(path: dataPath, mode: .readOnly), layers: [.grids]).snapshot
         let code = Layer.grids.columns.firstIndex { $0.name == "code" }!
         gridCodes = try snapshot.allFeatures(.grids).map { $0.values[code].description }.sorted()
+        // As `onemap tokens add` writes them: hashes only.
         let tokens = """
-            {"tokens": [
-              {"token": "\(Self.plannerToken)", "name": "规划科", "role": "planner"},
-              {"token": "\(Self.workerToken)", "name": "张网格员", "role": "grid_worker", "grid": "\(gridCodes[0])"},
-              {"token": "\(Self.otherWorkerToken)", "name": "李网格员", "role": "grid_worker", "grid": "\(gridCodes[1])"}
+            {"version": 2, "tokens": [
+              {"name": "规划科", "role": "planner", "sha256": "\(TokenFile.hash(Self.plannerToken))"},
+              {"name": "张网格员", "role": "grid_worker", "grid": "\(gridCodes[0])", "sha256": "\(TokenFile.hash(Self.workerToken))"},
+              {"name": "李网格员", "role": "grid_worker", "grid": "\(gridCodes[1])", "sha256": "\(TokenFile.hash(Self.otherWorkerToken))"}
             ]}
             """
         var options = ServiceOptions(dataPath: dataPath)
@@ -51,9 +52,14 @@ final class LiveServer: @unchecked Sendable {
         service = try OneMapService(options: options, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = OneMapServer.application(service, logger: logger) { continuation.yield($0) }
-        task = Task { try await app.runService() }
+        // A server that fails to start ends the stream, so a test fails instead of waiting for good.
+        task = Task {
+            defer { continuation.finish() }
+            try await app.runService()
+        }
         var bound = 0
         for await p in ports { bound = p; break }
+        guard bound > 0 else { throw CancellationError() }
         port = bound
     }
 

@@ -86,7 +86,7 @@ import Testing
             ("POST", "/plan/fire", "x", ["Content-Type": "text/plain"], 415, "send GeoJSON"),
             ("POST", "/plan/coverage", nil, [:], 405, "GET"),
             ("GET", "/plan/depots?candidates=planned", nil, [:], 422, "no planned sites for depots"),
-            ("GET", "/plan/fire?candidates=mine", nil, [:], 400, "candidates takes planned"),
+            ("GET", "/plan/fire?candidates=mine", nil, [:], 400, "candidates: 'mine' is not one of planned"),
             ("GET", "/plan/coverage?bbox=1,2,3", nil, [:], 400, "bbox"),
             ("GET", "/plan/coverage?bbox=10,10,10.1,10.1", nil, [:], 422, "no grids"),
         ]

@@ -146,9 +146,10 @@ import Testing
         let retina = try await server.get("/tiles/\(tile.z)/\(tile.x)/\(tile.y)@2x.png")
         #expect(try RasterImage(png: retina.body).width == 512)
         #expect(try server.service.cacheCountForTests == 2)  // both drawn once, then cached
-        for path in ["/tiles/40/0/0.png", "/tiles/3/8/0.png", "/tiles/3/1/a.png", "/tiles/3/1/1.jpg"] {
+        for (path, status) in [("/tiles/40/0/0.png", 400), ("/tiles/3/8/0.png", 400), ("/tiles/3/1/a.png", 400), ("/tiles/3/1/+1.png", 400),
+                               ("/tiles/3/1/1@3x.png", 400), ("/tiles/3/1/1.jpg", 404)] {
             let answer = try await server.get(path)
-            #expect(answer.status == 400 && answer.headers["content-type"] == "application/problem+json", "\(path)")
+            #expect(answer.status == status && answer.headers["content-type"] == "application/problem+json", "\(path)")
         }
         let tilejson = try await server.get("/tiles.json").json
         #expect(tilejson["tilejson"] as? String == "3.0.0" && (tilejson["tiles"] as? [String])?.first?.hasSuffix("/tiles/{z}/{x}/{y}.png") == true)

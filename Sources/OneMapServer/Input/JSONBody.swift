@@ -8,17 +8,56 @@ import OneMap
 /// in `Int(_:)`).
 struct JSONBody {
     let members: [JSONMember]
+    /// What the endpoint declares.
+    let declared: [MemberSpec]
 
-    /// Reads the body of `request` (at most `maxBytes`) as one JSON object.
-    static func read(_ request: Request, maxBytes: Int, what: String = "JSON") async throws -> JSONBody {
-        let value = try await readValue(request, maxBytes: maxBytes, what: what)
+    /// Reads the body of `request` (at most `maxBytes`) as one JSON object with the
+    /// declared members only, each of its declared kind.
+    static func read(_ request: Request, maxBytes: Int, members declared: [MemberSpec]) async throws -> JSONBody {
+        let value = try await readValue(request, maxBytes: maxBytes, what: "JSON")
         guard case .object(let members) = value else { throw Problem(.unprocessableContent, "Invalid request", "the body must be a JSON object") }
-        return try JSONBody(members: members)
+        return try JSONBody(members: members, declared: declared)
     }
 
-    init(members: [JSONMember]) throws {
+    init(members: [JSONMember], declared: [MemberSpec]) throws {
         try Self.refuseRepeated(members)
         self.members = members
+        self.declared = declared
+        for member in members {
+            guard let spec = declared.first(where: { $0.name == member.key }) else {
+                throw Problem(.unprocessableContent, "Invalid request",
+                              "\(member.key): unknown member; this body takes \(declared.map(\.name).sorted().joined(separator: ", "))")
+            }
+            if member.value != .null { try Self.check(spec, member.value) }
+        }
+        for spec in declared where spec.required && self[spec.name] == nil {
+            throw Problem(.unprocessableContent, "Invalid request", "\(spec.name): is required (\(spec.description))")
+        }
+    }
+
+    /// Checks one member's value against its declaration.
+    static func check(_ spec: MemberSpec, _ value: JSONValue) throws {
+        let name = spec.name
+        switch spec.kind {
+        case .integer(let range, _):
+            guard case .number(let d) = value, d.isFinite, d.rounded() == d else { throw wrong(name, "a whole number", value) }
+            // `Int(exactly:)` refuses what lies beyond `Int` (1e300), where `Int(_:)` traps.
+            guard let i = Int(exactly: d), range.contains(i) else {
+                throw Problem(.unprocessableContent, "Invalid request", "\(name): \(JSONWriter.string(value)) is outside \(range.lowerBound)…\(range.upperBound)")
+            }
+        case .number(let range, _):
+            guard case .number(let d) = value, d.isFinite else { throw wrong(name, "a number", value) }
+            guard range.contains(d) else { throw Problem(.unprocessableContent, "Invalid request", "\(name): \(d) is outside \(range.lowerBound)…\(range.upperBound)") }
+        case .boolean:
+            guard case .bool = value else { throw wrong(name, "true or false", value) }
+        case .choice(let choices, _):
+            guard case .string(let s) = value else { throw wrong(name, "a string", value) }
+            guard choices.contains(s) else { throw Problem(.unprocessableContent, "Invalid request", "\(name): '\(s)' is not one of \(choices.joined(separator: ", "))") }
+        case .coordinate:
+            _ = try coordinate(value, name)
+        case .area:
+            guard case .object = value else { throw wrong(name, "a GeoJSON object", value) }
+        }
     }
 
     /// Refuses an object whose members repeat a name (JSON allows it; which one wins is
@@ -59,45 +98,45 @@ struct JSONBody {
         members.first { $0.key == name }.flatMap { $0.value == .null ? nil : $0.value }
     }
 
-    func refuseUnknown(_ known: Set<String>) throws {
-        if let unknown = members.map(\.key).first(where: { !known.contains($0) }) {
-            throw Problem(.unprocessableContent, "Invalid request", "\(unknown): unknown member; this body takes \(known.sorted().joined(separator: ", "))")
-        }
+    private func spec(_ name: String) throws -> MemberSpec {
+        guard let spec = declared.first(where: { $0.name == name }) else { throw EndpointError.undeclared(name, "this body") }
+        return spec
     }
 
-    func string(_ name: String) throws -> String? {
-        guard let value = self[name] else { return nil }
-        guard case .string(let s) = value, !s.isEmpty else { throw Self.wrong(name, "a non-empty string", value) }
-        return s
+    /// Text of a choice member, or its default.
+    func maybeString(_ name: String) throws -> String? {
+        if case .string(let s)? = self[name] { return s }
+        if case .choice(_, let d) = try spec(name).kind { return d }
+        return nil
     }
 
-    func bool(_ name: String) throws -> Bool? {
-        guard let value = self[name] else { return nil }
-        guard case .bool(let b) = value else { throw Self.wrong(name, "true or false", value) }
-        return b
+    func maybeBool(_ name: String) throws -> Bool? {
+        if case .bool(let b)? = self[name] { return b }
+        if case .boolean(let d) = try spec(name).kind { return d }
+        return nil
     }
 
-    func double(_ name: String, in range: ClosedRange<Double>) throws -> Double? {
-        guard let value = self[name] else { return nil }
-        guard case .number(let d) = value, d.isFinite else { throw Self.wrong(name, "a number", value) }
-        guard range.contains(d) else { throw Problem(.unprocessableContent, "Invalid request", "\(name): \(d) is outside \(range.lowerBound)…\(range.upperBound)") }
-        return d
+    func maybeDouble(_ name: String) throws -> Double? {
+        if case .number(let d)? = self[name] { return d }
+        if case .number(_, let d) = try spec(name).kind { return d }
+        return nil
     }
 
-    /// A whole number in `range`: `Int(exactly:)` refuses fractions and anything beyond `Int`.
-    func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
-        guard let value = self[name] else { return nil }
-        guard case .number(let d) = value, d.isFinite, d.rounded() == d else { throw Self.wrong(name, "a whole number", value) }
-        guard let i = Int(exactly: d), range.contains(i) else {
-            throw Problem(.unprocessableContent, "Invalid request", "\(name): \(JSONWriter.string(value)) is outside \(range.lowerBound)…\(range.upperBound)")
-        }
+    /// A whole number member (checked when the body was read), or its default.
+    func maybeInt(_ name: String) throws -> Int? {
+        if case .number(let d)? = self[name] { return Int(exactly: d) }
+        if case .integer(_, let d) = try spec(name).kind { return d }
+        return nil
+    }
+
+    func int(_ name: String) throws -> Int {
+        guard let i = try maybeInt(name) else { throw Problem(.unprocessableContent, "Invalid request", "\(name): is required") }
         return i
     }
 
-    func int(_ name: String, in range: ClosedRange<Int>, default fallback: Int) throws -> Int { try int(name, in: range) ?? fallback }
-
     /// `[lon, lat]` in WGS84 degrees.
     func coordinate(_ name: String) throws -> Coordinate? {
+        _ = try spec(name)
         guard let value = self[name] else { return nil }
         return try Self.coordinate(value, name)
     }
@@ -117,7 +156,7 @@ struct JSONBody {
         return Coordinate(lon, lat)
     }
 
-    private static func wrong(_ name: String, _ expected: String, _ got: JSONValue) -> Problem {
+    static func wrong(_ name: String, _ expected: String, _ got: JSONValue) -> Problem {
         Problem(.unprocessableContent, "Invalid request", "\(name): expected \(expected), got \(got.kindName)")
     }
 }

@@ -9,16 +9,70 @@ import OneMap
 /// The query is parsed from the raw URI, not from Hummingbird's `queryParameters`: that
 /// map percent-decodes values but not names, and a second decoding here turned `%2525`
 /// into `%`.
-struct Params {
-    private var values: [String: String] = [:]
+struct Params: Sendable {
+    /// The values as they came (decoded), by name.
+    private var raw: [String: String] = [:]
+    /// The declared parameters' values, checked and converted.
+    private var parsed: [String: Value] = [:]
     /// Parameter names in the order they came (for links that repeat the query).
     private(set) var order: [String] = []
+    /// What the endpoint declares (nil: an unchecked parse, for tests of the raw layer).
+    private let declared: [ParameterSpec]?
+    /// Column filters that came (`level=1,2`), checked as lists.
+    private(set) var filterColumns: [String] = []
 
-    init(_ request: Request) throws {
-        try self.init(query: request.uri.query)
+    enum Value: Sendable {
+        case int(Int), number(Double), bool(Bool), text(String), list([String]), box(BoundingBox), pair(Coordinate)
     }
 
+    /// The query of `request` checked against `endpoint`: unknown names, repeated or empty
+    /// values and values of the wrong type or out of range are 400s naming the parameter.
+    init(_ request: Request, _ endpoint: Endpoint, context: some RequestContext) throws {
+        var columns: Set<String> = []
+        switch endpoint.columnFilters {
+        case .none: break
+        case .pathLayer: columns = try Self.columns(of: context.parameters.get("layer") ?? "", "collection")
+        case .queryLayer:
+            // Read before the check: which names are columns depends on the layer.
+            if let name = try Self(query: request.uri.query).raw["layer"] { columns = try Self.columns(of: name, "layer") }
+        }
+        try self.init(query: request.uri.query, declared: endpoint.parameters.filter { $0.location == .query }, columns: columns)
+    }
+
+    /// Only the raw layer: decoding, empty and repeated values (tests of that layer).
     init(query: String?) throws {
+        declared = nil
+        try parse(query)
+    }
+
+    init(query: String?, declared: [ParameterSpec], columns: Set<String> = []) throws {
+        self.declared = declared
+        try parse(query)
+        for name in order {
+            if let spec = declared.first(where: { $0.name == name }) {
+                parsed[name] = try Self.check(spec, raw[name] ?? "")
+            } else if columns.contains(name) {
+                filterColumns.append(name)
+                parsed[name] = .list(try Self.list(name, raw[name] ?? ""))
+            } else {
+                let known = declared.map(\.name).sorted() + (columns.isEmpty ? [] : ["a column of the layer (\(columns.sorted().joined(separator: ", ")))"])
+                throw Problem.badParameter(name, "unknown parameter; this resource takes \(known.isEmpty ? "no parameters" : known.joined(separator: ", "))")
+            }
+        }
+        for spec in declared where spec.required && parsed[spec.name] == nil {
+            throw Problem.badParameter(spec.name, "is required")
+        }
+    }
+
+    /// The columns of the layer named `name`, which also filter; 404 for no such layer.
+    private static func columns(of name: String, _ what: String) throws -> Set<String> {
+        guard let layer = Layer(name: name) else {
+            throw Problem.notFound("no \(what) '\(name)'; the \(what)s are \(Layer.allCases.map(\.tableName).joined(separator: ", "))")
+        }
+        return Set(layer.columns.map(\.name))
+    }
+
+    private mutating func parse(_ query: String?) throws {
         guard let query, !query.isEmpty else { return }
         for piece in query.split(separator: "&", omittingEmptySubsequences: false) {
             if piece.isEmpty { continue }  // `a=1&&b=2`, `?&a=1`: nothing was said
@@ -30,15 +84,15 @@ struct Params {
                 throw Problem.badParameter(name, "'\(rawValue)' is not percent-encoded UTF-8")
             }
             guard !value.isEmpty else { throw Problem.badParameter(name, "is empty; give a value or leave the parameter out") }
-            guard values[name] == nil else {
+            guard raw[name] == nil else {
                 throw Problem.badParameter(name, "is given twice; give it once (lists are comma-separated: \(name)=a,b)")
             }
-            values[name] = value
+            raw[name] = value
             order.append(name)
         }
     }
 
-    var names: Set<String> { Set(values.keys) }
+    var names: Set<String> { Set(raw.keys) }
 
     /// `text` with its `%XX` escapes decoded as UTF-8; nil for a bad escape or bytes that
     /// are not UTF-8. Text without `%` is returned as it is. Foundation's
@@ -75,50 +129,35 @@ struct Params {
         }
     }
 
-    func string(_ name: String) -> String? { values[name] }
+    /// A value as it came (decoded), for links that repeat the query.
+    func rawValue(_ name: String) -> String? { raw[name] }
 
-    func require(_ name: String) throws -> String {
-        guard let value = values[name] else { throw Problem.badParameter(name, "is required") }
-        return value
-    }
+    // MARK: Checks, one per kind of parameter
 
-    /// One of `choices`, or nil when absent.
-    func choice(_ name: String, _ choices: [String]) throws -> String? {
-        guard let value = values[name] else { return nil }
-        guard choices.contains(value) else { throw Problem.badParameter(name, "'\(value)' is not one of \(choices.joined(separator: ", "))") }
-        return value
-    }
-
-    func choice(_ name: String, _ choices: [String], default fallback: String) throws -> String {
-        try choice(name, choices) ?? fallback
-    }
-
-    /// A finite number in `range`, or nil when absent.
-    func double(_ name: String, in range: ClosedRange<Double>) throws -> Double? {
-        guard let text = values[name] else { return nil }
-        // No trimming: Foundation's CharacterSet made this call 7× dearer, and a query's
-        // spaces come as %20 anyway.
-        guard let value = Double(text), value.isFinite else {
-            throw Problem.badParameter(name, "'\(text)' is not a number")
+    /// `text` checked as `spec` says.
+    static func check(_ spec: ParameterSpec, _ text: String) throws -> Value {
+        let name = spec.name
+        switch spec.kind {
+        case .integer(let range, _): return .int(try integer(name, text, range))
+        case .number(let range, _): return .number(try number(name, text, range))
+        case .boolean:
+            switch text.lowercased() {
+            case "true", "1", "yes": return .bool(true)
+            case "false", "0", "no": return .bool(false)
+            default: throw Problem.badParameter(name, "'\(text)' is not true or false")
+            }
+        case .text: return .text(text)
+        case .choice(let choices, _):
+            guard choices.contains(text) else { throw Problem.badParameter(name, "'\(text)' is not one of \(choices.joined(separator: ", "))") }
+            return .text(text)
+        case .list: return .list(try list(name, text))
+        case .box: return .box(try box(name, text))
+        case .pair: return .pair(try pair(name, text))
         }
-        guard range.contains(value) else {
-            throw Problem.badParameter(name, "\(text) is outside \(Self.format(range.lowerBound))…\(Self.format(range.upperBound))")
-        }
-        return value
     }
 
-    func double(_ name: String, in range: ClosedRange<Double>, default fallback: Double) throws -> Double {
-        try double(name, in: range) ?? fallback
-    }
-
-    func requireDouble(_ name: String, in range: ClosedRange<Double>) throws -> Double {
-        guard let value = try double(name, in: range) else { throw Problem.badParameter(name, "is required") }
-        return value
-    }
-
-    /// A whole number in `range`, or nil when absent (text beyond `Int` is out of range, not a trap).
-    func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
-        guard let text = values[name] else { return nil }
+    /// A whole number in `range` (text beyond `Int` is out of range, not a trap).
+    static func integer(_ name: String, _ text: String, _ range: ClosedRange<Int>) throws -> Int {
         guard let value = Int(text) else {
             let digits = !text.isEmpty && text.drop(while: { $0 == "-" || $0 == "+" }).allSatisfy(\.isNumber)
             throw Problem.badParameter(name, digits ? "\(text) is outside \(range.lowerBound)…\(range.upperBound)" : "'\(text)' is not a whole number")
@@ -127,41 +166,26 @@ struct Params {
         return value
     }
 
-    func int(_ name: String, in range: ClosedRange<Int>, default fallback: Int) throws -> Int {
-        try int(name, in: range) ?? fallback
-    }
-
-    func requireInt(_ name: String, in range: ClosedRange<Int>) throws -> Int {
-        guard let value = try int(name, in: range) else { throw Problem.badParameter(name, "is required") }
+    /// A finite number in `range`. No trimming: Foundation's CharacterSet made this 7×
+    /// dearer, and a query's spaces come as %20 anyway.
+    static func number(_ name: String, _ text: String, _ range: ClosedRange<Double>) throws -> Double {
+        guard let value = Double(text), value.isFinite else { throw Problem.badParameter(name, "'\(text)' is not a number") }
+        guard range.contains(value) else {
+            throw Problem.badParameter(name, "\(text) is outside \(format(range.lowerBound))…\(format(range.upperBound))")
+        }
         return value
     }
 
-    func bool(_ name: String) throws -> Bool? {
-        guard let text = values[name] else { return nil }
-        switch text.lowercased() {
-        case "true", "1", "yes": return true
-        case "false", "0", "no": return false
-        default: throw Problem.badParameter(name, "'\(text)' is not true or false")
-        }
-    }
-
     /// A comma-separated list without empty items (`a,,b` and `a,` are refused).
-    func list(_ name: String) throws -> [String]? {
-        guard let text = values[name] else { return nil }
+    static func list(_ name: String, _ text: String) throws -> [String] {
         let items = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard !items.contains(where: \.isEmpty) else { throw Problem.badParameter(name, "'\(text)' has an empty item; write v1,v2") }
         return items
     }
 
-    /// `lon` and `lat` in WGS84 degrees, both required.
-    func point() throws -> Coordinate {
-        Coordinate(try requireDouble("lon", in: -180...180), try requireDouble("lat", in: -90...90))
-    }
-
-    /// `bbox=minLon,minLat,maxLon,maxLat`.
-    func box(_ name: String = "bbox") throws -> BoundingBox? {
-        guard let text = values[name] else { return nil }
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) ?? .nan }
+    /// `minLon,minLat,maxLon,maxLat`.
+    static func box(_ name: String, _ text: String) throws -> BoundingBox {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Self.lenientNumber($0) ?? .nan }
         guard parts.count == 4, parts.allSatisfy(\.isFinite) else {
             throw Problem.badParameter(name, "'\(text)' is not four numbers minLon,minLat,maxLon,maxLat")
         }
@@ -173,6 +197,105 @@ struct Params {
         return box
     }
 
+    /// `lon,lat`.
+    static func pair(_ name: String, _ text: String) throws -> Coordinate {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map(Self.lenientNumber)
+        guard parts.count == 2, let lon = parts[0], let lat = parts[1], lon.isFinite, lat.isFinite else {
+            throw Problem.badParameter(name, "'\(text)' is not lon,lat")
+        }
+        guard (-180...180).contains(lon), (-90...90).contains(lat) else {
+            throw Problem.badParameter(name, "lon must lie in -180…180 and lat in -90…90")
+        }
+        return Coordinate(lon, lat)
+    }
+
+    /// A list item as a number, spaces around it allowed (`1, 2`); trimmed only when the
+    /// plain parse fails, so the common case pays nothing.
+    static func lenientNumber(_ text: Substring) -> Double? {
+        Double(text) ?? Double(text.trimmingCharacters(in: .whitespaces))
+    }
+
+    // MARK: Reading the checked values
+
+    /// The declaration of `name`; reading an undeclared one is our defect (a logged 500).
+    private func spec(_ name: String) throws -> ParameterSpec {
+        guard let spec = declared?.first(where: { $0.name == name }) else { throw EndpointError.undeclared(name, "this resource") }
+        return spec
+    }
+
+    private func value(_ name: String) throws -> Value? {
+        if let value = parsed[name] { return value }
+        let spec = try spec(name)
+        switch spec.kind {
+        case .integer(_, let d?): return .int(d)
+        case .number(_, let d?): return .number(d)
+        case .boolean(let d?): return .bool(d)
+        case .choice(_, let d?): return .text(d)
+        default: return nil
+        }
+    }
+
+    private func present(_ name: String) throws -> Value {
+        guard let value = try value(name) else { throw Problem.badParameter(name, "is required") }
+        return value
+    }
+
+    /// The whole number given, or the declared default; nil when neither.
+    func maybeInt(_ name: String) throws -> Int? {
+        guard case .int(let v)? = try value(name) else { return nil }
+        return v
+    }
+
+    /// The whole number given or its default (400 when the parameter is required and absent).
+    func int(_ name: String) throws -> Int {
+        guard case .int(let v) = try present(name) else { throw EndpointError.undeclared(name, "an integer") }
+        return v
+    }
+
+    func maybeDouble(_ name: String) throws -> Double? {
+        guard case .number(let v)? = try value(name) else { return nil }
+        return v
+    }
+
+    func double(_ name: String) throws -> Double {
+        guard case .number(let v) = try present(name) else { throw EndpointError.undeclared(name, "a number") }
+        return v
+    }
+
+    func maybeBool(_ name: String) throws -> Bool? {
+        guard case .bool(let v)? = try value(name) else { return nil }
+        return v
+    }
+
+    /// Text or a choice, or the declared default.
+    func maybeString(_ name: String) throws -> String? {
+        guard case .text(let v)? = try value(name) else { return nil }
+        return v
+    }
+
+    func string(_ name: String) throws -> String {
+        guard case .text(let v) = try present(name) else { throw EndpointError.undeclared(name, "text") }
+        return v
+    }
+
+    func maybeList(_ name: String) throws -> [String]? {
+        guard case .list(let v)? = try value(name) else { return nil }
+        return v
+    }
+
+    func maybeBox(_ name: String = "bbox") throws -> BoundingBox? {
+        guard case .box(let v)? = try value(name) else { return nil }
+        return v
+    }
+
+    func pair(_ name: String) throws -> Coordinate {
+        guard case .pair(let v) = try present(name) else { throw EndpointError.undeclared(name, "lon,lat") }
+        return v
+    }
+
+    /// `lon` and `lat` in WGS84 degrees.
+    func point() throws -> Coordinate { Coordinate(try double("lon"), try double("lat")) }
+
     /// A path parameter (`{id}`, `{code}`), percent-decoded: Hummingbird hands path segments
     /// over as they came, and every id that was accepted must be readable.
     static func path(_ name: String, _ context: some RequestContext) throws -> String {
@@ -183,18 +306,11 @@ struct Params {
         return value
     }
 
-    /// Property filters `column=v1,v2` for the columns of `layer` among the parameters.
-    func filters(_ layer: Layer) throws -> [AttributeFilter] {
-        let columns = Set(layer.columns.map(\.name))
-        return try columns.intersection(names).sorted().map { column in
-            AttributeFilter(column: column, test: .oneOf(try list(column) ?? []))
-        }
-    }
-
-    /// Refuses parameters outside `known` (typos would otherwise be silently ignored).
-    func refuseUnknown(_ known: Set<String>) throws {
-        if let unknown = names.subtracting(known).sorted().first {
-            throw Problem.badParameter(unknown, "unknown parameter; this resource takes \(known.sorted().joined(separator: ", "))")
+    /// Property filters `column=v1,v2` among the parameters.
+    func filters() -> [AttributeFilter] {
+        filterColumns.sorted().compactMap { column in
+            guard case .list(let values)? = parsed[column] else { return nil }
+            return AttributeFilter(column: column, test: .oneOf(values))
         }
     }
 
