@@ -49,8 +49,8 @@ struct CSVSource: FeatureSource {
             let geometry: Geometry
             do {
                 if let xIndex, let yIndex {
-                    guard let x = Double(record.fields[xIndex].trimmingCharacters(in: .whitespaces)),
-                        let y = Double(record.fields[yIndex].trimmingCharacters(in: .whitespaces))
+                    guard let x = DecimalText.number(record.fields[xIndex].trimmingCharacters(in: .whitespaces)),
+                        let y = DecimalText.number(record.fields[yIndex].trimmingCharacters(in: .whitespaces))
                     else {
                         throw ImportError.feature(file: path, location: location, message: "coordinates \"\(record.fields[xIndex])\", \"\(record.fields[yIndex])\" are not numbers")
                     }

@@ -165,7 +165,7 @@ public enum CandidateSites {
             func number(_ names: String...) -> Double? {
                 guard let v = f.properties.first(where: { names.contains($0.key) })?.value else { return nil }
                 if case .number(let n) = v { return n }
-                if case .string(let s) = v { return Double(s) }
+                if case .string(let s) = v { return DecimalText.number(s) }
                 return nil
             }
             var name: String?

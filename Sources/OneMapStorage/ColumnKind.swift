@@ -94,7 +94,7 @@ public enum ColumnKind: Sendable, Equatable {
     static func number(_ v: JSONValue) -> Double? {
         switch v {
         case .number(let n): n
-        case .string(let s): Double(s.trimmingCharacters(in: .whitespaces))
+        case .string(let s): DecimalText.number(s.trimmingCharacters(in: .whitespaces))
         default: nil
         }
     }
@@ -114,7 +114,7 @@ public enum ColumnKind: Sendable, Equatable {
         } else if s.hasSuffix("kmh") || s.hasSuffix("kph") {
             s = String(s.dropLast(3))
         }
-        guard let n = Double(s.trimmingCharacters(in: .whitespaces)), n > 0, n < 1000 else { return nil }
+        guard let n = DecimalText.number(s.trimmingCharacters(in: .whitespaces)), n > 0, n < 1000 else { return nil }
         return n * factor
     }
 

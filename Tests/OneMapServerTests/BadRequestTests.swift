@@ -33,6 +33,9 @@ import Testing
             ("/query/within?layer=hazards&lon=109.7&lat=39.6&radius=1e999", "radius:"),
             ("/query/nearest-shelter?lon=109.7&lat=39.6&k=", "k: is empty"),
             ("/query/nearest-shelter?lon=nan&lat=39.6", "lon: 'nan' is not a number"),
+            // Swift's Double(_:) reads hexadecimal floats: 0x1p3 was taken as 8 degrees.
+            ("/query/nearest-shelter?lon=0x1p3&lat=39.6", "lon: '0x1p3' is not a number"),
+            ("/query/nearest-shelter?lon=109.78&lat=39.6&maxDistance=0x10", "maxDistance: '0x10' is not a number"),
             ("/query/nearest-shelter?lon=109.7&lat=39.6&minCapacity=99999999999999999999", "minCapacity:"),
             ("/riskmap/diff?from=1&to=", "to: is empty"),
             ("/evacuate?lon=109.7&lat=39.6&zoneLon=109.7&zoneLat=39.6", "zoneLon: a danger zone needs"),

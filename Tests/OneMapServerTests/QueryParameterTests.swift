@@ -46,7 +46,7 @@ import Testing
         #expect(try params.maybeBool("open") == true)
         #expect(try params.maybeList("class") == ["I", "II"])
         #expect(params.filters().map(\.column) == ["level"])
-        for bad in ["radius=5&k=0", "radius=5&k=101", "radius=5&k=1.5", "radius=5&k=99999999999999999999", "radius=101", "radius=nan",
+        for bad in ["radius=5&k=0", "radius=5&k=101", "radius=5&k=1.5", "radius=5&k=99999999999999999999", "radius=101", "radius=nan", "radius=0x1p3", "radius=inf", "radius=1e",
                     "radius=5&format=pdf", "radius=5&bbox=1,2,3", "radius=5&bbox=3,2,1,4", "radius=5&from=200,0", "radius=5&open=maybe",
                     "radius=5&class=I,,II", "k=3", "radius=5&limit=3", "radius=5&level=1"] {
             let error = #expect(throws: Problem.self, "\(bad)") { try Params(query: bad, declared: Self.declared) }

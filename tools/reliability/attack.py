@@ -1,6 +1,9 @@
 """Reliability figures for RELIABILITY.md, against a running OneMap server on the demo.
 
-usage: attack.py BASE_URL PLANNER_TOKEN WORKER_TOKEN OTHER_WORKER_TOKEN WORKER_GRID SERVER_PID
+usage: attack.py BASE_URL PLANNER_TOKEN ONEMAP TOKENS_FILE SERVER_PID
+
+The grid worker's token is made here (`onemap tokens add`, then SIGHUP to the server) for
+a grid that holds a shelter, so that every write route has a case inside the grid.
 
 Runs, in order, and prints one JSON object per part:
   bad-requests  hand-made malformed requests (raw sockets): status classes, 5xx, deaths
@@ -11,12 +14,16 @@ The server must stay up throughout: its pid is checked after every request.
 import http.client
 import json
 import os
+import signal
 import socket
+import subprocess
 import sys
+import time
 import threading
 import urllib.parse
 
-base, planner, worker, other, grid, pid = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6])
+base, planner, onemap, tokens_file, pid = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+worker = grid = None
 host, port = urllib.parse.urlparse(base).hostname, urllib.parse.urlparse(base).port
 
 
@@ -136,10 +143,44 @@ def bad_requests():
                  b'{"type":"FeatureCollection","features":[]}', b'{"type":"Feature","geometry":{"type":"Point","coordinates":[109.78,39.6]},"properties":{"reported_by":"me"}}']:
         for ctype in ["application/geo+json", "text/plain"]:
             cases.append(("write bodies", http_request("POST", "/collections/hazards/items", body, ["Content-Type: " + ctype, "Authorization: Bearer " + planner])))
+    # Every declared query parameter of every operation in /api, each with values that are
+    # wrong for its type or range (the others valid), so each check is reached.
+    api = json.loads(request("GET", "/api")[1])
+    valid = {"lon": "109.78", "lat": "39.60", "layer": "hazards", "radius": "300", "from": "109.78,39.60", "to": "109.79,39.61"}
+    for path, operations in api["paths"].items():
+        for method, op in operations.items():
+            if method != "get" or "{" in path or path.startswith("/plan/"):
+                continue
+            params = [p for p in op.get("parameters", []) if p["in"] == "query"]
+            for p in params:
+                schema = p["schema"]
+                kind = schema.get("type")
+                if kind == "integer":
+                    bad = ["", "x", "1.5", "1e3", "99999999999999999999", "-99999999999999999999", "nan"]
+                    if "maximum" in schema: bad.append(str(int(schema["maximum"]) + 1))
+                    bad.append(str(int(schema.get("minimum", 0)) - 1))
+                elif kind == "number":
+                    bad = ["", "nan", "inf", "-inf", "1e400", "0x1p3", "1,5"]
+                    if "maximum" in schema: bad.append(repr(schema["maximum"] * 10 + 1))
+                elif kind == "boolean":
+                    bad = ["", "maybe", "2"]
+                elif "enum" in schema:
+                    bad = ["", "not-a-choice", "%ZZ", schema["enum"][0].upper() + "x"]
+                elif kind == "array":
+                    bad = ["", ",", "a,,b", "1,2,3,4,5,6,7,8,9,nan"]
+                else:
+                    bad = ["", "%ZZ", "%C0%AF"]
+                for v in bad:
+                    others = "&".join(f"{q['name']}={valid.get(q['name'], '1')}" for q in params if q["required"] and q["name"] != p["name"])
+                    query = "&".join(x for x in [others, f"{p['name']}={v}"] if x)
+                    cases.append(("every declared parameter, wrong for its type or range", http_request("GET", f"{path}?{query}")))
+            cases.append(("every declared parameter, wrong for its type or range", http_request("GET", f"{path}?unknown=1")))
     tally, fives, deaths, by_category = {}, 0, 0, {}
     for category, data in cases:
         status = raw(data)
         klass = f"{status // 100}xx" if status else "closed"
+        if status < 400:
+            print(f"{status or 'closed'}: {category}: {data[:160]!r}", file=sys.stderr)
         tally[klass] = tally.get(klass, 0) + 1
         cat = by_category.setdefault(category, {"sent": 0, "5xx": 0})
         cat["sent"] += 1
@@ -215,7 +256,16 @@ def interior_point(geometry):
 
 
 def authz():
+    global worker, grid
     cells = {g["properties"]["code"]: g for g in grids()}
+    shelters = json.loads(request("GET", "/collections/shelters/items?limit=10000")[1])["features"]
+    # The worker's grid: one that holds a shelter.
+    grid = next(code for code, g in sorted(cells.items()) for s in shelters
+                if s["geometry"]["type"] == "Point" and inside(s["geometry"]["coordinates"], rings(g["geometry"])))
+    worker = subprocess.run([onemap, "tokens", "add", "--file", tokens_file, "--name", "张网格员", "--role", "grid_worker", "--grid", grid],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    os.kill(pid, signal.SIGHUP)
+    time.sleep(1)
     mine = cells[grid]
     here = interior_point(mine["geometry"])
     # The nearest other grid's interior point, for 'outside' and 'straddling'.
@@ -237,8 +287,6 @@ def authz():
             assert request("PATCH", f"/collections/hazards/items/{hid}", {"status": step}, planner)[0] == 200
         return hid
 
-    shelters = json.loads(request("GET", "/collections/shelters/items?limit=10000")[1])["features"]
-
     def shelter_at(inside_mine):
         for s in shelters:
             g = s["geometry"]
@@ -246,7 +294,7 @@ def authz():
                 return urllib.parse.quote(str(s["id"]), safe="")
         return None
 
-    callers = {"no token": None, "bad token": "not-a-token-0123456789abcdef", "worker in grid": worker,
+    callers = {"no token": None, "bad token": "om_00000000000000000000000000000000", "worker in grid": worker,
                "worker outside": worker, "worker straddling": worker, "worker reopening": worker, "planner": planner}
     rows = []
 
@@ -302,7 +350,7 @@ def authz():
     hid = new_hazard(here, "closed")
     rows.append({"route": "PATCH hazard", "caller": "planner reopening", "expected": 200,
                  "got": request("PATCH", f"/collections/hazards/items/{hid}", {"status": "registered"}, planner)[0]})
-    return {"part": "authz", "rows": rows, "mismatches": sum(r["expected"] != r["got"] for r in rows), "alive": alive()}
+    return {"part": "authz", "grid": grid, "rows": rows, "mismatches": sum(r["expected"] != r["got"] for r in rows), "alive": alive()}
 
 
 for part in [bad_requests, patch_pairs, authz]:

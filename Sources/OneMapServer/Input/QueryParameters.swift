@@ -169,7 +169,7 @@ struct Params: Sendable {
     /// A finite number in `range`. No trimming: Foundation's CharacterSet made this 7×
     /// dearer, and a query's spaces come as %20 anyway.
     static func number(_ name: String, _ text: String, _ range: ClosedRange<Double>) throws -> Double {
-        guard let value = Double(text), value.isFinite else { throw Problem.badParameter(name, "'\(text)' is not a number") }
+        guard let value = DecimalText.number(text) else { throw Problem.badParameter(name, "'\(text)' is not a number") }
         guard range.contains(value) else {
             throw Problem.badParameter(name, "\(text) is outside \(format(range.lowerBound))…\(format(range.upperBound))")
         }
@@ -212,7 +212,7 @@ struct Params: Sendable {
     /// A list item as a number, spaces around it allowed (`1, 2`); trimmed only when the
     /// plain parse fails, so the common case pays nothing.
     static func lenientNumber(_ text: Substring) -> Double? {
-        Double(text) ?? Double(text.trimmingCharacters(in: .whitespaces))
+        DecimalText.number(text) ?? DecimalText.number(text.trimmingCharacters(in: .whitespaces))
     }
 
     // MARK: Reading the checked values
