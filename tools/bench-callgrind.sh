@@ -13,6 +13,8 @@ valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/out.%p"
 vg=$!
 trap 'kill $vg 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done
+# Let the background road hierarchy finish: its instructions would count too.
+sleep "${SETTLE:-20}"
 python3 - "$port" "$path" 200 <<'PY'
 import http.client, sys
 c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))

@@ -75,9 +75,24 @@ public enum FuzzTargets {
               case .object(let targetMembers) = target, case .object(let patchMembers) = patch else { return }
         let once = FieldReports.mergePatch(targetMembers, patchMembers)
         let twice = FieldReports.mergePatch(once, patchMembers)
-        guard JSONValue.object(once) == JSONValue.object(twice) else { fatalError("merge patch is not idempotent") }
+        // Member order says nothing in JSON (RFC 8259 §4): a member removed and set again
+        // by one patch moves to the end.
+        guard canonical(.object(once)) == canonical(.object(twice)) else {
+            fatalError("merge patch is not idempotent: once \(JSONWriter.string(.object(once))), twice \(JSONWriter.string(.object(twice)))")
+        }
         for member in patchMembers where member.value == .null {
             guard !once.contains(where: { $0.key == member.key }) else { fatalError("a member patched to null remains") }
+        }
+    }
+
+    /// `value` with every object's members in key order (stable for repeated keys).
+    static func canonical(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let members):
+            .object(members.enumerated().sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }
+                .map { JSONMember($0.element.key, canonical($0.element.value)) })
+        case .array(let items): .array(items.map(canonical))
+        default: value
         }
     }
 

@@ -43,6 +43,15 @@ import Testing
         #expect((object?["features"] as? [Any])?.count == 3)
     }
 
+    /// JSON is UTF-8: a string with other bytes (GBK's 加油站 here) is refused, not read
+    /// with U+FFFD in place of every character (the merge-patch fuzzer found it).
+    @Test func stringsThatAreNotUTF8AreRefused() throws {
+        let gbk: [UInt8] = Array(#"{"name": ""#.utf8) + [0xBC, 0xD3, 0xD3, 0xCD, 0xD5, 0xBE] + Array(#""}"#.utf8)
+        let error = #expect(throws: JSONSyntaxError.self) { try JSONParser(ByteStream(bytes: gbk)).parseDocument() }
+        #expect(error?.message.contains("not UTF-8") == true)
+        #expect(try JSONParser(ByteStream(string: #"{"name": "加油站"}"#)).parseDocument()["name"]?.stringValue == "加油站")
+    }
+
     @Test func rfc8142TextSequencesAndSingleObjectsAreRead() throws {
         let text = "\u{1E}{\"type\":\"Feature\",\"id\":7,\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]},\"properties\":null}\n"
             + "\u{1E}{\"type\":\"Point\",\"coordinates\":[3,4]}\n"

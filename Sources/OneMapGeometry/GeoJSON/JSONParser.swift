@@ -151,7 +151,12 @@ public final class JSONParser {
             guard let b = try stream.next() else { throw error("unterminated string") }
             switch b {
             case UInt8(ascii: "\""):
-                return String(decoding: scratch, as: UTF8.self)
+                // JSON text is UTF-8 (RFC 8259 §8.1); decoding with repair would turn
+                // other bytes (GBK, GB18030) into U+FFFD silently.
+                guard let text = String(validating: scratch, as: UTF8.self) else {
+                    throw error("a string holds bytes that are not UTF-8 (convert GBK or GB18030 text to UTF-8 first)")
+                }
+                return text
             case UInt8(ascii: "\\"):
                 try parseEscape()
             case 0x00..<0x20:
