@@ -187,14 +187,18 @@ extension Query {
         var k = 3
         @Option(name: .customLong("class"), help: "Accepted classes, e.g. I,II.")
         var classes: String?
-        @Flag(help: "Only shelters whose status is open.")
+        @Flag(help: "Only open shelters with room: the default, kept for scripts that say it.")
         var open = false
+        @Flag(help: "Every shelter, whatever its status and room (for planners, not for sending people).")
+        var anyStatus = false
         @Option(help: "Free room (capacity − occupancy) for at least this many persons.")
         var minCapacity: Int?
 
         func run() throws {
-            let criteria = ShelterCriteria(classes: classes.map { $0.split(separator: ",").map(String.init) } ?? [],
-                                           openOnly: open, minimumRoom: minCapacity, filters: try source.filters())
+            if open && anyStatus { throw ValidationError("--open and --any-status contradict each other") }
+            let classes = classes.map { $0.split(separator: ",").map(String.init) } ?? []
+            let criteria = anyStatus ? ShelterCriteria.anyStatus(classes: classes, minimumRoom: minCapacity, filters: try source.filters())
+                : ShelterCriteria(classes: classes, minimumRoom: minCapacity ?? 1, filters: try source.filters())
             let hits = try source.load([.shelters]).nearestShelters(to: at.point, k: k, criteria: criteria)
             try printCollection(hits.map(\.feature))
         }

@@ -6,17 +6,24 @@ public struct ShelterCriteria: Sendable, Equatable {
     /// Accepted classes (I, II, III); empty accepts all.
     public var classes: [String]
     /// Only shelters whose status is `open` (in service, not full, closed or planned).
+    /// On by default: a shelter offered to people in an emergency must be one they can use.
     public var openOnly: Bool
-    /// Room still free (capacity − occupancy) for at least this many persons.
+    /// Room still free (capacity − occupancy) for at least this many persons (default 1:
+    /// some room at all).
     public var minimumRoom: Int?
     /// Any further column conditions.
     public var filters: [AttributeFilter]
 
-    public init(classes: [String] = [], openOnly: Bool = false, minimumRoom: Int? = nil, filters: [AttributeFilter] = []) {
+    public init(classes: [String] = [], openOnly: Bool = true, minimumRoom: Int? = 1, filters: [AttributeFilter] = []) {
         self.classes = classes
         self.openOnly = openOnly
         self.minimumRoom = minimumRoom
         self.filters = filters
+    }
+
+    /// Every shelter, whatever its status and room (`status=any`): for planners, not for sending people.
+    public static func anyStatus(classes: [String] = [], minimumRoom: Int? = nil, filters: [AttributeFilter] = []) -> ShelterCriteria {
+        ShelterCriteria(classes: classes, openOnly: false, minimumRoom: minimumRoom, filters: filters)
     }
 
     func predicate() throws(QueryError) -> RecordPredicate {

@@ -6,18 +6,20 @@ import OneMap
 extension Routes {
     var queryEndpoints: [Endpoint] {
         [
-            Endpoint(method: .get, path: "/query/nearest-shelter", summary: "Nearest shelters with room, by true WGS84 distance",
+            Endpoint(method: .get, path: "/query/nearest-shelter",
+                     summary: "Nearest shelters that are open and have room (status=any: every shelter), by true WGS84 distance, with status and room",
                      parameters: Self.point + [
                         .int("k", 1...100, default: 3, "Shelters to answer"),
                         .list("class", "Shelter classes, e.g. I,II"),
-                        .int("minCapacity", 0...Int.max, "Free room at least (capacity − occupancy)"),
-                        .bool("open", default: false, "Open shelters only"),
+                        .int("minCapacity", 0...Int.max, "Free room at least (capacity − occupancy); default 1 unless status=any"),
+                        .choice("status", ["open", "any"], default: "open", "open: open shelters with room (the default); any: every shelter, whatever its status and room"),
                         .number("maxDistance", 0...20_000_000, "Metres"),
                      ], response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
                 let params = call.params
                 let point = try params.point()
-                let criteria = ShelterCriteria(classes: try params.maybeList("class") ?? [], openOnly: try params.maybeBool("open") ?? false,
-                                               minimumRoom: try params.maybeInt("minCapacity"))
+                let classes = try params.maybeList("class") ?? [], room = try params.maybeInt("minCapacity")
+                let criteria = try params.string("status") == "any" ? ShelterCriteria.anyStatus(classes: classes, minimumRoom: room)
+                    : ShelterCriteria(classes: classes, minimumRoom: room ?? 1)
                 let hits = try service.snapshot.nearestShelters(to: point, k: try params.int("k"), criteria: criteria,
                                                                 maxDistance: try params.maybeDouble("maxDistance") ?? .infinity)
                 return Reply.features(hits.map(\.feature), members: [JSONMember("numberReturned", .number(Double(hits.count)))])

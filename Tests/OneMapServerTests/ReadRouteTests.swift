@@ -80,7 +80,7 @@ import Testing
         let server = try await LiveServer()
         let snapshot = server.service.snapshotForTests
         let p = Coordinate(109.781, 39.608)
-        let near = try await server.get("/query/nearest-shelter?lon=109.781&lat=39.608&k=3&open=true&minCapacity=500")
+        let near = try await server.get("/query/nearest-shelter?lon=109.781&lat=39.608&k=3&minCapacity=500")
         let want = try snapshot.nearestShelters(to: p, k: 3, criteria: ShelterCriteria(openOnly: true, minimumRoom: 500))
         #expect(near.features.map { $0["id"] as? String } == want.map { $0.hit.record.id })
         let distances = near.features.compactMap { ($0["properties"] as? [String: Any])?["distance_m"] as? Double }

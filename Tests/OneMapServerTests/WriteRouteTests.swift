@@ -114,7 +114,7 @@ import Testing
         let capacity = try #require((first["properties"] as? [String: Any])?["capacity"] as? Int)
         let full = try await server.request("PATCH", "/collections/shelters/items/\(id)", headers: planner, body: #"{"occupancy": \#(capacity), "status": "full"}"#)
         #expect(full.status == 200, "\(full.text)")
-        let next = try await server.get("/query/nearest-shelter?\(p)&k=1&minCapacity=1&open=true")
+        let next = try await server.get("/query/nearest-shelter?\(p)&k=1")
         #expect(next.features.first?["id"] as? String != id)
         let renamed = try await server.request("PATCH", "/collections/shelters/items/\(id)", headers: planner, body: #"{"name": "x"}"#)
         #expect(renamed.status == 422)
@@ -124,5 +124,37 @@ import Testing
         }
         let status = Layer.shelters.columns.firstIndex { $0.name == "status" }!
         #expect(stored?.values[status] == .text("full"))
+    }
+
+    /// Nearest shelters offer only open ones with room unless asked for all (issue 14):
+    /// a closed shelter near the point was offered first. Occupancy reaching capacity makes
+    /// a shelter full; above capacity is refused.
+    @Test func onlyOpenSheltersWithRoomAreOfferedAndOccupancySettlesTheStatus() async throws {
+        let server = try await LiveServer()
+        let planner = ["Authorization": "Bearer \(LiveServer.plannerToken)", "Content-Type": "application/json"]
+        let p = "lon=109.781&lat=39.608"
+        func first(_ query: String) async throws -> [String: Any]? { try await server.get("/query/nearest-shelter?\(p)&\(query)").features.first }
+        let nearest = try #require(try await first("k=1&status=any"))
+        let id = try #require(nearest["id"] as? String)
+        let capacity = try #require((nearest["properties"] as? [String: Any])?["capacity"] as? Int)
+        #expect(try await server.request("PATCH", "/collections/shelters/items/\(id)", headers: planner, body: #"{"status": "closed"}"#).status == 200)
+        #expect(try await first("k=1")?["id"] as? String != id, "a closed shelter is offered by default")
+        #expect(try await first("k=1&status=any")?["id"] as? String == id)
+        // Every default answer is open with room, as the library's default criteria say.
+        let offered = try await server.get("/query/nearest-shelter?\(p)&k=10").features
+        let want = try server.service.snapshotForTests.nearestShelters(to: Coordinate(109.781, 39.608), k: 10)
+        #expect(offered.map { $0["id"] as? String } == want.map { $0.hit.record.id })
+        for feature in offered {
+            let properties = feature["properties"] as? [String: Any] ?? [:]
+            #expect(properties["status"] as? String == "open" && (properties["room_persons"] as? Int ?? 0) > 0, "\(properties)")
+        }
+        // Occupancy: at capacity the shelter is full, above it the report is refused, below it open again.
+        #expect(try await server.request("PATCH", "/collections/shelters/items/\(id)", headers: planner, body: #"{"status": "open"}"#).status == 200)
+        let atCapacity = try await server.request("PATCH", "/collections/shelters/items/\(id)", headers: planner, body: #"{"occupancy": \#(capacity)}"#)
+        #expect((atCapacity.json["properties"] as? [String: Any])?["status"] as? String == "full", "\(atCapacity.text)")
+        let over = try await server.request("PATCH", "/collections/shelters/items/\(id)", headers: planner, body: #"{"occupancy": \#(capacity + 1000)}"#)
+        #expect(over.status == 422 && over.text.contains("above the capacity"), "\(over.text)")
+        let eased = try await server.request("PATCH", "/collections/shelters/items/\(id)", headers: planner, body: #"{"occupancy": \#(capacity - 1)}"#)
+        #expect((eased.json["properties"] as? [String: Any])?["status"] as? String == "open", "\(eased.text)")
     }
 }

@@ -156,6 +156,7 @@ public final class FieldReports: Sendable {
             if patch.geometry != nil { try checkShape(record.geometry) }
             try permit(author, geometry: current.geometry, snapshot: snapshot, what: "change this \(layer == .hazards ? "hazard" : "shelter")")
             if patch.geometry != nil { try permit(author, geometry: record.geometry, snapshot: snapshot, what: "move it there") }
+            if layer == .shelters { try Self.settleOccupancy(&record) }
             if layer == .hazards {
                 try checkLifecycle(from: current, to: record, author: author)
                 try checkLevel(from: current, to: record, author: author)
@@ -256,6 +257,22 @@ public final class FieldReports: Sendable {
                 ? "a hazard is rectified before it is closed (registered → rectifying → closed)"
                 : "only a planner or admin may reopen a hazard"
             throw ReportError.lifecycle(from: from, to: to, reason: reason)
+        }
+    }
+
+    /// A shelter's occupancy against its capacity: above it is refused (a count that cannot
+    /// be); at it an open shelter becomes `full`, and a full one with room again `open`.
+    static func settleOccupancy(_ record: inout LayerRecord) throws {
+        let status = column(.shelters, "status")
+        guard let capacity = record.values[column(.shelters, "capacity")].number,
+              let occupancy = record.values[column(.shelters, "occupancy")].number else { return }
+        if occupancy > capacity {
+            throw ReportError.invalidValue("occupancy: \(Int(exactly: occupancy).map(String.init) ?? "\(occupancy)") is above the capacity \(Int(exactly: capacity).map(String.init) ?? "\(capacity)"); report the capacity first")
+        }
+        if occupancy >= capacity, record.values[status] == .text("open") {
+            record.values[status] = .text("full")
+        } else if occupancy < capacity, record.values[status] == .text("full") {
+            record.values[status] = .text("open")
         }
     }
 
