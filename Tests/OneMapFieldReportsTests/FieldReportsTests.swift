@@ -84,6 +84,17 @@ import Testing
         #expect(try again.read { try $0.schemaVersion() } == SchemaVersion.current)
     }
 
+    /// A name the stored properties repeat is one member: null removes every copy, a value
+    /// leaves one (the fuzzer's case: a second application removed the second copy).
+    @Test func mergePatchTreatsARepeatedTargetNameAsOne() {
+        let target = [JSONMember("a", .number(1)), JSONMember("b", .number(2)), JSONMember("a", .number(3))]
+        let removed = FieldReports.mergePatch(target, [JSONMember("a", .null)])
+        #expect(removed == [JSONMember("b", .number(2))])
+        #expect(FieldReports.mergePatch(removed, [JSONMember("a", .null)]) == removed)
+        let set = FieldReports.mergePatch(target, [JSONMember("a", .number(9))])
+        #expect(set == [JSONMember("a", .number(9)), JSONMember("b", .number(2))])
+    }
+
     @Test func mergePatchFollowsRFC7396() {
         let target: [JSONMember] = [JSONMember("a", .string("b")), JSONMember("c", .object([JSONMember("d", .string("e")), JSONMember("f", .string("g"))]))]
         let patch: [JSONMember] = [JSONMember("a", .string("z")), JSONMember("c", .object([JSONMember("f", .null)]))]

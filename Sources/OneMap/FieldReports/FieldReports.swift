@@ -307,11 +307,20 @@ public final class FieldReports: Sendable {
         }
     }
 
-    /// RFC 7396: members replace, `null` removes, objects merge recursively.
+    /// RFC 7396: members replace, `null` removes, objects merge recursively. A name the
+    /// target repeats (stored properties from a file that repeated one) is one member: `null`
+    /// removes every copy and a value replaces the first and drops the rest, so applying a
+    /// patch twice changes nothing more (the merge-patch fuzzer's case).
     public static func mergePatch(_ target: [JSONMember], _ patch: [JSONMember]) -> [JSONMember] {
         var result = target
         for member in patch {
             let index = result.firstIndex { $0.key == member.key }
+            if let index {
+                var i = result.index(after: index)
+                while i < result.endIndex {
+                    if result[i].key == member.key { result.remove(at: i) } else { i += 1 }
+                }
+            }
             if member.value == .null {
                 if let index { result.remove(at: index) }
             } else if case .object(let inner) = member.value {
