@@ -2,7 +2,7 @@ import Foundation
 import OneMapTestSupport
 import Testing
 
-@Suite struct CLITests {
+@Suite(.timeLimit(.minutes(10))) struct CLITests {
     let onemap = Repository.onemapExecutable
 
     @Test func helpListsTheSubcommands() throws {

@@ -6,7 +6,7 @@ import Testing
 /// An acknowledged write survives kill -9: the real `onemap serve`, four clients streaming
 /// reports, SIGKILL mid-stream, a restart, and every 201 is found again, in the change log
 /// too, with SQLite's integrity check ok.
-@Suite struct DurabilityTests {
+@Suite(.timeLimit(.minutes(10))) struct DurabilityTests {
     @Test func acknowledgedWritesSurviveKill9() async throws {
         let directory = try TemporaryDirectory()
         let data = directory.path("demo.gpkg")

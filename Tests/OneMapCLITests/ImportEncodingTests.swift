@@ -6,7 +6,7 @@ import Testing
 /// GBK and GB18030 sources (what Excel and many Chinese GIS tools write) used to import
 /// with exit 0 and every Chinese name turned into U+FFFD. Now they are refused naming the
 /// file, the line and the likely encoding, and `--encoding` converts them.
-@Suite struct ImportEncodingTests {
+@Suite(.timeLimit(.minutes(10))) struct ImportEncodingTests {
     let csv = "name,lon,lat,capacity\n人民广场避难场所,109.78,39.60,3000\n康巴什公园,109.79,39.61,2000\n"
     let geojson = #"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[109.7,39.6]},"properties":{"name":"加油站隐患"}}]}"#
 

@@ -4,7 +4,7 @@ import Testing
 
 /// `onemap plan …` on the demo: GeoJSON that parses, a report page that is written, and
 /// bad arguments refused with their reasons.
-@Suite struct PlanCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct PlanCommandTests {
     let onemap = Repository.onemapExecutable
 
     @Test func plansRunOnTheDemoAndWriteTheirReports() throws {

@@ -4,7 +4,7 @@ import Testing
 
 /// `onemap query …` on a small imported store, its distances checked against PROJ's own
 /// `geod` program.
-@Suite struct QueryCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct QueryCommandTests {
     let onemap = Repository.onemapExecutable
 
     func store() throws -> (TemporaryDirectory, String) {

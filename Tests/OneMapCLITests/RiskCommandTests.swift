@@ -4,7 +4,7 @@ import Testing
 
 /// `onemap risk map` on the demo: every coloured cell names sources of its own level that
 /// the hazards layer really holds at that level, and the summary counts the cells.
-@Suite struct RiskCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct RiskCommandTests {
     let onemap = Repository.onemapExecutable
 
     @Test func theOneMapNamesRealSourcesOfEachCellsLevel() throws {

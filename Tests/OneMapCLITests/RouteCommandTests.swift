@@ -4,7 +4,7 @@ import Testing
 
 /// `onemap route` on the demo: a route comes back as GeoJSON; bad area files are refused
 /// with the file and the reason named.
-@Suite struct RouteCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct RouteCommandTests {
     let onemap = Repository.onemapExecutable
 
     @Test func routesAndRefusesBadAreaFiles() throws {

@@ -4,7 +4,7 @@ import Testing
 
 /// `onemap serve` as users run it: JSON log lines, a free port when asked for port 0, and
 /// a clean exit on SIGTERM.
-@Suite struct ServeCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct ServeCommandTests {
     let onemap = Repository.onemapExecutable
 
     @Test func servesLogsInJSONAndStopsGracefullyOnSIGTERM() async throws {

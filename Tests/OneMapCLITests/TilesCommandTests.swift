@@ -3,7 +3,7 @@ import OneMapTestSupport
 import Testing
 
 /// `onemap tiles render|seed` on the demo, run from the repository (where tiles/style.json is).
-@Suite struct TilesCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct TilesCommandTests {
     let onemap = Repository.onemapExecutable
 
     @Test func seedAPyramidAndRenderATile() throws {

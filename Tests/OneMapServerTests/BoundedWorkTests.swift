@@ -6,7 +6,7 @@ import Testing
 /// Cheap denial of service, refused: heavy requests beyond the limit answer 503 with
 /// Retry-After, work over its budget answers 503 and stops, slow connections are closed,
 /// and the on-demand tile cache keeps to its size.
-@Suite struct BoundedWorkTests {
+@Suite(.timeLimit(.minutes(10))) struct BoundedWorkTests {
     @Test func heavyRequestsBeyondTheLimitAre503WithRetryAfter() async throws {
         let server = try await LiveServer { $0.maxHeavyRequests = 1 }
         let answers = try await withThrowingTaskGroup(of: LiveServer.Answer.self) { group in

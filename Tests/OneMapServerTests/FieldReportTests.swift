@@ -7,7 +7,7 @@ import Testing
 /// concurrency, grid workers write only wholly inside their grid, the lifecycle and
 /// server-owned fields cannot be bypassed, versions guard stale edits, every edit is on
 /// record, and every accepted id can be read back.
-@Suite(.serialized) struct FieldReportTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct FieldReportTests {
     static let shared = LazyServer()
 
     var planner: [String: String] { ["Authorization": "Bearer \(LiveServer.plannerToken)", "Content-Type": "application/json"] }

@@ -5,7 +5,7 @@ import Testing
 
 /// Every committed fuzz input (the seed corpora and each crash the fuzzers found) through
 /// its target, as the libFuzzer harness runs it: none may crash.
-@Suite struct FuzzCorpusTests {
+@Suite(.timeLimit(.minutes(10))) struct FuzzCorpusTests {
     @Test(arguments: FuzzTargets.names)
     func everyCommittedInputRunsThroughItsTarget(_ target: String) throws {
         var count = 0

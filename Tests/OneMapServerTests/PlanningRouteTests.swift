@@ -5,7 +5,7 @@ import Testing
 
 /// The `/plan/…` endpoints through a real server, against the library's planner over the
 /// same data, and their refusals.
-@Suite struct PlanningRouteTests {
+@Suite(.timeLimit(.minutes(10))) struct PlanningRouteTests {
     static func summary(_ answer: LiveServer.Answer, _ key: String) -> [String: Any] { answer.json[key] as? [String: Any] ?? [:] }
 
     @Test func plansMatchTheLibraryAndReportsAreHTML() async throws {

@@ -4,7 +4,7 @@ import OneMapTestSupport
 import Testing
 
 /// Every read route through a real server, against the library's own answers.
-@Suite struct ReadRouteTests {
+@Suite(.timeLimit(.minutes(10))) struct ReadRouteTests {
     @Test func ogcAPIFeaturesCore() async throws {
         let server = try await LiveServer()
         let landing = try await server.get("/")

@@ -4,7 +4,7 @@ import OneMapTestSupport
 import Testing
 
 /// The routing endpoints through a real server, against the library.
-@Suite struct RoutingRouteTests {
+@Suite(.timeLimit(.minutes(10))) struct RoutingRouteTests {
     @Test func routesEvacuationPlansServiceAreasAndCoverage() async throws {
         let server = try await LiveServer()
         let snapshot = server.service.snapshotForTests

@@ -5,7 +5,7 @@ import Testing
 
 /// The web map in a real browser (headless Chromium through Selenium): data is shown as
 /// text, never run as markup, and pages carry a Content-Security-Policy.
-@Suite struct WebMapTests {
+@Suite(.timeLimit(.minutes(10))) struct WebMapTests {
     @Test func pagesCarryTheSecurityHeaders() async throws {
         let server = try await LiveServer()
         let page = try await server.get("/map")

@@ -5,7 +5,7 @@ import Testing
 
 /// Reports from the field through a real server: tokens and roles, the lifecycle, and a
 /// write's effect on the file, the queries, the one map and the tiles.
-@Suite struct WriteRouteTests {
+@Suite(.timeLimit(.minutes(10))) struct WriteRouteTests {
     func inside(_ server: LiveServer, grid code: String) throws -> Coordinate {
         try GEOSContext().pointOnSurface(try server.service.snapshotForTests.grid(code: code).geometry)
     }

@@ -3,7 +3,7 @@ import OneMapWork
 import Synchronization
 import Testing
 
-@Suite struct WorkLimiterTests {
+@Suite(.timeLimit(.minutes(10))) struct WorkLimiterTests {
     @Test func workBeyondTheLimitIsRefusedAtOnce() async throws {
         let limiter = WorkLimiter(limit: 1, budget: .seconds(30))
         let release = Atomic<Bool>(false)
