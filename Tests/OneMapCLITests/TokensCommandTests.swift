@@ -31,7 +31,8 @@ import Testing
         defer { process.terminate() }
         var url: String?
         var pending = Data()
-        while url == nil {
+        let deadline = Date().addingTimeInterval(120)
+        while url == nil, Date() < deadline {
             let chunk = errors.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             pending.append(chunk)

@@ -56,15 +56,27 @@ import Testing
         #expect(done.sorted() == [0, 1, 2])
         #expect(limiter.runningCount == 0)
         // Beyond the queue: refused.
+        // The holder keeps its slot until the test lets it go: polling `runningCount` for a
+        // timed job could miss it on a loaded machine and loop for ever (a suite hang).
         let slow = WorkLimiter(limit: 1, budget: .seconds(30), queueLimit: 0)
-        async let holder: Void = slow.run { usleep(300_000) }
-        while slow.runningCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let started = DispatchSemaphore(value: 0), finish = DispatchSemaphore(value: 0)
+        async let holder: Void = slow.run { started.signal(); finish.wait() }
+        try await Self.wait(for: started)
         await #expect(throws: WorkError.self) { try await slow.run(waiting: .seconds(1)) { 1 } }
+        finish.signal()
         try await holder
     }
 
     @Test func outsideALimiterTheCheckIsFree() throws {
         #expect(WorkBudget.current == nil)
         try WorkBudget.checkCurrent()
+    }
+
+    /// Waits for `semaphore` off the cooperative threads (at most 60 s).
+    static func wait(for semaphore: DispatchSemaphore) async throws {
+        let signalled = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: semaphore.wait(timeout: .now() + 60) == .success) }
+        }
+        #expect(signalled, "the work never started")
     }
 }
