@@ -106,9 +106,10 @@ struct Routes: @unchecked Sendable {
     /// against the declaration, then calls the endpoint's own handler.
     func handler(_ endpoint: Endpoint) -> Handler {
         let service = service
+        let declared = endpoint.parameters.filter { $0.location == .query }
         return { request, context in
             let author = endpoint.secured ? try service.tokens.writer(of: request, client: Routes.client(context)) : nil
-            let params = try Params(request, endpoint, context: context)
+            let params = try Params(request, declared: declared, columnFilters: endpoint.columnFilters, context: context)
             return try await endpoint.handler(Call(request: request, context: context, endpoint: endpoint, params: params, author: author))
         }
     }

@@ -17,7 +17,7 @@ struct Params: Sendable {
     /// Parameter names in the order they came (for links that repeat the query).
     private(set) var order: [String] = []
     /// What the endpoint declares (nil: an unchecked parse, for tests of the raw layer).
-    private let declared: [ParameterSpec]?
+    private let declarations: [ParameterSpec]?
     /// Column filters that came (`level=1,2`), checked as lists.
     private(set) var filterColumns: [String] = []
 
@@ -25,29 +25,36 @@ struct Params: Sendable {
         case int(Int), number(Double), bool(Bool), text(String), list([String]), box(BoundingBox), pair(Coordinate)
     }
 
-    /// The query of `request` checked against `endpoint`: unknown names, repeated or empty
+    /// The query of `request` checked against `declared` (the endpoint's query
+    /// parameters, filtered once when it is registered): unknown names, repeated or empty
     /// values and values of the wrong type or out of range are 400s naming the parameter.
-    init(_ request: Request, _ endpoint: Endpoint, context: some RequestContext) throws {
-        var columns: Set<String> = []
-        switch endpoint.columnFilters {
-        case .none: break
-        case .pathLayer: columns = try Self.columns(of: context.parameters.get("layer") ?? "", "collection")
-        case .queryLayer:
-            // Read before the check: which names are columns depends on the layer.
-            if let name = try Self(query: request.uri.query).raw["layer"] { columns = try Self.columns(of: name, "layer") }
+    init(_ request: Request, declared: [ParameterSpec], columnFilters: Endpoint.ColumnFilters, context: some RequestContext) throws {
+        declarations = declared
+        try parse(request.uri.query)
+        let columns: Set<String> = switch columnFilters {
+        case .none: []
+        case .pathLayer: try Self.columns(of: context.parameters.get("layer") ?? "", "collection")
+        // Which names are columns depends on the layer the query names.
+        case .queryLayer: try raw["layer"].map { try Self.columns(of: $0, "layer") } ?? []
         }
-        try self.init(query: request.uri.query, declared: endpoint.parameters.filter { $0.location == .query }, columns: columns)
+        try check(columns: columns)
     }
 
     /// Only the raw layer: decoding, empty and repeated values (tests of that layer).
     init(query: String?) throws {
-        declared = nil
+        declarations = nil
         try parse(query)
     }
 
     init(query: String?, declared: [ParameterSpec], columns: Set<String> = []) throws {
-        self.declared = declared
+        declarations = declared
         try parse(query)
+        try check(columns: columns)
+    }
+
+    /// Checks and converts every parameter that came against the declaration.
+    private mutating func check(columns: Set<String>) throws {
+        let declared = declarations ?? []
         for name in order {
             if let spec = declared.first(where: { $0.name == name }) {
                 parsed[name] = try Self.check(spec, raw[name] ?? "")
@@ -64,12 +71,15 @@ struct Params: Sendable {
         }
     }
 
-    /// The columns of the layer named `name`, which also filter; 404 for no such layer.
+    /// Each layer's column names, which also filter.
+    private static let columnNames = Dictionary(uniqueKeysWithValues: Layer.allCases.map { ($0, Set($0.columns.map(\.name))) })
+
+    /// The columns of the layer named `name`; 404 for no such layer.
     private static func columns(of name: String, _ what: String) throws -> Set<String> {
-        guard let layer = Layer(name: name) else {
+        guard let layer = Layer(name: name), let names = columnNames[layer] else {
             throw Problem.notFound("no \(what) '\(name)'; the \(what)s are \(Layer.allCases.map(\.tableName).joined(separator: ", "))")
         }
-        return Set(layer.columns.map(\.name))
+        return names
     }
 
     private mutating func parse(_ query: String?) throws {
@@ -219,7 +229,7 @@ struct Params: Sendable {
 
     /// The declaration of `name`; reading an undeclared one is our defect (a logged 500).
     private func spec(_ name: String) throws -> ParameterSpec {
-        guard let spec = declared?.first(where: { $0.name == name }) else { throw EndpointError.undeclared(name, "this resource") }
+        guard let spec = declarations?.first(where: { $0.name == name }) else { throw EndpointError.undeclared(name, "this resource") }
         return spec
     }
 
