@@ -101,7 +101,7 @@ public struct TokenFile: Sendable {
             throw TokenFileError(path: path, reason: "'\(name)' already holds an active token; revoke it first")
         }
         var generator = SystemRandomNumberGenerator()
-        let token = "om_" + (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let token = "om_" + Self.hex((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
         entries.append(Entry(name: name, role: role, grid: grid, sha256: Self.hash(token), createdAt: Timestamps.now(), revokedAt: nil))
         return token
     }
@@ -129,8 +129,14 @@ public struct TokenFile: Sendable {
         try AtomicFile.write(Array((text + "\n").utf8), to: path, mode: 0o600)
     }
 
-    public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    /// Lowercase hex SHA-256 of the token's UTF-8 bytes (computed on every authenticated write).
+    public static func hash(_ token: String) -> String { hex(SHA256.hash(data: Array(token.utf8))) }
+
+    private static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]] }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func isHexDigit(_ b: UInt8) -> Bool {
@@ -142,26 +148,4 @@ public struct TokenFileError: Error, CustomStringConvertible, Sendable {
     public var path: String
     public var reason: String
     public var description: String { "\(path): \(reason)" }
-}
-
-/// Whole-file writes that a crash leaves either old or new, never half.
-public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode)
-        guard fd >= 0 else { throw TokenFileError(path: temporary, reason: "cannot create: \(String(cString: strerror(errno)))") }
-        var ok = fchmod(fd, mode) == 0
-        var offset = 0
-        while ok && offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { ok = false } else { offset += n }
-        }
-        ok = ok && fsync(fd) == 0
-        let error = errno
-        close(fd)
-        guard ok, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw TokenFileError(path: path, reason: "cannot write: \(String(cString: strerror(ok ? errno : error)))")
-        }
-    }
 }
