@@ -90,24 +90,18 @@ enum OpenAPIDocument {
     }
 
     static func memberSchema(_ member: MemberSpec) -> JSONValue {
-        var schema: [JSONMember]
-        switch member.kind {
-        case .integer(let range, let d): schema = Schema.integer(range, default: d).objectValue ?? []
-        case .number(let range, let d): schema = Schema.number(range, default: d).objectValue ?? []
-        case .boolean: schema = [JSONMember("type", .string("boolean"))]
-        case .choice(let choices, let d): schema = Schema.choice(choices, default: d).objectValue ?? []
-        case .coordinate: schema = Schema.coordinate.objectValue ?? []
-        case .area: schema = [JSONMember("type", .string("object")), JSONMember("description", .string("GeoJSON Polygon or MultiPolygon, or a Feature or FeatureCollection of them"))]
+        let schema: JSONValue = switch member.kind {
+        case .integer(let range, let d): Schema.integer(range, default: d)
+        case .number(let range, let d): Schema.number(range, default: d)
+        case .boolean: Schema.type("boolean")
+        case .choice(let choices, let d): Schema.choice(choices, default: d)
+        case .coordinate: Schema.coordinate
+        case .area: Schema.type("object")
         }
-        if member.kind.isArea == false { schema.append(JSONMember("description", .string(member.description))) }
-        return .object(schema)
+        return .object((schema.objectValue ?? []) + [JSONMember("description", .string(member.description))])
     }
 
     static func object(_ members: [(String, JSONValue)]) -> JSONValue { .object(members.map { JSONMember($0.0, $0.1) }) }
-}
-
-extension MemberSpec.Kind {
-    var isArea: Bool { if case .area = self { true } else { false } }
 }
 
 /// JSON schemas of the answers (OpenAPI 3.0's subset), shared as components.
@@ -134,11 +128,10 @@ enum Schema {
         return .object(members)
     }
 
-    /// `[lon, lat]` (in a query: `lon,lat`).
+    /// `[lon, lat]` in WGS84 degrees (in a query: `lon,lat`); the parameter or member says which point.
     static let coordinate: JSONValue = .object([
         JSONMember("type", .string("array")), JSONMember("minItems", .number(2)), JSONMember("maxItems", .number(2)),
         JSONMember("items", .object([JSONMember("type", .string("number"))])),
-        JSONMember("description", .string("lon, lat in WGS84 degrees")),
     ])
 
     static func object(_ properties: [(String, JSONValue)], required: [String] = []) -> JSONValue {
