@@ -8,6 +8,7 @@
 # Exit 0 when every check held. The test suite runs a small pass (ApiFuzzTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source tools/serve-lib.sh
 tools/python-tools.sh
 st=.build-tools/venv/bin/schemathesis
 checks=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance
@@ -28,11 +29,11 @@ if [ "${1:-}" = "--demo" ]; then
     rm -rf "$work" && mkdir -p "$work"
     "$bin" demo --boundary data/kangbashi_150603.gcj02.geojson --crs gcj02 --out "$work/demo.gpkg" >/dev/null
     token=$("$bin" tokens add --file "$work/tokens.json" --name api-fuzz --role planner 2>/dev/null)
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    port=$(free_port)
     "$bin" serve --data "$work/demo.gpkg" --tokens "$work/tokens.json" --port "$port" --log-level error > "$work/serve.log" 2>&1 &
     server=$!
     trap 'kill $server 2>/dev/null || true' EXIT
-    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
+    wait_for_health "$port" 60
     set +e
     run "http://127.0.0.1:$port" "$examples" "$token" "$phases"
     status=$?

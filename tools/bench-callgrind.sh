@@ -4,15 +4,16 @@
 # Serves DATA with BINARY under valgrind, warms the route up, then counts instructions only
 # while REQUESTS requests run over one keep-alive connection. Strip the binary's debug
 # info first (valgrind 3.19 cannot read Swift 6.3's DWARF 5): strip --strip-debug -o B.stripped B
+source "$(dirname "$0")/serve-lib.sh"
 set -euo pipefail
 bin=$1 data=$2 path=$3 n=${4:-2000}
 work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/out.%p" \
     "$bin" serve --data "$data" --port "$port" --log-level error --cache-directory "$work" > "$work/log" 2>&1 &
 vg=$!
 trap 'kill $vg 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done
+wait_for_health "$port" 600
 # Let the background road hierarchy finish: its instructions would count too.
 sleep "${SETTLE:-20}"
 python3 - "$port" "$path" 200 <<'PY'

@@ -10,6 +10,7 @@
 # (DATA and POINTS as tools/bench-http.sh makes them: the city-sized Chifeng data.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source tools/serve-lib.sh
 old=$1 new=$2 data=$3 points=$4
 rounds=${ROUNDS:-3}
 work=$(mktemp -d)
@@ -22,7 +23,6 @@ import math
 lon, lat, z = 118.905, 42.255, 14
 n = 2 ** z
 print(f'/tiles/{z}/{int((lon + 180) / 360 * n)}/{int((1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * n)}.png')")
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 measure() {  # name binary data
     local port log server

@@ -6,6 +6,7 @@
 # Then the PostGIS peer (tools/bench_http_peer.sh) on the same shelters and points.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source tools/serve-lib.sh
 tools/install-deps.sh
 command -v wrk >/dev/null || { sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"; DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 swift build -c release --product onemap
@@ -26,11 +27,11 @@ with open('data/generated/query-points.csv', 'w') as f:
     for lon, lat in hazard_points(sqlite3.connect('$data'), 10000):
         f.write(f'{lon + rng.gauss(0, 0.0035):.9f},{lat + rng.gauss(0, 0.0027):.9f}\\n')
 "
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 "$bin" serve --data "$data" --port "$port" --rules config/risk-rules.json > /tmp/onemap-bench-http.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done
+wait_for_health "$port" 120
 # The road hierarchy is built in the background after start; measure once it is done.
 for _ in $(seq 1 600); do grep -q "road hierarchy ready" /tmp/onemap-bench-http.log && break; sleep 1; done
 url="http://127.0.0.1:$port"

@@ -7,6 +7,7 @@
 #   tools/reliability.sh [SCHEMATHESIS_EXAMPLES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source tools/serve-lib.sh
 examples=${1:-20}
 tools/install-deps.sh
 tools/python-tools.sh
@@ -18,14 +19,14 @@ rm -rf "$work" && mkdir -p "$work"
 results="$work/results.jsonl"
 "$bin" demo --boundary data/kangbashi_150603.gcj02.geojson --crs gcj02 --out "$work/demo.gpkg" >/dev/null
 planner=$("$bin" tokens add --file "$work/tokens.json" --name 规划科 --role planner 2>/dev/null)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 # The bad requests send bad tokens on purpose: the per-address lockout would turn the
 # later parts' good requests into 429s, so it is raised here (TokenTests prove it).
 "$bin" serve --data "$work/demo.gpkg" --tokens "$work/tokens.json" --port "$port" --log-level error --max-auth-failures 1000000 \
     > "$work/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
+wait_for_health "$port" 60
 base="http://127.0.0.1:$port"
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
 echo "{\"part\": \"rss\", \"when\": \"start\", \"kib\": $(rss)}" | tee -a "$results"

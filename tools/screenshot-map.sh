@@ -5,16 +5,17 @@
 set -euo pipefail
 out="$(realpath -m "${1:-map-screenshot.png}")"
 cd "$(dirname "$0")/.."
+source tools/serve-lib.sh
 tools/install-deps.sh
 tools/ensure-chromium.sh
 swift build -c release --product onemap
 bin="$(swift build -c release --show-bin-path)/onemap"
 [ -f data/kangbashi.gpkg ] || "$bin" demo --boundary data/kangbashi_150603.gcj02.geojson --crs gcj02 --out data/kangbashi.gpkg
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 "$bin" serve --data data/kangbashi.gpkg --port "$port" > /tmp/onemap-screenshot-serve.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
+wait_for_health "$port" 60
 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,900 \
     --virtual-time-budget=10000 --screenshot="$out" "http://127.0.0.1:$port/map" 2>/dev/null
 echo "screenshot of http://127.0.0.1:$port/map: $out"
