@@ -31,12 +31,27 @@ function hazardPopup(f) {
 function shelterPopup(f) {
   const p = f.properties || {};
   return el('div', { class: 'answer' }, el('b', null, text(p.name) || text(f.id)), el('br'),
-    `class ${text(p.shelter_class) || '?'} · capacity ${text(p.capacity) || '?'} · ${text(p.status)}`);
+    `class ${text(p.shelter_class) || '?'} · capacity ${text(p.capacity) || '?'} · occupancy ${text(p.occupancy) || '0'} · ${text(p.status) || 'status unknown'}`);
 }
 
-function shelterIcon() {
-  const box = el('div', { class: 'shelter-icon' });
+// Shelter symbols by status, as the tiles draw them (from /riskmap/legend; until it
+// answers, every shelter is drawn grey, never as open).
+let shelterSymbols = {};
+function shelterColour(status) {
+  const s = shelterSymbols[status || 'open'] || shelterSymbols.open;
+  return s ? s.colour_hex : '#9E9E9E';
+}
+
+function shelterIcon(f) {
+  const status = text((f.properties || {}).status) || 'unknown';
+  const box = el('div', { class: `shelter-icon shelter-${status.replace(/[^a-z_]/g, '')}`, style: { background: shelterColour(status) } });
   return L.divIcon({ className: '', html: box });
+}
+
+/// A shelter's status and room as a commander reads them.
+function shelterState(p) {
+  const room = p.room_persons === undefined || p.room_persons === null ? '?' : Number(p.room_persons).toLocaleString();
+  return `${text(p.status) || 'status unknown'} · room ${room}`;
 }
 
 const riskTiles = L.tileLayer('/tiles/{z}/{x}/{y}{r}.png', { maxZoom: 20, detectRetina: false, attribution: 'OneMap 四色安全风险分布图' }).addTo(map);
@@ -47,8 +62,8 @@ const hazards = L.geoJSON(null, {
   onEachFeature: (f, layer) => layer.bindPopup(() => hazardPopup(f)),
 });
 const shelters = L.geoJSON(null, {
-  pointToLayer: (f, ll) => L.marker(ll, { icon: shelterIcon() }),
-  style: { color: '#2E7D32', weight: 2 },
+  pointToLayer: (f, ll) => L.marker(ll, { icon: shelterIcon(f) }),
+  style: f => { const c = shelterColour(text((f.properties || {}).status)); return { color: c, fillColor: c, weight: 2 }; },
   onEachFeature: (f, layer) => layer.bindPopup(() => shelterPopup(f)),
 }).addTo(map);
 L.control.layers(null, { '四色风险图 risk map': riskTiles, '隐患 hazards (zoom ≥ 13)': hazards, '避难场所 shelters': shelters, '边界 boundary': boundary }, { collapsed: false }).addTo(map);
@@ -60,7 +75,9 @@ json('/tiles.json').then(t => {
   map.fitBounds([[s, w], [n, e]]);
 }).catch(() => map.setView([0, 0], 2));
 json('/collections/admin_units/items?level=district&limit=10').then(d => boundary.addData(d)).catch(() => {});
-json('/collections/shelters/items?limit=10000').then(d => shelters.addData(d)).catch(() => {});
+const legendAnswer = json('/riskmap/legend');
+legendAnswer.then(l => { for (const s of l.shelters || []) shelterSymbols[s.status] = s; }).catch(() => {})
+  .finally(() => json('/collections/shelters/items?limit=10000').then(d => shelters.addData(d)).catch(() => {}));
 
 async function loadHazards() {
   if (!map.hasLayer(hazards)) return;
@@ -75,7 +92,7 @@ map.on('moveend overlayadd', loadHazards);
 const legend = L.control({ position: 'bottomright' });
 legend.onAdd = () => { const div = L.DomUtil.create('div', 'legend'); div.id = 'legend'; div.textContent = 'legend…'; return div; };
 legend.addTo(map);
-json('/riskmap/legend').then(l => {
+legendAnswer.then(l => {
   const box = document.getElementById('legend');
   box.replaceChildren(el('b', null, '四色安全风险分布图'));
   for (const e of l.levels) {
@@ -83,7 +100,11 @@ json('/riskmap/legend').then(l => {
     box.append(el('br'), el('i', { style: { background: text(e.colour_hex) || '#fff' } }),
       `${label} · ${text(e.areas)} ${text(l.unit)} · ${Number(e.residents || 0).toLocaleString()} residents`);
   }
-});
+  box.append(el('br'), el('b', null, '避难场所 shelters'));
+  for (const s of l.shelters || []) {
+    box.append(el('br'), el('i', { class: 'shelter-swatch', style: { background: text(s.colour_hex) } }), text(s.label));
+  }
+}).catch(() => {});
 
 const metres = d => d >= 1000 ? (d / 1000).toFixed(2) + ' km' : Math.round(d) + ' m';
 
@@ -92,13 +113,16 @@ map.on('click', async ev => {
   const q = `lon=${lng.toFixed(6)}&lat=${lat.toFixed(6)}`;
   const popup = L.popup().setLatLng(ev.latlng).setContent('…').openOn(map);
   try {
+    // The server's defaults are the safe ones: open shelters with room, open hazards.
     const [near, within] = await Promise.all([json(`/query/nearest-shelter?${q}&k=3`), json(`/query/within?layer=hazards&${q}&radius=500&limit=50`)]);
-    const shelterList = el('ol', null, ...near.features.map(f =>
-      el('li', null, `${text(f.properties.name) || text(f.id)} · ${metres(f.properties.distance_m)} · room ${text(f.properties.room_persons) || '?'}`)));
-    const hazardList = el('ol', null, ...within.features.map(f =>
-      el('li', { style: { color: colours[f.properties.level] || '#333' } }, `${text(f.properties.name) || text(f.id)} · ${metres(f.properties.distance_m)}`)));
+    const shelterList = el('ol', { class: 'shelters' }, ...near.features.map(f =>
+      el('li', null, `${text(f.properties.name) || text(f.id)} · ${metres(f.properties.distance_m)} · ${shelterState(f.properties)}`)));
+    const hazardList = el('ol', { class: 'hazards' }, ...within.features.map(f =>
+      el('li', { style: { color: colours[f.properties.level] || '#333' } },
+        `${text(f.properties.name) || text(f.id)} · ${metres(f.properties.distance_m)} · ${text(f.properties.status) || 'status unknown'}`)));
     popup.setContent(el('div', { class: 'answer' },
-      el('h4', null, '最近避难场所 nearest shelters'), shelterList,
-      el('h4', null, `500 m 内隐患 hazards within 500 m: ${text(within.numberReturned)}`), hazardList));
+      el('h4', null, '最近开放且有余位的避难场所 nearest open shelters with room'),
+      near.features.length ? shelterList : el('p', null, 'none open with room'),
+      el('h4', null, `500 m 内未销号隐患 open hazards within 500 m: ${text(within.numberReturned)}`), hazardList));
   } catch (e) { popup.setContent(el('div', null, String(e))); }
 });

@@ -30,7 +30,7 @@ public enum Evacuation {
         let prepared = try zone.map { try context.prepare($0) }
         return try snapshot.allFeatures(.shelters).compactMap { record in
             guard record.values[status] == .text("open") || record.values[status] == .null else { return nil }
-            let room = Int(record.values[capacity].number ?? 0) - Int(record.values[occupancy].number ?? 0)
+            let room = (record.values[capacity].count ?? 0) - (record.values[occupancy].count ?? 0)
             guard room >= minimumRoom else { return nil }
             if let prepared, try prepared.intersects(record.geometry) { return nil }
             return Candidate(record: record, room: room, point: try context.pointOnSurface(record.geometry))
@@ -42,7 +42,7 @@ public enum Evacuation {
     public static func best(from point: Coordinate, graph: RoadGraph, snapshot: IndexSnapshot, zone: Geometry?,
                             minimumRoom: Int = 1, k: Int = 1) throws -> [Reached] {
         let escaping = try zone.map { try graph.pieces(meeting: [$0]) } ?? []
-        let start = try graph.snap(point)
+        let start = try graph.reach(point, "from")
         let costs = graph.costs(from: [start], escaping: escaping)
         let ranked = try candidates(snapshot, outside: zone, minimumRoom: minimumRoom).map { candidate in
             (candidate, graph.cost(to: try graph.snap(candidate.point), nodeCosts: costs, blocked: escaping))
@@ -62,7 +62,7 @@ public enum Evacuation {
         let inZone = try context.prepare(zone)
         let grids = try snapshot.features(.grids, inside: zone, relation: .intersects)
         let origins = try grids.map { hit in
-            EvacuationPlan.Origin(id: hit.record.id, persons: Int(hit.record.values[population].number ?? 0),
+            EvacuationPlan.Origin(id: hit.record.id, persons: hit.record.values[population].count ?? 0,
                                   point: try context.pointOnSurface(hit.record.geometry))
         }.filter { try $0.persons > 0 && inZone.intersects($0.point) }.sorted { $0.id < $1.id }
         let destinations = try candidates(snapshot, outside: zone)

@@ -44,7 +44,7 @@ public enum FireCoverage {
                 share = whole > 0 ? min(1, try context.area(try context.intersection(grid.geometry, area)) / whole) : 0
             }
             return Cell(grid: grid, minutes: seconds.isFinite ? seconds / 60 : nil, coveredShare: share,
-                        residents: Int(grid.values[population].number ?? 0), limitMinutes: minutes)
+                        residents: grid.values[population].count ?? 0, limitMinutes: minutes)
         }
         return Result(cells: cells, stations: stations.count, serviceArea: area)
     }

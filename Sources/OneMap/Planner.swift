@@ -33,7 +33,7 @@ public struct Planner: Sendable {
     /// seconds each: build only those the plan uses).
     public init(snapshot: IndexSnapshot, standards: PlanningStandards, profiles: [RoadProfile] = [.walk, .drive]) throws {
         let roads = snapshot.loadedLayers.contains(.roads) ? try snapshot.allFeatures(.roads) : []
-        func graph(_ p: RoadProfile) -> RoadGraph? { profiles.contains(p) ? RoadGraph(roads: roads, profile: p) : nil }
+        func graph(_ p: RoadProfile) -> RoadGraph? { profiles.contains(p) ? RoadGraph(roads: roads, profile: p.with(access: standards.roadAccess)) : nil }
         self.init(snapshot: snapshot, standards: standards, walk: graph(.walk), drive: graph(.drive))
     }
 

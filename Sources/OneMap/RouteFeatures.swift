@@ -12,7 +12,14 @@ extension Route {
             JSONMember("metres", .number(metres.rounded())),
             JSONMember("snapped_from_m", .number((start.distance * 10).rounded() / 10)),
             JSONMember("snapped_to_m", .number((end.distance * 10).rounded() / 10)),
+            // The legs off the network, counted in seconds, minutes and metres above and drawn in the line.
+            JSONMember("leg_to_road", Self.leg(start.distance, accessSeconds.start)),
+            JSONMember("leg_from_road", Self.leg(end.distance, accessSeconds.end)),
         ] + extra)
+    }
+
+    static func leg(_ metres: Double, _ seconds: Double) -> JSONValue {
+        .object([JSONMember("metres", .number((metres * 10).rounded() / 10)), JSONMember("seconds", .number((seconds * 10).rounded() / 10))])
     }
 }
 

@@ -215,13 +215,13 @@ extension Query {
         var level: String?
         @Option(help: "Kinds, e.g. gas_station,pipeline.")
         var kind: String?
-        @Option(help: "Statuses, e.g. registered,rectifying.")
+        @Option(help: "Statuses, e.g. registered,rectifying, or any (closed ones too); default: open ones (not closed).")
         var status: String?
 
         func run() throws {
             func list(_ s: String?) -> [String] { s.map { $0.split(separator: ",").map(String.init) } ?? [] }
             let hits = try source.load([.hazards]).hazardsNear(at.point, radius: radius, levels: list(level), kinds: list(kind),
-                                                               statuses: list(status), where: source.filters())
+                                                               status: HazardStatusChoice(status.map { list($0) }), where: source.filters())
             try printCollection(hits.map { $0.feature(in: .hazards) })
         }
     }

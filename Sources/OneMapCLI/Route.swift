@@ -19,7 +19,8 @@ struct RouteCommand: ParsableCommand {
             guard let profile = RoadProfile.named(profile) else { throw ValidationError("--profile takes drive or walk, not \(profile)") }
             let snapshot = try SpatialIndex.load(from: GeoPackage(path: data, mode: .readOnly)).snapshot
             guard snapshot.loadedLayers.contains(.roads) else { throw ValidationError("\(data) has no roads layer; import one with onemap import FILE --layer roads") }
-            let graph = RoadGraph(roads: try snapshot.allFeatures(.roads), profile: profile)
+            // The access rule (how far from the roads a point may lie) is the planning file's.
+            let graph = RoadGraph(roads: try snapshot.allFeatures(.roads), profile: profile.with(access: try Planner.standards(path: nil).roadAccess))
             guard graph.pieceCount > 0 else { throw ValidationError("\(data): no roads the \(profile.name) profile may use") }
             return (graph, snapshot)
         }
@@ -110,8 +111,7 @@ struct RouteCommand: ParsableCommand {
         func run() throws {
             guard minutes > 0, minutes <= 600 else { throw ValidationError("--minutes takes 0 < minutes ≤ 600") }
             let (graph, _) = try network.load()
-            let costs = graph.costs(from: [try graph.snap(try coordinate(from, "--from"))], limit: minutes * 60)
-            guard let area = try graph.serviceArea(nodeCosts: costs, limit: minutes * 60) else { throw ValidationError("no road is reachable from there") }
+            let area = try graph.serviceArea(from: try coordinate(from, "--from"), seconds: minutes * 60)
             try printCollection([Feature(id: nil, geometry: area, properties: [JSONMember("minutes", .number(minutes)), JSONMember("profile", .string(graph.profile.name))])])
         }
     }

@@ -6,6 +6,8 @@ public struct AttributeFilter: Sendable, Equatable, CustomStringConvertible {
     public enum Test: Sendable, Equatable {
         /// The value is one of these (as text; "red" and "1" both mean level 1).
         case oneOf([String])
+        /// The value is none of these (a missing value passes).
+        case noneOf([String])
         case atLeast(Double)
         case atMost(Double)
     }
@@ -37,6 +39,7 @@ public struct AttributeFilter: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch test {
         case .oneOf(let values): "\(column)=\(values.joined(separator: ","))"
+        case .noneOf(let values): "\(column)!=\(values.joined(separator: ","))"
         case .atLeast(let n): "\(column)>=\(n)"
         case .atMost(let n): "\(column)<=\(n)"
         }
@@ -48,6 +51,7 @@ public struct AttributeFilter: Sendable, Equatable, CustomStringConvertible {
 struct RecordPredicate: Sendable {
     enum Check: Sendable {
         case oneOf(column: Int, values: [FieldValue])
+        case noneOf(column: Int, values: [FieldValue])
         case atLeast(column: Int, bound: Double)
         case atMost(column: Int, bound: Double)
         /// capacity − occupancy ≥ persons (a missing occupancy counts as empty).
@@ -66,7 +70,7 @@ struct RecordPredicate: Sendable {
             let index = try Self.column(filter.column, in: layer)
             let column = layer.columns[index]
             switch filter.test {
-            case .oneOf(let texts):
+            case .oneOf(let texts), .noneOf(let texts):
                 var values: [FieldValue] = []
                 for text in texts {
                     switch column.value(parsing: text) {
@@ -74,7 +78,7 @@ struct RecordPredicate: Sendable {
                     case .rejected(let reason): throw .badValue(column: column.name, value: text, reason: reason)
                     }
                 }
-                checks.append(.oneOf(column: index, values: values))
+                if case .oneOf = filter.test { checks.append(.oneOf(column: index, values: values)) } else { checks.append(.noneOf(column: index, values: values)) }
             case .atLeast(let bound): checks.append(.atLeast(column: index, bound: bound))
             case .atMost(let bound): checks.append(.atMost(column: index, bound: bound))
             }
@@ -96,6 +100,8 @@ struct RecordPredicate: Sendable {
             switch check {
             case .oneOf(let column, let accepted):
                 if !accepted.contains(values[column]) { return false }
+            case .noneOf(let column, let refused):
+                if refused.contains(values[column]) { return false }
             case .atLeast(let column, let bound):
                 guard let n = values[column].number, n >= bound else { return false }
             case .atMost(let column, let bound):

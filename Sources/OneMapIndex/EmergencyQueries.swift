@@ -47,8 +47,8 @@ public struct ShelterHit: Sendable, Equatable {
 
     init(hit: Hit) { self.hit = hit }
 
-    public var capacity: Int? { number(Self.capacityColumn).map { Int($0) } }
-    public var occupancy: Int? { number(Self.occupancyColumn).map { Int($0) } }
+    public var capacity: Int? { hit.record.values[Self.capacityColumn].count }
+    public var occupancy: Int? { hit.record.values[Self.occupancyColumn].count }
     /// capacity − occupancy, when the capacity is known.
     public var room: Int? { capacity.map { $0 - (occupancy ?? 0) } }
     public var effectiveArea: Double? { number(Self.areaColumn) }
@@ -89,14 +89,43 @@ extension IndexSnapshot {
     }
 
     /// A grid worker's "hazards near me": hazards within `radius` metres, optionally of
-    /// some levels, kinds or statuses, nearest first.
+    /// some levels or kinds, nearest first; by default only open ones (not closed).
     public func hazardsNear(_ point: Coordinate, radius: Double, levels: [String] = [], kinds: [String] = [],
-                            statuses: [String] = [], where filters: [AttributeFilter] = []) throws -> [Hit] {
+                            status: HazardStatusChoice = .open, where filters: [AttributeFilter] = [],
+                            limit: Int? = nil) throws -> [Hit] {
         var filters = filters
         if !levels.isEmpty { filters.append(AttributeFilter(column: "level", test: .oneOf(levels))) }
         if !kinds.isEmpty { filters.append(AttributeFilter(column: "kind", test: .oneOf(kinds))) }
-        if !statuses.isEmpty { filters.append(AttributeFilter(column: "status", test: .oneOf(statuses))) }
-        return try features(.hazards, within: radius, of: point, where: filters)
+        if let filter = status.filter { filters.append(filter) }
+        return try features(.hazards, within: radius, of: point, where: filters, limit: limit)
+    }
+}
+
+/// Which hazards a list near a point shows. A grid worker or commander asking what is
+/// near them means the hazards still there: closed (销号) ones only when asked for.
+public enum HazardStatusChoice: Sendable, Equatable {
+    /// Not closed (registered or rectifying; a hazard without a status counts as open).
+    case open
+    /// Every hazard, closed ones too.
+    case any
+    /// Exactly these statuses.
+    case oneOf([String])
+
+    /// What a caller's status list means: none given → open ones; `any` → all; else those.
+    public init(_ statuses: [String]?) {
+        switch statuses {
+        case nil, []?: self = .open
+        case ["any"]?: self = .any
+        case let list?: self = .oneOf(list)
+        }
+    }
+
+    var filter: AttributeFilter? {
+        switch self {
+        case .open: AttributeFilter(column: "status", test: .noneOf(["closed"]))
+        case .any: nil
+        case .oneOf(let statuses): AttributeFilter(column: "status", test: .oneOf(statuses))
+        }
     }
 }
 

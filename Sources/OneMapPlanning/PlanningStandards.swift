@@ -1,4 +1,5 @@
 import Foundation
+import OneMapRouting
 
 /// The figures planning is checked against (DOMAIN.md), as configuration: every one can
 /// be changed in `config/planning.json`; members left out keep these defaults.
@@ -51,6 +52,15 @@ public struct PlanningStandards: Sendable, Equatable {
     public var fireMinutes: Double = 5
     /// Depot delivery targets in hours (6 h Chifeng; basic relief within 8–12 h).
     public var depotHours: [Double] = [6, 12]
+    /// Farthest a point given to a route, evacuation or service area may lie from the
+    /// roads, metres; beyond it the request is refused (422) and, in plans, the place is
+    /// counted as not reached.
+    public var roadAccessDistance: Double = RoadAccess.standard.maxDistance
+    /// Speed of the leg between a point and the roads, km/h (walking).
+    public var offRoadSpeed: Double = RoadAccess.standard.speed
+
+    /// The access rule of every road graph built under these standards.
+    public var roadAccess: RoadAccess { RoadAccess(maxDistance: roadAccessDistance, speed: offRoadSpeed) }
 
     public init() {}
 
@@ -79,6 +89,7 @@ extension PlanningStandards {
             ("candidate_road_distance_m", \.candidateRoadDistance, 0...10_000), ("sample_spacing_m", \.sampleSpacing, 5...10_000),
             ("settlement_road_distance_m", \.settlementRoadDistance, 1...100_000),
             ("fire_minutes", \.fireMinutes, 0.1...600),
+            ("road_access_max_distance_m", \.roadAccessDistance, 0...100_000), ("off_road_speed_kmh", \.offRoadSpeed, 0.5...100),
         ]
         let members = ["comment", "shelter_needs", "max_samples_per_grid", "max_candidates", "depot_hours"] + scalars.map(\.0)
         for key in root.keys where !members.contains(key) {

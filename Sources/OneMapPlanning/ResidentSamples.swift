@@ -61,7 +61,7 @@ public struct ResidentSamples: Sendable {
             let (frame, area, step, low) = (lattice.frame, lattice.area, lattice.step, lattice.corner)
             let points = lattice.points.map(\.metres)
             let centre = try context.pointOnSurface(record.geometry)
-            let residents = Int(record.values[population].number ?? 0)
+            let residents = record.values[population].count ?? 0
             let first = samples.count
             if points.isEmpty {
                 samples.append(Sample(coordinate: centre, residents: Double(residents), grid: grids.count))

@@ -128,7 +128,7 @@ public enum RiskVersionStore {
         return try store.write { session in
             try session.create(versions)
             try session.create(areas)
-            let number = (try session.reader.rows(of: versions).compactMap { $0.values[0].number }.max()).map { Int($0) + 1 } ?? 1
+            let number = (try session.reader.rows(of: versions).compactMap { $0.values[0].count }.max()).map { $0 + 1 } ?? 1
             let version = RiskVersion(number: number, createdAt: formatter.string(from: now), unit: model.unit, rule: model.rules.areaRule,
                                       rules: JSONWriter.string(model.rules.json), inputs: inputs, note: note)
             try session.insert(into: versions, geometry: nil, values: [
@@ -159,7 +159,7 @@ public enum RiskVersionStore {
         try store.read { session in
             try session.rows(of: versions).map { row in
                 func text(_ i: Int) -> String { if case .text(let s) = row.values[i] { s } else { "" } }
-                return RiskVersion(number: Int(row.values[0].number ?? 0), createdAt: text(1), unit: AreaUnit(parsing: text(2)),
+                return RiskVersion(number: row.values[0].count ?? 0, createdAt: text(1), unit: AreaUnit(parsing: text(2)),
                                    rule: AreaRule(rawValue: text(3)) ?? .mostSevere, rules: text(4), inputs: text(5),
                                    note: row.values[6] == .null ? nil : text(6))
             }
@@ -185,8 +185,8 @@ public enum RiskVersionStore {
                 func text(_ i: Int) -> String? { if case .text(let s) = v[i] { s } else { nil } }
                 let reasonsText = text(14) ?? "[]"
                 let reasons = (try? JSONParser(ByteStream(string: reasonsText)).parseValue()).map(RiskModel.reasons(from:)) ?? []
-                return StoredRiskArea(id: text(1) ?? "", name: text(3), subdistrict: text(4), population: v[5].number.map { Int($0) },
-                                      level: v[7].number.flatMap { RiskLevel(rawValue: Int($0)) }, reasons: reasons,
+                return StoredRiskArea(id: text(1) ?? "", name: text(3), subdistrict: text(4), population: v[5].count,
+                                      level: v[7].count.flatMap { RiskLevel(rawValue: $0) }, reasons: reasons,
                                       geometry: row.geometry ?? .multiPolygon([]))
             }.sorted { $0.id < $1.id }
         }

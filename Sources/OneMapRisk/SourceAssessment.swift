@@ -26,7 +26,7 @@ extension RiskRules {
     public func assess(_ record: LayerRecord) -> SourceAssessment? {
         let values = record.values
         func number(_ column: Int) -> Double? { values[column].number }
-        let given: SourceAssessment? = number(Columns.level).flatMap { RiskLevel(rawValue: Int($0)) }
+        let given: SourceAssessment? = number(Columns.level).flatMap { Int(exactly: $0) }.flatMap { RiskLevel(rawValue: $0) }
             .map { SourceAssessment(level: $0, basis: .given) }
         let byLEC: SourceAssessment? = {
             guard let l = number(Columns.lecL), let e = number(Columns.lecE), let c = number(Columns.lecC) else { return nil }

@@ -21,11 +21,13 @@ extension RoadGraph {
         }
         for snap in sources {
             let p = snap.piece
-            if blocked.contains(Int32(p)) { continue }
+            // A source beyond the access limit does not reach the network; one within it
+            // starts with its leg to the road already spent.
+            if blocked.contains(Int32(p)) || !reaches(snap) { continue }
             let state = escaping.contains(Int32(p)) ? 0 : 1
-            let length = pieceLength[p]
-            if pieceDirection[p] >= 0 || snap.along >= length { relax(state, Int(pieceTo[p]), cost(p, length - snap.along)) }
-            if pieceDirection[p] <= 0 || snap.along <= 0 { relax(state, Int(pieceFrom[p]), cost(p, snap.along)) }
+            let length = pieceLength[p], leg = accessCost(snap, metric)
+            if pieceDirection[p] >= 0 || snap.along >= length { relax(state, Int(pieceTo[p]), leg + cost(p, length - snap.along)) }
+            if pieceDirection[p] <= 0 || snap.along <= 0 { relax(state, Int(pieceFrom[p]), leg + cost(p, snap.along)) }
         }
         // A search for a request over its budget stops (its answer is thrown away).
         let budget = WorkBudget.current
@@ -49,9 +51,9 @@ extension RoadGraph {
     /// The cost of arriving at a snapped point, given the costs to every node.
     public func cost(to snap: Snap, nodeCosts: [Double], by metric: RouteMetric = .time, blocked: Set<Int32> = []) -> Double {
         let p = snap.piece
-        if blocked.contains(Int32(p)) { return .infinity }
-        let length = pieceLength[p]
-        func cost(_ metres: Double) -> Double { metric == .time ? metres / pieceSpeed[p] : metres }
+        if blocked.contains(Int32(p)) || !reaches(snap) { return .infinity }
+        let length = pieceLength[p], leg = accessCost(snap, metric)
+        func cost(_ metres: Double) -> Double { leg + (metric == .time ? metres / pieceSpeed[p] : metres) }
         var best = Double.infinity
         if pieceDirection[p] >= 0 || snap.along <= 0 { best = min(best, nodeCosts[Int(pieceFrom[p])] + cost(snap.along)) }
         if pieceDirection[p] <= 0 || snap.along >= length { best = min(best, nodeCosts[Int(pieceTo[p])] + cost(length - snap.along)) }

@@ -13,6 +13,15 @@ public struct RoadProfile: Sendable, Equatable {
     public var respectsOneWay: Bool
     /// The fastest this mode goes: A*'s bound.
     public var maxSpeed: Double
+    /// How a point off the network reaches it (and a destination is reached from it).
+    public var access: RoadAccess = .standard
+
+    /// The same profile with another access rule (from `config/planning.json`).
+    public func with(access: RoadAccess) -> RoadProfile {
+        var copy = self
+        copy.access = access
+        return copy
+    }
 
     /// By car: OSM classes at typical urban speeds, posted limits where they are given,
     /// one-way streets respected; footways, paths, cycleways and steps are not driven.
@@ -44,6 +53,29 @@ public struct RoadProfile: Sendable, Equatable {
     public func direction(_ road: LayerRecord) -> Int {
         guard respectsOneWay, let value = road.values[Columns.oneway].number else { return 0 }
         return Int(value)
+    }
+}
+
+/// The leg between a point and the road network: walked (or at a configured off-road
+/// speed) and counted in every time and length, and refused beyond a limit, so a point
+/// 127 km from the nearest road is not answered as if it stood on it.
+public struct RoadAccess: Sendable, Equatable {
+    /// Farthest a point may lie from the network, metres (GB-free: the operator's choice;
+    /// 1,000 m by default).
+    public var maxDistance: Double
+    /// Speed over the leg, km/h (walking, 5 km/h, by default).
+    public var speed: Double
+
+    public init(maxDistance: Double, speed: Double) {
+        self.maxDistance = maxDistance
+        self.speed = speed
+    }
+
+    public static let standard = RoadAccess(maxDistance: 1000, speed: 5)
+
+    /// Seconds (time) or metres (distance) of a leg of `metres`.
+    func cost(_ metres: Double, _ metric: RouteMetric) -> Double {
+        metric == .time ? metres / (speed / 3.6) : metres
     }
 }
 

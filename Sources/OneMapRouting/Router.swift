@@ -21,6 +21,21 @@ public struct Route: Sendable {
     public var end: Snap
     /// The pieces travelled, in order.
     public var pieces: [Int]
+    /// Seconds of the legs between the given points and the roads (in `seconds` too; the
+    /// legs' metres are `start.distance` and `end.distance`, in `metres` too).
+    public var accessSeconds: (start: Double, end: Double) = (0, 0)
+
+    /// The route with its legs off the network: from the given start to its snap and from
+    /// the end's snap to the given end, at the access speed, in the path, time and length.
+    func withAccess(from a: Coordinate, to b: Coordinate, _ access: RoadAccess) -> Route {
+        var route = self
+        route.accessSeconds = (access.cost(start.distance, .time), access.cost(end.distance, .time))
+        route.seconds += route.accessSeconds.start + route.accessSeconds.end
+        route.metres += start.distance + end.distance
+        if start.distance > 0 { route.path.insert(a, at: 0) }
+        if end.distance > 0 { route.path.append(b) }
+        return route
+    }
 }
 
 extension RoadGraph {
@@ -44,7 +59,7 @@ extension RoadGraph {
     /// line at the profile's top speed as the bound.
     public func route(from a: Coordinate, to b: Coordinate, by metric: RouteMetric = .time, blocked: Set<Int32> = [],
                       escaping: Set<Int32> = []) throws -> Route {
-        let start = try snap(a), end = try snap(b)
+        let start = try reach(a, "from"), end = try reach(b, "to")
         if blocked.contains(Int32(start.piece)) || blocked.contains(Int32(end.piece)) {
             throw RoutingError.noRoute(from: a, to: b, reason: "the \(blocked.contains(Int32(start.piece)) ? "start" : "end") lies on a road inside an area to avoid")
         }
@@ -131,7 +146,7 @@ extension RoadGraph {
         if direct.isFinite && direct <= arrived {
             let shape = partial(s, from: start, to: end)
             return Route(seconds: seconds(s, metres: abs(end.along - start.along)), metres: abs(end.along - start.along),
-                         path: shape, start: start, end: end, pieces: [s])
+                         path: shape, start: start, end: end, pieces: [s]).withAccess(from: a, to: b, profile.access)
         }
         guard exitNode >= 0 else {
             throw RoutingError.noRoute(from: a, to: b, reason: blocked.isEmpty && escaping.isEmpty ? "the roads do not connect them" : "the areas to avoid cut every way")
@@ -157,7 +172,7 @@ extension RoadGraph {
         seconds += self.seconds(t, metres: exitToEnd)
         metres += exitToEnd
         pieces.append(t)
-        return Route(seconds: seconds, metres: metres, path: path, start: start, end: end, pieces: pieces)
+        return Route(seconds: seconds, metres: metres, path: path, start: start, end: end, pieces: pieces).withAccess(from: a, to: b, profile.access)
     }
 
     func seconds(_ piece: Int, metres: Double) -> Double { metres / pieceSpeed[piece] }

@@ -1,4 +1,5 @@
 import Foundation
+import OneMapWork
 import OneMapGeometry
 
 extension RoadGraph {
@@ -53,5 +54,20 @@ extension RoadGraph {
         let local = Geometry.multiLineString(shapes.map { $0.map(frame.toMetres) })
         let buffered = try GEOSContext().buffer(local, distance: width, quadrantSegments: 4)
         return buffered.mapCoordinates(frame.toDegrees)
+    }
+
+    /// The area reachable from `point` within `seconds`: refused beyond the access limit
+    /// (422), and answered "none" with the reason when the walk to the road alone takes
+    /// longer than the time given.
+    public func serviceArea(from point: Coordinate, seconds limit: Double) throws -> Geometry {
+        let start = try reach(point, "the point")
+        let leg = accessCost(start)
+        guard leg < limit else { throw RoutingError.legLongerThanLimit(metres: start.distance, seconds: leg, limit: limit) }
+        let costs = self.costs(from: [start], limit: limit)
+        try WorkBudget.checkCurrent()
+        guard let area = try serviceArea(nodeCosts: costs, limit: limit) else {
+            throw RoutingError.legLongerThanLimit(metres: start.distance, seconds: leg, limit: limit)
+        }
+        return area
     }
 }

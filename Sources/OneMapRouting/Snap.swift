@@ -46,15 +46,45 @@ extension RoadGraph {
     }
 }
 
+extension RoadGraph {
+    /// Where `c` meets the network, refused when it lies farther from it than the
+    /// profile's access limit. `role` names the point in the refusal (`from`, `to`, `the point`).
+    public func reach(_ c: Coordinate, _ role: String) throws -> Snap {
+        let snap = try snap(c)
+        guard reaches(snap) else {
+            throw RoutingError.tooFarFromRoads(role: role, point: c, metres: snap.distance, limit: profile.access.maxDistance, profile: profile.name)
+        }
+        return snap
+    }
+
+    /// Whether a snapped point lies within the access limit (beyond it, it is not reached).
+    public func reaches(_ snap: Snap) -> Bool { snap.distance <= profile.access.maxDistance }
+
+    /// The cost of the leg between a point and its snap (seconds or metres).
+    public func accessCost(_ snap: Snap, _ metric: RouteMetric = .time) -> Double {
+        profile.access.cost(snap.distance, metric)
+    }
+}
+
 /// Why a route could not be found.
 public enum RoutingError: Error, Equatable, CustomStringConvertible {
     case noRoads(String)
+    /// The walk from a point to the roads alone takes longer than the time asked for.
+    case legLongerThanLimit(metres: Double, seconds: Double, limit: Double)
+    /// A point farther from the roads than the access limit.
+    case tooFarFromRoads(role: String, point: Coordinate, metres: Double, limit: Double, profile: String)
     case noRoute(from: Coordinate, to: Coordinate, reason: String)
     case badBarrier(String)
 
     public var description: String {
         switch self {
         case .noRoads(let profile): "the data has no roads the \(profile) profile may use"
+        case .legLongerThanLimit(let metres, let seconds, let limit):
+            String(format: "the point lies %.0f m from the nearest road: reaching it off-road takes %.1f min, more than the %.1f min asked for, so no road is reached",
+                   metres, seconds / 60, limit / 60)
+        case .tooFarFromRoads(let role, let c, let metres, let limit, let profile):
+            String(format: "%@ (%.6f,%.6f) lies %.0f m from the nearest road the %@ profile may use; the limit is %.0f m (road_access_max_distance_m in config/planning.json)",
+                   role, c.x, c.y, metres, profile, limit)
         case .noRoute(let a, let b, let reason):
             String(format: "no route from %.6f,%.6f to %.6f,%.6f: %@", a.x, a.y, b.x, b.y, reason)
         case .badBarrier(let reason): "cannot use the area to avoid: \(reason)"

@@ -109,6 +109,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as RoutingError:
             switch error {
             case .badBarrier: return Problem(.unprocessableContent, "Invalid area to avoid", error.description)
+            case .tooFarFromRoads: return Problem(.unprocessableContent, "Too far from the roads", error.description)
             default: return Problem(.notFound, "No route", error.description)
             }
         case let error as Planner.PlanError:

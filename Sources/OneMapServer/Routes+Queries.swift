@@ -24,7 +24,8 @@ extension Routes {
                                                                 maxDistance: try params.maybeDouble("maxDistance") ?? .infinity)
                 return Reply.features(hits.map(\.feature), members: [JSONMember("numberReturned", .number(Double(hits.count)))])
             },
-            Endpoint(method: .get, path: "/query/within", summary: "Features within a geodesic radius, nearest first; any column of the layer is also a filter",
+            Endpoint(method: .get, path: "/query/within",
+                     summary: "Features within a geodesic radius, nearest first; any column of the layer is also a filter. Hazards: open ones (not closed) unless status is given (status=any: all)",
                      parameters: Self.point + [
                         .choice("layer", Layer.allCases.map(\.tableName), required: true, "A layer"),
                         .number("radius", 0...100_000, required: true, "Metres"),
@@ -35,8 +36,16 @@ extension Routes {
                 guard let layer = Layer(name: name), service.snapshot.loadedLayers.contains(layer) else {
                     throw Problem.notFound("no layer '\(name)'; the layers are \(service.snapshot.loadedLayers.map(\.tableName).joined(separator: ", "))")
                 }
-                let hits = try service.snapshot.features(layer, within: try params.double("radius"), of: try params.point(),
-                                                         where: params.filters(), limit: try params.maybeInt("limit"))
+                let radius = try params.double("radius"), point = try params.point(), limit = try params.maybeInt("limit")
+                var filters = params.filters()
+                let hits: [Hit]
+                if layer == .hazards {
+                    let status = filters.firstIndex { $0.column == "status" }.map { filters.remove(at: $0) }
+                    let statuses: [String]? = if case .oneOf(let values)? = status?.test { values } else { nil }
+                    hits = try service.snapshot.hazardsNear(point, radius: radius, status: HazardStatusChoice(statuses), where: filters, limit: limit)
+                } else {
+                    hits = try service.snapshot.features(layer, within: radius, of: point, where: filters, limit: limit)
+                }
                 return Reply.features(hits.map { $0.feature(in: layer) }, members: [JSONMember("numberReturned", .number(Double(hits.count)))])
             },
             Endpoint(method: .get, path: "/query/grid/{code}", summary: "A grid cell with its population, colour, reasons, hazards and nearest shelters",

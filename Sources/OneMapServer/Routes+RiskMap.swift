@@ -40,8 +40,11 @@ extension Routes {
             let version = try RiskVersionStore.version(try call.params.maybeInt("version"), in: service.store)
             return Reply.json(RiskMap.statsJSON(version, rows: try RiskVersionStore.stats(of: version, in: service.store)))
         },
-        Endpoint(method: .get, path: "/riskmap/legend", summary: "Levels, colours and counts of the current map", response: .json(Schema.anyObject)) { _ in
-            Reply.json(service.live.model.legend.json)
+        Endpoint(method: .get, path: "/riskmap/legend", summary: "Levels, colours and counts of the current map, and the tiles' shelter symbols by status",
+                 response: .json(Schema.anyObject)) { _ in
+            guard case .object(var members) = service.live.model.legend.json else { return Reply.json(service.live.model.legend.json) }
+            members.append(JSONMember("shelters", service.tileStyle.shelters.legendJSON))
+            return Reply.json(.object(members))
         },
         ]
     }

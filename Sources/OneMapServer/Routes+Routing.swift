@@ -83,11 +83,7 @@ extension Routes {
             let minutes = try params.double("minutes")
             let graph = try self.graph(try params.string("profile"))
             return try await service.heavy.run {
-                let costs = graph.costs(from: [try graph.snap(point)], limit: minutes * 60)
-                try WorkBudget.checkCurrent()
-                guard let area = try graph.serviceArea(nodeCosts: costs, limit: minutes * 60) else {
-                    throw Problem.notFound("no road is reachable from that point")
-                }
+                let area = try graph.serviceArea(from: point, seconds: minutes * 60)
                 return Reply.feature(Feature(id: nil, geometry: area, properties: [JSONMember("minutes", .number(minutes)),
                                                                                    JSONMember("profile", .string(graph.profile.name))]))
             }

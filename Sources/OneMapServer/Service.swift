@@ -50,6 +50,8 @@ public final class OneMapService: Sendable {
     let metrics = Metrics()
     let collections: [CollectionInfo]
     let rules: RiskRules
+    /// How tiles look (the legend's shelter symbols come from here too).
+    let tileStyle: TileStyle
     let planning: PlanningStandards
     /// CPU-heavy requests (plans, evacuation plans, service areas, tiles drawn on demand):
     /// at most `maxHeavyRequests` at once, each within `heavyBudget`; tiles may wait in line.
@@ -68,7 +70,7 @@ public final class OneMapService: Sendable {
             if let graph = graphs[name] { return graph }
             let snapshot = live.index.snapshot
             let roads = snapshot.loadedLayers.contains(.roads) ? try snapshot.allFeatures(.roads) : []
-            let graph = RoadGraph(roads: roads, profile: profile)
+            let graph = RoadGraph(roads: roads, profile: profile.with(access: planning.roadAccess))
             graphs[name] = graph
             return graph
         }
@@ -81,6 +83,7 @@ public final class OneMapService: Sendable {
         self.rules = rules
         planning = try Planner.standards(path: options.planningPath)
         let style = try TileMaps.style(path: options.stylePath)
+        tileStyle = style
         let started = Date()
         let source = try TileMaps.load(path: options.dataPath, rules: rules, style: style, allLayers: true)
         store = try GeoPackage(path: options.dataPath, mode: .readWrite)
@@ -99,7 +102,7 @@ public final class OneMapService: Sendable {
         tokens = try options.tokensPath.map { try TokenBook(path: $0, limit: options.authFailures, logger: logger) } ?? .empty()
         collections = try CollectionInfo.all(in: store, snapshot: source.index.snapshot)
         let roads = source.index.snapshot.loadedLayers.contains(.roads) ? try source.index.snapshot.allFeatures(.roads) : []
-        let drive = RoadGraph(roads: roads, profile: .drive)
+        let drive = RoadGraph(roads: roads, profile: RoadProfile.drive.with(access: planning.roadAccess))
         graphs = Mutex(["drive": drive])
         logger.info("loaded", metadata: [
             "data": "\(options.dataPath)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",

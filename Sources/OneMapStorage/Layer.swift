@@ -51,7 +51,7 @@ public enum Layer: String, CaseIterable, Sendable, CustomStringConvertible {
                 Column("code", .text, "Administrative code (adcode)", aliases: ["adcode", "行政区划代码", "区划代码", "编码"]),
                 Column("level", .text, "district, subdistrict, community, county, township, city", aliases: ["级别", "层级", "admin_level"]),
                 Column("parent_code", .text, "Code of the enclosing unit", aliases: ["parent", "上级代码", "parent_adcode"]),
-                Column("population", .integer(0...Int64.max), "Resident population", aliases: ["pop", "人口", "常住人口"]),
+                Column("population", .integer(0...10_000_000_000), "Resident population", aliases: ["pop", "人口", "常住人口"]),
             ]
         case .grids:
             [
@@ -59,7 +59,7 @@ public enum Layer: String, CaseIterable, Sendable, CustomStringConvertible {
                 Column("code", .text, "Grid code, unique in the deployment", aliases: ["grid_code", "网格编码", "网格代码", "编码"]),
                 Column("community", .text, "Parent community (社区) name or code", aliases: ["community_code", "社区", "所属社区"]),
                 Column("subdistrict", .text, "Subdistrict (街道) name or code", aliases: ["subdistrict_code", "街道", "所属街道"]),
-                Column("population", .integer(0...Int64.max), "Resident population", aliases: ["pop", "residents", "人口", "常住人口"]),
+                Column("population", .integer(0...10_000_000_000), "Resident population", aliases: ["pop", "residents", "人口", "常住人口"]),
                 Column("grid_worker", .text, "The grid worker (网格员) responsible", aliases: ["worker", "网格员"]),
             ]
         case .hazards:
@@ -86,9 +86,9 @@ public enum Layer: String, CaseIterable, Sendable, CustomStringConvertible {
                 Column("shelter_class", .vocabulary(.shelterClass), "Class (GB 21734)", aliases: ["class", "类别", "等级", "shelter_level"]),
                 Column("shelter_kind", .vocabulary(.shelterKind), "Kind (GB 50413)", aliases: ["kind", "type", "类型"]),
                 Column("host_type", .text, "park, square, school, stadium, …", aliases: ["host", "依托类型", "场所类型"]),
-                Column("capacity", .integer(0...Int64.max), "Capacity in persons", aliases: ["容量", "容纳人数", "可容纳人数", "persons"]),
+                Column("capacity", .integer(0...100_000_000), "Capacity in persons", aliases: ["容量", "容纳人数", "可容纳人数", "persons"]),
                 Column("effective_area_m2", .real(0...1.0e9), "Effective area in m²", aliases: ["area_m2", "effective_area", "有效面积", "有效避难面积"]),
-                Column("occupancy", .integer(0...Int64.max), "Persons sheltered now", aliases: ["occupied", "current", "当前人数"]),
+                Column("occupancy", .integer(0...100_000_000), "Persons sheltered now", aliases: ["occupied", "current", "当前人数"]),
                 Column("exits", .integer(0...1000), "Number of exits", aliases: ["出入口", "出口数"]),
                 Column("status", .vocabulary(.operationalStatus), "open, full, closed, planned", aliases: ["state", "状态"]),
             ]

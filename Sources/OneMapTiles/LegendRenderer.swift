@@ -8,7 +8,9 @@ public enum LegendRenderer {
         guard scale == 1 || scale == 2 else { throw TileError.badScale(scale) }
         let rowHeight = 26.0, width = 360.0
         let rows = legend.entries.count
-        let height = 34 + Double(rows) * rowHeight + 8
+        // One more row: the shelter symbols by status, so a closed or full shelter on the
+        // tiles is read as one, not as a place to send people.
+        let height = 34 + Double(rows + 1) * rowHeight + 8
         let canvas = try Canvas(width: Int(width) * scale, height: Int(height) * scale, scale: Double(scale))
         let white = try TileStyle.Colour(hex: "#FFFFFFF2")
         canvas.rectangle(0, 0, width, height)
@@ -33,6 +35,13 @@ public enum LegendRenderer {
             let counts = "\(entry.areas) areas · \(entry.residents.formatted(.number.grouping(.automatic))) residents"
             canvas.label(name, x: 50, y: y + 12, style: text, alignLeft: true)
             canvas.label(counts, x: 150, y: y + 12, style: text, alignLeft: true)
+        }
+        let y = 34 + Double(rows) * rowHeight
+        canvas.label("避难场所", x: 12, y: y + 12, style: text, alignLeft: true)
+        for (i, entry) in style.shelters.statusSymbols.prefix(4).enumerated() {
+            let x = 80 + Double(i) * 70
+            TileRenderer.symbol(entry.symbol, at: (x + 6, y + 12), size: style.shelters.size, stroke: style.shelters.stroke, on: canvas)
+            canvas.label(TileStyle.Shelters.statusName(entry.status), x: x + 15, y: y + 12, style: text, alignLeft: true)
         }
         return try canvas.png()
     }

@@ -121,13 +121,15 @@ public struct TileRenderer: Sendable {
         let s = style.shelters
         guard zoom >= s.minZoom else { return }
         snapshot.forEachCandidate(.shelters, meeting: box) { record in
+            let status: String? = if case .text(let text) = record.values[Columns.shelterStatus] { text } else { nil }
+            let symbol = s.symbol(status: status)
             if case .point = record.geometry {} else {
                 frame.trace(record.geometry, on: canvas)
-                canvas.fill(s.areaFill, preserve: true)
-                canvas.stroke(s.symbol.fill, width: 1.5)
+                canvas.fill(symbol == s.symbol ? s.areaFill : symbol.fill.withAlpha(s.areaFill.alpha), preserve: true)
+                canvas.stroke(symbol.fill, width: 1.5)
             }
             let p = frame.point(Self.anchor(record.geometry))
-            Self.symbol(s.symbol, at: p, size: s.size, stroke: s.stroke, on: canvas)
+            Self.symbol(symbol, at: p, size: s.size, stroke: s.stroke, on: canvas)
         }
     }
 
@@ -271,6 +273,7 @@ extension TileStyle.Colour {
 private enum Columns {
     static let hazardStatus = Layer.hazards.columnIndex("status")
     static let shelterName = Layer.shelters.columnIndex("name")
+    static let shelterStatus = Layer.shelters.columnIndex("status")
     static let facilityName = Layer.facilities.columnIndex("name")
     static let facilityKind = Layer.facilities.columnIndex("kind")
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OneMapGeometry
 import OneMapRisk
 
 /// How tiles look: colours, widths, symbol sizes, and from which zoom each layer shows.
@@ -7,6 +8,22 @@ public struct TileStyle: Sendable, Equatable, Decodable {
     /// An sRGB colour with opacity, written `#RRGGBB` or `#RRGGBBAA` in the file.
     public struct Colour: Sendable, Equatable, Decodable {
         public var red, green, blue, alpha: Double
+
+        public static let black = Colour(red: 0, green: 0, blue: 0, alpha: 1)
+
+        init(red: Double, green: Double, blue: Double, alpha: Double) {
+            (self.red, self.green, self.blue, self.alpha) = (red, green, blue, alpha)
+        }
+
+        /// `#RRGGBB`, or `#RRGGBBAA` when not opaque.
+        public var hex: String {
+            func byte(_ v: Double) -> String {
+                let b = UInt8((min(1, max(0, v.isNaN ? 0 : v)) * 255).rounded())
+                let digits = String(b, radix: 16, uppercase: true)
+                return digits.count == 1 ? "0" + digits : digits
+            }
+            return "#" + byte(red) + byte(green) + byte(blue) + (alpha < 1 ? byte(alpha) : "")
+        }
 
         public init(hex: String) throws {
             let digits = hex.hasPrefix("#") ? String(hex.dropFirst()) : hex
@@ -77,6 +94,11 @@ public struct TileStyle: Sendable, Equatable, Decodable {
         public var shape: Shape
         public var fill: Colour
 
+        public init(shape: Shape, fill: Colour) {
+            self.shape = shape
+            self.fill = fill
+        }
+
         public enum Shape: String, Sendable, Decodable, CaseIterable {
             case circle, square, diamond, triangle, cross, star
         }
@@ -85,10 +107,55 @@ public struct TileStyle: Sendable, Equatable, Decodable {
     public struct Shelters: Sendable, Equatable, Decodable {
         public var minZoom: Int
         public var size: Double
+        /// The symbol of open shelters (and of statuses not listed in `statuses`).
         public var symbol: Symbol
         public var stroke: Colour
         /// Fill of polygon shelters (parks, squares) drawn as areas.
         public var areaFill: Colour
+        /// Symbols by status (`full`, `closed`, `planned`): a shelter people cannot be sent
+        /// to must not look like one they can. Absent from older style files: then the
+        /// shipped greys and amber are used, never the open symbol.
+        public var statuses: [String: Symbol]?
+
+        /// The symbol drawn for a shelter of `status`.
+        public func symbol(status: String?) -> Symbol {
+            guard let status, status != "open" else { return symbol }
+            return (statuses ?? Self.defaultStatuses)[status] ?? symbol
+        }
+
+        /// The statuses drawn with their own symbol, in legend order.
+        public var statusSymbols: [(status: String, symbol: Symbol)] {
+            let listed = statuses ?? Self.defaultStatuses
+            return [("open", symbol)] + Self.legendOrder.compactMap { status in listed[status].map { (status, $0) } }
+                + listed.keys.filter { !Self.legendOrder.contains($0) && $0 != "open" }.sorted().compactMap { status in listed[status].map { (status, $0) } }
+        }
+
+        static let legendOrder = ["full", "closed", "planned"]
+
+        /// A status as the legend names it (Chinese and English).
+        public static func statusName(_ status: String) -> String {
+            switch status {
+            case "open": "开放 open"
+            case "full": "已满 full"
+            case "closed": "关闭 closed"
+            case "planned": "规划 planned"
+            default: status
+            }
+        }
+
+        /// The shelter symbols by status as JSON, for the web map's legend.
+        public var legendJSON: JSONValue {
+            .array(statusSymbols.map { entry in
+                .object([JSONMember("status", .string(entry.status)), JSONMember("label", .string(Self.statusName(entry.status))),
+                         JSONMember("shape", .string(entry.symbol.shape.rawValue)), JSONMember("colour_hex", .string(entry.symbol.fill.hex))])
+            })
+        }
+        // Colours that parse: a literal here is checked by the tests of the shipped style.
+        static let defaultStatuses: [String: Symbol] = [
+            "full": Symbol(shape: .square, fill: (try? Colour(hex: "#FF8F00")) ?? .black),
+            "closed": Symbol(shape: .square, fill: (try? Colour(hex: "#9E9E9E")) ?? .black),
+            "planned": Symbol(shape: .square, fill: (try? Colour(hex: "#BDBDBD")) ?? .black),
+        ]
     }
 
     public struct Facilities: Sendable, Equatable, Decodable {

@@ -9,27 +9,18 @@ import json
 import sys
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from mapdriver import open_map
+
 base, lon, lat, name = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
-options = Options()
-for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1000,800"]:
-    options.add_argument(arg)
-driver = webdriver.Chrome(options=options)
+driver = open_map(base)
 result = {}
 try:
-    driver.set_page_load_timeout(30)
-    driver.get(base + "/map")
-    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return typeof L !== 'undefined' && typeof map !== 'undefined'"))
     # The hazard at the centre of the map, then a click there: the popup lists the
     # hazards within 500 m by name.
-    # The page sets its first view when /tiles.json answers (fitBounds); until then the map
-    # has no view. Move only after that, or the page's fit lands after ours.
-    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return map._loaded === true"))
     driver.execute_script("map.setView([arguments[0], arguments[1]], 17, {animate: false});", lat, lon)
     time.sleep(1)
     centre = driver.execute_script("const c = map.getCenter(); return [c.lng, c.lat];")

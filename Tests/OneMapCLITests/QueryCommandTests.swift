@@ -60,6 +60,11 @@ import Testing
         let near = try runProcess(onemap, ["query", "hazards-near", "--data", gpkg, "--lon", "109.78", "--lat", "39.61",
                                            "--radius", "2000", "--status", "registered,rectifying"])
         #expect(try features(near.stdout).map { $0["id"] as! String } == ["H-1"])
+        // Without --status a grid worker sees the hazards still there: H-2 is closed.
+        let open = try runProcess(onemap, ["query", "hazards-near", "--data", gpkg, "--lon", "109.78", "--lat", "39.61", "--radius", "20000"])
+        #expect(try features(open.stdout).map { $0["id"] as! String } == ["H-1", "H-3"])
+        let any = try runProcess(onemap, ["query", "hazards-near", "--data", gpkg, "--lon", "109.78", "--lat", "39.61", "--radius", "20000", "--status", "any"])
+        #expect(try features(any.stdout).map { $0["id"] as! String } == ["H-1", "H-2", "H-3"])
         let within = try runProcess(onemap, ["query", "within", "--data", gpkg, "--layer", "hazards", "--lon", "109.78",
                                              "--lat", "39.61", "--radius", "20000"])
         let all = try features(within.stdout)

@@ -73,7 +73,7 @@ import Testing
         let (scene, snapshot) = Self.scenes[clustered]!
         for (n, p) in Self.queryPoints(scene, count: 400, seed: 22).enumerated() {
             let levels = n % 2 == 0 ? ["1", "orange"] : ["yellow"]
-            let got = try snapshot.hazardsNear(p, radius: 1500, levels: levels, statuses: ["registered", "rectifying"])
+            let got = try snapshot.hazardsNear(p, radius: 1500, levels: levels)  // default: open ones
             let wanted = Set(levels.map { $0 == "orange" ? "2" : $0 == "yellow" ? "3" : $0 })
             let want = BruteForce.within(scene.hazards, p, 1500) { r in
                 wanted.contains(value(r, .hazards, "level").description) && value(r, .hazards, "status") != .text("closed")

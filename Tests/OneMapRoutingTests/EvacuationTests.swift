@@ -100,10 +100,15 @@ import Testing
             guard costs[node].isFinite else { continue }
             #expect(abs(try graph.route(from: here, to: graph.nodes[node]).seconds - costs[node]) < 1e-6)
         }
-        let area = try #require(try graph.serviceArea(nodeCosts: costs, limit: 300))
+        // The point lies several hundred metres from the road: its walk (over 5 minutes) is in every cost.
+        let leg = graph.accessCost(try graph.snap(here))
+        #expect(leg > 300 && costs.filter(\.isFinite).allSatisfy { $0 >= leg })
+        let area = try #require(try graph.serviceArea(nodeCosts: costs, limit: 900))
+        #expect(try graph.serviceArea(from: here, seconds: 900) == area)
+        #expect(throws: RoutingError.self) { try graph.serviceArea(from: here, seconds: leg - 1) }
         let prepared = try GEOSContext().prepare(area)
-        for (node, c) in costs.enumerated() where c <= 300 { #expect(try prepared.intersects(graph.nodes[node])) }
-        for (node, c) in costs.enumerated() where c > 420 && c.isFinite { #expect(try !prepared.contains(graph.nodes[node])) }
+        for (node, c) in costs.enumerated() where c <= 900 { #expect(try prepared.intersects(graph.nodes[node])) }
+        for (node, c) in costs.enumerated() where c > 1020 && c.isFinite { #expect(try !prepared.contains(graph.nodes[node])) }
 
         let coverage = try FireCoverage.compute(graph: graph, snapshot: snapshot, minutes: 5)
         #expect(coverage.stations == 4)

@@ -173,8 +173,20 @@ import Testing
         let snap = try graph.snap(off)
         #expect(abs(snap.distance - 50) < 0.5)
         #expect(abs(snap.along - 500) < 0.5)
+        // The 50 m to the road are walked (5 km/h) and counted: 500 m driven at 30 km/h
+        // plus 50 m on foot, and the line starts where the point is.
         let route = try graph.route(from: off, to: b)
-        #expect(abs(route.metres - 500) < 0.5)
-        #expect(abs(route.seconds - 500 / (30 / 3.6)) < 0.1)
+        #expect(abs(route.metres - 550) < 0.5)
+        #expect(abs(route.seconds - (500 / (30 / 3.6) + 50 / (5 / 3.6))) < 0.1)
+        #expect(abs(route.accessSeconds.start - 36) < 0.1 && route.accessSeconds.end == 0)
+        #expect(route.path.first == off && route.path.last == b)
+        // Beyond the access limit (1,000 m by default) the point is refused, naming the distance.
+        let far = Geodesic.wgs84.destination(from: middle, bearing: 0, distance: 1500)
+        #expect(throws: RoutingError.tooFarFromRoads(role: "from", point: far, metres: try graph.snap(far).distance, limit: 1000, profile: "drive")) {
+            try graph.route(from: far, to: b)
+        }
+        // A profile with a longer limit and another off-road speed (config/planning.json) takes it.
+        let lenient = RoadGraph(roads: [road], profile: RoadProfile.drive.with(access: RoadAccess(maxDistance: 2000, speed: 10)))
+        #expect(abs(try lenient.route(from: far, to: b).seconds - (500 / (30 / 3.6) + 1500 / (10 / 3.6))) < 0.5)
     }
 }

@@ -70,7 +70,11 @@ import Testing
     /// A small bounded schemathesis pass (tools/api-fuzz.sh has the long one).
     @Test func aSchemathesisPassFindsNoServerErrorAndNothingUndocumented() async throws {
         try Self.requireTools()
-        let server = try await LiveServer()
+        // This pass asks whether answers are right, not whether they are quick: on a machine
+        // busy with other work a plan can outlast the 60-s budget, and its honest 503 is
+        // a 5xx to schemathesis (seen once, /plan/fire under a parallel build). The budget
+        // and its 503 have their own tests (BoundedWorkTests).
+        let server = try await LiveServer { $0.heavyBudget = .seconds(900) }
         let run = try await runProcessAsync(Repository.path("tools/api-fuzz.sh"), [server.base, "2", LiveServer.plannerToken, "coverage,fuzzing"])
         #expect(run.status == 0, "\(run.stdout.suffix(6000))\n\(run.stderr.suffix(2000))")
         #expect(run.stdout.contains("passed"), "\(run.stdout.suffix(2000))")

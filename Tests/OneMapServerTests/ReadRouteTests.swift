@@ -87,8 +87,18 @@ import Testing
         #expect(zip(distances, want.map { $0.hit.distance! }).allSatisfy { abs($0 - $1) < 0.001 })
 
         let within = try await server.get("/query/within?layer=hazards&lon=109.781&lat=39.608&radius=1500&level=1,2")
-        let wantWithin = try snapshot.features(.hazards, within: 1500, of: p, where: [AttributeFilter(column: "level", test: .oneOf(["1", "2"]))])
+        let wantWithin = try snapshot.hazardsNear(p, radius: 1500, levels: ["1", "2"])
         #expect(within.features.map { $0["id"] as? String } == wantWithin.map(\.record.id))
+        // Hazards near a point are the open ones unless the caller asks for others.
+        let levels = [AttributeFilter(column: "level", test: .oneOf(["1", "2"]))]
+        let every = try snapshot.features(.hazards, within: 1500, of: p, where: levels)
+        let statuses = within.features.compactMap { ($0["properties"] as? [String: Any])?["status"] as? String }
+        #expect(statuses.count == within.features.count && !statuses.contains("closed"), "\(statuses)")
+        #expect(every.count > wantWithin.count, "the demo has closed hazards here: the test must see them left out")
+        let any = try await server.get("/query/within?layer=hazards&lon=109.781&lat=39.608&radius=1500&level=1,2&status=any")
+        #expect(any.features.map { $0["id"] as? String } == every.map(\.record.id))
+        let closed = try await server.get("/query/within?layer=hazards&lon=109.781&lat=39.608&radius=1500&level=1,2&status=closed")
+        #expect(closed.features.count == every.count - wantWithin.count)
 
         let grid = try await server.get("/query/grid/\(server.workerGrid)")
         #expect(grid.status == 200)

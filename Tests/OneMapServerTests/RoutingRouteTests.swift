@@ -5,6 +5,53 @@ import Testing
 
 /// The routing endpoints through a real server, against the library.
 @Suite(.timeLimit(.minutes(10))) struct RoutingRouteTests {
+    /// A point far from every road is refused with the distance named (it answered
+    /// "22.4 min" from 127 km away), and within the limit the leg to the road is counted
+    /// in the time, the length and the line.
+    @Test func pointsFarFromTheRoadsAreRefusedAndTheLegToTheRoadIsCounted() async throws {
+        let server = try await LiveServer()
+        let graph = RoadGraph(roads: try server.service.snapshotForTests.allFeatures(.roads), profile: .drive)
+        for (method, path, body) in [
+            ("GET", "/evacuate?lon=111.5&lat=39.6&k=1", nil),
+            ("POST", "/evacuate", #"{"from": [111.5, 39.6]}"#),
+            ("GET", "/route?from=111.5,39.6&to=109.90,39.66", nil),
+            ("GET", "/route?from=109.90,39.66&to=111.5,39.6", nil),
+            ("GET", "/isochrone?lon=111.5&lat=39.6&minutes=10", nil),
+        ] as [(String, String, String?)] {
+            let answer = try await server.request(method, path, headers: ["Content-Type": "application/json"], body: body)
+            #expect(answer.status == 422, "\(method) \(path): \(answer.text)")
+            #expect(answer.text.contains("m from the nearest road the drive profile may use; the limit is 1000 m"), "\(answer.text)")
+            #expect(answer.text.contains("127"), "the distance is named (about 127 km): \(answer.text)")
+        }
+        // A point a few hundred metres off the roads.
+        var spot: (Coordinate, Snap)?
+        search: for i in 0..<60 {
+            for j in 0..<60 {
+                let p = Coordinate(109.70 + Double(i) * 0.004, 39.55 + Double(j) * 0.003)
+                let snap = try graph.snap(p)
+                if (250...900).contains(snap.distance) { spot = (p, snap); break search }
+            }
+        }
+        let (p, snap) = try #require(spot)
+        let b = Coordinate(109.90, 39.66)
+        let onRoad = try graph.route(from: snap.point, to: b)
+        let answer = try await server.get("/route?from=\(p.x),\(p.y)&to=\(b.x),\(b.y)")
+        #expect(answer.status == 200, "\(answer.text)")
+        let properties = answer.json["properties"] as? [String: Any] ?? [:]
+        let legSeconds = snap.distance / (5 / 3.6)
+        #expect(abs((properties["seconds"] as? Double ?? 0) - (onRoad.seconds + legSeconds)) < 0.2, "\(properties) vs \(onRoad.seconds) + \(legSeconds)")
+        #expect(abs((properties["metres"] as? Double ?? 0) - (onRoad.metres + snap.distance)) < 1.5)
+        let leg = properties["leg_to_road"] as? [String: Any] ?? [:]
+        #expect(abs((leg["metres"] as? Double ?? 0) - snap.distance) < 0.1 && abs((leg["seconds"] as? Double ?? 0) - legSeconds) < 0.1, "\(leg)")
+        let line = (answer.json["geometry"] as? [String: Any])?["coordinates"] as? [[Double]] ?? []
+        #expect(line.first == [p.x, p.y], "the line starts where the person stands")
+        // Evacuation from there: the leg is in the minutes too.
+        let evacuate = try await server.get("/evacuate?lon=\(p.x)&lat=\(p.y)&k=1")
+        let first = evacuate.features.first?["properties"] as? [String: Any] ?? [:]
+        #expect(((first["leg_to_road"] as? [String: Any])?["seconds"] as? Double ?? 0) > 100, "\(evacuate.text)")
+        #expect((first["seconds"] as? Double ?? 0) > legSeconds)
+    }
+
     @Test func routesEvacuationPlansServiceAreasAndCoverage() async throws {
         let server = try await LiveServer()
         let snapshot = server.service.snapshotForTests
@@ -41,8 +88,11 @@ import Testing
         #expect(plan.json["persons"] as? Int == plan.json["placed"] as? Int && (plan.json["persons"] as? Int ?? 0) > 0)
         for shelter in plan.json["shelters"] as? [[String: Any]] ?? [] { #expect((shelter["load"] as? Int ?? 0) <= (shelter["room"] as? Int ?? 0)) }
 
-        let isochrone = try await server.get("/isochrone?lon=109.781&lat=39.608&minutes=5")
-        #expect(isochrone.status == 200 && ["Polygon", "MultiPolygon"].contains((isochrone.json["geometry"] as? [String: Any])?["type"] as? String ?? ""))
+        // This point lies several hundred metres from a road: 5 minutes do not even reach it.
+        let unreached = try await server.get("/isochrone?lon=109.781&lat=39.608&minutes=5")
+        #expect(unreached.status == 404 && unreached.text.contains("more than the 5.0 min asked for"), "\(unreached.text)")
+        let isochrone = try await server.get("/isochrone?lon=109.781&lat=39.608&minutes=15")
+        #expect(isochrone.status == 200 && ["Polygon", "MultiPolygon"].contains((isochrone.json["geometry"] as? [String: Any])?["type"] as? String ?? ""), "\(isochrone.text)")
         let coverage = try await server.get("/coverage/fire?minutes=5")
         #expect(coverage.features.count == 42 && coverage.json["fire_stations"] as? Int == 4)
         let want = try FireCoverage.compute(graph: graph, snapshot: snapshot, minutes: 5).residentsOutside

@@ -36,4 +36,40 @@ import Testing
         #expect(result["script_ran"] as? Bool == false, "\(run.stdout)")
         #expect((result["console_errors"] as? [String] ?? ["?"]).isEmpty, "\(run.stdout)")
     }
+
+    /// The click a commander makes on /map, in a real browser: a shelter closed a moment
+    /// ago is not offered, every offered one says it is open and how much room it has, the
+    /// closed one's marker is drawn in the closed symbol, and the legend says what the
+    /// symbols mean.
+    @Test func theMapsClickOffersOnlyOpenSheltersAndShowsTheirStatus() async throws {
+        let server = try await LiveServer()
+        let planner = ["Authorization": "Bearer \(LiveServer.plannerToken)", "Content-Type": "application/json"]
+        let p = Coordinate(109.781, 39.608)
+        let nearest = try #require(try server.service.snapshotForTests.nearestShelters(to: p, k: 1, criteria: .anyStatus()).first)
+        let id = nearest.hit.record.id
+        func name(_ hit: ShelterHit) -> String { if case .string(let s)? = hit.feature[property: "name"] { s } else { hit.hit.record.id } }
+        let closedName = name(nearest)
+        #expect(try await server.request("PATCH", "/collections/shelters/items/\(id)", headers: planner, body: #"{"status": "closed"}"#).status == 200)
+        let run = try await runProcessAsync("/usr/bin/python3", [Repository.path("Tests/Browser/map_click.py"), server.base, "\(p.x)", "\(p.y)"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [String: Any] ?? [:]
+        let items = result["click_items"] as? [String] ?? []
+        let want = try server.service.snapshotForTests.nearestShelters(to: p, k: 3)
+        #expect(items.count == want.count && want.count == 3, "\(run.stdout)")
+        for (item, hit) in zip(items, want) {
+            #expect(item.contains(" · open · room ") && !item.contains(id), "\(item)")
+            #expect(item.hasPrefix(name(hit) + " · "), "\(item)")
+        }
+        #expect(!want.contains { $0.hit.record.id == id }, "the library offers the closed shelter \(id) \(closedName)")
+        let hazards = result["hazard_items"] as? [String] ?? ["?"]
+        #expect(hazards.allSatisfy { !$0.hasSuffix(" · closed") }, "\(hazards)")
+        #expect((result["click_text"] as? String ?? "").contains("open hazards within 500 m"))
+        let markers = result["markers"] as? [String: [Any]] ?? [:]
+        #expect(markers[id]?.first as? String == "closed" && markers[id]?.last as? String == "#9E9E9E", "\(markers[id] ?? []) \(run.stdout.prefix(3000))")
+        let open = markers.values.filter { $0.first as? String == "open" }
+        #expect(!open.isEmpty && open.allSatisfy { $0.last as? String == "#2E7D32" }, "\(markers)")
+        let legend = result["legend"] as? String ?? ""
+        #expect(legend.contains("开放 open") && legend.contains("已满 full") && legend.contains("关闭 closed"), "\(legend)")
+        #expect((result["console_errors"] as? [String] ?? ["?"]).isEmpty, "\(run.stdout)")
+    }
 }

@@ -88,18 +88,51 @@ import Testing
         #expect(match.stdout.contains("NotoSansCJK"), "\(match.stdout)")
     }
 
+    /// A shelter people cannot be sent to does not look like one they can: open, full and
+    /// closed shelters are drawn with the style's symbol for their status.
+    @Test func closedAndFullSheltersAreDrawnDistinctly() throws {
+        func shelter(_ id: String, _ c: Coordinate, _ status: String?) -> LayerRecord {
+            let named: [String: FieldValue] = ["status": status.map { .text($0) } ?? .null, "capacity": .integer(100)]
+            return LayerRecord(id: id, geometry: .point(c), values: Layer.shelters.columns.map { named[$0.name] ?? .null }, extra: [])
+        }
+        let spots = [("open", Coordinate(118.903, 42.252)), ("full", Coordinate(118.913, 42.252)), ("closed", Coordinate(118.923, 42.252))]
+        let snapshot = SpatialIndex(records: [.grids: (0..<3).map(TileScene.cell), .hazards: [],
+                                              .shelters: spots.map { shelter("S-\($0.0)", $0.1, $0.0) } + [shelter("S-none", Coordinate(118.903, 42.258), nil)]]).snapshot
+        let style = try TileScene.style
+        let renderer = TileRenderer(style: style, snapshot: snapshot, risk: try RiskModel.build(snapshot, rules: .standard))
+        let shipped = try #require(style.shelters.statuses)
+        for (status, c) in spots {
+            let p = try pixel(at: c, zoom: 13, of: renderer)
+            let want = status == "open" ? style.shelters.symbol.fill : try #require(shipped[status]).fill
+            #expect(matches(p, want), "\(status): \(p)")
+        }
+        #expect(!matches(try pixel(at: spots[2].1, zoom: 13, of: renderer), style.shelters.symbol.fill))
+        // A shelter without a status is drawn as open (its status is unknown, not closed).
+        #expect(matches(try pixel(at: Coordinate(118.903, 42.258), zoom: 13, of: renderer), style.shelters.symbol.fill))
+        // A style file from before the statuses entry still draws closed ones grey, not green.
+        var older = style
+        older.shelters.statuses = nil
+        let old = TileRenderer(style: older, snapshot: snapshot, risk: try RiskModel.build(snapshot, rules: .standard))
+        #expect(!matches(try pixel(at: spots[2].1, zoom: 13, of: old), style.shelters.symbol.fill))
+    }
+
     /// The legend image: one swatch per level in the tiles' fill over white, red first.
     @Test func theLegendImageShowsEachLevelsColour() throws {
         let model = try RiskModel.build(SpatialIndex(records: [.grids: (0..<3).map(TileScene.cell),
                                                                .hazards: [TileScene.redSource]]).snapshot, rules: .standard)
         let image = try RasterImage(png: try LegendRenderer.render(model.legend, style: try TileScene.style))
         let size = (image.width, image.height)
-        #expect(size == (360, 172))
+        #expect(size == (360, 198))
         // Swatch centres: x = 26, y = 34 + 26·row + 12.
         let red = image.pixel(26, 46), orange = image.pixel(26, 72), blue = image.pixel(26, 124), none = image.pixel(26, 150)
         #expect(red.r > 200 && red.g < 190 && red.b < 190, "\(red)")
         #expect(orange.r > 200 && orange.g > 170 && orange.b < 160, "\(orange)")
         #expect(blue.b > 200 && blue.r < 190, "\(blue)")
         #expect(none.r > 240 && none.g > 240 && none.b > 240, "\(none)")
+        // The shelter row: open green, full amber, closed grey, at x = 86, 156, 226 (y = 176).
+        let open = image.pixel(86, 176), full = image.pixel(156, 176), closed = image.pixel(226, 176)
+        #expect(open.g > 100 && open.r < 80 && open.b < 80, "\(open)")
+        #expect(full.r > 230 && full.g > 120 && full.g < 170 && full.b < 40, "\(full)")
+        #expect(abs(Int(closed.r) - 158) < 8 && abs(Int(closed.g) - 158) < 8 && abs(Int(closed.b) - 158) < 8, "\(closed)")
     }
 }
