@@ -21,13 +21,12 @@ extension Planner {
             ("Candidates", given == nil ? "lattice of open land every \(Figures.number(screened.spacing ?? 0, 0)) m, each point moved onto its nearest road, \(screened.sites.count) kept" : "\(given!.count) given, \(screened.sites.count) kept"),
             ("Method", plan.exact ? "p-median, exact (every combination, \(plan.evaluations))" : "p-median, greedy addition + Teitz–Bart swaps (\(plan.evaluations) evaluations)"),
         ])
-        let sources = ["Chifeng plan: depot delivery coverage 6 h", "plans: basic living relief within 8–12 h"]
-        for (i, hours) in plan.targets.enumerated() {
+        for hours in plan.targets {
             let after = plan.share(within: hours, after: true)
             report.checks.append(PlanReport.Check(
                 figure: "Residents within \(Figures.number(hours, hours.rounded() == hours ? 0 : 1)) h of a depot (before → after)",
                 value: "\(Figures.percent(plan.share(within: hours, after: false))) → \(Figures.percent(after))", standard: "100%",
-                source: sources[min(i, sources.count - 1)], passes: after >= 0.99995))
+                source: standards.depotSource(hours: hours), passes: after >= 0.99995))
         }
         report.checks.append(PlanReport.Check(figure: "Mean driving time to the nearest depot (before → after)",
                                               value: "\(Figures.number(plan.meanHours(after: false) * 60, 1)) → \(Figures.number(plan.meanHours(after: true) * 60, 1)) min",
@@ -94,7 +93,7 @@ extension Planner {
         let limit = Figures.number(gaps.minutes, gaps.minutes.rounded() == gaps.minutes ? 0 : 1)
         var report = PlanReport(kind: "fire", title: "Fire-station gaps 消防站5分钟覆盖缺口", parameters: [
             ("Travel", "driving time on roads (drive profile) from every fire station in service (\(gaps.stations))"),
-            ("Response limit", "\(limit) min to reach the area (建标152-2017; Dushanzi plan)"),
+            ("Response limit", "\(limit) min to reach the area (\(standards.source("fire_minutes")))"),
             ("Residents placed", "over each grid's sample points in proportion to the road junctions within \(Int(standards.settlementRoadDistance)) m, \(gaps.samples.samples.count) sample points"),
             ("Candidates", given == nil ? "lattice every \(Figures.number(screened.spacing ?? 0, 0)) m, each moved onto its nearest road, \(screened.sites.count) kept" : "\(given!.count) given, \(screened.sites.count) kept"),
             ("Most new stations", "\(maxSites)"),
@@ -104,9 +103,9 @@ extension Planner {
         let closed = gaps.sites.reduce(0) { $0 + $1.residents }
         report.checks = [
             PlanReport.Check(figure: "Residents within \(limit) min of a fire station", value: Figures.percent(total > 0 ? (total - outside) / total : 1),
-                             standard: "100%", source: "建标152-2017: reach the district's edge ≤ 5 min", passes: outside < 0.5),
+                             standard: "100%", source: standards.source("fire_minutes"), passes: outside < 0.5),
             PlanReport.Check(figure: "… with the \(gaps.sites.count) proposed stations", value: Figures.percent(total > 0 ? (total - outside + closed) / total : 1),
-                             standard: "100%", source: "建标152-2017", passes: outside - closed < 0.5),
+                             standard: "100%", source: standards.source("fire_minutes"), passes: outside - closed < 0.5),
         ]
         report.tables.append(PlanReport.Table(
             title: "Proposed fire-station sites 建议新增消防站", note: gaps.solution.sites.isEmpty ? nil : gaps.solution.exact
@@ -162,7 +161,7 @@ extension Planner {
             ("Other open hazards", "kept their impact distance away"),
         ])
         report.checks = [PlanReport.Check(figure: "Protected targets too close to a hazard", value: "\(Set(violations.map(\.targetID)).count)",
-                                          standard: "0", source: "GB 50413-2007: shelters ≥ 1,000 m from major hazard sources", passes: violations.isEmpty)]
+                                          standard: "0", source: standards.source("major_hazard_distance_m"), passes: violations.isEmpty)]
         report.tables = [PlanReport.Table(title: "Violations 违规清单", header: ["Target", "Kind", "Hazard", "Distance", "Required", "Rule"],
                                           rows: violations.map { v in
                                               [v.targetID, v.targetKind, v.hazardID, Figures.metres(v.distance), Figures.metres(v.required),

@@ -43,7 +43,7 @@ extension Planner {
         report.checks.insert(PlanReport.Check(
             figure: "Residents within \(Int(need.radius)) m after the \(siting.sites.count) new sites",
             value: Figures.percent(total > 0 ? (total - after) / total : 1), standard: "100%",
-            source: "GB 50413-2007; Dushanzi plan: coverage 100%", passes: after < 0.5), at: min(report.checks.count, 1))
+            source: standards.source("shelter_needs"), passes: after < 0.5), at: min(report.checks.count, 1))
         report.tables.insert(PlanReport.Table(
             title: "New \(need.name) shelter sites 新增避难场所建议选址",
             note: "Chosen to serve the most residents now beyond \(Int(need.radius)) m (\(coverage.measure.description)), each within its capacity. "
@@ -101,17 +101,28 @@ extension Planner {
             let r = Int(need.need.radius)
             report.checks += [
                 PlanReport.Check(figure: "Residents within \(r) m of \(Self.article(need.need.name)) \(need.need.name) shelter", value: Figures.percent(g.coveredShare),
-                                 standard: "100%", source: "GB 50413-2007 (\(need.need.name): \(r) m); Dushanzi plan: coverage 100%",
+                                 standard: "100%", source: standards.source("shelter_needs"),
                                  passes: g.residentsUncovered < 0.5),
                 PlanReport.Check(figure: "Grids whose centre has no \(need.need.name) shelter within \(r) m", value: "\(g.gridsBeyondRadius)",
-                                 standard: "0", source: "GB 50413-2007", passes: g.gridsBeyondRadius == 0),
+                                 standard: "0", source: standards.source("shelter_needs"), passes: g.gridsBeyondRadius == 0),
                 PlanReport.Check(figure: "Effective \(need.need.name) shelter area per resident", value: Figures.number(g.areaPerResident) + " m²",
-                                 standard: "≥ \(Figures.number(need.need.areaPerPerson, 1)) m²", source: "GB 50413-2007",
+                                 standard: "≥ \(Figures.number(need.need.areaPerPerson, 1)) m²", source: standards.source("shelter_needs"),
                                  passes: g.meetsArea),
             ]
         }
-        report.checks.append(PlanReport.Check(figure: "Shelters in service", value: "\(Set(coverage.needs.flatMap { $0.shelters.map(\.id) }).count)",
-                                              standard: "≥ 5 comprehensive shelters", source: "Kangbashi plan (2025)", passes: nil))
+        let inService = Set(coverage.needs.flatMap { $0.shelters.map(\.id) }).count
+        if let target = standards.sheltersInServiceTarget {
+            report.checks.append(PlanReport.Check(figure: "Shelters in service", value: "\(inService)", standard: "≥ \(target.atLeast)",
+                                                  source: target.source, passes: inService >= target.atLeast))
+        } else {
+            report.checks.append(PlanReport.Check(figure: "Shelters in service", value: "\(inService)", standard: "—",
+                                                  source: "no local target (local_targets in config/planning.json)", passes: nil))
+        }
+        let cramped = try sheltersBelowEarthquakeArea()
+        report.checks.append(PlanReport.Check(
+            figure: "Shelters in service with less than \(Figures.number(standards.earthquakeAreaPerPerson, 1)) m² per person at capacity",
+            value: cramped.known == 0 ? "no shelter states its effective area" : "\(cramped.below.count) of \(cramped.known)" + (cramped.below.isEmpty ? "" : " (\(cramped.below.prefix(5).joined(separator: ", "))\(cramped.below.count > 5 ? ", …" : ""))"),
+            standard: "0", source: standards.source("earthquake_area_per_person_m2"), passes: cramped.known == 0 ? nil : cramped.below.isEmpty))
         let first = coverage.needs[0]
         let lacking = coverage.samples.grids.indices.filter { !coverage.grid($0)[0].meetsRadius }
         report.tables.append(PlanReport.Table(
@@ -220,6 +231,21 @@ extension Planner {
     }
 
     static func article(_ word: String) -> String { "aeiou".contains(word.first ?? "x") ? "an" : "a" }
+
+    /// The shelters in service that state their effective area and capacity, and those
+    /// of them with less area per person at capacity than the earthquake standard asks.
+    func sheltersBelowEarthquakeArea() throws -> (known: Int, below: [String]) {
+        guard snapshot.loadedLayers.contains(.shelters) else { return (0, []) }
+        let status = Layer.shelters.columnIndex("status"), area = Layer.shelters.columnIndex("effective_area_m2")
+        let capacity = Layer.shelters.columnIndex("capacity")
+        var known = 0, below: [String] = []
+        for shelter in try snapshot.allFeatures(.shelters) where IndexSnapshot.isInService(shelter.values[status]) {
+            guard let m2 = shelter.values[area].number, let persons = shelter.values[capacity].count, persons > 0 else { continue }
+            known += 1
+            if m2 / Double(persons) < standards.earthquakeAreaPerPerson { below.append(shelter.id) }
+        }
+        return (known, below.sorted())
+    }
 
     /// Subdistrict names by code, from `admin_units` (grids may name their subdistrict by code).
     func subdistrictNames() throws -> [String: String] {

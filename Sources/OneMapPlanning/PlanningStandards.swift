@@ -50,8 +50,61 @@ public struct PlanningStandards: Sendable, Equatable {
     public var maxSamplesPerGrid: Int = 400
     /// Fire engines reach the edge of their district within this many minutes (建标152-2017).
     public var fireMinutes: Double = 5
-    /// Depot delivery targets in hours (6 h Chifeng; basic relief within 8–12 h).
-    public var depotHours: [Double] = [6, 12]
+    /// Depot delivery targets in hours (basic living relief within 8–12 h: 12 h; a local
+    /// plan's tighter target, such as Chifeng's 6 h, comes as a local target).
+    public var depotHours: [Double] = [12]
+    /// Earthquake shelters: effective area per person at capacity (GB 21734-2008: > 1.5 m²).
+    public var earthquakeAreaPerPerson: Double = 1.5
+    /// What each figure a report checks cites, by the member that holds the figure
+    /// (`shelter_needs`, `earthquake_area_per_person_m2`, `major_hazard_distance_m`,
+    /// `fire_minutes`, `depot_hours`): the reports take every source text from here.
+    public var sources: [String: String] = Self.nationalSources
+    /// Targets of the user's own plan (optional), each with its source.
+    public var localTargets: [LocalTarget] = []
+
+    /// A local plan's target: a figure the national standards do not set.
+    public struct LocalTarget: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable {
+            /// At least this many shelters in service (e.g. "≥ 5 comprehensive shelters").
+            case sheltersInService(atLeast: Int)
+            /// Residents within this many hours of a depot (e.g. Chifeng's 6 h).
+            case depotHours(Double)
+        }
+
+        public var kind: Kind
+        public var source: String
+
+        public init(kind: Kind, source: String) {
+            self.kind = kind
+            self.source = source
+        }
+    }
+
+    /// The national standards the shipped figures come from.
+    public static let nationalSources: [String: String] = [
+        "shelter_needs": "GB 50413-2007 城市抗震防灾规划标准: emergency shelters within 500 m and ≥ 1 m² per person, fixed shelters within 2–3 km and ≥ 2 m² per person",
+        "earthquake_area_per_person_m2": "GB 21734-2008 地震应急避难场所 场址及配套设施: more than 1.5 m² of effective area per person",
+        "major_hazard_distance_m": "GB 50413-2007: shelters ≥ 1,000 m from major hazard sources and ≥ 30 m from ordinary fire sources",
+        "fire_minutes": "建标152-2017 城市消防站建设标准: engines reach the edge of the station's district within 5 min of dispatch",
+        "depot_hours": "disaster-relief plans: basic living relief reaches those affected within 8–12 h",
+    ]
+
+    /// The source of the figure held by `member`, or where it was set when no source is given.
+    public func source(_ member: String) -> String {
+        sources[member] ?? "config/planning.json: \(member) (no source given)"
+    }
+
+    /// The local target of at least this many shelters in service, if the plan sets one.
+    public var sheltersInServiceTarget: (atLeast: Int, source: String)? {
+        for t in localTargets { if case .sheltersInService(let n) = t.kind { return (n, t.source) } }
+        return nil
+    }
+
+    /// The source of a depot delivery target of `hours`: the local plan's, else the standards'.
+    public func depotSource(hours: Double) -> String {
+        for t in localTargets { if case .depotHours(let h) = t.kind, h == hours { return t.source } }
+        return source("depot_hours")
+    }
     /// Farthest a point given to a route, evacuation or service area may lie from the
     /// roads, metres; beyond it the request is refused (422) and, in plans, the place is
     /// counted as not reached.
@@ -90,8 +143,9 @@ extension PlanningStandards {
             ("settlement_road_distance_m", \.settlementRoadDistance, 1...100_000),
             ("fire_minutes", \.fireMinutes, 0.1...600),
             ("road_access_max_distance_m", \.roadAccessDistance, 0...100_000), ("off_road_speed_kmh", \.offRoadSpeed, 0.5...100),
+            ("earthquake_area_per_person_m2", \.earthquakeAreaPerPerson, 0...10_000),
         ]
-        let members = ["comment", "shelter_needs", "max_samples_per_grid", "max_candidates", "depot_hours"] + scalars.map(\.0)
+        let members = ["comment", "shelter_needs", "max_samples_per_grid", "max_candidates", "depot_hours", "sources", "local_targets"] + scalars.map(\.0)
         for key in root.keys where !members.contains(key) {
             throw fail("unknown member '\(key)'; expected \(members.dropFirst().joined(separator: ", "))")
         }
@@ -109,6 +163,37 @@ extension PlanningStandards {
             var values: [Double] = []
             for (i, h) in list.enumerated() { values.append(try number(h, "depot_hours[\(i)]", 0.01...240)) }
             s.depotHours = values.sorted()
+        }
+        if let given = root["sources"] {
+            guard let table = given as? [String: Any] else { throw fail("sources must be an object of source texts by member") }
+            let cited = Self.nationalSources.keys.sorted()
+            for (key, value) in table {
+                guard cited.contains(key) else { throw fail("sources has an unknown member '\(key)'; expected \(cited.joined(separator: ", "))") }
+                guard let text = value as? String, !text.isEmpty else { throw fail("sources.\(key) must be the source's text") }
+                s.sources[key] = text
+            }
+        }
+        if let given = root["local_targets"] {
+            guard let list = given as? [Any] else { throw fail("local_targets must be a list of targets") }
+            for (i, item) in list.enumerated() {
+                let at = "local_targets[\(i)]"
+                guard let target = item as? [String: Any] else { throw fail("\(at) must be an object") }
+                guard let source = target["source"] as? String, !source.isEmpty else { throw fail("\(at).source must name the plan and its text") }
+                switch target["check"] as? String {
+                case "shelters_in_service":
+                    for key in target.keys where !["check", "at_least", "source"].contains(key) { throw fail("\(at) has an unknown member '\(key)'; expected check, at_least, source") }
+                    let n = try number(target["at_least"], "\(at).at_least", 0...1_000_000)
+                    guard n.rounded() == n else { throw fail("\(at).at_least must be a whole number") }
+                    s.localTargets.append(LocalTarget(kind: .sheltersInService(atLeast: Int(n)), source: source))
+                case "depot_hours":
+                    for key in target.keys where !["check", "hours", "source"].contains(key) { throw fail("\(at) has an unknown member '\(key)'; expected check, hours, source") }
+                    let hours = try number(target["hours"], "\(at).hours", 0.01...240)
+                    s.localTargets.append(LocalTarget(kind: .depotHours(hours), source: source))
+                    if !s.depotHours.contains(hours) { s.depotHours = (s.depotHours + [hours]).sorted() }
+                default:
+                    throw fail("\(at).check must be shelters_in_service or depot_hours")
+                }
+            }
         }
         if let given = root["shelter_needs"] {
             guard let table = given as? [String: Any], !table.isEmpty else { throw fail("shelter_needs must be an object of needs by name") }

@@ -216,6 +216,42 @@ import Testing
         #expect(throws: Planner.PlanError.noGrids) { try planner.coverage() }
     }
 
+    /// Every standard and target a report checks against is cited from the planning file:
+    /// the shipped one cites the national standards and no local plan; a user's file cites
+    /// their own plan and adds its targets.
+    @Test func reportsCiteThePlanningFilesSources() throws {
+        let shipped = try PlanningStandards.load(path: Repository.path("config/planning.json"))
+        let report = try Planner(snapshot: CoverageTests.snapshot, standards: shipped, walk: nil, drive: nil).coverage()
+        let cited = report.checks.map(\.source).joined(separator: " | ")
+        for plan in ["Dushanzi", "Kangbashi", "Chifeng", "Ulanqab"] { #expect(!cited.contains(plan), "\(plan) cited: \(cited)") }
+        #expect(cited.contains("GB 50413-2007") && cited.contains("GB 21734-2008"), "\(cited)")
+        #expect(report.checks.first { $0.figure == "Shelters in service" }?.passes == nil)
+
+        let dir = try TemporaryDirectory()
+        let own = dir.path("planning.json")
+        try #"""
+        {"sources": {"shelter_needs": "Our county plan §4.2: every resident within 500 m"},
+         "local_targets": [{"check": "shelters_in_service", "at_least": 50, "source": "Our county plan §4.3: 50 shelters"},
+                           {"check": "depot_hours", "hours": 6, "source": "Our county plan §7: depots within 6 h"}]}
+        """#.write(toFile: own, atomically: true, encoding: .utf8)
+        let mine = try PlanningStandards.load(path: own)
+        #expect(mine.depotHours == [6, 12] && mine.depotSource(hours: 6) == "Our county plan §7: depots within 6 h")
+        #expect(mine.depotSource(hours: 12) == PlanningStandards.nationalSources["depot_hours"])
+        let ours = try Planner(snapshot: CoverageTests.snapshot, standards: mine, walk: nil, drive: nil).coverage()
+        let radius = try #require(ours.checks.first { $0.figure.hasPrefix("Residents within 500 m") })
+        #expect(radius.source == "Our county plan §4.2: every resident within 500 m")
+        let count = try #require(ours.checks.first { $0.figure == "Shelters in service" })
+        #expect(count.standard == "≥ 50" && count.source == "Our county plan §4.3: 50 shelters" && count.passes == false)
+        // Mistakes name the member.
+        for (text, words) in [(#"{"sources": {"fire": "x"}}"#, "sources has an unknown member 'fire'"),
+                              (#"{"local_targets": [{"check": "parks", "source": "x"}]}"#, "local_targets[0].check must be"),
+                              (#"{"local_targets": [{"check": "depot_hours", "hours": 6}]}"#, "local_targets[0].source must name")] {
+            let bad = dir.path("bad.json")
+            try text.write(toFile: bad, atomically: true, encoding: .utf8)
+            do { _ = try PlanningStandards.load(path: bad); Issue.record("\(text) was accepted") } catch { #expect(error.description.contains(words), "\(error)") }
+        }
+    }
+
     @Test func theShippedPlanningFileHoldsTheDefaults() throws {
         #expect(try PlanningStandards.load(path: Repository.path("config/planning.json")) == .standard)
     }
