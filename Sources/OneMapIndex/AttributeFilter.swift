@@ -79,8 +79,12 @@ struct RecordPredicate: Sendable {
                     }
                 }
                 if case .oneOf = filter.test { checks.append(.oneOf(column: index, values: values)) } else { checks.append(.noneOf(column: index, values: values)) }
-            case .atLeast(let bound): checks.append(.atLeast(column: index, bound: bound))
-            case .atMost(let bound): checks.append(.atMost(column: index, bound: bound))
+            case .atLeast(let bound), .atMost(let bound):
+                // A bound on text would silently match nothing: refuse it.
+                guard column.kind.sqlType != "TEXT" else {
+                    throw .badValue(column: column.name, value: filter.description, reason: "a range filter takes a numeric column (\(column.kind.summary) is not)")
+                }
+                if case .atLeast = filter.test { checks.append(.atLeast(column: index, bound: bound)) } else { checks.append(.atMost(column: index, bound: bound)) }
             }
         }
         self.checks = checks

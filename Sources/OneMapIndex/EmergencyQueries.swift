@@ -120,6 +120,18 @@ public enum HazardStatusChoice: Sendable, Equatable {
         }
     }
 
+    /// A hazards query's filters as the caller gave them, with this rule applied to their
+    /// `status` filter: none → open ones, `status=any` → all, else the statuses given.
+    public static func applied(to filters: [AttributeFilter]) -> [AttributeFilter] {
+        var rest = filters
+        let given = rest.firstIndex { $0.column == "status" }.map { rest.remove(at: $0) }
+        switch given?.test {
+        case nil: return rest + [HazardStatusChoice.open.filter].compactMap { $0 }
+        case .oneOf(let values)?: return rest + [HazardStatusChoice(values).filter].compactMap { $0 }
+        case let other?: return rest + [AttributeFilter(column: "status", test: other)]
+        }
+    }
+
     var filter: AttributeFilter? {
         switch self {
         case .open: AttributeFilter(column: "status", test: .noneOf(["closed"]))

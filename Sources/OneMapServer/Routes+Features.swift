@@ -36,7 +36,7 @@ extension Routes {
                 Reply.json(collection(try info(call.context), base: call.base))
             },
             Endpoint(method: .get, path: "/collections/{layer}/items",
-                     summary: "Features of a layer; any column of the layer is also a filter (column=v1,v2)",
+                     summary: "Features of a layer; any column of the layer is also a filter (COLUMN=V1,V2, COLUMN>=N, COLUMN<=N)",
                      parameters: [
                         Self.layerParameter,
                         .box("bbox", "minLon,minLat,maxLon,maxLat (WGS84)"),

@@ -32,21 +32,32 @@ extension Routes {
                         .int("limit", 1...Self.maxLimit, "Nearest ones only"),
                      ], columnFilters: .queryLayer, response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
                 let params = call.params
-                let name = try params.string("layer")
-                guard let layer = Layer(name: name), service.snapshot.loadedLayers.contains(layer) else {
-                    throw Problem.notFound("no layer '\(name)'; the layers are \(service.snapshot.loadedLayers.map(\.tableName).joined(separator: ", "))")
-                }
-                let radius = try params.double("radius"), point = try params.point(), limit = try params.maybeInt("limit")
-                var filters = params.filters()
-                let hits: [Hit]
-                if layer == .hazards {
-                    let status = filters.firstIndex { $0.column == "status" }.map { filters.remove(at: $0) }
-                    let statuses: [String]? = if case .oneOf(let values)? = status?.test { values } else { nil }
-                    hits = try service.snapshot.hazardsNear(point, radius: radius, status: HazardStatusChoice(statuses), where: filters, limit: limit)
-                } else {
-                    hits = try service.snapshot.features(layer, within: radius, of: point, where: filters, limit: limit)
-                }
+                let layer = try loadedLayer(try params.string("layer"))
+                let filters = layer == .hazards ? HazardStatusChoice.applied(to: params.filters()) : params.filters()
+                let hits = try service.snapshot.features(layer, within: try params.double("radius"), of: try params.point(),
+                                                         where: filters, limit: try params.maybeInt("limit"))
                 return Reply.features(hits.map { $0.feature(in: layer) }, members: [JSONMember("numberReturned", .number(Double(hits.count)))])
+            },
+            Endpoint(method: .post, path: "/query/inside",
+                     summary: "Features of a layer within or meeting an area (body: a GeoJSON polygon as zone, or centre and radius); any column of the layer is also a filter (COLUMN=V1,V2, COLUMN>=N, COLUMN<=N). Hazards: open ones unless status is given (status=any: all)",
+                     parameters: [
+                        .choice("layer", Layer.allCases.map(\.tableName), required: true, "A layer"),
+                        .choice("relation", SpatialRelation.allCases.map(\.rawValue), default: SpatialRelation.intersects.rawValue,
+                                "within: wholly inside; intersects: sharing a point with the area"),
+                        .int("limit", 1...Self.maxLimit, default: Self.maxLimit, "Most features answered"),
+                     ], columnFilters: .queryLayer, body: .object(Self.zoneMembers),
+                     response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
+                let params = call.params
+                let layer = try loadedLayer(try params.string("layer"))
+                let body = try await call.body(maxBytes: service.options.maxBodyBytes)
+                guard let area = try Self.zone(body, required: true) else { throw Problem(.unprocessableContent, "Invalid zone", "a zone is required") }
+                let filters = layer == .hazards ? HazardStatusChoice.applied(to: params.filters()) : params.filters()
+                guard let relation = SpatialRelation(rawValue: try params.string("relation")) else { throw Problem.badParameter("relation", "is not within or intersects") }
+                let hits = try service.snapshot.features(layer, inside: area, relation: relation, where: filters)
+                let limit = try params.int("limit")
+                return Reply.features(hits.prefix(limit).map { $0.feature(in: layer) }, members: [
+                    JSONMember("numberMatched", .number(Double(hits.count))), JSONMember("numberReturned", .number(Double(min(limit, hits.count)))),
+                ])
             },
             Endpoint(method: .get, path: "/query/grid/{code}", summary: "A grid cell with its population, colour, reasons, hazards and nearest shelters",
                      parameters: [.path("code", "Grid code"), .int("k", 1...50, default: 3, "Nearest shelters")],
@@ -76,6 +87,14 @@ extension Routes {
                 return Reply.feature(Feature(id: grid.id, geometry: grid.geometry, properties: properties))
             },
         ]
+    }
+
+    /// The loaded layer named `name` (404 naming the layers there are).
+    private func loadedLayer(_ name: String) throws -> Layer {
+        guard let layer = Layer(name: name), service.snapshot.loadedLayers.contains(layer) else {
+            throw Problem.notFound("no layer '\(name)'; the layers are \(service.snapshot.loadedLayers.map(\.tableName).joined(separator: ", "))")
+        }
+        return layer
     }
 
     /// `lon` and `lat`, both required.

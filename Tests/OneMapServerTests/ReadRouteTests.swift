@@ -76,6 +76,58 @@ import Testing
         #expect((api.json["paths"] as? [String: Any])?["/collections/{layer}/items"] != nil)
     }
 
+    /// Range filters (`capacity>=500`, `level<=2`) on items and queries, and features inside
+    /// a posted area, through the real server against the library.
+    @Test func rangeFiltersAndAreaQueriesAnswerAsTheLibraryDoes() async throws {
+        let server = try await LiveServer()
+        let snapshot = server.service.snapshotForTests
+        func ids(_ answer: LiveServer.Answer) -> Set<String> { Set(answer.features.compactMap { $0["id"] as? String }) }
+        let capacity = Layer.shelters.columnIndex("capacity"), level = Layer.hazards.columnIndex("level")
+        let big = Set(try snapshot.allFeatures(.shelters).filter { ($0.values[capacity].number ?? -1) >= 5000 }.map(\.id))
+        let shelterCount = try snapshot.allFeatures(.shelters).count
+        #expect(!big.isEmpty && big.count < shelterCount)
+        #expect(ids(try await server.get("/collections/shelters/items?capacity>=5000&limit=1000")) == big)
+        #expect(ids(try await server.get("/collections/shelters/items?capacity%3E%3D5000&limit=1000")) == big, "the = percent-encoded")
+        let severe = try snapshot.allFeatures(.hazards).filter { ($0.values[level].number ?? 9) <= 2 }
+        let items = try await server.get("/collections/hazards/items?level<=2&limit=10000")
+        #expect(items.json["numberMatched"] as? Int == severe.count && ids(items) == Set(severe.map(\.id)))
+        let band = try await server.get("/collections/shelters/items?capacity>=1000&capacity<=5000&limit=1000")
+        let wantBand = Set(try snapshot.allFeatures(.shelters).filter { (1000...5000).contains($0.values[capacity].number ?? -1) }.map(\.id))
+        #expect(ids(band) == wantBand)
+        let near = try await server.get("/query/within?layer=shelters&lon=109.781&lat=39.608&radius=20000&capacity>=5000")
+        let wantNear = try snapshot.features(.shelters, within: 20000, of: Coordinate(109.781, 39.608), where: [AttributeFilter(column: "capacity", test: .atLeast(5000))])
+        #expect(near.features.map { $0["id"] as? String } == wantNear.map(\.record.id))
+        for (path, words) in [("/collections/shelters/items?name>=3", "a range filter takes a numeric column"),
+                              ("/collections/shelters/items?capacity>=lots", "capacity>=: 'lots' is not a number"),
+                              ("/collections/shelters/items?colour>=3", "unknown parameter")] {
+            let answer = try await server.get(path)
+            #expect(answer.status == 400 && answer.text.contains(words), "\(path): \(answer.text)")
+        }
+
+        // Features inside a posted area: a polygon or a centre and radius, the same filters.
+        let c = Coordinate(109.781, 39.608), d = 0.02
+        let ring = [Coordinate(c.x - d, c.y - d), Coordinate(c.x + d, c.y - d), Coordinate(c.x + d, c.y + d), Coordinate(c.x - d, c.y + d), Coordinate(c.x - d, c.y - d)]
+        let polygon = #"{"type": "Polygon", "coordinates": [[\#(ring.map { "[\($0.x), \($0.y)]" }.joined(separator: ","))]]}"#
+        let json = ["Content-Type": "application/json"]
+        let inside = try await server.request("POST", "/query/inside?layer=hazards&level=1,2", headers: json, body: #"{"zone": \#(polygon)}"#)
+        #expect(inside.status == 200, "\(inside.text)")
+        let levels = [AttributeFilter(column: "level", test: .oneOf(["1", "2"]))]
+        let want = try snapshot.features(.hazards, inside: .polygon([ring]), relation: .intersects, where: HazardStatusChoice.applied(to: levels))
+        #expect(!want.isEmpty && ids(inside) == Set(want.map(\.record.id)))
+        #expect(inside.features.allSatisfy { ($0["properties"] as? [String: Any])?["status"] as? String != "closed" })
+        let all = try await server.request("POST", "/query/inside?layer=hazards&level=1,2&status=any", headers: json, body: #"{"zone": \#(polygon)}"#)
+        let wantAll = try snapshot.features(.hazards, inside: .polygon([ring]), relation: .intersects, where: levels)
+        #expect(ids(all) == Set(wantAll.map(\.record.id)) && wantAll.count >= want.count)
+        let circle = try await server.request("POST", "/query/inside?layer=grids&relation=within", headers: json, body: #"{"centre": [109.781, 39.608], "radius": 3000}"#)
+        let wantCircle = try snapshot.features(.grids, inside: DangerZone.circle(centre: c, radius: 3000), relation: .within)
+        #expect(circle.status == 200 && ids(circle) == Set(wantCircle.map(\.record.id)), "\(circle.text.prefix(300))")
+        for (body, status, words) in [(#"{}"#, 422, "(a GeoJSON polygon) or"), (#"{"aviod": \#(polygon)}"#, 422, "aviod: unknown member"),
+                                      (#"{"centre": [109.78, 39.6]}"#, 422, "radius")] {
+            let answer = try await server.request("POST", "/query/inside?layer=hazards", headers: json, body: body)
+            #expect(answer.status == status && answer.text.contains(words), "\(body): \(answer.text)")
+        }
+    }
+
     @Test func queriesAnswerAsTheLibraryDoes() async throws {
         let server = try await LiveServer()
         let snapshot = server.service.snapshotForTests

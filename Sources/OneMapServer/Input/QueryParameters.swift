@@ -20,6 +20,8 @@ struct Params: Sendable {
     private let declarations: [ParameterSpec]?
     /// Column filters that came (`level=1,2`), checked as lists.
     private(set) var filterColumns: [String] = []
+    /// Range filters that came (`capacity>=500`, `level<=2`), checked as numbers.
+    private(set) var rangeFilters: [AttributeFilter] = []
 
     enum Value: Sendable {
         case int(Int), number(Double), bool(Bool), text(String), list([String]), box(BoundingBox), pair(Coordinate)
@@ -61,8 +63,14 @@ struct Params: Sendable {
             } else if columns.contains(name) {
                 filterColumns.append(name)
                 parsed[name] = .list(try Self.list(name, raw[name] ?? ""))
+            } else if let (column, atLeast) = Self.rangeName(name), columns.contains(column) {
+                // `capacity>=500` arrives as the name `capacity>` and the value `500`.
+                let display = column + (atLeast ? ">=" : "<=")
+                let bound = try Self.number(display, raw[name] ?? "", -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
+                rangeFilters.append(AttributeFilter(column: column, test: atLeast ? .atLeast(bound) : .atMost(bound)))
             } else {
-                let known = declared.map(\.name).sorted() + (columns.isEmpty ? [] : ["a column of the layer (\(columns.sorted().joined(separator: ", ")))"])
+                let known = declared.map(\.name).sorted()
+                    + (columns.isEmpty ? [] : ["a column of the layer (\(columns.sorted().joined(separator: ", "))) as COLUMN=V1,V2, COLUMN>=N or COLUMN<=N"])
                 throw Problem.badParameter(name, "unknown parameter; this resource takes \(known.isEmpty ? "no parameters" : known.joined(separator: ", "))")
             }
         }
@@ -87,11 +95,17 @@ struct Params: Sendable {
         for piece in query.split(separator: "&", omittingEmptySubsequences: false) {
             if piece.isEmpty { continue }  // `a=1&&b=2`, `?&a=1`: nothing was said
             let (rawName, rawValue) = piece.firstIndex(of: "=").map { (piece[..<$0], piece[piece.index(after: $0)...]) } ?? (piece, "")
-            guard let name = Self.percentDecoded(rawName), !name.isEmpty else {
+            guard var name = Self.percentDecoded(rawName), !name.isEmpty else {
                 throw Problem.badParameter(String(rawName), "is not a percent-encoded parameter name")
             }
-            guard let value = Self.percentDecoded(rawValue) else {
+            guard var value = Self.percentDecoded(rawValue) else {
                 throw Problem.badParameter(name, "'\(rawValue)' is not percent-encoded UTF-8")
+            }
+            // A range filter whose `=` came percent-encoded (`capacity%3E%3D500`) reads as
+            // one written plainly (`capacity>=500`: name `capacity>`, value `500`).
+            if value.isEmpty, let op = name.range(of: ">=") ?? name.range(of: "<=") {
+                value = String(name[op.upperBound...])
+                name = String(name[..<op.lowerBound]) + String(name[op.lowerBound...].prefix(1))
             }
             guard !value.isEmpty else { throw Problem.badParameter(name, "is empty; give a value or leave the parameter out") }
             guard raw[name] == nil else {
@@ -316,12 +330,18 @@ struct Params: Sendable {
         return value
     }
 
-    /// Property filters `column=v1,v2` among the parameters.
+    /// Property filters `column=v1,v2`, `column>=n` and `column<=n` among the parameters.
     func filters() -> [AttributeFilter] {
         filterColumns.sorted().compactMap { column in
             guard case .list(let values)? = parsed[column] else { return nil }
             return AttributeFilter(column: column, test: .oneOf(values))
-        }
+        } + rangeFilters
+    }
+
+    /// `capacity>` → (capacity, at least); `level<` → (level, at most); else nil.
+    static func rangeName(_ name: String) -> (column: String, atLeast: Bool)? {
+        guard let last = name.last, last == ">" || last == "<", name.count > 1 else { return nil }
+        return (String(name.dropLast()), last == ">")
     }
 
     private static func format(_ v: Double) -> String {
