@@ -124,7 +124,9 @@ struct RouteCommand: ParsableCommand {
 
         func run() throws {
             let (graph, snapshot) = try network.load()
-            let result = try FireCoverage.compute(graph: graph, snapshot: snapshot, minutes: minutes)
+            let standards = try Planner.standards(path: nil)
+            let walk = RoadGraph(roads: try snapshot.allFeatures(.roads), profile: RoadProfile.walk.with(access: standards.roadAccess))
+            let result = try FireCoverage.compute(graph: graph, settlement: walk, snapshot: snapshot, minutes: minutes, standards: standards)
             try printCollection(result.cells.map(\.feature))
             FileHandle.standardError.write(Data("\(result.stations) fire stations; \(result.cells.filter { !$0.covered }.count) of \(result.cells.count) grids, \(result.residentsOutside) residents, beyond \(minutes) minutes\n".utf8))
         }

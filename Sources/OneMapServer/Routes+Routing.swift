@@ -91,9 +91,10 @@ extension Routes {
         Endpoint(method: .get, path: "/coverage/fire", summary: "Grids beyond some minutes' drive of every fire station, with residents",
                  parameters: [.number("minutes", 0.5...120, default: 5, "Minutes' drive")], response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
             let minutes = try call.params.double("minutes")
-            let graph = try drive(), snapshot = service.snapshot
+            let graph = try drive(), walk = try service.roadGraph("walk"), snapshot = service.snapshot, standards = service.planning
             let result = try await service.heavy.run {
-                let result = try FireCoverage.compute(graph: graph, snapshot: snapshot, minutes: minutes)
+                // The planner's resident samples: the same figure /plan/fire gives.
+                let result = try FireCoverage.compute(graph: graph, settlement: walk, snapshot: snapshot, minutes: minutes, standards: standards)
                 try WorkBudget.checkCurrent()
                 return result
             }
@@ -102,6 +103,7 @@ extension Routes {
                 JSONMember("minutes", .number(minutes)), JSONMember("fire_stations", .number(Double(result.stations))),
                 JSONMember("grids_outside", .number(Double(result.cells.filter { !$0.covered }.count))),
                 JSONMember("residents_outside", .number(Double(result.residentsOutside))),
+                JSONMember("residents_from", .string("resident samples: each grid's residents on a lattice by road-junction density, as the planner places them")),
             ])
         },
         ]

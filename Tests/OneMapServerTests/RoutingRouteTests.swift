@@ -95,8 +95,13 @@ import Testing
         #expect(isochrone.status == 200 && ["Polygon", "MultiPolygon"].contains((isochrone.json["geometry"] as? [String: Any])?["type"] as? String ?? ""), "\(isochrone.text)")
         let coverage = try await server.get("/coverage/fire?minutes=5")
         #expect(coverage.features.count == 42 && coverage.json["fire_stations"] as? Int == 4)
-        let want = try FireCoverage.compute(graph: graph, snapshot: snapshot, minutes: 5).residentsOutside
+        let standards = try PlanningStandards.load(path: Repository.path("config/planning.json"))
+        let walk = RoadGraph(roads: try snapshot.allFeatures(.roads), profile: .walk)
+        let want = try FireCoverage.compute(graph: graph, settlement: walk, snapshot: snapshot, minutes: 5, standards: standards).residentsOutside
         #expect(coverage.json["residents_outside"] as? Int == want)
+        // One question, one answer: the planner's fire report gives the same residents beyond 5 minutes.
+        let firePlan = try await server.get("/plan/fire?maxSites=1")
+        #expect((firePlan.json["residents_outside"] as? Double).map { Int($0.rounded()) } == want, "\(firePlan.json["residents_outside"] ?? "?") vs \(want)")
 
         for (method, path, body, status) in [
             ("GET", "/route?from=109.78&to=109.9,39.66", nil, 400),
