@@ -53,18 +53,31 @@ public enum Evacuation {
         }
     }
 
-    /// The plan for `zone`: the residents of every grid whose representative point (GEOS
-    /// point-on-surface) lies in it, to shelters outside it. Each grid leaves from that
-    /// point; its residents count whole.
-    public static func plan(zone: Geometry, graph: RoadGraph, snapshot: IndexSnapshot) throws -> (plan: EvacuationPlan, origins: [EvacuationPlan.Origin], destinations: [Candidate]) {
-        let population = Layer.grids.columnIndex("population")
-        let context = GEOSContext()
-        let inZone = try context.prepare(zone)
-        let grids = try snapshot.features(.grids, inside: zone, relation: .intersects)
-        let origins = try grids.map { hit in
-            EvacuationPlan.Origin(id: hit.record.id, persons: hit.record.values[population].count ?? 0,
-                                  point: try context.pointOnSurface(hit.record.geometry))
-        }.filter { try $0.persons > 0 && inZone.intersects($0.point) }.sorted { $0.id < $1.id }
+    /// The plan for `zone`: the residents inside it, to shelters outside it. Residents are
+    /// the planner's resident samples (``Population``): a grid partly inside sends the
+    /// residents of its samples inside, leaving from the sample nearest their middle;
+    /// without `samples`, each grid whose representative point lies inside counts whole.
+    public static func plan(zone: Geometry, graph: RoadGraph, snapshot: IndexSnapshot, samples: ResidentSamples? = nil) throws -> (plan: EvacuationPlan, origins: [EvacuationPlan.Origin], destinations: [Candidate]) {
+        let origins: [EvacuationPlan.Origin]
+        if let samples {
+            origins = try samples.inside(zone).grids.compactMap { part in
+                let persons = part.residents.rounded()
+                guard persons >= 1, let first = part.samples.first else { return nil }
+                let points = part.samples.map { samples.samples[$0].coordinate }
+                let middle = Coordinate(points.reduce(0) { $0 + $1.x } / Double(points.count), points.reduce(0) { $0 + $1.y } / Double(points.count))
+                let start = part.samples.min { Self.squared(samples.samples[$0].coordinate, middle) < Self.squared(samples.samples[$1].coordinate, middle) } ?? first
+                return EvacuationPlan.Origin(id: samples.grids[part.grid].record.id, persons: Int(min(persons, 1e12)),
+                                             point: samples.samples[start].coordinate)
+            }.sorted { $0.id < $1.id }
+        } else {
+            let population = Layer.grids.columnIndex("population")
+            let context = GEOSContext()
+            let inZone = try context.prepare(zone)
+            origins = try snapshot.features(.grids, inside: zone, relation: .intersects).map { hit in
+                EvacuationPlan.Origin(id: hit.record.id, persons: hit.record.values[population].count ?? 0,
+                                      point: try context.pointOnSurface(hit.record.geometry))
+            }.filter { try $0.persons > 0 && inZone.intersects($0.point) }.sorted { $0.id < $1.id }
+        }
         let destinations = try candidates(snapshot, outside: zone)
         let escaping = try graph.pieces(meeting: [zone])
         let targets = try destinations.map { try graph.snap($0.point) }
@@ -77,6 +90,8 @@ public enum Evacuation {
                                         seconds: seconds)
         return (plan, origins, destinations)
     }
+
+    static func squared(_ a: Coordinate, _ b: Coordinate) -> Double { (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) }
 
     /// The route of every assignment of `plan`, keyed "origin→destination" (what
     /// ``EvacuationPlan/json(origins:destinations:routes:)`` embeds).

@@ -92,7 +92,10 @@ struct RouteCommand: ParsableCommand {
             let (graph, snapshot) = try network.load()
             let area = try zone.geometry(required: true)!
             let started = Date()
-            let (plan, origins, destinations) = try Evacuation.plan(zone: area, graph: graph, snapshot: snapshot)
+            let standards = try Planner.standards(path: nil)
+            let walk = RoadGraph(roads: try snapshot.allFeatures(.roads), profile: RoadProfile.walk.with(access: standards.roadAccess))
+            let samples = try Population.samples(snapshot, standards: standards, walk: walk)
+            let (plan, origins, destinations) = try Evacuation.plan(zone: area, graph: graph, snapshot: snapshot, samples: samples)
             let routes = try Evacuation.routes(of: plan, origins: origins, destinations: destinations, zone: area, graph: graph)
             print(JSONWriter.string(plan.json(origins: origins, destinations: destinations, routes: routes)))
             let placed = plan.assignments.reduce(0) { $0 + $1.persons }

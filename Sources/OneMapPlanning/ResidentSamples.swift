@@ -81,6 +81,37 @@ public struct ResidentSamples: Sendable {
     }
 
     /// The residents of the given samples by grid, and the part of each grid they stand for.
+    /// The residents inside `zone`, grid by grid, from the samples inside it: a grid half
+    /// inside contributes the residents of the half of its lattice that is (within the
+    /// lattice's resolution), not all of them or none by its centre.
+    public func inside(_ zone: Geometry) throws -> Inside {
+        let context = GEOSContext()
+        let prepared = try context.prepare(zone)
+        guard let box = zone.boundingBox else { return Inside(grids: []) }
+        var byGrid: [Int: [Int]] = [:]
+        for (i, sample) in samples.enumerated() where box.contains(sample.coordinate) {
+            if try prepared.intersects(.point(sample.coordinate)) { byGrid[sample.grid, default: []].append(i) }
+        }
+        return Inside(grids: byGrid.keys.sorted().map { g in
+            let held = byGrid[g] ?? []
+            return Inside.Part(grid: g, residents: held.reduce(0) { $0 + samples[$1].residents }, samples: held)
+        })
+    }
+
+    /// Residents inside an area, grid by grid.
+    public struct Inside: Sendable {
+        public struct Part: Sendable {
+            /// Index into ``ResidentSamples/grids``.
+            public var grid: Int
+            public var residents: Double
+            /// The samples inside (indices into ``ResidentSamples/samples``).
+            public var samples: [Int]
+        }
+
+        public var grids: [Part]
+        public var residents: Double { grids.reduce(0) { $0 + $1.residents } }
+    }
+
     public func areaAndResidents(of sampleIndices: [Int]) throws -> [(grid: Int, geometry: Geometry, residents: Double)] {
         let held = sampleIndices.filter { samples[$0].residents > 0 }
         var residents: [Int: Double] = [:]

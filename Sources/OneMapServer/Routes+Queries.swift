@@ -59,6 +59,21 @@ extension Routes {
                     JSONMember("numberMatched", .number(Double(hits.count))), JSONMember("numberReturned", .number(Double(min(limit, hits.count)))),
                 ])
             },
+            Endpoint(method: .get, path: "/query/population",
+                     summary: "Residents inside a circle, grid by grid with each grid's share, from the planner's resident samples (a grid partly inside counts the residents inside)",
+                     parameters: Self.point + [.number("radius", 1...100_000, required: true, "Metres")],
+                     response: .json(Schema.anyObject)) { call in
+                let params = call.params
+                let zone = DangerZone.circle(centre: try params.point(), radius: try params.double("radius"))
+                return try await populationAnswer(zone)
+            },
+            Endpoint(method: .post, path: "/query/population",
+                     summary: "The same for any area: a GeoJSON polygon as zone, or centre and radius",
+                     body: .object(Self.zoneMembers), response: .json(Schema.anyObject)) { call in
+                let body = try await call.body(maxBytes: service.options.maxBodyBytes)
+                guard let zone = try Self.zone(body, required: true) else { throw Problem(.unprocessableContent, "Invalid zone", "a zone is required") }
+                return try await populationAnswer(zone)
+            },
             Endpoint(method: .get, path: "/query/grid/{code}", summary: "A grid cell with its population, colour, reasons, hazards and nearest shelters",
                      parameters: [.path("code", "Grid code"), .int("k", 1...50, default: 3, "Nearest shelters")],
                      response: .geoJSON(Schema.ref("Feature"))) { call in
@@ -87,6 +102,16 @@ extension Routes {
                 return Reply.feature(Feature(id: grid.id, geometry: grid.geometry, properties: properties))
             },
         ]
+    }
+
+    /// Residents inside `zone` from the resident samples (built on first use: heavy work).
+    private func populationAnswer(_ zone: Geometry) async throws -> Response {
+        guard service.snapshot.loadedLayers.contains(.grids) else { throw Problem.notFound("the data has no grids layer: no residents to count") }
+        return try await service.heavy.run {
+            let samples = try service.residentSamples()
+            try WorkBudget.checkCurrent()
+            return Reply.json(try Population.json(inside: zone, samples: samples))
+        }
     }
 
     /// The loaded layer named `name` (404 naming the layers there are).

@@ -69,7 +69,9 @@ extension Routes {
             let graph = try drive()
             let snapshot = service.snapshot
             return try await service.heavy.run {
-                let (plan, origins, destinations) = try Evacuation.plan(zone: zone, graph: graph, snapshot: snapshot)
+                // Residents where they are: the planner's samples, so a grid partly inside sends those inside.
+                let samples = try service.residentSamples()
+                let (plan, origins, destinations) = try Evacuation.plan(zone: zone, graph: graph, snapshot: snapshot, samples: samples)
                 let routes = try Evacuation.routes(of: plan, origins: origins, destinations: destinations, zone: zone, graph: graph)
                 return Reply.json(plan.json(origins: origins, destinations: destinations, routes: routes))
             }

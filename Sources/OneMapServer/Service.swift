@@ -62,6 +62,20 @@ public final class OneMapService: Sendable {
     /// is built at start and gains its contraction hierarchy in the background; the
     /// walking one on its first use (a city's roads take seconds, and few ask to walk).
     private let graphs: Mutex<[String: RoadGraph]>
+    /// The planner's resident samples, built on first use (grids are not edited over HTTP).
+    private let samples = Mutex<ResidentSamples?>(nil)
+
+    /// Where residents live, as the planner places them: population inside an area and
+    /// evacuation plans count these.
+    func residentSamples() throws -> ResidentSamples {
+        if let built = samples.withLock({ $0 }) { return built }
+        let built = try Population.samples(live.index.snapshot, standards: planning, walk: try roadGraph("walk"))
+        return samples.withLock { cached in
+            if let cached { return cached }
+            cached = built
+            return built
+        }
+    }
 
     /// The graph of profile `name` (drive or walk), nil for another name.
     func roadGraph(_ name: String) throws -> RoadGraph? {

@@ -216,6 +216,34 @@ import Testing
         #expect(throws: Planner.PlanError.noGrids) { try planner.coverage() }
     }
 
+    /// A grid half inside a zone contributes half its samples' residents (it counted all
+    /// or none by its centre): grid A (16 samples of 100) cut at 200 m east holds 800 on
+    /// either side; a zone over 3 of its 4 columns holds 1,200; B, outside, holds none.
+    @Test func aGridHalfInsideAZoneContributesHalfItsResidents() throws {
+        let samples = try ResidentSamples(grids: try CoverageTests.snapshot.allFeatures(.grids), spacing: 100, maxPerGrid: 400)
+        func zone(_ x0: Double, _ x1: Double) -> Geometry {
+            .polygon([[CoverageTests.at(x0, -100), CoverageTests.at(x1, -100), CoverageTests.at(x1, 500), CoverageTests.at(x0, 500), CoverageTests.at(x0, -100)]])
+        }
+        let west = try samples.inside(zone(-100, 200))
+        #expect(west.grids.map { samples.grids[$0.grid].code } == ["A"] && abs(west.residents - 800) < 1e-6, "\(west.residents)")
+        #expect(abs(try samples.inside(zone(-100, 300)).residents - 1200) < 1e-6)
+        #expect(abs(try samples.inside(zone(200, 2500)).residents - (800 + 400)) < 1e-6)
+        let json = try Population.json(inside: zone(-100, 200), samples: samples)
+        guard case .object(let members) = json, case .array(let grids)? = members.first(where: { $0.key == "grids" })?.value,
+              case .object(let a)? = grids.first else { Issue.record("\(json)"); return }
+        #expect(a.first { $0.key == "share_inside" }?.value == .number(0.5) && a.first { $0.key == "residents_inside" }?.value == .number(800))
+        // Evacuation plans count the same people: half of A leaves, from inside the zone.
+        // Two roads meeting at 400 m east: the first, through the zone, is driven out of it.
+        let roads = [[CoverageTests.at(-500, 250), CoverageTests.at(400, 250)], [CoverageTests.at(400, 250), CoverageTests.at(3000, 250)]].enumerated().map {
+            CoverageTests.record(.roads, "r\($0.offset)", .lineString($0.element), ["road_class": .text("residential")])
+        }
+        let (plan, origins, _) = try Evacuation.plan(zone: zone(-100, 200), graph: RoadGraph(roads: roads, profile: .drive),
+                                                     snapshot: CoverageTests.snapshot, samples: samples)
+        #expect(origins.map(\.id) == ["A"] && origins.first?.persons == 800)
+        #expect(plan.assignments.reduce(0) { $0 + $1.persons } == 800, "\(plan.assignments)")
+        #expect(try GEOSContext().prepare(zone(-100, 200)).intersects(.point(origins[0].point)))
+    }
+
     /// Every standard and target a report checks against is cited from the planning file:
     /// the shipped one cites the national standards and no local plan; a user's file cites
     /// their own plan and adds its targets.

@@ -128,6 +128,35 @@ import Testing
         }
     }
 
+    /// Residents inside a circle or a polygon over HTTP equal the library's count over the
+    /// same resident samples, and the evacuation plan of that zone moves exactly them.
+    @Test func populationInsideAZoneComesFromTheResidentSamples() async throws {
+        let server = try await LiveServer()
+        let snapshot = server.service.snapshotForTests
+        let standards = try PlanningStandards.load(path: Repository.path("config/planning.json"))
+        let samples = try Population.samples(snapshot, standards: standards, walk: RoadGraph(roads: try snapshot.allFeatures(.roads), profile: .walk))
+        let centre = Coordinate(109.781, 39.608)
+        let zone = DangerZone.circle(centre: centre, radius: 2000)
+        let want = try samples.inside(zone)
+        #expect(want.grids.count > 1)
+        let circle = try await server.get("/query/population?lon=\(centre.x)&lat=\(centre.y)&radius=2000")
+        #expect(circle.status == 200, "\(circle.text)")
+        #expect(circle.json["residents"] as? Double == want.residents.rounded(), "\(circle.json["residents"] ?? "?") vs \(want.residents)")
+        let grids = circle.json["grids"] as? [[String: Any]] ?? []
+        #expect(grids.compactMap { $0["grid"] as? String } == want.grids.map { samples.grids[$0.grid].code })
+        #expect(grids.contains { ($0["share_inside"] as? Double ?? 1) < 0.99 }, "a grid partly inside counts its share")
+        let posted = try await server.request("POST", "/query/population", headers: ["Content-Type": "application/json"],
+                                              body: #"{"centre": [\#(centre.x), \#(centre.y)], "radius": 2000}"#)
+        #expect(posted.json["residents"] as? Double == want.residents.rounded())
+        let plan = try await server.request("POST", "/evacuation-plan", headers: ["Content-Type": "application/json"],
+                                            body: #"{"centre": [\#(centre.x), \#(centre.y)], "radius": 2000}"#)
+        let persons = want.grids.map { $0.residents.rounded() }.filter { $0 >= 1 }.reduce(0, +)
+        #expect(plan.json["persons"] as? Double == persons, "the plan moves the residents inside: \(plan.json["persons"] ?? "?") vs \(persons)")
+        for (path, status) in [("/query/population?lon=109.78&lat=39.6", 400), ("/query/population?lon=109.78&lat=39.6&radius=0", 400)] {
+            #expect(try await server.get(path).status == status, "\(path)")
+        }
+    }
+
     @Test func queriesAnswerAsTheLibraryDoes() async throws {
         let server = try await LiveServer()
         let snapshot = server.service.snapshotForTests

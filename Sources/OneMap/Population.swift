@@ -1,0 +1,44 @@
+import Foundation
+import OneMapGeometry
+import OneMapIndex
+import OneMapPlanning
+import OneMapRouting
+import OneMapStorage
+
+/// Residents inside an area, from the planner's resident samples: the one figure for
+/// "how many people are in this zone" wherever it is asked (`/query/population`,
+/// evacuation plans), so a grid partly inside contributes the residents inside it.
+public enum Population {
+    /// The planner's resident samples of every grid (`walk`: the roads residents live near).
+    public static func samples(_ snapshot: IndexSnapshot, standards: PlanningStandards, walk: RoadGraph?) throws -> ResidentSamples {
+        try ResidentSamples(grids: try PlanArea.grids(snapshot, within: nil), spacing: standards.sampleSpacing,
+                            maxPerGrid: standards.maxSamplesPerGrid, roads: walk.flatMap { $0.pieceCount > 0 ? $0 : nil },
+                            settledWithin: standards.settlementRoadDistance)
+    }
+
+    /// The residents inside `zone` with each grid's share, as JSON.
+    public static func json(inside zone: Geometry, samples: ResidentSamples) throws -> JSONValue {
+        let inside = try samples.inside(zone)
+        let context = GEOSContext()
+        // Area in m², in a local frame at the zone's centre (exact enough for a zone of tens of km).
+        let box = zone.boundingBox ?? BoundingBox(minX: 0, minY: 0, maxX: 0, maxY: 0)
+        let frame = LocalFrame(centre: Coordinate((box.minX + box.maxX) / 2, (box.minY + box.maxY) / 2))
+        let area = try context.area(zone.mapCoordinates(frame.toMetres))
+        return .object([
+            JSONMember("residents", .number(inside.residents.rounded())),
+            JSONMember("grids_touched", .number(Double(inside.grids.count))),
+            JSONMember("zone_area_m2", .number(area.rounded())),
+            JSONMember("grids", .array(inside.grids.map { part in
+                let grid = samples.grids[part.grid]
+                let share = grid.residents > 0 ? part.residents / Double(grid.residents) : Double(part.samples.count) / Double(max(1, grid.samples.count))
+                return .object([
+                    JSONMember("grid", .string(grid.code)), JSONMember("name", .string(grid.name)), JSONMember("subdistrict", .string(grid.subdistrict)),
+                    JSONMember("residents_inside", .number(part.residents.rounded())), JSONMember("residents", .number(Double(grid.residents))),
+                    JSONMember("share_inside", .number((share * 1000).rounded() / 1000)),
+                    JSONMember("samples_inside", .number(Double(part.samples.count))), JSONMember("samples", .number(Double(grid.samples.count))),
+                ])
+            })),
+            JSONMember("method", .string("each grid's residents on a lattice of sample points (\(String(format: "%.0f", samples.grids.first?.spacing ?? 0)) m or coarser), shared by road-junction density; the samples inside the zone are counted")),
+        ])
+    }
+}
