@@ -59,6 +59,29 @@ extension Routes {
                     JSONMember("numberMatched", .number(Double(hits.count))), JSONMember("numberReturned", .number(Double(min(limit, hits.count)))),
                 ])
             },
+            Endpoint(method: .get, path: "/query/nearest-by-time",
+                     summary: "The k features of a layer soonest reached by road, to the point (direction=to: fire stations, rescue teams driving to an incident) or from it (from: shelters, hospitals), each with its route's seconds and metres; one search ranks them all. Safe defaults: shelters open with room, facilities in service, hazards open, unless status is given (status=any: all); any column is also a filter (kind=fire_station)",
+                     parameters: Self.point + [
+                        .choice("layer", Layer.allCases.map(\.tableName), required: true, "A layer"),
+                        .int("k", 1...50, default: 3, "Features to answer"),
+                        .choice("direction", NearestByTime.Direction.allCases.map(\.rawValue), default: "to", "to: from each feature to the point; from: from the point to each"),
+                        .choice("profile", ["drive", "walk"], default: "drive", "Road profile"),
+                        .number("maxMinutes", 0.1...600, default: 120, "Features farther than this are not answered"),
+                     ], columnFilters: .queryLayer, response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
+                let params = call.params
+                let layer = try loadedLayer(try params.string("layer"))
+                guard let direction = NearestByTime.Direction(rawValue: try params.string("direction")) else { throw Problem.badParameter("direction", "is not to or from") }
+                let profile = try params.string("profile")
+                guard let graph = try service.roadGraph(profile), graph.pieceCount > 0 else { throw Problem.notFound("the data has no roads the \(profile) profile may use") }
+                let point = try params.point(), k = try params.int("k"), limit = try params.double("maxMinutes") * 60
+                let candidates = try NearestByTime.candidates(service.snapshot, layer: layer, where: params.filters())
+                return try await service.heavy.run {
+                    let found = try NearestByTime.find(point, direction: direction, candidates: candidates, k: k, graph: graph, limit: limit)
+                    return Reply.features(found.map { $0.feature(layer: layer, direction: direction) }, members: [
+                        JSONMember("numberReturned", .number(Double(found.count))), JSONMember("candidates", .number(Double(candidates.count))),
+                    ])
+                }
+            },
             Endpoint(method: .get, path: "/query/population",
                      summary: "Residents inside a circle, grid by grid with each grid's share, from the planner's resident samples (a grid partly inside counts the residents inside)",
                      parameters: Self.point + [.number("radius", 1...100_000, required: true, "Metres")],

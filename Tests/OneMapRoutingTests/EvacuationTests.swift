@@ -100,6 +100,16 @@ import Testing
             guard costs[node].isFinite else { continue }
             #expect(abs(try graph.route(from: here, to: graph.nodes[node]).seconds - costs[node]) < 1e-6)
         }
+        // The reverse search: the cost from every node to the point equals a route from it.
+        let toHere = graph.costs(to: try graph.snap(here))
+        var checked = 0
+        for _ in 0..<40 {
+            let node = random.int(0...(graph.nodes.count - 1))
+            guard toHere[node].isFinite else { continue }
+            checked += 1
+            #expect(abs(try graph.route(from: graph.nodes[node], to: here).seconds - toHere[node]) < 1e-6)
+        }
+        #expect(checked > 20)
         // The point lies several hundred metres from the road: its walk (over 5 minutes) is in every cost.
         let leg = graph.accessCost(try graph.snap(here))
         #expect(leg > 300 && costs.filter(\.isFinite).allSatisfy { $0 >= leg })

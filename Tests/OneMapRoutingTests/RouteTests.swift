@@ -117,6 +117,25 @@ import Testing
         #expect(checked >= 3)
     }
 
+    /// The search to a point over reversed arcs (nearest by time, `direction=to`) on real
+    /// one-way streets equals a route from each place, and differs from the search from the
+    /// point where one-way streets make the trips differ.
+    @Test func theSearchToAPointTakesOneWayStreetsTheRightWayRound() throws {
+        let graph = RoadGraph(roads: try Self.roads("helsinki"), profile: .drive)
+        var random = SeededRandom(seed: 12)
+        let here = random.element(graph.nodes)
+        let toHere = graph.costs(to: try graph.snap(here)), fromHere = graph.costs(from: [try graph.snap(here)])
+        var checked = 0, asymmetric = 0
+        while checked < 30 {
+            let node = random.int(0...(graph.nodes.count - 1))
+            guard toHere[node].isFinite, let route = try? graph.route(from: graph.nodes[node], to: here) else { continue }
+            checked += 1
+            #expect(abs(route.seconds - toHere[node]) < 1e-6, "node \(node)")
+            if abs(toHere[node] - fromHere[node]) > 1 { asymmetric += 1 }
+        }
+        #expect(asymmetric > 0, "Helsinki's one-way streets should make some trips differ by direction")
+    }
+
     @Test func aBarrierIsAvoidedAndOneThatCutsTheNetworkIsAClearAnswer() throws {
         let graph = RoadGraph(roads: try Self.roads("helsinki"), profile: .drive)
         var random = SeededRandom(seed: 9)

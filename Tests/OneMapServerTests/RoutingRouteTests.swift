@@ -52,6 +52,42 @@ import Testing
         #expect((first["seconds"] as? Double ?? 0) > legSeconds)
     }
 
+    /// The k fire stations soonest at a point, by one search, equal k separate routes
+    /// ranked by hand; the same from the point to shelters with room.
+    @Test func nearestByTimeEqualsRankingEveryRoute() async throws {
+        let server = try await LiveServer()
+        let snapshot = server.service.snapshotForTests
+        let graph = RoadGraph(roads: try snapshot.allFeatures(.roads), profile: .drive)
+        let context = GEOSContext()
+        for (n, node) in [37, 811, 1999].enumerated() where node < graph.nodes.count {
+            let p = graph.nodes[node]
+            let stations = try NearestByTime.candidates(snapshot, layer: .facilities, where: [AttributeFilter(column: "kind", test: .oneOf(["fire_station"]))])
+            #expect(stations.count >= 3)
+            let byHand = try stations.compactMap { s -> (String, Double)? in
+                guard let route = try? graph.route(from: try context.pointOnSurface(s.geometry), to: p) else { return nil }
+                return (s.id, route.seconds)
+            }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+            let answer = try await server.get("/query/nearest-by-time?lon=\(p.x)&lat=\(p.y)&layer=facilities&kind=fire_station&k=3")
+            #expect(answer.status == 200, "\(answer.text)")
+            #expect(answer.features.map { $0["id"] as? String } == byHand.prefix(3).map(\.0), "node \(node)")
+            let seconds = answer.features.compactMap { ($0["properties"] as? [String: Any])?["seconds"] as? Double }
+            #expect(zip(seconds, byHand.prefix(3).map(\.1)).allSatisfy { abs($0 - $1) < 0.1 }, "\(seconds) vs \(byHand.prefix(3))")
+            if n == 0 {
+                // From the point to shelters: open ones with room only, ranked as routes are.
+                let shelters = try NearestByTime.candidates(snapshot, layer: .shelters, where: [])
+                let wanted = try shelters.compactMap { s -> (String, Double)? in
+                    guard let route = try? graph.route(from: p, to: try context.pointOnSurface(s.geometry)) else { return nil }
+                    return (s.id, route.seconds)
+                }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+                let out = try await server.get("/query/nearest-by-time?lon=\(p.x)&lat=\(p.y)&layer=shelters&direction=from&k=2")
+                #expect(out.features.map { $0["id"] as? String } == wanted.prefix(2).map(\.0))
+                #expect(out.features.allSatisfy { ($0["properties"] as? [String: Any])?["status"] as? String == "open" })
+            }
+        }
+        #expect(try await server.get("/query/nearest-by-time?lon=111.5&lat=39.6&layer=facilities").status == 422)
+        #expect(try await server.get("/query/nearest-by-time?lon=109.78&lat=39.6&layer=facilities&direction=sideways").status == 400)
+    }
+
     @Test func routesEvacuationPlansServiceAreasAndCoverage() async throws {
         let server = try await LiveServer()
         let snapshot = server.service.snapshotForTests
