@@ -136,6 +136,25 @@ import Testing
         #expect(asymmetric > 0, "Helsinki's one-way streets should make some trips differ by direction")
     }
 
+    /// The service area built piece by piece (buffers merged by one cascaded union) is the
+    /// area the whole network buffered at once gives, at a fraction of its cost.
+    @Test func aServiceAreaBuiltPieceByPieceEqualsTheWholeNetworkBuffered() throws {
+        let graph = RoadGraph(roads: try Self.roads("helsinki"), profile: .walk)
+        let here = Coordinate(24.9384, 60.1699)
+        let costs = graph.costs(from: [try graph.snap(here)], limit: 240)
+        let area = try #require(try graph.serviceArea(nodeCosts: costs, limit: 240))
+        let shapes = graph.reachableShapes(nodeCosts: costs, limit: 240)
+        var box = BoundingBox.empty
+        for shape in shapes { for c in shape { box.extend(c) } }
+        let frame = LocalFrame(centre: box.center)
+        let context = GEOSContext()
+        let whole = try context.buffer(.multiLineString(shapes.map { $0.map(frame.toMetres) }), distance: 50, quadrantSegments: 4)
+        let mine = area.mapCoordinates(frame.toMetres)
+        let a = try context.area(whole), b = try context.area(mine), shared = try context.area(try context.intersection(whole, mine))
+        let difference = a + b - 2 * shared  // the symmetric difference's area
+        #expect(shapes.count > 50 && difference < 1e-4 * a, "\(difference) m² of \(a)")
+    }
+
     @Test func aBarrierIsAvoidedAndOneThatCutsTheNetworkIsAClearAnswer() throws {
         let graph = RoadGraph(roads: try Self.roads("helsinki"), profile: .drive)
         var random = SeededRandom(seed: 9)
