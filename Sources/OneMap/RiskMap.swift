@@ -29,6 +29,15 @@ public enum RiskMap {
         return (version, model)
     }
 
+    /// Stores the live map `model` as the next version on `author`'s word: planners and
+    /// admins only (a grid worker's token is refused), the author named in the version's note.
+    public static func storeLive(_ model: RiskModel, hazards: [LayerRecord], in store: GeoPackage, by author: Author,
+                                 note: String?, now: Date = Date()) throws -> RiskVersion {
+        guard author.isSupervisor else { throw ReportError.forbidden("\(author.name) is a grid worker and may not store a version of the one map") }
+        let signed = "stored by \(author.name) (\(author.role.rawValue))" + (note.map { ": " + $0 } ?? "")
+        return try RiskVersionStore.save(model, hazards: hazards, in: store, note: signed, now: now)
+    }
+
     /// The rules in `path`, else `config/risk-rules.json` when the working directory has
     /// it, else the standard rules; with the name of where they came from.
     public static func rules(path: String?) throws(RiskRulesError) -> (rules: RiskRules, origin: String) {

@@ -28,6 +28,16 @@ public struct StoredRiskArea: Sendable, Equatable {
     public var geometry: Geometry
 }
 
+extension RiskModel {
+    /// The live map's areas as a stored version holds them (for a diff against the live map).
+    public var storedAreas: [StoredRiskArea] {
+        zip(areas, assessments).map { area, assessment in
+            StoredRiskArea(id: area.id, name: area.name, subdistrict: area.subdistrict, population: area.population,
+                           level: assessment.level, reasons: assessment.reasons, geometry: area.geometry)
+        }
+    }
+}
+
 /// An area whose colour differs between two versions, and why.
 public struct RiskAreaChange: Sendable, Equatable {
     public var area: StoredRiskArea
@@ -197,8 +207,20 @@ public enum RiskVersionStore {
     public static func diff(from: Int, to: Int, in store: GeoPackage) throws -> [RiskAreaChange] {
         let a = try version(from, in: store), b = try version(to, in: store)
         guard a.unit == b.unit else { throw RiskVersionError.differentUnits(a.number, a.unit, b.number, b.unit) }
-        let before = Dictionary(uniqueKeysWithValues: try areas(of: a, in: store).map { ($0.id, $0) })
-        let after = Dictionary(uniqueKeysWithValues: try areas(of: b, in: store).map { ($0.id, $0) })
+        return diff(try areas(of: a, in: store), a.number, try areas(of: b, in: store), b.number)
+    }
+
+    /// The areas whose colour differs from version `from` to the live map `model`
+    /// (`onlyIn` 0 names the live map).
+    public static func diff(from: Int, toLive model: RiskModel, in store: GeoPackage) throws -> [RiskAreaChange] {
+        let a = try version(from, in: store)
+        guard a.unit == model.unit else { throw RiskVersionError.differentUnits(a.number, a.unit, 0, model.unit) }  // 0: the live map
+        return diff(try areas(of: a, in: store), a.number, model.storedAreas, 0)
+    }
+
+    static func diff(_ from: [StoredRiskArea], _ fromNumber: Int, _ to: [StoredRiskArea], _ toNumber: Int) -> [RiskAreaChange] {
+        let before = Dictionary(from.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let after = Dictionary(to.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var changes: [RiskAreaChange] = []
         for id in Set(before.keys).union(after.keys).sorted() {
             let old = before[id], new = after[id]
@@ -208,7 +230,7 @@ public enum RiskVersionStore {
                 area: (new ?? old)!, from: old?.level, to: new?.level,
                 added: (new?.reasons ?? []).filter { !oldIDs.contains($0.sourceID) },
                 removed: (old?.reasons ?? []).filter { !newIDs.contains($0.sourceID) },
-                onlyIn: old == nil ? b.number : new == nil ? a.number : nil))
+                onlyIn: old == nil ? toNumber : new == nil ? fromNumber : nil))
         }
         return changes
     }

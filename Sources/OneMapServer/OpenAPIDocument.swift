@@ -97,6 +97,7 @@ enum OpenAPIDocument {
         case .choice(let choices, let d): Schema.choice(choices, default: d)
         case .coordinate: Schema.coordinate
         case .area: Schema.type("object")
+        case .text(let maxLength): .object([JSONMember("type", .string("string")), JSONMember("maxLength", .number(Double(maxLength)))])
         }
         return .object((schema.objectValue ?? []) + [JSONMember("description", .string(member.description))])
     }

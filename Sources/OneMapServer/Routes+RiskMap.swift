@@ -6,14 +6,52 @@ import OneMap
 extension Routes {
     var riskMapEndpoints: [Endpoint] {
         [
-        Endpoint(method: .get, path: "/riskmap", summary: "The current one map: areas with level, colour and reasons",
-                 response: .geoJSON(Schema.ref("FeatureCollection"))) { _ in
-            let model = service.live.model
-            return Reply.features(model.features(), members: [
-                JSONMember("map", .string(service.live.mapKey)),
+        Endpoint(method: .get, path: "/riskmap",
+                 summary: "The one map: areas with level, colour and reasons; the live map, a stored version, or the live map over another unit; optionally only the areas meeting a box",
+                 parameters: [.int("version", 1...Int.max, "A stored version (default: the live map)"),
+                              .text("unit", "grids, or an admin level (subdistrict, community, …): the live map coloured over those areas"),
+                              .box("bbox", "minLon,minLat,maxLon,maxLat (WGS84): only the areas meeting it")],
+                 response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
+            let params = call.params
+            let box = try params.maybeBox()
+            func meets(_ g: Geometry) -> Bool { box.map { b in g.boundingBox.map { $0.intersects(b) } ?? false } ?? true }
+            let unit = try params.maybeString("unit").map(AreaUnit.init(parsing:))
+            if let number = try params.maybeInt("version") {
+                let version = try RiskVersionStore.version(number, in: service.store)
+                if let unit, unit != version.unit { throw Problem.badParameter("unit", "version \(number) colours \(version.unit), not \(unit)") }
+                let areas = try RiskVersionStore.areas(of: version, in: service.store).filter { meets($0.geometry) }
+                return Reply.features(RiskMap.features(of: areas, unit: version.unit), members: [
+                    JSONMember("version", .number(Double(version.number))), JSONMember("created_at", .string(version.createdAt)),
+                    JSONMember("unit", .string(version.unit.description)), JSONMember("rule", .string(version.rule.rawValue)),
+                ])
+            }
+            var model = service.live.model
+            if let unit, unit != model.unit {
+                let snapshot = service.snapshot, rules = service.rules
+                guard snapshot.loadedLayers.contains(unit.layer) else { throw Problem.badParameter("unit", "the data has no \(unit.layer.tableName) layer") }
+                model = try await service.heavy.run { try RiskModel.build(snapshot, rules: rules, unit: unit) }
+                guard !model.areas.isEmpty else { throw Problem.badParameter("unit", "no \(unit) areas in admin_units (its level column names the levels)") }
+            }
+            let features = model.features()
+            let kept = box == nil ? features : zip(model.areas, features).filter { meets($0.0.geometry) }.map(\.1)
+            return Reply.features(kept, members: [
+                JSONMember("map", .string(model.unit == service.live.model.unit ? service.live.mapKey : "live")),
                 JSONMember("unit", .string(model.unit.description)),
                 JSONMember("rule", .string(model.rules.areaRule.rawValue)),
             ])
+        },
+        Endpoint(method: .post, path: "/riskmap/versions",
+                 summary: "Store the live one map as the next version (planner or admin token), with an optional note",
+                 body: .object([.text("note", "Why this version is stored (e.g. the monthly review)")]),
+                 response: .json(Schema.anyObject, status: 201), secured: true) { call in
+            let author = try call.writer
+            let body = try await call.body(maxBytes: service.options.maxBodyBytes)
+            let version = try RiskMap.storeLive(service.live.model, hazards: try service.snapshot.allFeatures(.hazards), in: service.store,
+                                                by: author, note: try body.maybeString("note"))
+            call.context.logger.notice("risk map version stored", metadata: ["version": "\(version.number)", "author": "\(author.name)", "role": "\(author.role.rawValue)"])
+            return Reply.json(.object([JSONMember("version", .number(Double(version.number))), JSONMember("created_at", .string(version.createdAt)),
+                                       JSONMember("unit", .string(version.unit.description)), JSONMember("note", version.note.map(JSONValue.string) ?? .null)]),
+                              status: .created)
         },
         Endpoint(method: .get, path: "/riskmap/versions", summary: "Stored versions of the one map", response: .json(Schema.ref("RiskVersions"))) { _ in
             let versions = try RiskVersionStore.list(in: service.store)
@@ -26,12 +64,21 @@ extension Routes {
             }))]))
         },
         Endpoint(method: .get, path: "/riskmap/diff", summary: "Areas that changed colour between two versions, and why",
-                 parameters: [.int("from", 1...Int.max, required: true, "Earlier version"), .int("to", 1...Int.max, required: true, "Later version")],
+                 parameters: [.int("from", 1...Int.max, required: true, "Earlier version"),
+                              .text("to", "Later version, or live (the map now; the default)")],
                  response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
-            let from = try call.params.int("from"), to = try call.params.int("to")
-            let changes = try RiskVersionStore.diff(from: from, to: to, in: service.store)
+            let from = try call.params.int("from"), toText = try call.params.maybeString("to") ?? "live"
+            let changes: [RiskAreaChange], to: JSONValue
+            if toText == "live" {
+                changes = try RiskVersionStore.diff(from: from, toLive: service.live.model, in: service.store)
+                to = .string("live")
+            } else {
+                guard let number = Int(toText), number >= 1 else { throw Problem.badParameter("to", "'\(toText)' is not a version number or live") }
+                changes = try RiskVersionStore.diff(from: from, to: number, in: service.store)
+                to = .number(Double(number))
+            }
             return Reply.features(RiskMap.features(of: changes), members: [
-                JSONMember("from", .number(Double(from))), JSONMember("to", .number(Double(to))),
+                JSONMember("from", .number(Double(from))), JSONMember("to", to),
                 JSONMember("numberChanged", .number(Double(changes.count))),
             ])
         },

@@ -174,6 +174,7 @@ extension OneMapService {
     public var snapshotForTests: IndexSnapshot { snapshot }
     /// The map now.
     public var modelForTests: RiskModel { live.model }
+    public var rulesForTests: RiskRules { rules }
     /// Tiles in the caches (both sizes).
     public var cacheCountForTests: Int { get throws { try caches.reduce(0) { $0 + (try $1.count()) } } }
 }

@@ -201,6 +201,52 @@ import Testing
         }
     }
 
+    /// The one map over HTTP as the CLI has it: a stored version, another unit, a box; a
+    /// planner stores the live map as a version (a grid worker may not), and the live map
+    /// is diffed against it after an edit.
+    @Test func theRiskMapByVersionUnitAndBoxAndStoredAndDiffedLive() async throws {
+        let server = try await LiveServer()
+        let json = ["Content-Type": "application/json"]
+        let worker = try await server.request("POST", "/riskmap/versions", headers: json.merging(["Authorization": "Bearer \(LiveServer.workerToken)"]) { $1 }, body: "{}")
+        #expect(worker.status == 403, "\(worker.text)")
+        #expect(try await server.request("POST", "/riskmap/versions", headers: json, body: "{}").status == 401)
+        let planner = json.merging(["Authorization": "Bearer \(LiveServer.plannerToken)"]) { $1 }
+        let stored = try await server.request("POST", "/riskmap/versions", headers: planner, body: #"{"note": "monthly review"}"#)
+        #expect(stored.status == 201, "\(stored.text)")
+        let number = try #require(stored.json["version"] as? Int)
+        #expect((stored.json["note"] as? String)?.contains("规划科") == true && (stored.json["note"] as? String)?.contains("monthly review") == true)
+        #expect(try await server.request("POST", "/riskmap/versions", headers: planner, body: #"{"nota": "x"}"#).status == 422)
+
+        let model = server.service.modelForTests
+        let version = try await server.get("/riskmap?version=\(number)")
+        #expect(version.status == 200 && version.features.count == model.areas.count)
+        for feature in version.features {
+            #expect((feature["properties"] as? [String: Any])?["risk_level"] as? Int == model.area(id: feature["id"] as? String ?? "")?.assessment.level?.rawValue)
+        }
+        let box = BoundingBox(minX: 109.75, minY: 39.58, maxX: 109.80, maxY: 39.62)
+        let boxed = try await server.get("/riskmap?bbox=109.75,39.58,109.80,39.62")
+        let meeting = Set(model.areas.filter { $0.geometry.boundingBox?.intersects(box) == true }.map(\.id))
+        #expect(!meeting.isEmpty && meeting.count < model.areas.count && Set(boxed.features.compactMap { $0["id"] as? String }) == meeting)
+        #expect(Set(try await server.get("/riskmap?version=\(number)&bbox=109.75,39.58,109.80,39.62").features.compactMap { $0["id"] as? String }) == meeting)
+        let subdistricts = try await server.get("/riskmap?unit=subdistrict")
+        let wantUnit = try RiskModel.build(server.service.snapshotForTests, rules: server.service.rulesForTests, unit: .admin(level: "subdistrict"))
+        #expect(subdistricts.status == 200 && subdistricts.json["unit"] as? String == "subdistrict", "\(subdistricts.text.prefix(200))")
+        #expect(subdistricts.features.map { $0["id"] as? String } == wantUnit.areas.map(\.id) && !wantUnit.areas.isEmpty)
+        #expect(try await server.get("/riskmap?version=\(number)&unit=subdistrict").status == 400)
+
+        // An edit after the version: the live map differs from it where a red source closed.
+        #expect(try await server.get("/riskmap/diff?from=\(number)").json["numberChanged"] as? Int == 0)
+        let red = try #require(model.areas.indices.first { model.assessments[$0].level == .red && model.assessments[$0].reasons.count == 1 })
+        let source = model.assessments[red].reasons[0].sourceID
+        let closing = try await server.request("PATCH", "/collections/hazards/items/\(source)", headers: planner, body: #"{"status": "closed"}"#)
+        #expect(closing.status == 200, "\(closing.text)")
+        let diff = try await server.get("/riskmap/diff?from=\(number)&to=live")
+        let want = try RiskVersionStore.diff(from: number, toLive: server.service.modelForTests, in: GeoPackage(path: server.dataPath, mode: .readOnly))
+        #expect(diff.status == 200 && diff.json["numberChanged"] as? Int == want.count && !want.isEmpty, "\(diff.text.prefix(300))")
+        #expect(diff.features.map { $0["id"] as? String } == want.map { $0.area.id })
+        #expect(want.contains { $0.area.id == model.areas[red].id })
+    }
+
     @Test func theOneMapItsVersionsAndTiles() async throws {
         let server = try await LiveServer()
         let map = try await server.get("/riskmap")
@@ -219,7 +265,9 @@ import Testing
         #expect((try await server.get("/riskmap/versions").json["versions"] as? [Any])?.count == 2)
         let diff = try await server.get("/riskmap/diff?from=1&to=2")
         #expect(diff.status == 200 && diff.json["numberChanged"] as? Int == diff.features.count && !diff.features.isEmpty)
-        #expect(try await server.get("/riskmap/diff?from=1").status == 400)
+        let toLive = try await server.get("/riskmap/diff?from=1")  // to: the live map by default
+        #expect(toLive.status == 200 && toLive.json["to"] as? String == "live", "\(toLive.text.prefix(200))")
+        #expect(try await server.get("/riskmap/diff?from=1&to=soon").status == 400)
         #expect(try await server.get("/riskmap/diff?from=1&to=9").status == 404)
         let stats = try await server.get("/riskmap/stats?version=1")
         #expect((stats.json["subdistricts"] as? [Any])?.count == 4)

@@ -142,6 +142,8 @@ struct MemberSpec: Sendable {
         case coordinate
         /// A GeoJSON Polygon or MultiPolygon, or a Feature or FeatureCollection of them.
         case area
+        /// Free text of at most this many characters.
+        case text(maxLength: Int)
     }
 
     var name: String
@@ -155,6 +157,10 @@ struct MemberSpec: Sendable {
 
     static func number(_ name: String, _ range: ClosedRange<Double>, _ description: String) -> Self {
         Self(name: name, kind: .number(range, default: nil), description: description)
+    }
+
+    static func text(_ name: String, maxLength: Int = 1000, _ description: String) -> Self {
+        Self(name: name, kind: .text(maxLength: maxLength), description: description)
     }
 
     static func bool(_ name: String, _ description: String) -> Self { Self(name: name, kind: .boolean(default: nil), description: description) }

@@ -57,6 +57,9 @@ struct JSONBody {
             _ = try coordinate(value, name)
         case .area:
             guard case .object = value else { throw wrong(name, "a GeoJSON object", value) }
+        case .text(let maxLength):
+            guard case .string(let s) = value else { throw wrong(name, "a string", value) }
+            guard s.count <= maxLength else { throw Problem(.unprocessableContent, "Invalid request", "\(name): \(s.count) characters, more than \(maxLength)") }
         }
     }
 
@@ -103,7 +106,7 @@ struct JSONBody {
         return spec
     }
 
-    /// Text of a choice member, or its default.
+    /// Text of a choice or text member, or the choice's default.
     func maybeString(_ name: String) throws -> String? {
         if case .string(let s)? = self[name] { return s }
         if case .choice(_, let d) = try spec(name).kind { return d }
