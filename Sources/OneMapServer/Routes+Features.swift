@@ -28,7 +28,7 @@ extension Routes {
             Endpoint(method: .get, path: "/collections", summary: "The layers", response: .json(Schema.ref("Collections"))) { call in
                 Reply.json(.object([
                     JSONMember("links", .array([Reply.link("\(call.base)/collections", "self", "application/json")])),
-                    JSONMember("collections", .array(service.collections.map { collection($0, base: call.base) })),
+                    JSONMember("collections", .array(service.collections.map { collection($0, base: call.base) } + [riskAreasCollection(base: call.base)])),
                 ]))
             },
             Endpoint(method: .get, path: "/collections/{layer}", summary: "One layer", parameters: [Self.layerParameter],
@@ -165,21 +165,26 @@ extension Routes {
         if let interval { records = records.filter(interval.contains) }
         let matched = records.count
         let page = offset < matched ? Array(records[offset..<min(matched, offset + limit)]) : []
-        let base = call.base
-        func pageLink(_ start: Int, _ rel: String) -> JSONValue {
-            var query = params.order.filter { $0 != "offset" && $0 != "limit" }.map { "\($0)=\(Self.escape(params.rawValue($0) ?? ""))" }
-            query += ["limit=\(limit)", "offset=\(start)"]
-            return Reply.link("\(base)/collections/\(layer)/items?\(query.joined(separator: "&"))", rel, "application/geo+json")
-        }
-        var links = [pageLink(offset, "self"), Reply.link("\(base)/collections/\(layer)", "collection", "application/json")]
-        if offset + limit < matched { links.append(pageLink(offset + limit, "next")) }
-        if offset > 0 { links.append(pageLink(max(0, offset - limit), "prev")) }
+        let links = Self.pageLinks(params, base: call.base, collection: layer.tableName, limit: limit, offset: offset, matched: matched)
         return Reply.features(page.map { $0.feature(in: layer) }, members: [
             JSONMember("numberMatched", .number(Double(matched))),
             JSONMember("numberReturned", .number(Double(page.count))),
             JSONMember("timeStamp", .string(Timestamps.now())),
             JSONMember("links", .array(links)),
         ])
+    }
+
+    /// A page's links: self, the collection, next and prev, repeating the query.
+    static func pageLinks(_ params: Params, base: String, collection: String, limit: Int, offset: Int, matched: Int) -> [JSONValue] {
+        func pageLink(_ start: Int, _ rel: String) -> JSONValue {
+            var query = params.order.filter { $0 != "offset" && $0 != "limit" }.map { "\($0)=\(Self.escape(params.rawValue($0) ?? ""))" }
+            query += ["limit=\(limit)", "offset=\(start)"]
+            return Reply.link("\(base)/collections/\(collection)/items?\(query.joined(separator: "&"))", rel, "application/geo+json")
+        }
+        var links = [pageLink(offset, "self"), Reply.link("\(base)/collections/\(collection)", "collection", "application/json")]
+        if offset + limit < matched { links.append(pageLink(offset + limit, "next")) }
+        if offset > 0 { links.append(pageLink(max(0, offset - limit), "prev")) }
+        return links
     }
 
     /// An id as one path segment (`/`, `%`, spaces and non-ASCII percent-encoded).

@@ -4,6 +4,35 @@ import OneMap
 
 /// The one map: the current map, its stored versions, diffs, statistics and legend.
 extension Routes {
+    /// The one map's areas as features: the live map, a stored `version`, or the live map
+    /// over another `unit`; only those meeting `box`. With the members that say which.
+    func riskAreas(version number: Int?, unit: AreaUnit?, box: BoundingBox?) async throws -> (features: [Feature], members: [JSONMember]) {
+        func meets(_ g: Geometry) -> Bool { box.map { b in g.boundingBox.map { $0.intersects(b) } ?? false } ?? true }
+        if let number {
+            let version = try RiskVersionStore.version(number, in: service.store)
+            if let unit, unit != version.unit { throw Problem.badParameter("unit", "version \(number) colours \(version.unit), not \(unit)") }
+            let areas = try RiskVersionStore.areas(of: version, in: service.store).filter { meets($0.geometry) }
+            return (RiskMap.features(of: areas, unit: version.unit), [
+                JSONMember("version", .number(Double(version.number))), JSONMember("created_at", .string(version.createdAt)),
+                JSONMember("unit", .string(version.unit.description)), JSONMember("rule", .string(version.rule.rawValue)),
+            ])
+        }
+        var model = service.live.model
+        if let unit, unit != model.unit {
+            let snapshot = service.snapshot, rules = service.rules
+            guard snapshot.loadedLayers.contains(unit.layer) else { throw Problem.badParameter("unit", "the data has no \(unit.layer.tableName) layer") }
+            model = try await service.heavy.run { try RiskModel.build(snapshot, rules: rules, unit: unit) }
+            guard !model.areas.isEmpty else { throw Problem.badParameter("unit", "no \(unit) areas in admin_units (its level column names the levels)") }
+        }
+        let features = model.features()
+        let kept = box == nil ? features : zip(model.areas, features).filter { meets($0.0.geometry) }.map(\.1)
+        return (kept, [
+            JSONMember("map", .string(model.unit == service.live.model.unit ? service.live.mapKey : "live")),
+            JSONMember("unit", .string(model.unit.description)),
+            JSONMember("rule", .string(model.rules.areaRule.rawValue)),
+        ])
+    }
+
     var riskMapEndpoints: [Endpoint] {
         [
         Endpoint(method: .get, path: "/riskmap",
@@ -13,32 +42,9 @@ extension Routes {
                               .box("bbox", "minLon,minLat,maxLon,maxLat (WGS84): only the areas meeting it")],
                  response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
             let params = call.params
-            let box = try params.maybeBox()
-            func meets(_ g: Geometry) -> Bool { box.map { b in g.boundingBox.map { $0.intersects(b) } ?? false } ?? true }
-            let unit = try params.maybeString("unit").map(AreaUnit.init(parsing:))
-            if let number = try params.maybeInt("version") {
-                let version = try RiskVersionStore.version(number, in: service.store)
-                if let unit, unit != version.unit { throw Problem.badParameter("unit", "version \(number) colours \(version.unit), not \(unit)") }
-                let areas = try RiskVersionStore.areas(of: version, in: service.store).filter { meets($0.geometry) }
-                return Reply.features(RiskMap.features(of: areas, unit: version.unit), members: [
-                    JSONMember("version", .number(Double(version.number))), JSONMember("created_at", .string(version.createdAt)),
-                    JSONMember("unit", .string(version.unit.description)), JSONMember("rule", .string(version.rule.rawValue)),
-                ])
-            }
-            var model = service.live.model
-            if let unit, unit != model.unit {
-                let snapshot = service.snapshot, rules = service.rules
-                guard snapshot.loadedLayers.contains(unit.layer) else { throw Problem.badParameter("unit", "the data has no \(unit.layer.tableName) layer") }
-                model = try await service.heavy.run { try RiskModel.build(snapshot, rules: rules, unit: unit) }
-                guard !model.areas.isEmpty else { throw Problem.badParameter("unit", "no \(unit) areas in admin_units (its level column names the levels)") }
-            }
-            let features = model.features()
-            let kept = box == nil ? features : zip(model.areas, features).filter { meets($0.0.geometry) }.map(\.1)
-            return Reply.features(kept, members: [
-                JSONMember("map", .string(model.unit == service.live.model.unit ? service.live.mapKey : "live")),
-                JSONMember("unit", .string(model.unit.description)),
-                JSONMember("rule", .string(model.rules.areaRule.rawValue)),
-            ])
+            let map = try await riskAreas(version: try params.maybeInt("version"), unit: try params.maybeString("unit").map(AreaUnit.init(parsing:)),
+                                          box: try params.maybeBox())
+            return Reply.features(map.features, members: map.members)
         },
         Endpoint(method: .post, path: "/riskmap/versions",
                  summary: "Store the live one map as the next version (planner or admin token), with an optional note",

@@ -14,7 +14,7 @@ import Testing
         let conformance = try await server.get("/conformance").json["conformsTo"] as? [String] ?? []
         #expect(conformance.contains("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"))
         let collections = try await server.get("/collections").json["collections"] as? [[String: Any]] ?? []
-        #expect(Set(collections.compactMap { $0["id"] as? String }) == Set(Layer.allCases.map(\.tableName)))
+        #expect(Set(collections.compactMap { $0["id"] as? String }) == Set(Layer.allCases.map(\.tableName) + ["risk_areas"]))
         let hazards = try await server.get("/collections/hazards").json
         let temporal = ((hazards["extent"] as? [String: Any])?["temporal"] as? [String: Any])?["interval"] as? [[String]]
         #expect(temporal?.first?.count == 2)
@@ -327,6 +327,37 @@ import Testing
         let want = try server.service.snapshotForTests.features(.hazards, in: BoundingBox(minX: 109.75, minY: 39.58, maxX: 109.80, maxY: 39.62)).count
         #expect(got == want && want > 0)
     }
+
+    /// The one map as an OGC collection: GDAL's OAPIF driver (what QGIS uses) lists
+    /// `risk_areas` and reads every coloured area with its level, as the live map has it.
+    @Test func gdalReadsTheRiskAreasAsVectors() async throws {
+        let server = try await LiveServer()
+        let model = server.service.modelForTests
+        let list = try await runProcessAsync("/usr/bin/ogrinfo", ["-ro", "OAPIF:\(server.base)"])
+        #expect(list.status == 0 && list.stdout.contains(": risk_areas ("), "\(list.stdout) \(list.stderr)")
+        let read = try await runProcessAsync("/usr/bin/ogrinfo", ["-ro", "-q", "OAPIF:\(server.base)", "risk_areas"])
+        #expect(read.status == 0, "\(read.stderr)")
+        let blocks = read.stdout.components(separatedBy: "OGRFeature(risk_areas)").dropFirst()
+        #expect(blocks.count == model.areas.count, "\(blocks.count) of \(model.areas.count)")
+        let reds = blocks.filter { $0.contains("risk_level (Integer) = 1") || $0.contains("risk_level (Integer64) = 1") }.count
+        #expect(reds == model.assessments.filter { $0.level == .red }.count && reds > 0, "\(blocks.first ?? "")")
+        #expect(blocks.allSatisfy { $0.contains("POLYGON") })
+        // Paging and filters as every collection has them; one area by id.
+        let page = try await server.get("/collections/risk_areas/items?limit=5&risk_level=1")
+        #expect(page.features.count == min(5, reds) && page.json["numberMatched"] as? Int == reds)
+        #expect(((page.json["links"] as? [[String: Any]]) ?? []).contains { $0["rel"] as? String == "next" } == (reds > 5))
+        let first = try #require(model.areas.first)
+        let one = try await server.get("/collections/risk_areas/items/\(pathSegment(first.id))")
+        #expect(one.status == 200 && one.json["id"] as? String == first.id)
+        #expect(try await server.get("/collections/risk_areas/items/nowhere").status == 404)
+        #expect(try await server.get("/collections/risk_areas/items?risk_level=7").status == 400)
+        #expect(try await server.get("/collections/risk_areas/items?version=9").status == 404)
+    }
+}
+
+/// An id as one URL path segment.
+func pathSegment(_ id: String) -> String {
+    id.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? id
 }
 
 enum TimeIntervalCheck {
