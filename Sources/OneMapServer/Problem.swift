@@ -104,6 +104,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(.unprocessableContent, "Invalid geometry", "\(error)")
         case let error as JSONSyntaxError:
             return Problem(.badRequest, "Malformed JSON", error.description)
+        case let error as RiskError:
+            return Problem(.unprocessableContent, "Cannot colour", error.description)
         case let error as RiskVersionError:
             return Problem(.notFound, "Not found", error.description)
         case let error as RoutingError:

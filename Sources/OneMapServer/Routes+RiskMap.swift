@@ -21,7 +21,12 @@ extension Routes {
         if let unit, unit != model.unit {
             let snapshot = service.snapshot, rules = service.rules
             guard snapshot.loadedLayers.contains(unit.layer) else { throw Problem.badParameter("unit", "the data has no \(unit.layer.tableName) layer") }
-            model = try await service.heavy.run { try RiskModel.build(snapshot, rules: rules, unit: unit) }
+            do {
+                model = try await service.heavy.run { try RiskModel.build(snapshot, rules: rules, unit: unit) }
+            } catch let error as RiskError {
+                // `unit=0`: no such level (found by schemathesis: it was a 500).
+                throw Problem.badParameter("unit", "\(error); admin_units' level column names the levels")
+            }
             guard !model.areas.isEmpty else { throw Problem.badParameter("unit", "no \(unit) areas in admin_units (its level column names the levels)") }
         }
         let features = model.features()

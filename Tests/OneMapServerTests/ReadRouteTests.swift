@@ -233,6 +233,9 @@ import Testing
         #expect(subdistricts.status == 200 && subdistricts.json["unit"] as? String == "subdistrict", "\(subdistricts.text.prefix(200))")
         #expect(subdistricts.features.map { $0["id"] as? String } == wantUnit.areas.map(\.id) && !wantUnit.areas.isEmpty)
         #expect(try await server.get("/riskmap?version=\(number)&unit=subdistrict").status == 400)
+        // A level admin_units does not have is the caller's mistake (schemathesis found it a 500).
+        let noLevel = try await server.get("/riskmap?bbox=0.0,0.0,0.0,0.0&unit=0")
+        #expect(noLevel.status == 400 && noLevel.text.contains("unit: the data has no administrative units of level '0'"), "\(noLevel.text)")
 
         // An edit after the version: the live map differs from it where a red source closed.
         #expect(try await server.get("/riskmap/diff?from=\(number)").json["numberChanged"] as? Int == 0)
