@@ -1,6 +1,7 @@
 """The headless Chromium both browser checks drive (Debian's chromium + chromium-driver,
 python3-selenium): /map opened and loaded, its first view set."""
 from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -14,8 +15,17 @@ def open_map(base):
         options.add_argument(arg)
     driver = webdriver.Chrome(options=options)
     try:
-        driver.set_page_load_timeout(30)
-        driver.get(base + "/map")
+        driver.set_page_load_timeout(60)
+        # On a machine busy with builds the renderer can miss chromedriver's 20-s reply
+        # window on the first load ("Timed out receiving message from renderer"): the
+        # page is then asked for again, up to three times, before the check fails.
+        for attempt in range(3):
+            try:
+                driver.get(base + "/map")
+                break
+            except TimeoutException:
+                if attempt == 2:
+                    raise
         WebDriverWait(driver, 60).until(lambda d: d.execute_script("return typeof L !== 'undefined' && typeof map !== 'undefined'"))
         WebDriverWait(driver, 60).until(lambda d: d.execute_script("return map._loaded === true"))
     except BaseException:
