@@ -23,20 +23,25 @@ public enum NearestByTime {
     public static func candidates(_ snapshot: IndexSnapshot, layer: Layer, where given: [AttributeFilter]) throws -> [LayerRecord] {
         var filters = given
         let status = filters.firstIndex { $0.column == "status" }.map { filters.remove(at: $0) }
-        let any = status?.test == .oneOf(["any"])
-        if let status, !any { filters.append(status) }
         switch layer {
-        case .hazards where status == nil: filters.append(AttributeFilter(column: "status", test: .noneOf(["closed"])))
-        case .facilities where status == nil: filters.append(AttributeFilter(column: "status", test: .noneOf(["closed", "planned"])))
-        case .shelters where status == nil: filters.append(AttributeFilter(column: "status", test: .oneOf(["open"])))
-        default: break
+        case .hazards:
+            return try all(snapshot, .hazards, HazardStatusChoice.applied(to: given))
+        case .shelters:
+            // The rule nearest-shelter answers use: open with room unless a status is given.
+            switch status?.test {
+            case nil: return try snapshot.shelters(meeting: ShelterCriteria(filters: filters))
+            case .oneOf(["any"])?: return try snapshot.shelters(meeting: .anyStatus(filters: filters))
+            case .some: return try snapshot.shelters(meeting: .anyStatus(filters: given))
+            }
+        case .facilities where status == nil:
+            return try all(snapshot, .facilities, filters).filter { IndexSnapshot.isInService($0.values[Layer.facilities.columnIndex("status")]) }
+        default:
+            return try all(snapshot, layer, status?.test == .oneOf(["any"]) ? filters : given)
         }
-        var records = try snapshot.features(layer, in: BoundingBox(minX: -180, minY: -90, maxX: 180, maxY: 90), where: filters).map(\.record)
-        if layer == .shelters && status == nil {
-            let capacity = Layer.shelters.columnIndex("capacity"), occupancy = Layer.shelters.columnIndex("occupancy")
-            records = records.filter { ($0.values[capacity].count ?? 0) - ($0.values[occupancy].count ?? 0) >= 1 }
-        }
-        return records.sorted { $0.id < $1.id }
+    }
+
+    private static func all(_ snapshot: IndexSnapshot, _ layer: Layer, _ filters: [AttributeFilter]) throws -> [LayerRecord] {
+        try snapshot.allFeatures(layer, where: filters).sorted { $0.id < $1.id }
     }
 
     /// The `k` candidates soonest reached (within `limit` seconds), soonest first.

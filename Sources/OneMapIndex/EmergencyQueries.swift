@@ -88,6 +88,12 @@ extension IndexSnapshot {
         }
     }
 
+    /// Every shelter that meets `criteria`, by id (candidates for a search by travel time).
+    public func shelters(meeting criteria: ShelterCriteria) throws -> [LayerRecord] {
+        let predicate = try criteria.predicate()
+        return try allFeatures(.shelters).filter { predicate.matches($0.values) }.sorted { $0.id < $1.id }
+    }
+
     /// A grid worker's "hazards near me": hazards within `radius` metres, optionally of
     /// some levels or kinds, nearest first; by default only open ones (not closed).
     public func hazardsNear(_ point: Coordinate, radius: Double, levels: [String] = [], kinds: [String] = [],

@@ -183,8 +183,8 @@ extension PlanningStandards {
                 case "shelters_in_service":
                     for key in target.keys where !["check", "at_least", "source"].contains(key) { throw fail("\(at) has an unknown member '\(key)'; expected check, at_least, source") }
                     let n = try number(target["at_least"], "\(at).at_least", 0...1_000_000)
-                    guard n.rounded() == n else { throw fail("\(at).at_least must be a whole number") }
-                    s.localTargets.append(LocalTarget(kind: .sheltersInService(atLeast: Int(n)), source: source))
+                    guard let whole = Int(exactly: n) else { throw fail("\(at).at_least must be a whole number") }
+                    s.localTargets.append(LocalTarget(kind: .sheltersInService(atLeast: whole), source: source))
                 case "depot_hours":
                     for key in target.keys where !["check", "hours", "source"].contains(key) { throw fail("\(at) has an unknown member '\(key)'; expected check, hours, source") }
                     let hours = try number(target["hours"], "\(at).hours", 0.01...240)
