@@ -1,4 +1,5 @@
-// The OneMap web map: the one-map tiles, hazards and shelters as toggleable layers, the
+// The OneMap web map: the one-map tiles (over their own roads and boundaries, or the risk
+// layers alone), hazards, shelters and facilities as toggleable layers, the
 // legend, and a click that lists the nearest shelters and the hazards within 500 m.
 //
 // Everything that comes from the data (names, kinds, statuses) is put on the page as DOM
@@ -54,7 +55,12 @@ function shelterState(p) {
   return `${text(p.status) || 'status unknown'} · room ${room}`;
 }
 
-const riskTiles = L.tileLayer('/tiles/{z}/{x}/{y}{r}.png', { maxZoom: 20, detectRetina: false, attribution: 'OneMap 四色安全风险分布图' }).addTo(map);
+// Two ways to see the tiles (a radio in the layer switch): the one map over its own
+// base — the data's roads by class and administrative boundaries, drawn in the tiles so
+// the map reads on an intranet with no base map — or the risk layers alone.
+const attribution = 'OneMap 四色安全风险分布图';
+const riskTiles = L.tileLayer('/tiles/{z}/{x}/{y}{r}.png', { maxZoom: 20, detectRetina: false, attribution }).addTo(map);
+const riskOnlyTiles = L.tileLayer('/tiles/{z}/{x}/{y}{r}.png?layers=risk', { maxZoom: 20, detectRetina: false, attribution });
 const boundary = L.geoJSON(null, { style: { color: '#37474F', weight: 2, fill: false } }).addTo(map);
 const hazards = L.geoJSON(null, {
   pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 5, color: '#fff', weight: 1, fillColor: colours[f.properties.level] || '#555', fillOpacity: 1 }),
@@ -66,7 +72,29 @@ const shelters = L.geoJSON(null, {
   style: f => { const c = shelterColour(text((f.properties || {}).status)); return { color: c, fillColor: c, weight: 2 }; },
   onEachFeature: (f, layer) => layer.bindPopup(() => shelterPopup(f)),
 }).addTo(map);
-L.control.layers(null, { '四色风险图 risk map': riskTiles, '隐患 hazards (zoom ≥ 13)': hazards, '避难场所 shelters': shelters, '边界 boundary': boundary }, { collapsed: false }).addTo(map);
+// Facility symbols by kind, as the tiles draw them (from /riskmap/legend).
+let facilitySymbols = {};
+function facilityIcon(f) {
+  const kind = text((f.properties || {}).kind);
+  const s = facilitySymbols[kind] || facilitySymbols.other;
+  const box = el('div', { class: `facility-icon facility-${kind.replace(/[^a-z_]/g, '')}`, style: { background: s ? text(s.colour_hex) : '#424242' } });
+  return L.divIcon({ className: '', html: box });
+}
+function facilityPopup(f) {
+  const p = f.properties || {};
+  const kind = facilitySymbols[text(p.kind)];
+  return el('div', { class: 'answer' }, el('b', null, text(p.name) || text(f.id)), el('br'),
+    `${kind ? text(kind.label) : text(p.kind) || 'kind unknown'} · ${text(p.status) || 'status unknown'}` +
+    (p.headcount !== undefined && p.headcount !== null ? ` · ${text(p.headcount)} staff` : ''));
+}
+const facilities = L.geoJSON(null, {
+  pointToLayer: (f, ll) => L.marker(ll, { icon: facilityIcon(f) }),
+  onEachFeature: (f, layer) => layer.bindPopup(() => facilityPopup(f)),
+});
+const layerSwitch = L.control.layers(
+  { '一张图 one map (roads, boundaries)': riskTiles, '仅风险 risk only': riskOnlyTiles },
+  { '隐患 hazards (zoom ≥ 13)': hazards, '避难场所 shelters': shelters, '设施 facilities': facilities, '边界 boundary': boundary },
+  { collapsed: false }).addTo(map);
 
 async function json(url) { const r = await fetch(url); if (!r.ok) throw new Error(`${url}: ${r.status}`); return r.json(); }
 
@@ -76,8 +104,22 @@ json('/tiles.json').then(t => {
 }).catch(() => map.setView([0, 0], 2));
 json('/collections/admin_units/items?level=district&limit=10').then(d => boundary.addData(d)).catch(() => {});
 const legendAnswer = json('/riskmap/legend');
-legendAnswer.then(l => { for (const s of l.shelters || []) shelterSymbols[s.status] = s; }).catch(() => {})
-  .finally(() => json('/collections/shelters/items?limit=10000').then(d => shelters.addData(d)).catch(() => {}));
+legendAnswer.then(l => {
+  for (const s of l.shelters || []) shelterSymbols[s.status] = s;
+  for (const s of l.facilities || []) facilitySymbols[s.kind] = s;
+}).catch(() => {})
+  .finally(() => {
+    json('/collections/shelters/items?limit=10000').then(d => shelters.addData(d)).catch(() => {});
+    // Fetched when first switched on: a city has thousands.
+    let facilitiesLoaded = false;
+    const loadFacilities = () => {
+      if (facilitiesLoaded || !map.hasLayer(facilities)) return;
+      facilitiesLoaded = true;
+      json('/collections/facilities/items?limit=10000').then(d => facilities.addData(d)).catch(() => { facilitiesLoaded = false; });
+    };
+    map.on('overlayadd', loadFacilities);
+    loadFacilities();
+  });
 
 async function loadHazards() {
   if (!map.hasLayer(hazards)) return;
@@ -104,6 +146,18 @@ legendAnswer.then(l => {
   for (const s of l.shelters || []) {
     box.append(el('br'), el('i', { class: 'shelter-swatch', style: { background: text(s.colour_hex) } }), text(s.label));
   }
+  // The base is in the tiles of the one-map view only.
+  const base = el('span', { id: 'legend-base' }, el('br'), el('b', null, '底图 base: roads, boundaries'));
+  for (const r of ((l.base || {}).roads || []).slice(0, 4)) {
+    base.append(el('br'), el('i', { class: 'line-swatch', style: { background: text(r.colour_hex) } }), `${text(r.road_class)} (zoom ≥ ${text(r.min_zoom)})`);
+  }
+  for (const b of ((l.base || {}).boundaries || []).slice(0, 3)) {
+    base.append(el('br'), el('i', { class: 'line-swatch dashed', style: { borderColor: text(b.colour_hex) } }), `${text(b.level)} boundary`);
+  }
+  box.append(base);
+  const showBase = () => { base.style.display = map.hasLayer(riskTiles) ? '' : 'none'; };
+  map.on('baselayerchange', showBase);
+  showBase();
 }).catch(() => {});
 
 const metres = d => d >= 1000 ? (d / 1000).toFixed(2) + ' km' : Math.round(d) + ' m';

@@ -18,13 +18,13 @@ public enum TileMaps {
         public var index: SpatialIndex
     }
 
-    /// Loads `path` (areas, hazards, shelters, facilities; with `allLayers`, every layer
+    /// Loads `path` (areas, hazards, shelters, facilities, roads, admin units; with `allLayers`, every layer
     /// the file has), colours it and prepares a renderer.
     public static func load(path: String, rules: RiskRules, unit: AreaUnit = .grids, style: TileStyle, allLayers: Bool = false,
                             progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Source {
         let store = try GeoPackage(path: path, mode: .readOnly)
         let present = try store.read { try $0.layers() }
-        let drawn: [Layer] = allLayers ? present : [.shelters, .facilities].filter(present.contains)
+        let drawn: [Layer] = allLayers ? present : [.shelters, .facilities, .roads, .adminUnits].filter(present.contains)
         let wanted = Set([unit.layer, .hazards] + drawn)
         let index = try SpatialIndex.load(from: store, layers: Layer.allCases.filter(wanted.contains))
         let snapshot = index.snapshot

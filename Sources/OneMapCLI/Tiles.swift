@@ -14,6 +14,8 @@ struct Tiles: ParsableCommand {
         var style: String?
         @Option(help: "1 for 256-px tiles, 2 for 512-px (@2x) tiles.")
         var scale = 1
+        @Flag(help: "Leave out the base under the risk colours (roads and administrative boundaries), as /tiles/…png?layers=risk does.")
+        var riskOnly = false
 
         func load(progress: SharedProgress) throws -> TileMaps.Source {
             guard scale == 1 || scale == 2 else { throw ValidationError(TileError.badScale(scale).description) }
@@ -43,7 +45,7 @@ struct Tiles: ParsableCommand {
             let progress = SharedProgress(quiet: false)
             let source = try drawing.load(progress: progress)
             progress.finish()
-            let png = try source.renderer.render(id, scale: drawing.scale)
+            let png = try source.renderer.render(id, scale: drawing.scale, base: !drawing.riskOnly)
             try writeAtomically(png, to: output)
             print("\(id) → \(output) (\(png.count) bytes, map \(source.mapKey))")
         }
@@ -75,10 +77,10 @@ struct Tiles: ParsableCommand {
             let source = try drawing.load(progress: progress)
             let area = box ?? source.extent
             guard !area.isEmpty else { throw ValidationError("nothing to seed: the data has no coloured areas; give --bbox") }
-            let cache = try MBTilesCache(path: self.cache, mapKey: source.mapKey, scale: drawing.scale)
+            let cache = try MBTilesCache(path: self.cache, mapKey: source.mapKey, style: source.renderer.style.digest + (drawing.riskOnly ? "-risk" : ""), scale: drawing.scale)
             let total = (low...high).reduce(0) { n, z in let r = TileID.tileRange(area, zoom: z); return n + r.x.count * r.y.count }
             progress.say("seeding \(total) tiles at zooms \(low)–\(high) into \(self.cache) (map \(source.mapKey))")
-            let report = try TileSeeder.seed(source.renderer, into: cache, zooms: low...high, box: area) { done, all in
+            let report = try TileSeeder.seed(source.renderer, into: cache, zooms: low...high, box: area, base: !drawing.riskOnly) { done, all in
                 progress.update("tiles: \(done) / \(all) (\(100 * done / max(1, all))%)")
             }
             progress.finish()

@@ -98,10 +98,12 @@ extension Routes {
             let version = try RiskVersionStore.version(try call.params.maybeInt("version"), in: service.store)
             return Reply.json(RiskMap.statsJSON(version, rows: try RiskVersionStore.stats(of: version, in: service.store)))
         },
-        Endpoint(method: .get, path: "/riskmap/legend", summary: "Levels, colours and counts of the current map, and the tiles' shelter symbols by status",
+        Endpoint(method: .get, path: "/riskmap/legend", summary: "Levels, colours and counts of the current map; the tiles' shelter symbols by status, facility symbols by kind, and the base's road classes and boundary levels",
                  response: .json(Schema.anyObject)) { _ in
             guard case .object(var members) = service.live.model.legend.json else { return Reply.json(service.live.model.legend.json) }
             members.append(JSONMember("shelters", service.tileStyle.shelters.legendJSON))
+            members.append(JSONMember("facilities", service.tileStyle.facilities.legendJSON))
+            members.append(JSONMember("base", service.tileStyle.baseLegendJSON))
             return Reply.json(.object(members))
         },
         ]

@@ -10,12 +10,15 @@ extension Routes {
                  summary: "A 256-px raster tile of the one map; {y}@2x.png for 512 px. ETag, 304 on If-None-Match",
                  parameters: [.path("z", .integer(0...TileID.maxZoom, default: nil), "Zoom"),
                               .path("x", .integer(0...(1 << TileID.maxZoom) - 1, default: nil), "Column, 0…2^z − 1"),
-                              .path("y", "Row, 0…2^z − 1, optionally with @2x (512-px tile)")],
+                              .path("y", "Row, 0…2^z − 1, optionally with @2x (512-px tile)"),
+                              .choice("layers", ["all", "risk"], default: "all",
+                                      "all: the one map over its base (the data's roads by class and administrative boundaries); risk: the risk layers alone, for use over another base map")],
                  response: ResponseSpec(contentType: "image/png", schema: .object([JSONMember("type", .string("string")), JSONMember("format", .string("binary"))]),
                                         notModified: true)) { call in
             let request = call.request
             let (tile, scale) = try Self.tile(z: try call.path("z"), x: try call.path("x"), y: try call.path("y"))
-            let cache = service.caches[scale - 1]
+            let base = try call.params.string("layers") == "all"
+            let cache = service.caches[(scale - 1) + (base ? 0 : 2)]
             let key = service.live.mapKey
             let png: Data
             if let cached = try cache.tile(tile) {
@@ -24,7 +27,7 @@ extension Routes {
                 // Drawing is CPU work (a dense tile takes tens of ms): it takes a heavy-work
                 // slot, waiting up to 15 s for one (a browser asks for twenty tiles at once).
                 let renderer = service.live.renderer
-                png = try await service.heavy.run(waiting: Self.tileWait) { try renderer.render(tile, scale: scale) }
+                png = try await service.heavy.run(waiting: Self.tileWait) { try renderer.render(tile, scale: scale, base: base) }
                 try cache.store([(tile, png)], drawnFor: key)
             }
             // Over the raw bytes: iterating `Data` byte by byte (with its exclusivity checks)
@@ -48,7 +51,7 @@ extension Routes {
             return Reply.json(.object([
                 JSONMember("tilejson", .string("3.0.0")),
                 JSONMember("name", .string("OneMap four-colour risk map")),
-                JSONMember("description", .string("四色安全风险分布图: risk areas, hazards by level, shelters and facilities")),
+                JSONMember("description", .string("四色安全风险分布图: risk areas, hazards by level, shelters and facilities over the data's roads and administrative boundaries (?layers=risk: without them)")),
                 JSONMember("version", .string(service.live.mapKey)),
                 JSONMember("attribution", .string("OneMap")),
                 JSONMember("scheme", .string("xyz")),

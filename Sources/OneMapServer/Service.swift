@@ -105,8 +105,15 @@ public final class OneMapService: Sendable {
         let base = options.cacheDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent(URL(fileURLWithPath: options.dataPath).lastPathComponent).path }
             ?? options.dataPath
         let stem = base.hasSuffix(".gpkg") ? String(base.dropLast(5)) : base
-        caches = [try MBTilesCache(path: stem + ".tiles.mbtiles", mapKey: source.mapKey, scale: 1, maxTiles: options.maxCachedTiles),
-                  try MBTilesCache(path: stem + ".tiles@2x.mbtiles", mapKey: source.mapKey, scale: 2, maxTiles: options.maxCachedTiles)]
+        // One cache per tile size and per variant: the one map with its base (roads,
+        // boundaries) and the risk layers alone (`?layers=risk`), in that order.
+        caches = try [("tiles", "", "OneMap four-colour risk map"), ("risk-tiles", "-risk", "OneMap four-colour risk map, risk layers only")]
+            .flatMap { file, variant, name in
+                try [1, 2].map { scale in
+                    try MBTilesCache(path: stem + ".\(file)\(scale == 2 ? "@2x" : "").mbtiles", mapKey: source.mapKey, style: style.digest + variant,
+                                     scale: scale, name: name, maxTiles: options.maxCachedTiles)
+                }
+            }
         live = LiveOneMap(source, caches: caches)
         var limits = FieldReports.Limits()
         limits.maxVertices = options.maxVertices

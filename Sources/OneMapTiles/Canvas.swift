@@ -57,10 +57,15 @@ final class Canvas {
         if preserve { cairo_fill_preserve(cr) } else { cairo_fill(cr) }
     }
 
-    func stroke(_ c: TileStyle.Colour, width: Double, preserve: Bool = false) {
+    /// `dash`: on and off lengths in units (empty: solid).
+    func stroke(_ c: TileStyle.Colour, width: Double, preserve: Bool = false, dash: [Double] = []) {
         setColour(c)
         cairo_set_line_width(cr, width)
+        // Lengths must be positive and not all zero, or cairo puts the context in error.
+        let pattern = dash.allSatisfy { $0.isFinite && $0 >= 0 } && dash.contains { $0 > 0 } ? dash : []
+        pattern.withUnsafeBufferPointer { cairo_set_dash(cr, $0.baseAddress, Int32(clamping: pattern.count), 0) }
         if preserve { cairo_stroke_preserve(cr) } else { cairo_stroke(cr) }
+        if !pattern.isEmpty { cairo_set_dash(cr, nil, 0, 0) }
     }
 
     /// The size of `text` in the label font.

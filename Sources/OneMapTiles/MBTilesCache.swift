@@ -23,8 +23,9 @@ public final class MBTilesCache: Sendable {
     public let maxTiles: Int?
 
     /// Opens or creates the cache at `path` for the map called `mapKey` (a version and
-    /// revision, say `v3.r12`). Tiles of another map are dropped.
-    public init(path: String, mapKey: String, scale: Int = 1, name: String = "OneMap four-colour risk map", maxTiles: Int? = nil) throws {
+    /// revision, say `v3.r12`) drawn with the style whose digest is `style`. Tiles of
+    /// another map or style are dropped.
+    public init(path: String, mapKey: String, style: String = "", scale: Int = 1, name: String = "OneMap four-colour risk map", maxTiles: Int? = nil) throws {
         guard scale == 1 || scale == 2 else { throw TileError.badScale(scale) }
         self.maxTiles = maxTiles
         self.path = path
@@ -43,11 +44,11 @@ public final class MBTilesCache: Sendable {
                 if let existing = meta["onemap_tile_size"], existing != size {
                     throw TileError.cache(path: path, reason: "holds \(existing) px tiles, not \(size) px; use another file for this tile size")
                 }
-                if meta["onemap_map"] != mapKey { try db.execute(sql: "DELETE FROM tiles") }
+                if meta["onemap_map"] != mapKey || (meta["onemap_style"] ?? "") != style { try db.execute(sql: "DELETE FROM tiles") }
                 let values: [String: String] = [
                     "name": name, "format": "png", "type": "overlay", "version": "1",
                     "description": "四色安全风险分布图: risk areas, hazards, shelters and facilities, drawn by OneMap",
-                    "attribution": "OneMap", "onemap_map": mapKey, "onemap_tile_size": size,
+                    "attribution": "OneMap", "onemap_map": mapKey, "onemap_style": style, "onemap_tile_size": size,
                     "minzoom": meta["minzoom"] ?? "0", "maxzoom": meta["maxzoom"] ?? "0",
                 ]
                 for (key, value) in values where meta[key] != value || key == "onemap_map" {

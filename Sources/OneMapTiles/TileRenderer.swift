@@ -38,9 +38,10 @@ public struct TileRenderer: Sendable {
                      anchors: risk?.areas.count == anchors.count ? anchors : TileRenderer(style: style, snapshot: snapshot, risk: risk).anchors)
     }
 
-    /// The tile as PNG, 256 px (scale 1) or 512 px (scale 2, `@2x`).
-    public func render(_ tile: TileID, scale: Int = 1) throws -> Data {
-        try draw(tile, scale: scale).png()
+    /// The tile as PNG, 256 px (scale 1) or 512 px (scale 2, `@2x`); `base` false leaves
+    /// out the roads and administrative boundaries under the risk colours ("risk only").
+    public func render(_ tile: TileID, scale: Int = 1, base: Bool = true) throws -> Data {
+        try draw(tile, scale: scale, base: base).png()
     }
 
     /// The largest distance in 256-px tile units that a symbol, halo or label reaches
@@ -51,21 +52,67 @@ public struct TileRenderer: Sendable {
         return max(radius + style.hazards.strokeWidth, style.shelters.size, style.facilities.size) + 2
     }
 
-    func draw(_ tile: TileID, scale: Int) throws -> Canvas {
+    func draw(_ tile: TileID, scale: Int, base: Bool = true) throws -> Canvas {
         guard scale == 1 || scale == 2 else { throw TileError.badScale(scale) }
         let canvas = try Canvas(pixels: 256 * scale, scale: Double(scale))
-        draw(TileFrame(tile), on: canvas)
+        draw(TileFrame(tile), on: canvas, base: base)
         return canvas
     }
 
-    /// Draws the map's layers in `frame` on `canvas`.
-    func draw(_ frame: TileFrame, on canvas: Canvas) {
+    /// Draws the map's layers in `frame` on `canvas`: the base (roads, boundaries) first,
+    /// under the risk colours, unless `base` is false.
+    func draw(_ frame: TileFrame, on canvas: Canvas, base: Bool = true) {
         let box = frame.bounds(growingBy: reach)
+        if base {
+            drawRoads(on: canvas, frame, box)
+            drawBoundaries(on: canvas, frame, box)
+        }
         drawAreas(on: canvas, frame, box)
         drawHazards(on: canvas, frame, box, zoom: frame.zoom)
         drawShelters(on: canvas, frame, box, zoom: frame.zoom)
         drawFacilities(on: canvas, frame, box, zoom: frame.zoom)
         drawLabels(on: canvas, frame, zoom: frame.zoom)
+    }
+
+    /// Roads by class, minor ones first so that major ones cross over them; all casings
+    /// before any fill, so a junction reads as one road.
+    private func drawRoads(on canvas: Canvas, _ frame: TileFrame, _ box: BoundingBox) {
+        let s = style.roads
+        let byWidth = lines(.roads, styledBy: Columns.roadClass, s.line(for:), frame, box)
+        guard !byWidth.isEmpty else { return }
+        for road in byWidth where road.line.dash == nil {
+            frame.trace(road.geometry, on: canvas)
+            canvas.stroke(s.casing, width: s.width(of: road.line, zoom: frame.zoom) + 2 * s.casingWidth)
+        }
+        for road in byWidth {
+            frame.trace(road.geometry, on: canvas)
+            canvas.stroke(road.line.colour, width: s.width(of: road.line, zoom: frame.zoom), dash: road.line.dash ?? [])
+        }
+    }
+
+    /// Outlines of administrative units by level, finer levels first, each over a light
+    /// halo so that it reads on any fill.
+    private func drawBoundaries(on canvas: Canvas, _ frame: TileFrame, _ box: BoundingBox) {
+        let s = style.adminBoundaries
+        for unit in lines(.adminUnits, styledBy: Columns.adminLevel, s.line(for:), frame, box) {
+            frame.trace(unit.geometry, on: canvas)
+            if let halo = s.halo { canvas.stroke(halo, width: unit.line.width + 2, preserve: true) }
+            canvas.stroke(unit.line.colour, width: unit.line.width, dash: unit.line.dash ?? [])
+        }
+    }
+
+    /// The features of `layer` meeting `box` whose line (chosen by the text in `column`)
+    /// shows at the frame's zoom, narrowest first.
+    private func lines(_ layer: Layer, styledBy column: Int, _ line: (String?) -> TileStyle.Line, _ frame: TileFrame,
+                       _ box: BoundingBox) -> [(line: TileStyle.Line, geometry: Geometry)] {
+        var found: [(line: TileStyle.Line, geometry: Geometry)] = []
+        snapshot.forEachCandidate(layer, meeting: box) { record in
+            let text: String? = if case .text(let text) = record.values[column] { text } else { nil }
+            let chosen = line(text)
+            guard frame.zoom >= chosen.minZoom else { return }
+            found.append((chosen, record.geometry))
+        }
+        return found.sorted { $0.line.width < $1.line.width }
     }
 
     private func drawAreas(on canvas: Canvas, _ frame: TileFrame, _ box: BoundingBox) {
@@ -276,4 +323,6 @@ private enum Columns {
     static let shelterStatus = Layer.shelters.columnIndex("status")
     static let facilityName = Layer.facilities.columnIndex("name")
     static let facilityKind = Layer.facilities.columnIndex("kind")
+    static let roadClass = Layer.roads.columnIndex("road_class")
+    static let adminLevel = Layer.adminUnits.columnIndex("level")
 }

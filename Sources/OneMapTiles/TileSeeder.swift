@@ -15,7 +15,7 @@ public enum TileSeeder {
 
     /// Renders every tile of `zooms` covering `box` and stores it in `cache`. `progress`
     /// hears (tiles done, tiles in all) from the workers.
-    public static func seed(_ renderer: TileRenderer, into cache: MBTilesCache, zooms: ClosedRange<Int>, box: BoundingBox,
+    public static func seed(_ renderer: TileRenderer, into cache: MBTilesCache, zooms: ClosedRange<Int>, box: BoundingBox, base: Bool = true,
                             progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Report {
         guard zooms.lowerBound >= 0, zooms.upperBound <= TileID.maxZoom else {
             throw TileError.zoomOutOfRange(zooms.lowerBound < 0 ? zooms.lowerBound : zooms.upperBound)
@@ -39,7 +39,7 @@ public enum TileSeeder {
                     let start = next.add(16, ordering: .relaxed).oldValue
                     guard start < tiles.count else { break }
                     for tile in tiles[start..<min(tiles.count, start + 16)] {
-                        let canvas = try renderer.draw(tile, scale: cache.scale)
+                        let canvas = try renderer.draw(tile, scale: cache.scale, base: base)
                         let png = canvas.isBlank ? blankPNG : try canvas.png()
                         if png == blankPNG { local.blank += 1 }
                         local.tiles += 1

@@ -166,6 +166,29 @@ public struct TileStyle: Sendable, Equatable, Decodable {
         public var kinds: [String: Symbol]
         /// The symbol of kinds not listed.
         public var other: Symbol
+
+        /// A kind as the legend names it (Chinese and English).
+        public static func kindName(_ kind: String) -> String {
+            switch kind {
+            case "fire_station": "消防站 fire station"
+            case "hospital": "医院 hospital"
+            case "depot": "物资储备库 depot"
+            case "rescue_team": "救援队伍 rescue team"
+            case "school": "学校 school"
+            case "monitoring_station": "监测站 monitoring station"
+            case "key_target": "重点目标 key target"
+            case "other": "其他 other"
+            default: kind.replacingOccurrences(of: "_", with: " ")
+            }
+        }
+
+        /// The facility symbols by kind (and `other`) as JSON, for the web map's legend.
+        public var legendJSON: JSONValue {
+            .array((kinds.keys.sorted().map { ($0, kinds[$0] ?? other) } + [("other", other)]).map { kind, symbol in
+                .object([JSONMember("kind", .string(kind)), JSONMember("label", .string(Self.kindName(kind))),
+                         JSONMember("shape", .string(symbol.shape.rawValue)), JSONMember("colour_hex", .string(symbol.fill.hex))])
+            })
+        }
     }
 
     public struct Labels: Sendable, Equatable, Decodable {
@@ -181,11 +204,133 @@ public struct TileStyle: Sendable, Equatable, Decodable {
         public var pointsFrom: Int
     }
 
+    /// A line drawn by class or level: the base under the one map (roads, boundaries).
+    public struct Line: Sendable, Equatable, Decodable {
+        /// Zoom from which lines of this class are drawn.
+        public var minZoom: Int
+        /// Width in pixels at ``Roads/fullWidthZoom`` and above; thinner below it.
+        public var width: Double
+        public var colour: Colour
+        /// Dash and gap lengths in pixels; absent: solid.
+        public var dash: [Double]?
+    }
+
+    /// The data's own roads by `road_class`, drawn under the risk colours so a map reads
+    /// on an intranet with no base map.
+    public struct Roads: Sendable, Equatable, Decodable {
+        /// By OSM highway value; `primary_link` and the like are drawn as their road
+        /// (`primary`) unless listed themselves.
+        public var classes: [String: Line]
+        /// Roads of a class not listed (or with none).
+        public var other: Line
+        /// Drawn under each road, wider by twice `casing_width`.
+        public var casing: Colour
+        public var casingWidth: Double
+        /// Below this zoom widths shrink by √2 per zoom (to at least `min_width`).
+        public var fullWidthZoom: Int
+        public var minWidth: Double
+
+        /// The line for a road of `roadClass`.
+        public func line(for roadClass: String?) -> Line {
+            guard let roadClass else { return other }
+            if let line = classes[roadClass] { return line }
+            if roadClass.hasSuffix("_link"), let line = classes[String(roadClass.dropLast(5))] { return line }
+            return other
+        }
+
+        /// The width of `line` at `zoom`.
+        public func width(of line: Line, zoom: Int) -> Double {
+            zoom >= fullWidthZoom ? line.width : max(minWidth, line.width * pow(0.5, Double(fullWidthZoom - zoom) / 2))
+        }
+    }
+
+    /// Administrative boundaries (`admin_units` outlines) by `level`.
+    public struct AdminBoundaries: Sendable, Equatable, Decodable {
+        /// By level: district, subdistrict, community, county, city, township, …
+        public var levels: [String: Line]
+        /// Units of a level not listed.
+        public var other: Line
+        /// Drawn under each boundary (a light halo so it reads on any fill); null: none.
+        public var halo: Colour?
+
+        public func line(for level: String?) -> Line { level.flatMap { levels[$0] } ?? other }
+    }
+
+    /// What the base under the risk colours shows, as JSON for the legend: road classes
+    /// and boundary levels with their colour, width and first zoom.
+    public var baseLegendJSON: JSONValue {
+        func entry(_ key: String, _ name: String, _ line: Line) -> JSONValue {
+            .object([JSONMember(key, .string(name)), JSONMember("colour_hex", .string(line.colour.hex)),
+                     JSONMember("width", .number(line.width)), JSONMember("min_zoom", .number(Double(line.minZoom))),
+                     JSONMember("dashed", .bool(!(line.dash ?? []).isEmpty))])
+        }
+        return .object([
+            JSONMember("roads", .array(roads.classes.sorted { ($0.value.width, $1.key) > ($1.value.width, $0.key) }.map { entry("road_class", $0.key, $0.value) })),
+            JSONMember("boundaries", .array(adminBoundaries.levels.sorted { ($0.value.width, $1.key) > ($1.value.width, $0.key) }.map { entry("level", $0.key, $0.value) })),
+        ])
+    }
+
     public var riskAreas: RiskAreas
     public var hazards: Hazards
     public var shelters: Shelters
     public var facilities: Facilities
     public var labels: Labels
+    /// Absent from older style files: then the shipped roads and boundaries are drawn
+    /// (``defaultRoads``, ``defaultAdminBoundaries``).
+    public var roads: Roads
+    public var adminBoundaries: AdminBoundaries
+    /// A digest of the style file's bytes: a tile cache drawn with another style is
+    /// emptied when the server or seeder opens it.
+    public var digest: String = ""
+
+    enum CodingKeys: String, CodingKey {
+        case riskAreas, hazards, shelters, facilities, labels, roads, adminBoundaries
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        riskAreas = try c.decode(RiskAreas.self, forKey: .riskAreas)
+        hazards = try c.decode(Hazards.self, forKey: .hazards)
+        shelters = try c.decode(Shelters.self, forKey: .shelters)
+        facilities = try c.decode(Facilities.self, forKey: .facilities)
+        labels = try c.decode(Labels.self, forKey: .labels)
+        roads = try c.decodeIfPresent(Roads.self, forKey: .roads) ?? Self.defaultRoads
+        adminBoundaries = try c.decodeIfPresent(AdminBoundaries.self, forKey: .adminBoundaries) ?? Self.defaultAdminBoundaries
+    }
+
+    private static func colour(_ hex: String) -> Colour { (try? Colour(hex: hex)) ?? .black }
+
+    /// The roads of the shipped `tiles/style.json` (a test checks they agree).
+    public static let defaultRoads = Roads(
+        classes: [
+            "motorway": Line(minZoom: 5, width: 4.5, colour: colour("#E990A0"), dash: nil),
+            "trunk": Line(minZoom: 6, width: 4, colour: colour("#F9B29C"), dash: nil),
+            "primary": Line(minZoom: 8, width: 3.5, colour: colour("#FCD6A4"), dash: nil),
+            "secondary": Line(minZoom: 10, width: 3, colour: colour("#F7FABF"), dash: nil),
+            "tertiary": Line(minZoom: 11, width: 2.5, colour: colour("#FFFFFF"), dash: nil),
+            "residential": Line(minZoom: 13, width: 2, colour: colour("#FFFFFF"), dash: nil),
+            "unclassified": Line(minZoom: 13, width: 2, colour: colour("#FFFFFF"), dash: nil),
+            "living_street": Line(minZoom: 14, width: 1.8, colour: colour("#EDEDED"), dash: nil),
+            "service": Line(minZoom: 15, width: 1.2, colour: colour("#FFFFFF"), dash: nil),
+            "track": Line(minZoom: 15, width: 1, colour: colour("#996600"), dash: [4, 3]),
+            "footway": Line(minZoom: 16, width: 0.8, colour: colour("#FA8072"), dash: [2, 2]),
+            "path": Line(minZoom: 16, width: 0.8, colour: colour("#FA8072"), dash: [2, 2]),
+            "cycleway": Line(minZoom: 16, width: 0.8, colour: colour("#0000FF"), dash: [2, 2]),
+        ],
+        other: Line(minZoom: 15, width: 1, colour: colour("#FFFFFF"), dash: nil),
+        casing: colour("#9E9E9EB3"), casingWidth: 0.6, fullWidthZoom: 16, minWidth: 0.6)
+
+    public static let defaultAdminBoundaries = AdminBoundaries(
+        levels: [
+            "city": Line(minZoom: 0, width: 2.5, colour: colour("#4A148CCC"), dash: [9, 4]),
+            "county": Line(minZoom: 0, width: 2.2, colour: colour("#4A148CCC"), dash: [8, 4]),
+            "district": Line(minZoom: 0, width: 2.2, colour: colour("#4A148CCC"), dash: [8, 4]),
+            "subdistrict": Line(minZoom: 11, width: 1.6, colour: colour("#6A1B9AB3"), dash: [6, 3]),
+            "township": Line(minZoom: 11, width: 1.6, colour: colour("#6A1B9AB3"), dash: [6, 3]),
+            "community": Line(minZoom: 13, width: 1.1, colour: colour("#7B1FA299"), dash: [3, 3]),
+        ],
+        other: Line(minZoom: 12, width: 1, colour: colour("#7B1FA299"), dash: [3, 3]),
+        halo: colour("#FFFFFF99"))
 
     /// Reads a style file; errors name the file and the member at fault.
     public static func load(path: String) throws(TileError) -> TileStyle {
@@ -193,7 +338,9 @@ public struct TileStyle: Sendable, Equatable, Decodable {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
-            return try decoder.decode(TileStyle.self, from: data)
+            var style = try decoder.decode(TileStyle.self, from: data)
+            style.digest = data.withUnsafeBytes { FNV1a.hex($0) }
+            return style
         } catch let error as DecodingError {
             throw .style(path: path, reason: Self.explain(error))
         } catch {

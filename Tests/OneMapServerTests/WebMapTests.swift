@@ -72,4 +72,32 @@ import Testing
         #expect(legend.contains("开放 open") && legend.contains("已满 full") && legend.contains("关闭 closed"), "\(legend)")
         #expect((result["console_errors"] as? [String] ?? ["?"]).isEmpty, "\(run.stdout)")
     }
+
+    /// The map's layer switch in a real browser: the one map over its own roads and
+    /// boundaries, or the risk layers alone (tiles asked for with layers=risk, the base's
+    /// legend hidden), and a facilities layer drawn in the tiles' colours by kind.
+    @Test func theMapSwitchesToRiskOnlyAndShowsFacilities() async throws {
+        let server = try await LiveServer()
+        let run = try await runProcessAsync("/usr/bin/python3", [Repository.path("Tests/Browser/map_layers.py"), server.base])
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [String: Any] ?? [:]
+        let bases = result["base_layers"] as? [String] ?? []
+        #expect(bases.count == 2 && bases.contains { $0.contains("one map") } && bases.contains { $0.contains("risk only") }, "\(run.stdout)")
+        #expect((result["overlays"] as? [String] ?? []).contains { $0.contains("facilities") }, "\(run.stdout)")
+        let before = result["tiles_before"] as? [String] ?? [], after = result["tiles_after"] as? [String] ?? []
+        #expect(!before.isEmpty && before.allSatisfy { $0.hasPrefix("/tiles/") && !$0.contains("layers=risk") }, "\(before)")
+        #expect(!after.isEmpty && after.allSatisfy { $0.hasSuffix(".png?layers=risk") }, "\(after)")
+        #expect(result["risk_only_shown"] as? Bool == true)
+        #expect(result["legend_base_shown_before"] as? Bool == true && result["legend_base_shown_after"] as? Bool == false, "\(run.stdout)")
+        let facilities = result["facilities"] as? [String: [Any]] ?? [:]
+        let kind = Layer.facilities.columnIndex("kind")
+        let stored = try server.service.snapshotForTests.allFeatures(.facilities)
+        #expect(facilities.count == stored.count, "\(facilities.count) of \(stored.count)")
+        let style = try TileStyle.load(path: Repository.path("tiles/style.json")).facilities
+        for record in stored {
+            let want = (style.kinds[record.values[kind].description] ?? style.other).fill.hex
+            #expect(facilities[record.id]?.last as? String == want, "\(record.id): \(facilities[record.id] ?? [])")
+        }
+        #expect((result["console_errors"] as? [String] ?? ["?"]).isEmpty, "\(run.stdout)")
+    }
 }

@@ -32,6 +32,12 @@ import Testing
         #expect(try MBTilesCache(path: dir.path("cache.mbtiles"), mapKey: source.mapKey).count() == expected)
         #expect(try MBTilesCache(path: dir.path("cache.mbtiles"), mapKey: "v99").count() == 0)
         #expect(throws: TileError.self) { try MBTilesCache(path: dir.path("cache.mbtiles"), mapKey: "v99", scale: 2) }
+        // Tiles drawn with another style file are dropped too: an edited style is never
+        // served from an old cache.
+        let styled = dir.path("styled.mbtiles")
+        _ = try MBTilesCache(path: styled, mapKey: "v1", style: "aaaa").store([(try TileID(z: 1, x: 0, y: 0), Data([1, 2, 3]))])
+        #expect(try MBTilesCache(path: styled, mapKey: "v1", style: "aaaa").count() == 1)
+        #expect(try MBTilesCache(path: styled, mapKey: "v1", style: "bbbb").count() == 0)
     }
 
     @Test func aStoredVersionKeysTheCache() throws {

@@ -135,4 +135,79 @@ import Testing
         #expect(full.r > 230 && full.g > 120 && full.g < 170 && full.b < 40, "\(full)")
         #expect(abs(Int(closed.r) - 158) < 8 && abs(Int(closed.g) - 158) < 8 && abs(Int(closed.b) - 158) < 8, "\(closed)")
     }
+
+    /// The base under the one map: the data's own roads by class and administrative
+    /// boundaries, drawn under the risk colours, and left out for "risk only".
+    @Test func roadsAndBoundariesAreDrawnUnderTheRiskColours() throws {
+        func road(_ id: String, _ line: [Coordinate], _ roadClass: String) -> LayerRecord {
+            let named: [String: FieldValue] = ["road_class": .text(roadClass)]
+            return LayerRecord(id: id, geometry: .lineString(line), values: Layer.roads.columns.map { named[$0.name] ?? .null }, extra: [])
+        }
+        // South of the cells, an east–west primary road; a north–south one through G0 (red).
+        let roads = [road("R1", [Coordinate(118.89, 42.245), Coordinate(118.97, 42.245)], "primary"),
+                     road("R2", [Coordinate(118.9025, 42.244), Coordinate(118.9025, 42.2595)], "primary_link")]
+        let x0 = 118.95, x1 = 118.96
+        let unit = LayerRecord(id: "D1", geometry: .multiPolygon([[[Coordinate(x0, 42.24), Coordinate(x1, 42.24), Coordinate(x1, 42.26), Coordinate(x0, 42.26), Coordinate(x0, 42.24)]]]),
+                               values: Layer.adminUnits.columns.map { $0.name == "level" ? .text("district") : .null }, extra: [])
+        let snapshot = SpatialIndex(records: [.grids: (0..<3).map(TileScene.cell), .hazards: [TileScene.redSource], .roads: roads, .adminUnits: [unit]]).snapshot
+        let style = try TileScene.style
+        let renderer = TileRenderer(style: style, snapshot: snapshot, risk: try RiskModel.build(snapshot, rules: .standard))
+        let primary = try #require(style.roads.classes["primary"])
+        #expect(style.roads.line(for: "primary_link") == primary && style.roads.line(for: nil) == style.roads.other)
+        #expect(style.roads.line(for: "motorway") == style.roads.classes["motorway"])
+
+        // On the road away from every cell: the road's own colour, opaque.
+        let open = Coordinate(118.94, 42.245)
+        let onRoad = try pixel(at: open, zoom: 16, of: renderer)
+        #expect(matches(onRoad, primary.colour), "\(onRoad)")
+        // Through the red cell: the red fill over the road (the road shows through it).
+        let under = Coordinate(118.9025, 42.2575)
+        let fill = style.riskAreas.fill.red
+        func blend(_ top: Double, _ bottom: Double) -> Double { top * fill.alpha + bottom * (1 - fill.alpha) }
+        var want = try TileStyle.Colour(hex: "#000000")
+        (want.red, want.green, want.blue, want.alpha) = (blend(fill.red, primary.colour.red), blend(fill.green, primary.colour.green), blend(fill.blue, primary.colour.blue), 1)
+        let seen = try pixel(at: under, zoom: 16, of: renderer)
+        #expect(matches(seen, want, tolerance: 4), "\(seen) against \(want.hex)")
+        // Risk only: no road, the red fill alone; the clear spot stays clear.
+        let spot = TileScene.locate(under, zoom: 16)
+        let riskOnly = try RasterImage(png: try renderer.render(spot.tile, base: false))
+        #expect(riskOnly.pixel(spot.x, spot.y, is: fill), "\(riskOnly.pixel(spot.x, spot.y))")
+        let clearSpot = TileScene.locate(open, zoom: 16)
+        #expect(try RasterImage(png: try renderer.render(clearSpot.tile, base: false)).pixel(clearSpot.x, clearSpot.y).a == 0)
+        // Below the class's first zoom the road is not drawn.
+        let roadsOnly = TileRenderer(style: style, snapshot: SpatialIndex(records: [.roads: roads]).snapshot, risk: nil)
+        #expect(try RasterImage(png: try roadsOnly.render(TileScene.locate(open, zoom: primary.minZoom - 1).tile)).isFullyTransparent)
+        #expect(try !RasterImage(png: try roadsOnly.render(TileScene.locate(open, zoom: primary.minZoom).tile)).isFullyTransparent)
+
+        // The district's western edge, dashed: inked along it with the base, bare without.
+        func inked(base: Bool) throws -> Int {
+            var count = 0
+            var tiles: [TileID: RasterImage] = [:]
+            for step in 0..<60 {
+                let c = Coordinate(x0, 42.2505 + Double(step) * 0.0001)
+                let at = TileScene.locate(c, zoom: 14)
+                if tiles[at.tile] == nil { tiles[at.tile] = try RasterImage(png: try renderer.render(at.tile, base: base)) }
+                if let image = tiles[at.tile], image.pixel(at.x, at.y).a > 0 { count += 1 }
+            }
+            return count
+        }
+        let withBase = try inked(base: true), without = try inked(base: false)
+        #expect(withBase >= 30 && without == 0, "\(withBase) \(without)")
+    }
+
+    /// The shipped style spells out the built-in base, and a style file from before it
+    /// (no roads, no admin_boundaries) still draws it.
+    @Test func theShippedBaseIsTheBuiltInOneAndOlderStylesGetIt() throws {
+        let style = try TileScene.style
+        #expect(style.roads == TileStyle.defaultRoads)
+        #expect(style.adminBoundaries == TileStyle.defaultAdminBoundaries)
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Repository.path("tiles/style.json")))) as? [String: Any])
+        object["roads"] = nil
+        object["admin_boundaries"] = nil
+        let dir = try TemporaryDirectory()
+        let older = try dir.write("older.json", String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+        let loaded = try TileStyle.load(path: older)
+        #expect(loaded.roads == TileStyle.defaultRoads && loaded.adminBoundaries == TileStyle.defaultAdminBoundaries)
+        #expect(loaded.digest != style.digest && !style.digest.isEmpty)
+    }
 }
