@@ -192,13 +192,13 @@ extension Query {
         @Flag(help: "Every shelter, whatever its status and room (for planners, not for sending people).")
         var anyStatus = false
         @Option(help: "Free room (capacity − occupancy) for at least this many persons.")
-        var minCapacity: Int?
+        var minRoom: Int?
 
         func run() throws {
             if open && anyStatus { throw ValidationError("--open and --any-status contradict each other") }
             let classes = classes.map { $0.split(separator: ",").map(String.init) } ?? []
-            let criteria = anyStatus ? ShelterCriteria.anyStatus(classes: classes, minimumRoom: minCapacity, filters: try source.filters())
-                : ShelterCriteria(classes: classes, minimumRoom: minCapacity ?? 1, filters: try source.filters())
+            let criteria = anyStatus ? ShelterCriteria.anyStatus(classes: classes, minimumRoom: minRoom, filters: try source.filters())
+                : ShelterCriteria(classes: classes, minimumRoom: minRoom ?? 1, filters: try source.filters())
             let hits = try source.load([.shelters]).nearestShelters(to: at.point, k: k, criteria: criteria)
             try printCollection(hits.map(\.feature))
         }

@@ -51,13 +51,23 @@ struct RouteCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Start, lon,lat.", valueName: "lon,lat")) var from: String
         @Option(help: ArgumentHelp("End, lon,lat.", valueName: "lon,lat")) var to: String
         @Option(help: "time (fastest) or distance (shortest).") var by = "time"
-        @Option(help: "Polygons to avoid (a GeoJSON file): an incident's danger zone, red cells.") var avoid: String?
+        @OptionGroup(title: "A danger zone to route around") var zone: Zone
+        @Option(help: "red: also avoid the red cells of the one map (as /route?avoid=red).") var avoid: String?
+        @Option(help: "The risk rules for --avoid red (default: config/risk-rules.json).") var rules: String?
 
         func run() throws {
             guard let metric = RouteMetric(rawValue: by) else { throw ValidationError("--by takes time or distance, not \(by)") }
+            guard avoid == nil || avoid == "red" else {
+                throw ValidationError("--avoid takes red; a danger zone to route around is --zone FILE, or --centre lon,lat --radius METRES")
+            }
             let a = try coordinate(from, "--from"), b = try coordinate(to, "--to")
             let (graph, _) = try network.load()
-            let blocked = try avoid.map { try graph.pieces(meeting: [try DangerZone.read(path: $0)]) } ?? []
+            var areas = try zone.geometry(required: false).map { [$0] } ?? []
+            if avoid == "red" {
+                let (ruleSet, _) = try RiskMap.rules(path: rules)
+                areas += try RiskMap.build(path: network.data, rules: ruleSet).model.redAreas
+            }
+            let blocked = try graph.pieces(meeting: areas)
             let route = try graph.route(from: a, to: b, by: metric, blocked: blocked)
             try printCollection([route.feature()])
             FileHandle.standardError.write(Data(String(format: "%.1f min, %.0f m\n", route.seconds / 60, route.metres).utf8))

@@ -32,7 +32,7 @@ public struct ShelterCriteria: Sendable, Equatable {
         if openOnly { filters.append(AttributeFilter(column: "status", test: .oneOf(["open"]))) }
         var predicate = try RecordPredicate(filters, layer: .shelters)
         if let minimumRoom {
-            guard minimumRoom >= 0 else { throw .badParameter(name: "minCapacity", reason: "\(minimumRoom) is below 0") }
+            guard minimumRoom >= 0 else { throw .badParameter(name: "min_room", reason: "\(minimumRoom) is below 0") }
             predicate.checks.append(.room(capacity: try RecordPredicate.column("capacity", in: .shelters),
                                           occupancy: try RecordPredicate.column("occupancy", in: .shelters),
                                           persons: Double(minimumRoom)))

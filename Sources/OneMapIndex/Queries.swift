@@ -133,7 +133,7 @@ extension IndexSnapshot {
                         where filters: [AttributeFilter] = []) throws -> [Hit] {
         try QueryCheck.point(point)
         try QueryCheck.count(k)
-        if maxDistance != .infinity { try QueryCheck.radius(maxDistance, name: "maxDistance") }
+        if maxDistance != .infinity { try QueryCheck.radius(maxDistance, name: "max_distance") }
         let state = try state(layer)
         let predicate = try RecordPredicate(filters, layer: layer)
         return state.nearest(to: GeodesicObserver(point), k: k, maxDistance: maxDistance, where: predicate).map { ref, m in

@@ -144,6 +144,9 @@ public struct RiskModel: Sendable {
     }
 
     /// The area with `id`, with its assessment.
+    /// The red areas' outlines: what `avoid=red` routes around.
+    public var redAreas: [Geometry] { areas.indices.filter { assessments[$0].level == .red }.map { areas[$0].geometry } }
+
     public func area(id: String) -> (area: RiskArea, assessment: AreaAssessment)? {
         slotOfID[id].map { (areas[$0], assessments[$0]) }
     }

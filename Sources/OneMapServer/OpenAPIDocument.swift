@@ -13,7 +13,7 @@ enum OpenAPIDocument {
         return object([
             ("openapi", .string("3.0.3")),
             ("info", object([("title", .string("OneMap")), ("version", .string("1")),
-                             ("description", .string("Emergency-management risk one map: OGC API – Features, spatial queries, the four-colour map, tiles, field reports, routing and planning."))])),
+                             ("description", .string("Emergency-management risk one map: OGC API – Features, spatial queries, the four-colour map, tiles, field reports, routing and planning. " + Vocabulary.summary))])),
             ("servers", .array([object([("url", .string(base))])])),
             ("paths", .object(order.map { JSONMember($0, .object(paths[$0] ?? [])) })),
             ("components", object([

@@ -17,13 +17,13 @@ extension Routes {
         let shelters: [ParameterSpec] = [.int("add", 1...50, default: 3, "New sites"),
                                          .choice("need", ["emergency", "fixed"], default: "emergency", "Which standard the sites serve"), Self.planFormat]
         let depots: [ParameterSpec] = [.int("k", 1...20, default: 1, "New depots"), Self.planFormat]
-        let fire: [ParameterSpec] = [.int("maxSites", 0...50, default: 5, "Most new stations"), Self.planFormat]
+        let fire: [ParameterSpec] = [.int("max_sites", 0...50, default: 5, "Most new stations"), Self.planFormat]
         return [
             Endpoint(method: .get, path: "/plan/audit",
                      summary: "Safety-distance audit: protected targets within a major hazard source's safety distance or an open hazard's impact distance",
-                     parameters: [.number("safetyDistance", 1...100_000, default: 1000, "Metres from major hazard sources"), Self.planFormat, Self.planBox],
+                     parameters: [.number("safety_distance", 1...100_000, default: 1000, "Metres from major hazard sources"), Self.planFormat, Self.planBox],
                      response: Self.planResponse) { call in
-                let distance = try call.params.double("safetyDistance")
+                let distance = try call.params.double("safety_distance")
                 return try await plan(call) { try $0.audit(safetyDistance: distance) }
             },
             Endpoint(method: .get, path: "/plan/coverage",
@@ -61,7 +61,7 @@ extension Routes {
     }
 
     private func planFire(_ call: Call) async throws -> Response {
-        let k = try call.params.int("maxSites")
+        let k = try call.params.int("max_sites")
         let given = try await candidates(call, .fire)
         return try await plan(call) { try $0.fire(maxSites: k, candidates: given) }
     }

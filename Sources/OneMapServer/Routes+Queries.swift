@@ -11,17 +11,17 @@ extension Routes {
                      parameters: Self.point + [
                         .int("k", 1...100, default: 3, "Shelters to answer"),
                         .list("class", "Shelter classes, e.g. I,II"),
-                        .int("minCapacity", 0...Int.max, "Free room at least (capacity − occupancy); default 1 unless status=any"),
+                        .int("min_room", 0...Int.max, "Free room at least (capacity − occupancy); default 1 unless status=any"),
                         .choice("status", ["open", "any"], default: "open", "open: open shelters with room (the default); any: every shelter, whatever its status and room"),
-                        .number("maxDistance", 0...20_000_000, "Metres"),
+                        .number("max_distance", 0...20_000_000, "Metres"),
                      ], response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
                 let params = call.params
                 let point = try params.point()
-                let classes = try params.maybeList("class") ?? [], room = try params.maybeInt("minCapacity")
+                let classes = try params.maybeList("class") ?? [], room = try params.maybeInt("min_room")
                 let criteria = try params.string("status") == "any" ? ShelterCriteria.anyStatus(classes: classes, minimumRoom: room)
                     : ShelterCriteria(classes: classes, minimumRoom: room ?? 1)
                 let hits = try service.snapshot.nearestShelters(to: point, k: try params.int("k"), criteria: criteria,
-                                                                maxDistance: try params.maybeDouble("maxDistance") ?? .infinity)
+                                                                maxDistance: try params.maybeDouble("max_distance") ?? .infinity)
                 return Reply.features(hits.map(\.feature), members: [JSONMember("numberReturned", .number(Double(hits.count)))])
             },
             Endpoint(method: .get, path: "/query/within",
@@ -66,14 +66,14 @@ extension Routes {
                         .int("k", 1...50, default: 3, "Features to answer"),
                         .choice("direction", NearestByTime.Direction.allCases.map(\.rawValue), default: "to", "to: from each feature to the point; from: from the point to each"),
                         .choice("profile", ["drive", "walk"], default: "drive", "Road profile"),
-                        .number("maxMinutes", 0.1...600, default: 120, "Features farther than this are not answered"),
+                        .number("max_minutes", 0.1...600, default: 120, "Features farther than this are not answered"),
                      ], columnFilters: .queryLayer, response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
                 let params = call.params
                 let layer = try loadedLayer(try params.string("layer"))
                 guard let direction = NearestByTime.Direction(rawValue: try params.string("direction")) else { throw Problem.badParameter("direction", "is not to or from") }
                 let profile = try params.string("profile")
                 guard let graph = try service.roadGraph(profile), graph.pieceCount > 0 else { throw Problem.notFound("the data has no roads the \(profile) profile may use") }
-                let point = try params.point(), k = try params.int("k"), limit = try params.double("maxMinutes") * 60
+                let point = try params.point(), k = try params.int("k"), limit = try params.double("max_minutes") * 60
                 let candidates = try NearestByTime.candidates(service.snapshot, layer: layer, where: params.filters())
                 return try await service.heavy.run {
                     let found = try NearestByTime.find(point, direction: direction, candidates: candidates, k: k, graph: graph, limit: limit)
@@ -84,10 +84,10 @@ extension Routes {
             },
             Endpoint(method: .get, path: "/query/population",
                      summary: "Residents inside a circle, grid by grid with each grid's share, from the planner's resident samples (a grid partly inside counts the residents inside)",
-                     parameters: Self.point + [.number("radius", 1...100_000, required: true, "Metres")],
+                     parameters: [.pair("centre", required: true, "Centre of the circle, lon,lat"),
+                                  .number("radius", 1...100_000, required: true, "Radius, metres")],
                      response: .json(Schema.anyObject)) { call in
-                let params = call.params
-                let zone = DangerZone.circle(centre: try params.point(), radius: try params.double("radius"))
+                guard let zone = try Self.zone(call.params) else { throw Problem.badParameter("centre", "is required") }
                 return try await populationAnswer(zone)
             },
             Endpoint(method: .post, path: "/query/population",

@@ -8,9 +8,16 @@ extension Routes {
     static let zoneMembers: [MemberSpec] = [
         .area("zone", "The danger zone: a GeoJSON Polygon or MultiPolygon (or a Feature or FeatureCollection of them)"),
         .coordinate("centre", "Centre of a circular danger zone, [lon, lat] (with radius)"),
-        .coordinate("center", "The same as centre"),
         .number("radius", 1...100_000, "Radius of the circular danger zone, metres"),
     ]
+
+    /// The same zone in GET parameters: `centre=lon,lat&radius=METRES`.
+    static let zoneParameters: [ParameterSpec] = [
+        .pair("centre", "Centre of a circular danger zone, lon,lat (with radius)"),
+        .number("radius", 1...100_000, "Radius of the circular danger zone, metres (with centre)"),
+    ]
+
+    static let avoidChoice = "red: also avoid the red cells of the one map"
 
     var routingEndpoints: [Endpoint] {
         [
@@ -18,40 +25,34 @@ extension Routes {
                  parameters: [.pair("from", required: true, "Start, lon,lat"), .pair("to", required: true, "End, lon,lat"),
                               .choice("by", ["time", "distance"], default: "time", "Fastest or shortest"),
                               .choice("profile", ["drive", "walk"], default: "drive", "Road profile"),
-                              .choice("avoid", ["red"], "red: avoid the red cells of the one map")],
+                              .choice("avoid", ["red"], Self.avoidChoice)] + Self.zoneParameters,
                  response: .geoJSON(Schema.ref("Feature"))) { call in
             let params = call.params
-            let avoid: [Geometry] = try params.maybeString("avoid") == "red" ? redCells() : []
+            var avoid: [Geometry] = try params.maybeString("avoid") == "red" ? redCells() : []
+            if let zone = try Self.zone(params) { avoid.append(zone) }
             return try routeAnswer(from: try params.pair("from"), to: try params.pair("to"), by: try params.string("by"),
                                    profile: try params.string("profile"), avoid: avoid)
         },
-        Endpoint(method: .post, path: "/route", summary: "A route avoiding polygons",
+        Endpoint(method: .post, path: "/route", summary: "A route around a danger zone (any polygon, or centre and radius)",
                  body: .object([
                     .coordinate("from", required: true, "Start, [lon, lat]"), .coordinate("to", required: true, "End, [lon, lat]"),
-                    .area("avoid", "Areas to avoid: GeoJSON polygons"), .bool("avoid_red", "Also avoid the red cells of the one map"),
+                 ] + Self.zoneMembers + [
+                    .choice("avoid", ["red"], Self.avoidChoice),
                     .choice("by", ["time", "distance"], default: "time", "Fastest or shortest"),
                     .choice("profile", ["drive", "walk"], default: "drive", "Road profile"),
                  ]), response: .geoJSON(Schema.ref("Feature"))) { call in
             let body = try await call.body(maxBytes: service.options.maxBodyBytes)
-            var avoid: [Geometry] = try body["avoid"].map { [try Self.area($0, "avoid")] } ?? []
-            if try body.maybeBool("avoid_red") == true { avoid += redCells() }
+            var avoid: [Geometry] = try Self.zone(body, required: false).map { [$0] } ?? []
+            if try body.maybeString("avoid") == "red" { avoid += redCells() }
             return try routeAnswer(from: try body.requireCoordinate("from"), to: try body.requireCoordinate("to"),
                                    by: try body.maybeString("by") ?? "time", profile: try body.maybeString("profile") ?? "drive", avoid: avoid)
         },
         Endpoint(method: .get, path: "/evacuate", summary: "The shelters with room reached soonest by road, leaving a circular danger zone",
                  parameters: Self.point + [
-                    .int("k", 1...20, default: 1, "Shelters to answer"), .int("minRoom", 1...Self.maxPersons, default: 1, "Room needed (persons)"),
-                    .number("zoneLon", -180...180, "Danger zone centre, longitude"), .number("zoneLat", -90...90, "Danger zone centre, latitude"),
-                    .number("zoneRadius", 1...100_000, "Danger zone radius, metres (with zoneLon and zoneLat)"),
-                 ], response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
+                    .int("k", 1...20, default: 1, "Shelters to answer"), .int("min_room", 1...Self.maxPersons, default: 1, "Room needed (persons)"),
+                 ] + Self.zoneParameters, response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
             let params = call.params
-            var zone: Geometry?
-            if let radius = try params.maybeDouble("zoneRadius") {
-                zone = DangerZone.circle(centre: Coordinate(try params.double("zoneLon"), try params.double("zoneLat")), radius: radius)
-            } else if let given = ["zoneLon", "zoneLat"].first(where: { params.rawValue($0) != nil }) {
-                throw Problem.badParameter(given, "a danger zone needs zoneLon, zoneLat and zoneRadius together")
-            }
-            return try evacuateAnswer(from: try params.point(), zone: zone, k: try params.int("k"), minimumRoom: try params.int("minRoom"))
+            return try evacuateAnswer(from: try params.point(), zone: try Self.zone(params), k: try params.int("k"), minimumRoom: try params.int("min_room"))
         },
         Endpoint(method: .post, path: "/evacuate", summary: "The same with any danger zone",
                  body: .object([.coordinate("from", required: true, "Start, [lon, lat]")] + Self.zoneMembers + [
@@ -121,8 +122,7 @@ extension Routes {
     }
 
     private func redCells() -> [Geometry] {
-        let model = service.live.model
-        return model.areas.indices.filter { model.assessments[$0].level == .red }.map { model.areas[$0].geometry }
+        service.live.model.redAreas
     }
 
     private func routeAnswer(from: Coordinate, to: Coordinate, by: String, profile: String, avoid: [Geometry]) throws -> Response {
@@ -148,13 +148,27 @@ extension Routes {
         do { return try DangerZone.polygons(in: value) } catch { throw Problem(.unprocessableContent, "Invalid \(name)", "\(name): \(error)") }
     }
 
-    /// The danger zone of a request body: `zone` (GeoJSON) or `centre` + `radius`.
+    /// The danger zone of GET parameters: `centre=lon,lat` and `radius`, both or neither.
+    static func zone(_ params: Params) throws -> Geometry? {
+        switch (try params.maybePair("centre"), try params.maybeDouble("radius")) {
+        case (let centre?, let radius?): return DangerZone.circle(centre: centre, radius: radius)
+        case (nil, nil): return nil
+        case (_?, nil): throw Problem.badParameter("radius", "metres in 1…100,000 are required with centre")
+        case (nil, _?): throw Problem.badParameter("centre", "lon,lat is required with radius")
+        }
+    }
+
+    /// The danger zone of a request body: `zone` (GeoJSON) or `centre` + `radius`, not both.
     static func zone(_ body: JSONBody, required: Bool) throws -> Geometry? {
-        if let zone = body["zone"] { return try area(zone, "zone") }
-        let centreName = body["centre"] != nil ? "centre" : "center"
-        if let centre = try body.coordinate(centreName) {
+        if let zone = body["zone"] {
+            if body["centre"] != nil || body["radius"] != nil {
+                throw Problem(.unprocessableContent, "Invalid zone", "zone: give zone (a GeoJSON polygon) or centre and radius, not both")
+            }
+            return try area(zone, "zone")
+        }
+        if let centre = try body.coordinate("centre") {
             guard let radius = try body.maybeDouble("radius") else {
-                throw Problem(.unprocessableContent, "Invalid zone", "radius: metres in 1…100,000 are required with \(centreName)")
+                throw Problem(.unprocessableContent, "Invalid zone", "radius: metres in 1…100,000 are required with centre")
             }
             return DangerZone.circle(centre: centre, radius: radius)
         }

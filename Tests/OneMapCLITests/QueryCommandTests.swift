@@ -44,7 +44,7 @@ import Testing
         let (dir, gpkg) = try store()
         defer { withExtendedLifetime(dir) {} }
         let r = try runProcess(onemap, ["query", "nearest-shelter", "--data", gpkg, "--lon", "109.78", "--lat", "39.61",
-                                        "--k", "2", "--min-capacity", "50"])
+                                        "--k", "2", "--min-room", "50"])
         #expect(r.status == 0, "\(r.stderr)")
         let found = try features(r.stdout)
         #expect(found.map { $0["id"] as! String } == ["S-2"])

@@ -18,8 +18,8 @@ import Testing
         let bowtie = try dir.write("bowtie.geojson", #"{"type": "Polygon", "coordinates": [[[109.7, 39.6], [109.8, 39.7], [109.8, 39.6], [109.7, 39.7], [109.7, 39.6]]]}"#)
         let point = try dir.write("point.geojson", #"{"type": "Point", "coordinates": [109.7, 39.6]}"#)
         for (arguments, words) in [
-            (["path", "--avoid", bad, "--from", "109.78,39.60", "--to", "109.90,39.66"], "\(bad): line 1"),
-            (["path", "--avoid", bowtie, "--from", "109.78,39.60", "--to", "109.90,39.66"], "\(bowtie): the area is not a valid polygon: Self-intersection"),
+            (["path", "--zone", bad, "--from", "109.78,39.60", "--to", "109.90,39.66"], "\(bad): line 1"),
+            (["path", "--zone", bowtie, "--from", "109.78,39.60", "--to", "109.90,39.66"], "\(bowtie): the area is not a valid polygon: Self-intersection"),
             (["plan", "--zone", point], "\(point): an area to avoid must be a Polygon or MultiPolygon, not a Point"),
             (["plan", "--zone", dir.path("none.geojson")], "none.geojson: cannot open: no such file"),
             (["path", "--from", "109.78,95", "--to", "109.90,39.66"], "--from takes lon,lat in WGS84 degrees"),

@@ -35,10 +35,11 @@ import Testing
             ("/query/nearest-shelter?lon=nan&lat=39.6", "lon: 'nan' is not a number"),
             // Swift's Double(_:) reads hexadecimal floats: 0x1p3 was taken as 8 degrees.
             ("/query/nearest-shelter?lon=0x1p3&lat=39.6", "lon: '0x1p3' is not a number"),
-            ("/query/nearest-shelter?lon=109.78&lat=39.6&maxDistance=0x10", "maxDistance: '0x10' is not a number"),
-            ("/query/nearest-shelter?lon=109.7&lat=39.6&minCapacity=99999999999999999999", "minCapacity:"),
+            ("/query/nearest-shelter?lon=109.78&lat=39.6&max_distance=0x10", "max_distance: '0x10' is not a number"),
+            ("/query/nearest-shelter?lon=109.7&lat=39.6&min_room=99999999999999999999", "min_room:"),
             ("/riskmap/diff?from=1&to=", "to: is empty"),
-            ("/evacuate?lon=109.7&lat=39.6&zoneLon=109.7&zoneLat=39.6", "zoneLon: a danger zone needs"),
+            ("/evacuate?lon=109.7&lat=39.6&centre=109.7,39.6", "radius: metres in 1…100,000 are required with centre"),
+            ("/evacuate?lon=109.7&lat=39.6&zoneLon=109.7&zoneLat=39.6&zoneRadius=500", "zoneLon: renamed: give the danger zone as centre=lon,lat and radius=METRES"),
             ("/route?from=109.7,39.6&to=109.8,39.6&profile=fly", "profile: 'fly'"),
             ("/plan/shelters?need=everything", "need: 'everything'"),
             ("/plan/coverage?format=pdf", "format: 'pdf'"),
@@ -65,7 +66,7 @@ import Testing
             ("/evacuate", #"{"from":[1e308,39.65]}"#, 422, "from: lon must lie in"),
             ("/evacuation-plan", #"{"centre":[109.66,39.65],"radius":1e300}"#, 422, "radius:"),
             ("/evacuation-plan", #"{"radius":100}"#, 422, "radius: needs"),
-            ("/route", #"{"from":[109.66,39.65],"to":[109.7,39.6],"avoid_red":"yes"}"#, 422, "avoid_red: expected true or false"),
+            ("/route", #"{"from":[109.66,39.65],"to":[109.7,39.6],"avoid_red":true}"#, 422, "avoid_red: renamed: write \"avoid\": \"red\""),
             ("/route", #"{"from":[109.66,39.65]}"#, 422, "to: is required"),
         ]
         for (path, body, status, words) in cases {

@@ -37,7 +37,7 @@ import Testing
         #expect(shares.map { $0["hours"] as? Double } == [12], "the shipped file: 12 h (basic living relief); 6 h is a local plan's")
         #expect(depots.features.filter { ($0["properties"] as? [String: Any])?["feature_type"] as? String == "new_depot_site" }.count == 1)
 
-        let fire = try await server.get("/plan/fire?maxSites=2")
+        let fire = try await server.get("/plan/fire?max_sites=2")
         #expect(fire.status == 200, "\(fire.text.prefix(300))")
         let libraryFire = try planner.fire(maxSites: 2)
         #expect(fire.json["residents_outside"] as? Double == libraryFire.summary.first { $0.key == "residents_outside" }?.value.numberValue)

@@ -139,7 +139,7 @@ import Testing
         let zone = DangerZone.circle(centre: centre, radius: 2000)
         let want = try samples.inside(zone)
         #expect(want.grids.count > 1)
-        let circle = try await server.get("/query/population?lon=\(centre.x)&lat=\(centre.y)&radius=2000")
+        let circle = try await server.get("/query/population?centre=\(centre.x),\(centre.y)&radius=2000")
         #expect(circle.status == 200, "\(circle.text)")
         #expect(circle.json["residents"] as? Double == want.residents.rounded(), "\(circle.json["residents"] ?? "?") vs \(want.residents)")
         let grids = circle.json["grids"] as? [[String: Any]] ?? []
@@ -152,7 +152,7 @@ import Testing
                                             body: #"{"centre": [\#(centre.x), \#(centre.y)], "radius": 2000}"#)
         let persons = want.grids.map { $0.residents.rounded() }.filter { $0 >= 1 }.reduce(0, +)
         #expect(plan.json["persons"] as? Double == persons, "the plan moves the residents inside: \(plan.json["persons"] ?? "?") vs \(persons)")
-        for (path, status) in [("/query/population?lon=109.78&lat=39.6", 400), ("/query/population?lon=109.78&lat=39.6&radius=0", 400)] {
+        for (path, status) in [("/query/population?centre=109.78,39.6", 400), ("/query/population?centre=109.78,39.6&radius=0", 400), ("/query/population?lon=109.78&lat=39.6&radius=100", 400)] {
             #expect(try await server.get(path).status == status, "\(path)")
         }
     }
@@ -161,7 +161,7 @@ import Testing
         let server = try await LiveServer()
         let snapshot = server.service.snapshotForTests
         let p = Coordinate(109.781, 39.608)
-        let near = try await server.get("/query/nearest-shelter?lon=109.781&lat=39.608&k=3&minCapacity=500")
+        let near = try await server.get("/query/nearest-shelter?lon=109.781&lat=39.608&k=3&min_room=500")
         let want = try snapshot.nearestShelters(to: p, k: 3, criteria: ShelterCriteria(openOnly: true, minimumRoom: 500))
         #expect(near.features.map { $0["id"] as? String } == want.map { $0.hit.record.id })
         let distances = near.features.compactMap { ($0["properties"] as? [String: Any])?["distance_m"] as? Double }
@@ -295,6 +295,53 @@ import Testing
         }
         let tilejson = try await server.get("/tiles.json").json
         #expect(tilejson["tilejson"] as? String == "3.0.0" && (tilejson["tiles"] as? [String])?.first?.hasSuffix("/tiles/{z}/{x}/{y}.png") == true)
+    }
+
+    /// The tiles draw the data's own roads and boundaries under the risk colours, so the
+    /// map reads with no base map; `?layers=risk` leaves them out and is cached apart.
+    @Test func tilesDrawTheDatasRoadsUnlessRiskOnlyIsAsked() async throws {
+        let server = try await LiveServer()
+        let snapshot = server.service.snapshotForTests
+        let style = try TileStyle.load(path: Repository.path("tiles/style.json"))
+        let roadClass = Layer.roads.columnIndex("road_class")
+        // Midpoints of primary-road segments, drawn at zoom 16 (full width).
+        var spots: [Coordinate] = []
+        for record in try snapshot.allFeatures(.roads) where record.values[roadClass] == .text("primary") {
+            if case .lineString(let line) = record.geometry, line.count >= 2 {
+                spots.append(Coordinate((line[0].x + line[1].x) / 2, (line[0].y + line[1].y) / 2))
+            }
+            if spots.count == 12 { break }
+        }
+        #expect(spots.count == 12)
+        var differ = 0, roadColoured = 0
+        var tiles = Set<TileID>()
+        for c in spots {
+            let tile = TileID.covering(BoundingBox(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y), zoom: 16)[0]
+            tiles.insert(tile)
+            let b = tile.bounds
+            let px = Int((c.x - b.minX) / (b.maxX - b.minX) * 256)
+            let py = Int((TileID.mercatorY(c.y) * 65536 - Double(tile.y)) * 256)
+            let full = try await server.get("/tiles/16/\(tile.x)/\(tile.y).png")
+            let risk = try await server.get("/tiles/16/\(tile.x)/\(tile.y).png?layers=risk")
+            #expect(full.status == 200 && risk.status == 200 && full.headers["etag"] != risk.headers["etag"])
+            let a = try RasterImage(png: full.body).pixel(px, py), r = try RasterImage(png: risk.body).pixel(px, py)
+            if (a.r, a.g, a.b, a.a) != (r.r, r.g, r.b, r.a) { differ += 1 }
+            if a.a == 255 && r.a < 255 { roadColoured += 1 }  // an opaque road under a translucent fill
+        }
+        // A few midpoints may sit under a shelter's or facility's opaque symbol.
+        #expect(differ >= 9 && roadColoured >= 9, "\(differ) \(roadColoured) of \(spots.count)")
+        // Both variants cached, each in its own file.
+        #expect(try server.service.cacheCountForTests == 2 * tiles.count)
+        let again = try await server.get("/tiles/16/0/0.png?layers=risk")
+        #expect(again.status == 200)
+        let bad = try await server.get("/tiles/16/0/0.png?layers=roads")
+        #expect(bad.status == 400 && bad.text.contains("layers"), "\(bad.text)")
+        // The legend says what the base and the facility symbols are.
+        let legend = try await server.get("/riskmap/legend").json
+        let base = legend["base"] as? [String: Any] ?? [:]
+        #expect((base["roads"] as? [[String: Any]])?.contains { $0["road_class"] as? String == "primary" && $0["colour_hex"] as? String == style.roads.classes["primary"]?.colour.hex } == true)
+        #expect((base["boundaries"] as? [[String: Any]])?.contains { $0["level"] as? String == "district" } == true)
+        #expect((legend["facilities"] as? [[String: Any]])?.contains { $0["kind"] as? String == "fire_station" && $0["colour_hex"] as? String == "#B71C1C" } == true)
     }
 
     @Test func operationsAndProtocol() async throws {

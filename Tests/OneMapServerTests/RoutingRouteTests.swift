@@ -109,14 +109,38 @@ import Testing
         let centre = Coordinate(109.84, 39.63)
         let square = [[centre.x - 0.004, centre.y - 0.004], [centre.x + 0.004, centre.y - 0.004], [centre.x + 0.004, centre.y + 0.004],
                       [centre.x - 0.004, centre.y + 0.004], [centre.x - 0.004, centre.y - 0.004]]
-        let body = #"{"from": [109.78, 39.60], "to": [109.90, 39.66], "avoid": {"type": "Polygon", "coordinates": [[\#(square.map { "[\($0[0]), \($0[1])]" }.joined(separator: ","))]]}}"#
+        let body = #"{"from": [109.78, 39.60], "to": [109.90, 39.66], "zone": {"type": "Polygon", "coordinates": [[\#(square.map { "[\($0[0]), \($0[1])]" }.joined(separator: ","))]]}}"#
         let around = try await server.request("POST", "/route", headers: ["Content-Type": "application/json"], body: body)
         #expect(around.status == 200, "\(around.text)")
         let path = ((around.json["geometry"] as? [String: Any])?["coordinates"] as? [[Double]] ?? []).map { Coordinate($0[0], $0[1]) }
         let ring = square.map { Coordinate($0[0], $0[1]) }
         #expect(try !GEOSContext().prepare(.polygon([ring])).intersects(.lineString(path)))
 
-        let evacuate = try await server.get("/evacuate?lon=109.781&lat=39.608&k=2&minRoom=500&zoneLon=109.781&zoneLat=39.608&zoneRadius=800")
+        // One vocabulary: the circle a danger zone is given as in /evacuation-plan is the
+        // zone /route goes around, posted ([lon, lat]) or in GET (lon,lat), with one answer;
+        // before, POST /route took only "avoid" and GET /route no zone at all.
+        let direct = try graph.route(from: Coordinate(109.78, 39.60), to: Coordinate(109.90, 39.66))
+        let onDirect = try #require(direct.path.dropFirst(direct.path.count / 2).first)
+        let circle = DangerZone.circle(centre: onDirect, radius: 300)
+        let posted = try await server.request("POST", "/route", headers: ["Content-Type": "application/json"],
+                                              body: #"{"from": [109.78, 39.60], "to": [109.90, 39.66], "centre": [\#(onDirect.x), \#(onDirect.y)], "radius": 300}"#)
+        let got = try await server.get("/route?from=109.78,39.60&to=109.90,39.66&centre=\(onDirect.x),\(onDirect.y)&radius=300")
+        #expect(posted.status == 200 && got.status == 200, "\(posted.text) \(got.text)")
+        for answer in [posted, got] {
+            let line = ((answer.json["geometry"] as? [String: Any])?["coordinates"] as? [[Double]] ?? []).map { Coordinate($0[0], $0[1]) }
+            let crosses = try GEOSContext().prepare(circle).intersects(.lineString(line))
+            #expect(line.count > 1 && !crosses, "the route crosses the zone")
+        }
+        #expect(posted.json["properties"] as? [String: Any] != nil && NSDictionary(dictionary: posted.json["properties"] as? [String: Any] ?? [:]).isEqual(to: got.json["properties"] as? [String: Any] ?? ["x": 1]))
+        for (body, words) in [(#"{"from": [109.78, 39.60], "to": [109.90, 39.66], "avoid": {"type": "Polygon", "coordinates": []}}"#, "avoid: "),
+                              (#"{"from": [109.78, 39.60], "to": [109.90, 39.66], "center": [109.8, 39.6], "radius": 300}"#, "center: renamed: write centre"),
+                              (#"{"from": [109.78, 39.60], "to": [109.90, 39.66], "centre": [109.8, 39.6]}"#, "radius: metres in 1…100,000 are required with centre"),
+                              (#"{"from": [109.78, 39.60], "to": [109.90, 39.66], "zone": \#(body.split(separator: "\"zone\": ")[1].dropLast()), "centre": [109.8, 39.6], "radius": 9}"#, "not both")] {
+            let refused = try await server.request("POST", "/route", headers: ["Content-Type": "application/json"], body: body)
+            #expect(refused.status == 422 && refused.text.contains(words), "\(body): \(refused.text)")
+        }
+
+        let evacuate = try await server.get("/evacuate?lon=109.781&lat=39.608&k=2&min_room=500&centre=109.781,39.608&radius=800")
         #expect(evacuate.status == 200 && evacuate.features.count == 2, "\(evacuate.text)")
         let plan = try await server.request("POST", "/evacuation-plan", headers: ["Content-Type": "application/json"],
                                             body: #"{"centre": [109.78, 39.61], "radius": 6000}"#)
@@ -136,7 +160,7 @@ import Testing
         let want = try FireCoverage.compute(graph: graph, settlement: walk, snapshot: snapshot, minutes: 5, standards: standards).residentsOutside
         #expect(coverage.json["residents_outside"] as? Int == want)
         // One question, one answer: the planner's fire report gives the same residents beyond 5 minutes.
-        let firePlan = try await server.get("/plan/fire?maxSites=1")
+        let firePlan = try await server.get("/plan/fire?max_sites=1")
         #expect((firePlan.json["residents_outside"] as? Double).map { Int($0.rounded()) } == want, "\(firePlan.json["residents_outside"] ?? "?") vs \(want)")
 
         for (method, path, body, status) in [
@@ -159,7 +183,7 @@ import Testing
             [[start.x - r, start.y - r], [start.x + r, start.y - r], [start.x + r, start.y + r], [start.x - r, start.y + r], [start.x - r, start.y - r]]
                 .map { "[\($0[0]), \($0[1])]" }.joined(separator: ",")
         }
-        let moat = #"{"from": [\#(start.x), \#(start.y)], "to": [109.90, 39.66], "avoid": {"type": "Polygon", "coordinates": [[\#(box(0.02))], [\#(box(0.003))]]}}"#
+        let moat = #"{"from": [\#(start.x), \#(start.y)], "to": [109.90, 39.66], "zone": {"type": "Polygon", "coordinates": [[\#(box(0.02))], [\#(box(0.003))]]}}"#
         let cut = try await server.request("POST", "/route", headers: ["Content-Type": "application/json"], body: moat)
         #expect(cut.status == 404 && (cut.json["detail"] as? String ?? "").contains("no route"), "\(cut.text)")
     }
@@ -171,6 +195,6 @@ import Testing
         let want = try SafetyAudit().run(server.service.snapshotForTests)
         #expect(audit.json["violations"] as? Int == want.count && audit.features.count == want.count)
         #expect(audit.features.map { $0["id"] as? String } == want.map(\.targetID))
-        #expect(try await server.get("/plan/audit?safetyDistance=-1").status == 400)
+        #expect(try await server.get("/plan/audit?safety_distance=-1").status == 400)
     }
 }

@@ -91,7 +91,7 @@ def bad_requests():
     q = "/query/nearest-shelter?lon=109.78&lat=39.6"
     numbers = ["", "nan", "NaN", "inf", "-inf", "1e400", "-1e400", "1e308", "9223372036854775807", "9223372036854775808",
                "-9223372036854775809", "99999999999999999999999", "0x10", "1,5", "%00", "%FF", "%", "%G1", "--1", "+", "1e", ".", "٣"]
-    for name in ["lon", "lat", "k", "minCapacity", "maxDistance"]:
+    for name in ["lon", "lat", "k", "min_room", "max_distance"]:
         for v in numbers:
             cases.append(("numbers: NaN, overflow, junk", http_request("GET", f"/query/nearest-shelter?lon=109.78&lat=39.6&{name}={v}")))
     for path in ["/collections/hazards/items", "/query/within?layer=hazards&lon=109.78&lat=39.6&radius=100"]:

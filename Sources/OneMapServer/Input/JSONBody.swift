@@ -25,6 +25,9 @@ struct JSONBody {
         self.declared = declared
         for member in members {
             guard let spec = declared.first(where: { $0.name == member.key }) else {
+                if let renamed = Vocabulary.renamed[member.key] {
+                    throw Problem(.unprocessableContent, "Invalid request", "\(member.key): renamed: \(renamed) (one vocabulary for every resource: see /api and the README)")
+                }
                 throw Problem(.unprocessableContent, "Invalid request",
                               "\(member.key): unknown member; this body takes \(declared.map(\.name).sorted().joined(separator: ", "))")
             }

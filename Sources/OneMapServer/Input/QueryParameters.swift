@@ -68,6 +68,8 @@ struct Params: Sendable {
                 let display = column + (atLeast ? ">=" : "<=")
                 let bound = try Self.number(display, raw[name] ?? "", -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
                 rangeFilters.append(AttributeFilter(column: column, test: atLeast ? .atLeast(bound) : .atMost(bound)))
+            } else if let renamed = Vocabulary.renamed[name] {
+                throw Problem.badParameter(name, "renamed: \(renamed) (one vocabulary for every resource: see /api and the README)")
             } else {
                 let known = declared.map(\.name).sorted()
                     + (columns.isEmpty ? [] : ["a column of the layer (\(columns.sorted().joined(separator: ", "))) as COLUMN=V1,V2, COLUMN>=N or COLUMN<=N"])
@@ -309,6 +311,11 @@ struct Params: Sendable {
 
     func maybeBox(_ name: String = "bbox") throws -> BoundingBox? {
         guard case .box(let v)? = try value(name) else { return nil }
+        return v
+    }
+
+    func maybePair(_ name: String) throws -> Coordinate? {
+        guard case .pair(let v)? = try value(name) else { return nil }
         return v
     }
 
