@@ -283,4 +283,29 @@ import Testing
     @Test func theShippedPlanningFileHoldsTheDefaults() throws {
         #expect(try PlanningStandards.load(path: Repository.path("config/planning.json")) == .standard)
     }
+
+    /// A plan measures travel as a route does: a place beyond the access limit (1,000 m
+    /// from any road by default) is not reached, on foot or by car; before, plans reached
+    /// it from any distance. Within the limit, the walk counts and the drive starts at
+    /// the road (the fire standard's measure).
+    @Test func placesBeyondTheAccessLimitAreNotReachedByPlans() throws {
+        let a = Coordinate(24.90, 60.17)
+        let b = Geodesic.wgs84.destination(from: a, bearing: 90, distance: 1000)
+        let road = LayerRecord(id: "r", geometry: .lineString([a, b]),
+                               values: Layer.roads.columns.map { $0.name == "road_class" ? .text("residential") : .null }, extra: [])
+        let middle = Geodesic.wgs84.destination(from: a, bearing: 90, distance: 500)
+        let near = Geodesic.wgs84.destination(from: middle, bearing: 0, distance: 300)
+        let far = Geodesic.wgs84.destination(from: middle, bearing: 0, distance: 1500)
+        for (profile, metric) in [(RoadProfile.drive, RouteMetric.time), (.walk, .distance)] {
+            let graph = RoadGraph(roads: [road], profile: profile)
+            let measure = metric == .time ? TravelMeasure.driving(graph) : TravelMeasure.walking(graph)
+            let found = try measure.nearest(of: [try measure.place(a)], to: try measure.places([near, far]))
+            let reached = try #require(found[0])
+            let want = metric == .time ? 500 / (30 / 3.6) : 500 + 300
+            #expect(abs(reached.cost - want) < 1, "\(profile.name): \(reached.cost)")
+            #expect(found[1] == nil, "\(profile.name): a place 1,500 m from the road is reached: \(String(describing: found[1]))")
+            let within = measure.reach(from: try measure.place(a), limit: 3600, targets: TargetBuckets(try measure.places([near, far]), cell: 500))
+            #expect(within.map(\.target) == [0], "\(profile.name): \(within)")
+        }
+    }
 }
