@@ -48,6 +48,24 @@ let benchmarks: @Sendable () -> Void = {
         } setup: { _ = HelsinkiRoads.walk; _ = HelsinkiRoads.drive }
     }
 
+    // A commander's "which three fire stations get there first": one search over the
+    // reversed arcs ranks every station (then three routes are drawn), against the peer
+    // a user without it has: a route from every station, sorted (k separate routes).
+    for (name, onLattice) in [("demo", false), ("generated network (~1M pieces), 20 stations", true)] {
+        @Sendable func fixture() -> NearestFixture { onLattice ? NearestFixture.lattice : NearestFixture.demo }
+        Benchmark("nearest by time, k=3 fire stations, \(name)", configuration: .init(timeUnits: onLattice ? .milliseconds : .microseconds, maxDuration: .seconds(10), maxIterations: 300)) { benchmark in
+            let f = fixture()
+            let point = f.points[benchmark.currentIteration % f.points.count]
+            blackHole(try? NearestByTime.find(point, direction: .to, candidates: f.stations, k: 3, graph: f.graph))
+        } setup: { _ = fixture() }
+        Benchmark("peer: a route from each fire station, best 3, \(name)", configuration: .init(timeUnits: onLattice ? .milliseconds : .microseconds, maxDuration: .seconds(10), maxIterations: 300)) { benchmark in
+            let f = fixture()
+            let point = f.points[benchmark.currentIteration % f.points.count]
+            let routes = f.places.compactMap { try? f.graph.route(from: $0, to: point) }
+            blackHole(routes.sorted { $0.seconds < $1.seconds }.prefix(3))
+        } setup: { _ = fixture() }
+    }
+
     Benchmark("evacuation plan, demo, 6 km zone", configuration: .init(timeUnits: .milliseconds, maxIterations: 100)) { _ in
         let f = RoutingFixture.demo
         blackHole(try Evacuation.plan(zone: DangerZone.circle(centre: Coordinate(109.78, 39.61), radius: 6000), graph: f.graph, snapshot: f.snapshot!))
@@ -70,4 +88,32 @@ enum HelsinkiRoads {
     }()
     static let walk = RoadGraph(roads: roads, profile: .walk)
     static let drive = RoadGraph(roads: roads, profile: .drive)
+}
+
+/// Fire stations and incident points for the nearest-by-time benchmarks: the demo's own
+/// stations, and 20 stations at random junctions of the generated network.
+final class NearestFixture: Sendable {
+    static let demo = NearestFixture(RoutingFixture.demo, stations: nil)
+    static let lattice = NearestFixture(RoutingFixture.lattice, stations: 20)
+
+    let graph: RoadGraph
+    let stations: [LayerRecord]
+    let places: [Coordinate]
+    let points: [Coordinate]
+
+    private init(_ routing: RoutingFixture, stations count: Int?) {
+        graph = routing.graph
+        if let snapshot = routing.snapshot, count == nil {
+            stations = try! NearestByTime.candidates(snapshot, layer: .facilities, where: [AttributeFilter(column: "kind", test: .oneOf(["fire_station"]))])
+        } else {
+            var random = SeededRandom(seed: 7)
+            stations = (0..<(count ?? 20)).map { i in
+                LayerRecord(id: "F-\(i)", geometry: .point(random.element(routing.graph.nodes)),
+                            values: Layer.facilities.columns.map { $0.name == "kind" ? .text("fire_station") : .null }, extra: [])
+            }
+        }
+        places = stations.map { if case .point(let c) = $0.geometry { c } else { Coordinate(0, 0) } }
+        points = routing.pairs.map(\.0)
+        print("fixture nearest: \(stations.count) stations, \(points.count) incident points")
+    }
 }
