@@ -51,14 +51,15 @@ let benchmarks: @Sendable () -> Void = {
     // A commander's "which three fire stations get there first": one search over the
     // reversed arcs ranks every station (then three routes are drawn), against the peer
     // a user without it has: a route from every station, sorted (k separate routes).
-    for (name, onLattice) in [("demo", false), ("generated network (~1M pieces), 20 stations", true)] {
-        @Sendable func fixture() -> NearestFixture { onLattice ? NearestFixture.lattice : NearestFixture.demo }
+    for (name, which) in [("demo", 0), ("generated network (~1M pieces), 20 stations", 1), ("generated city (chifeng, --scale 20)", 2)] {
+        let onLattice = which > 0
+        @Sendable func fixture() -> NearestFixture { which == 2 ? NearestFixture.city : which == 1 ? NearestFixture.lattice : NearestFixture.demo }
         Benchmark("nearest by time, k=3 fire stations, \(name)", configuration: .init(timeUnits: onLattice ? .milliseconds : .microseconds, maxDuration: .seconds(10), maxIterations: 300)) { benchmark in
             let f = fixture()
             let point = f.points[benchmark.currentIteration % f.points.count]
             blackHole(try? NearestByTime.find(point, direction: .to, candidates: f.stations, k: 3, graph: f.graph))
         } setup: { _ = fixture() }
-        Benchmark("peer: a route from each fire station, best 3, \(name)", configuration: .init(timeUnits: onLattice ? .milliseconds : .microseconds, maxDuration: .seconds(10), maxIterations: 300)) { benchmark in
+        Benchmark("peer: a route from each fire station, best 3, \(name)", configuration: .init(timeUnits: onLattice ? .milliseconds : .microseconds, maxDuration: .seconds(which == 2 ? 60 : 10), maxIterations: 300)) { benchmark in
             let f = fixture()
             let point = f.points[benchmark.currentIteration % f.points.count]
             let routes = f.places.compactMap { try? f.graph.route(from: $0, to: point) }
@@ -95,11 +96,30 @@ enum HelsinkiRoads {
 final class NearestFixture: Sendable {
     static let demo = NearestFixture(RoutingFixture.demo, stations: nil)
     static let lattice = NearestFixture(RoutingFixture.lattice, stations: 20)
+    /// The generated city of the planning benchmarks (tools/bench-planning.sh makes it):
+    /// its roads and its own fire stations.
+    static let city: NearestFixture = {
+        let path = RoutingFixture.repository.appendingPathComponent("data/generated/chifeng.gpkg").path
+        guard FileManager.default.fileExists(atPath: path) else { fatalError("\(path) is missing; tools/bench-planning.sh makes it") }
+        let snapshot = try! SpatialIndex.load(from: GeoPackage(path: path, mode: .readOnly), layers: [.roads, .facilities]).snapshot
+        let graph = RoadGraph(roads: try! snapshot.allFeatures(.roads), profile: .drive)
+        let stations = try! NearestByTime.candidates(snapshot, layer: .facilities, where: [AttributeFilter(column: "kind", test: .oneOf(["fire_station"]))])
+        print("fixture city: \(graph.nodes.count) nodes, \(graph.pieceCount) pieces")
+        return NearestFixture(graph: graph, stations: stations, points: RoutingFixture.pairs(graph).map(\.0))
+    }()
 
     let graph: RoadGraph
     let stations: [LayerRecord]
     let places: [Coordinate]
     let points: [Coordinate]
+
+    private init(graph: RoadGraph, stations: [LayerRecord], points: [Coordinate]) {
+        self.graph = graph
+        self.stations = stations
+        places = stations.map { if case .point(let c) = $0.geometry { c } else { Coordinate(0, 0) } }
+        self.points = points
+        print("fixture nearest: \(stations.count) stations, \(points.count) incident points")
+    }
 
     private init(_ routing: RoutingFixture, stations count: Int?) {
         graph = routing.graph
