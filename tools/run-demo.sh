@@ -15,7 +15,7 @@ bin="$(swift build -c release --show-bin-path)/onemap"
 # with room for 500 people (GeoJSON; distances in metres).
 echo
 echo "nearest open shelters with room for 500, from 109.7810 E 39.6080 N:"
-"$bin" query nearest-shelter --data data/kangbashi.gpkg --lon 109.7810 --lat 39.6080 --k 3 --open --min-capacity 500
+"$bin" query nearest-shelter --data data/kangbashi.gpkg --lon 109.7810 --lat 39.6080 --k 3 --min-room 500
 # The demo's one map, stored as a version, with areas and residents per colour.
 echo
 "$bin" risk build --data data/kangbashi.gpkg --rules config/risk-rules.json --note "demo"

@@ -193,8 +193,12 @@ extension Query {
         var anyStatus = false
         @Option(help: "Free room (capacity − occupancy) for at least this many persons.")
         var minRoom: Int?
+        @Option(help: .hidden)
+        var minCapacity: Int?
 
         func run() throws {
+            // The flag's earlier name: refused with the new one, as the server does.
+            if minCapacity != nil { throw ValidationError("--min-capacity was renamed --min-room (min_room over HTTP): one vocabulary, see the README") }
             if open && anyStatus { throw ValidationError("--open and --any-status contradict each other") }
             let classes = classes.map { $0.split(separator: ",").map(String.init) } ?? []
             let criteria = anyStatus ? ShelterCriteria.anyStatus(classes: classes, minimumRoom: minRoom, filters: try source.filters())

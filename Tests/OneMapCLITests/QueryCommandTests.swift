@@ -52,6 +52,13 @@ import Testing
         #expect(abs((properties["distance_m"] as! Double) - (try geod((109.78, 39.61), (109.80, 39.63)))) < 1e-3)
         #expect(properties["room_persons"] as? Double == 2000)
         #expect(properties["area_per_person_m2"] as? Double == 2.5)
+        // The flag's earlier name is refused with the new one (tools/run-demo.sh still used
+        // it, and a fresh clone's demo stopped there).
+        let renamed = try runProcess(onemap, ["query", "nearest-shelter", "--data", gpkg, "--lon", "109.78", "--lat", "39.61", "--min-capacity", "50"])
+        #expect(renamed.status != 0 && renamed.stderr.contains("--min-capacity was renamed --min-room"), "\(renamed.stderr)")
+        // The demo script's own query runs.
+        let script = try String(contentsOfFile: Repository.path("tools/run-demo.sh"), encoding: .utf8)
+        #expect(!script.contains("--min-capacity") && script.contains("--min-room 500"))
     }
 
     @Test func hazardsNearAndWithinSortByDistanceAndFilter() throws {
