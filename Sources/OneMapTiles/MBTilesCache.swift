@@ -44,12 +44,15 @@ public final class MBTilesCache: Sendable {
                 if let existing = meta["onemap_tile_size"], existing != size {
                     throw TileError.cache(path: path, reason: "holds \(existing) px tiles, not \(size) px; use another file for this tile size")
                 }
-                if meta["onemap_map"] != mapKey || (meta["onemap_style"] ?? "") != style { try db.execute(sql: "DELETE FROM tiles") }
+                if meta["onemap_map"] != mapKey || (meta["onemap_style"] ?? "") != style {
+                    try db.execute(sql: "DELETE FROM tiles")
+                    // What the metadata says it covers goes with the tiles (stores record it anew).
+                    try db.execute(sql: "DELETE FROM metadata WHERE name IN ('minzoom', 'maxzoom', 'bounds', 'center')")
+                }
                 let values: [String: String] = [
                     "name": name, "format": "png", "type": "overlay", "version": "1",
                     "description": "四色安全风险分布图: risk areas, hazards, shelters and facilities, drawn by OneMap",
                     "attribution": "OneMap", "onemap_map": mapKey, "onemap_style": style, "onemap_tile_size": size,
-                    "minzoom": meta["minzoom"] ?? "0", "maxzoom": meta["maxzoom"] ?? "0",
                 ]
                 for (key, value) in values where meta[key] != value || key == "onemap_map" {
                     try db.execute(sql: "INSERT OR REPLACE INTO metadata (name, value) VALUES (?, ?)", arguments: [key, value])
@@ -112,8 +115,37 @@ public final class MBTilesCache: Sendable {
                     if tiles.count <= 16 { hot.insert(id, data) }
                 }
             }
+            try Self.cover(tiles.map(\.0), in: db)
             if let maxTiles { try evict(db, keeping: maxTiles) }
             return true
+        }
+    }
+
+    /// Widens `minzoom`, `maxzoom` and `bounds` in `metadata` to take in `tiles`, so what
+    /// the file says it holds stays true as tiles are drawn on demand (GDAL reads the
+    /// raster's size from them: a cache that said maxzoom 0 could not be opened).
+    private static func cover(_ tiles: [TileID], in db: Database) throws {
+        guard let first = tiles.first else { return }
+        var low = first.z, high = first.z
+        var box = BoundingBox.empty
+        for tile in tiles {
+            low = min(low, tile.z)
+            high = max(high, tile.z)
+            box.extend(tile.bounds)
+        }
+        let meta = try metadata(db)
+        if let text = meta["minzoom"], let old = Int(text) { low = min(low, old) }
+        if let text = meta["maxzoom"], let old = Int(text) { high = max(high, old) }
+        if let text = meta["bounds"] {
+            let parts = text.split(separator: ",").compactMap { Double($0) }
+            if parts.count == 4 { box.extend(BoundingBox(minX: parts[0], minY: parts[1], maxX: parts[2], maxY: parts[3])) }
+        }
+        let values = [
+            "minzoom": String(low), "maxzoom": String(high),
+            "bounds": String(format: "%.6f,%.6f,%.6f,%.6f", box.minX, box.minY, box.maxX, box.maxY),
+        ]
+        for (key, value) in values where meta[key] != value {
+            try db.execute(sql: "INSERT OR REPLACE INTO metadata (name, value) VALUES (?, ?)", arguments: [key, value])
         }
     }
 

@@ -40,6 +40,30 @@ import Testing
         #expect(try MBTilesCache(path: styled, mapKey: "v1", style: "bbbb").count() == 0)
     }
 
+    /// The server's own caches fill tile by tile, never seeded: their metadata still says
+    /// what they hold, so GDAL opens them (before, they said maxzoom 0 and gdalinfo failed).
+    @Test func aCacheFilledOnDemandOpensInGDAL() throws {
+        let dir = try TemporaryDirectory()
+        let gpkg = dir.path("scene.gpkg")
+        try TileScene.store(at: gpkg, hazards: [TileScene.redSource])
+        let source = try TileMaps.load(path: gpkg, rules: .standard, style: try TileScene.style)
+        let path = dir.path("served.tiles.mbtiles")
+        let cache = try MBTilesCache(path: path, mapKey: source.mapKey, style: source.renderer.style.digest)
+        let asked = TileID.covering(source.extent, zoom: 13) + TileID.covering(source.extent, zoom: 11)
+        for tile in asked { try cache.store([(tile, try source.renderer.render(tile))], drawnFor: source.mapKey) }
+        let info = try runProcess("/usr/bin/gdalinfo", [path])
+        #expect(info.status == 0, "\(info.stderr)")
+        #expect(info.stdout.contains("ZOOM_LEVEL=13"), "\(info.stdout)")
+        var box = BoundingBox.empty
+        for tile in asked { box.extend(tile.bounds) }
+        let bounds = try runProcess("/usr/bin/sqlite3", [path, "SELECT value FROM metadata WHERE name IN ('minzoom', 'maxzoom', 'bounds') ORDER BY name"])
+        #expect(bounds.stdout.split(separator: "\n") == [Substring(String(format: "%.6f,%.6f,%.6f,%.6f", box.minX, box.minY, box.maxX, box.maxY)), "13", "11"], "\(bounds.stdout)")
+        // Opened for another map, the cache is emptied and says nothing it no longer holds.
+        _ = try MBTilesCache(path: path, mapKey: "v99")
+        let emptied = try runProcess("/usr/bin/sqlite3", [path, "SELECT count(*) FROM metadata WHERE name IN ('minzoom', 'maxzoom', 'bounds')"])
+        #expect(emptied.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+
     @Test func aStoredVersionKeysTheCache() throws {
         let dir = try TemporaryDirectory()
         let gpkg = dir.path("scene.gpkg")
