@@ -14,7 +14,8 @@ public enum SchemaDocument {
             Every layer is a GeoPackage feature table in WGS84 (EPSG:4326) with `fid` (integer
             primary key), `geom` (GeoPackage binary geometry, R-tree indexed) and `id` (the
             feature's own identifier: the GeoJSON `id`, or an `id` property, unique per layer;
-            when a source has none, `FILE#N` with N the feature's ordinal). Then the typed
+            when a source has none, `FILE-N`: the file's name in ASCII letters, digits and `-`,
+            then the feature's ordinal, so it can stand in a URL path). Then the typed
             columns below, then `properties`: a JSON object with every source property that
             matched no column, kept as it came.
 

@@ -67,11 +67,11 @@ public enum Importer {
             return try store.write { session in
                 let writer = try session.writer(for: options.layer, replacing: options.replace)
                 var pipeline = FeaturePipeline(file: sourcePath, transform: transform, mapper: mapper, fix: options.fix)
-                let stem = URL(fileURLWithPath: sourcePath).deletingPathExtension().lastPathComponent
+                let stem = Self.idStem(URL(fileURLWithPath: sourcePath).deletingPathExtension().lastPathComponent)
                 var ordinal = 0
                 try source.forEach { item, bytesRead in
                     ordinal += 1
-                    let record = try pipeline.record(for: item, fallbackID: "\(stem)#\(ordinal)")
+                    let record = try pipeline.record(for: item, fallbackID: "\(stem)-\(ordinal)")
                     do {
                         try writer.insert(record)
                     } catch let e as StorageError {
@@ -87,6 +87,20 @@ public enum Importer {
             if !existed { removeStoreFiles(storePath) }
             throw error
         }
+    }
+
+    /// The start of the ids given to features that bring none: the file's name in ASCII
+    /// letters, digits and `-` (`grids_3067.geojson` → `grids-3067`), then `-N`. Before, it
+    /// was `grids_3067#12`: a `#` ends a URL's path, so `/query/grid/grids_3067#12` asked
+    /// for `grids_3067`.
+    static func idStem(_ name: String) -> String {
+        var stem = ""
+        for scalar in name.unicodeScalars {
+            let keep = scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "-")
+            if keep { stem.unicodeScalars.append(scalar) } else if !stem.isEmpty, stem.last != "-" { stem.append("-") }
+        }
+        while stem.last == "-" { stem.removeLast() }
+        return stem.isEmpty ? "feature" : stem
     }
 
     static func makeSource(_ path: String, options: ImportOptions) throws -> FeatureSource {

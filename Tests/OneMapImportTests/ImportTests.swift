@@ -32,6 +32,20 @@ import Testing
         #expect(r[1].feature(in: .shelters)[property: "shelter_class"] == .string("II"))
     }
 
+    /// Features without an id get one that can stand in a URL path: letters, digits and
+    /// `-` from the file's name, then the feature's number (was `grids_3067#2`, whose `#`
+    /// cut `/query/grid/…` short).
+    @Test func featuresWithoutAnIDGetOneThatFitsAURL() throws {
+        let dir = try TemporaryDirectory()
+        let feature = #"{"type":"Feature","geometry":{"type":"Point","coordinates":[109.8,39.62]},"properties":{}}"#
+        let src = try dir.write("grids_3067 (网格).geojson", Self.collection(feature, feature))
+        _ = try Importer.run(src, into: dir.path("d.gpkg"), options: ImportOptions(layer: .hazards))
+        #expect(try records(dir.path("d.gpkg"), .hazards).map(\.id) == ["grids-3067-1", "grids-3067-2"])
+        let chinese = try dir.write("网格.geojson", Self.collection(feature))
+        _ = try Importer.run(chinese, into: dir.path("e.gpkg"), options: ImportOptions(layer: .hazards))
+        #expect(try records(dir.path("e.gpkg"), .hazards).map(\.id) == ["feature-1"])
+    }
+
     @Test func aGeoJSONSequenceImportsFeatureByFeature() throws {
         let dir = try TemporaryDirectory()
         let lines = (0..<1000).map { Self.point("H-\($0)", 109.6 + Double($0) * 1e-4, 39.6, #"{"level":"yellow"}"#) }.joined(separator: "\n")
