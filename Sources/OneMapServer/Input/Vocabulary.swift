@@ -12,8 +12,8 @@ enum Vocabulary {
         (a GeoJSON Polygon or MultiPolygon) or "centre": [lon, lat] with "radius", not both; avoid=red (GET) and \
         "avoid": "red" (bodies) also avoid the red cells; options are snake_case (min_room, max_minutes, max_distance, \
         max_sites, safety_distance), the CLI's flags the same words with dashes. Bodies are decoded strictly: unknown \
-        members are a 422 naming them, unknown parameters a 400; earlier names (zoneLon, minRoom, minCapacity, avoid_red, \
-        center) are refused with the name to write.
+        members are a 422 naming them, unknown parameters a 400; earlier names (\(renamed.keys.sorted().joined(separator: ", "))) \
+        are refused with the name to write.
         """
 
     /// Names earlier versions took, with what to write now: refused with that hint, never
