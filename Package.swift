@@ -2,7 +2,7 @@
 // OneMap: GIS risk mapping and spatial queries for emergency management.
 //
 // Read this file as the architecture diagram. Imports flow one way:
-//   C libraries (CGEOS, CPROJ, CCairo, CZlib) → OneMapGeometry → OneMapStorage → OneMapIndex → OneMapRisk → OneMapTiles;
+//   C libraries (CGEOS, CPROJ, CCairo, CZlib, CGDAL) → OneMapGeometry → OneMapOGR, OneMapStorage → OneMapIndex → OneMapRisk → OneMapTiles;
 //   OneMapStorage → OneMapImport; → OneMapDemo → OneMap (the core façade) → OneMapServer → OneMapCLI → onemap (executable).
 import PackageDescription
 
@@ -29,6 +29,7 @@ let package = Package(
         .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
 
         // Geometry values, WKB, GeoPackage binary, GeoJSON, CRS transforms, geodesics.
         // GEOS/ and PROJ/ are the only Swift that imports CGEOS and CPROJ.
@@ -41,10 +42,14 @@ let package = Package(
                 // The raw SQLite API GRDB links, for the per-row insert and trigger-function paths.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
-        // Readers of outside data (GeoJSON, GeoJSON sequences, CSV, GeoPackage) into the store.
+        // Vector files through GDAL/OGR (Shapefile, KML, XLSX, OSM, FlatGeobuf, …): read and
+        // written as OneMap geometries. The only Swift that imports CGDAL.
+        .target(name: "OneMapOGR", dependencies: ["CGDAL", "OneMapGeometry"]),
+        // Readers of outside data into the store: GeoJSON, GeoJSON sequences, CSV and
+        // GeoPackage by OneMap's own readers, every other format through OneMapOGR.
         .target(
             name: "OneMapImport",
-            dependencies: ["OneMapGeometry", "OneMapStorage", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapOGR", .product(name: "GRDB", package: "GRDB.swift")]),
         // In-memory spatial index (packed Hilbert R-tree), geodesic measures, queries, live updates.
         .target(name: "OneMapIndex", dependencies: ["OneMapGeometry", "OneMapStorage"]),
         // The risk model: source levels (given, LEC, matrix) under configurable rules, area levels.

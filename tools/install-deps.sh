@@ -3,7 +3,7 @@
 # Used by both README commands; safe to run again.
 set -euo pipefail
 
-packages=(libgeos-dev libproj-dev proj-data proj-bin libsqlite3-dev libcairo2-dev zlib1g-dev pkg-config gdal-bin sqlite3 fonts-noto-cjk libjs-leaflet)
+packages=(libgeos-dev libproj-dev proj-data proj-bin libsqlite3-dev libcairo2-dev zlib1g-dev libgdal-dev pkg-config gdal-bin sqlite3 fonts-noto-cjk libjs-leaflet)
 # The test command also needs a real browser and its driver (the web map's tests).
 # and Python's venv for the PyPI tools (schemathesis, openapi-spec-validator).
 [ "${ONEMAP_BROWSER:-0}" = 1 ] && packages+=(chromium chromium-driver python3-selenium python3-venv python3-pip)

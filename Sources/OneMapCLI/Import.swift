@@ -4,13 +4,17 @@ import OneMap
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Load GeoJSON, GeoJSON sequences, CSV or another GeoPackage's layer into a layer.",
+        abstract: "Load a vector file (GeoJSON, CSV, GeoPackage, Shapefile, KML, XLSX, OSM, FlatGeobuf, … anything GDAL reads) into a layer.",
         discussion: """
-            The whole import is one transaction: if any feature is bad, the store is left as it was.
-            Source property names are matched to the layer's columns by name and alias (see `onemap schema`).
+            The whole import is one transaction: if any feature is bad, the store is left as it was and the error
+            names the first bad feature, how many are bad and every value no vocabulary knows; with --skip-invalid
+            the valid features are imported and the rest written, each with its reason, to a rejects file.
+            Source property names are matched to the layer's columns by name and alias (see `onemap schema`);
+            --map and a --mapping file add your own, and a mapped column the source lacks is an error.
+            GeoJSON, CSV and GeoPackage are read by OneMap itself, every other format through GDAL.
             """)
 
-    @Argument(help: "The file to import (.geojson, .geojsonl/.ndjson, .csv, .gpkg).")
+    @Argument(help: "The file to import (.geojson, .geojsonl/.ndjson, .csv, .gpkg, .shp, .kml/.kmz, .gpx, .fgb, .gml, .tab, .dxf, .xlsx/.ods, .osm.pbf, …).")
     var file: String
 
     @Option(help: "Target layer: \(Layer.allCases.map(\.tableName).joined(separator: ", ")).")
@@ -37,10 +41,23 @@ struct Import: ParsableCommand {
     @Option(help: "CSV column holding latitude or y.")
     var yColumn: String?
 
-    @Option(help: "Text encoding of a GeoJSON or CSV source: utf-8 (default), gbk (also gb2312) or gb18030. A source that is not UTF-8 is refused unless this names its encoding.")
-    var encoding = "utf-8"
-    @Option(help: "Table to read when the source GeoPackage has several.")
+    @Option(help: "A mapping file (JSON) for this data source: columns, values, crs, encoding, source_layer, x_column, y_column, where. Flags win over it.")
+    var mapping: String?
+
+    @Option(help: "Text encoding: utf-8, gbk (also gb2312, cp936), gb18030, windows-1252 or iso-8859-1. GeoJSON and CSV default to UTF-8 (others are refused unless named); a Shapefile defaults to its .cpg file, its DBF language byte, else UTF-8 or GBK as its bytes show.")
+    var encoding: String?
+
+    @Option(help: "The layer (table, sheet) to read when the source has several.")
     var sourceLayer: String?
+
+    @Option(name: .customLong("where"), help: "For files read through GDAL: an OGR SQL condition on attributes, e.g. \"highway IS NOT NULL\".")
+    var whereClause: String?
+
+    @Flag(help: "Import the valid features and write the invalid ones, each with its reason, to the rejects file.")
+    var skipInvalid = false
+
+    @Option(help: "Where --skip-invalid writes rejected features (newline-delimited GeoJSON). Default: beside the GeoPackage, STORE.SOURCE.rejects.geojsonl.")
+    var rejects: String?
 
     @Flag(help: "No progress output.")
     var quiet = false
@@ -54,20 +71,26 @@ struct Import: ParsableCommand {
 
     func run() throws {
         var options = ImportOptions(layer: try Arguments.layer(layer))
-        guard let sourceEncoding = SourceEncoding(name: encoding) else {
-            throw ValidationError("--encoding: '\(encoding)' is not utf-8, gbk or gb18030")
+        if let encoding {
+            guard let sourceEncoding = SourceEncoding(name: encoding) else {
+                throw ValidationError("--encoding: '\(encoding)' is not one of \(SourceEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            options.encoding = sourceEncoding
         }
-        options.encoding = sourceEncoding
         if let crs { options.crs = try CoordinateReferenceSystem.parse(crs) }
         options.fix = fix
         options.replace = replace
         options.xColumn = xColumn
         options.yColumn = yColumn
         options.sourceLayer = sourceLayer
+        options.whereClause = whereClause
+        options.skipInvalid = skipInvalid
+        options.rejectsPath = rejects
         for m in mappings {
             let parts = m.split(separator: "=", maxSplits: 1).map(String.init)
             options.columnMap[parts[0]] = parts[1]
         }
+        if let mapping { try ImportMapping.load(path: mapping).applied(to: &options, file: mapping) }
         let line = ProgressLine(quiet: quiet)
         let started = Date()
         let report = try Importer.run(file, into: into, options: options) { p in
@@ -79,9 +102,16 @@ struct Import: ParsableCommand {
         }
         line.finish()
         var summary = "imported \(report.imported) features into \(report.layer) of \(into) from \(report.sourceCRS) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
-        if report.repaired > 0 || report.closedRings > 0 {
-            summary += "; repaired \(report.repaired) invalid geometries (\(report.closedRings) rings closed)"
+        if report.repaired > 0 || report.closedRings > 0 || report.droppedRings > 0 {
+            summary += "; repaired \(report.repaired) invalid geometries (\(report.closedRings) rings closed, \(report.droppedRings) degenerate rings dropped)"
         }
         print(summary)
+        print("read by \(report.reader)")
+        if report.rejected > 0, let path = report.rejectsPath {
+            print("rejected \(report.rejected) invalid features, each with its reason, into \(path)")
+        }
+        if !report.unmapped.isEmpty {
+            print("values no vocabulary knows (map them in a --mapping file's \"values\"): " + report.unmapped.map(\.description).joined(separator: ", "))
+        }
     }
 }

@@ -10,6 +10,7 @@ struct CSVSource: FeatureSource {
     let xColumn: String?
     let yColumn: String?
     var declaredCRS: CoordinateReferenceSystem? { nil }
+    var readerDescription: String { "OneMap's CSV reader" }
 
     static let xNames = ["lon", "lng", "long", "longitude", "x", "经度", "easting"]
     static let yNames = ["lat", "latitude", "y", "纬度", "northing"]

@@ -11,6 +11,16 @@ struct FeaturePipeline {
     private let geos = GEOSContext()
     private(set) var repaired = 0
     private(set) var closedRings = 0
+    /// Rings with fewer than three distinct positions dropped under `--fix`.
+    private(set) var droppedRings = 0
+    /// Every value a vocabulary column did not know, with how many features carry it.
+    private(set) var unmapped: [UnmappedKey: Int] = [:]
+
+    struct UnmappedKey: Hashable {
+        var column: String
+        var property: String
+        var value: String
+    }
 
     init(file: String, transform: CoordinateTransform, mapper: RecordMapper, fix: Bool) {
         self.file = file
@@ -29,14 +39,62 @@ struct FeaturePipeline {
             throw fail("\(error)")
         }
         closedRings += item.closedRings
+        var dropped = 0
+        if fix {
+            do {
+                (feature.geometry, dropped) = try Self.droppingDegenerateRings(feature.geometry)
+            } catch {
+                throw fail("\(error)")
+            }
+            droppedRings += dropped
+        }
         let (geometry, madeValid) = try validated(feature.geometry, fail)
         feature.geometry = geometry
-        // One repaired feature, whether its rings were closed, make-valid ran, or both.
-        if item.closedRings > 0 || madeValid { repaired += 1 }
+        // One repaired feature, whether its rings were closed or dropped, make-valid ran, or all.
+        if item.closedRings > 0 || dropped > 0 || madeValid { repaired += 1 }
         do {
             return try mapper.record(for: feature, fallbackID: fallbackID())
+        } catch let e as MappingError {
+            if case .unmapped(let values) = e {
+                for v in values { unmapped[UnmappedKey(column: v.column, property: v.property, value: v.value), default: 0] += 1 }
+            }
+            throw fail("\(e)")
         } catch {
             throw fail("\(error)")
+        }
+    }
+
+    /// Drops rings with fewer than three distinct positions (a two-vertex ring has no
+    /// area and GEOS cannot even build it): a hole on its own, an outer ring with its
+    /// polygon. A polygon with no ring left is an error. Returns how many rings went.
+    static func droppingDegenerateRings(_ geometry: Geometry) throws -> (Geometry, dropped: Int) {
+        func degenerate(_ ring: Ring) -> Bool { ring.count < 4 || Set(ring.map { [$0.x, $0.y] }).count < 3 }
+        var dropped = 0
+        func polygon(_ rings: [Ring]) -> [Ring]? {
+            guard let outer = rings.first, !degenerate(outer) else {
+                dropped += rings.count
+                return nil
+            }
+            let holes = rings.dropFirst().filter { hole in
+                if degenerate(hole) { dropped += 1; return false }
+                return true
+            }
+            return [outer] + holes
+        }
+        switch geometry {
+        case .polygon(let rings):
+            guard let kept = polygon(rings) else {
+                throw GeometryError.invalidStructure(reason: "the polygon's outer ring has fewer than three distinct positions: no area is left")
+            }
+            return (.polygon(kept), dropped)
+        case .multiPolygon(let parts):
+            let kept = parts.compactMap(polygon)
+            guard !kept.isEmpty else {
+                throw GeometryError.invalidStructure(reason: "every part's outer ring has fewer than three distinct positions: no area is left")
+            }
+            return (.multiPolygon(kept), dropped)
+        default:
+            return (geometry, 0)
         }
     }
 

@@ -6,6 +6,7 @@ final class GeoJSONSource: FeatureSource {
     let path: String
     let totalBytes: Int?
     private(set) var declaredCRS: CoordinateReferenceSystem?
+    var readerDescription: String { "OneMap's GeoJSON reader" }
     private let reader: GeoJSONFeatureReader
     /// The first feature, read ahead in `init` because the legacy `crs` member comes
     /// before it; kept (or its error) for `forEach`, so the file is opened and parsed once.

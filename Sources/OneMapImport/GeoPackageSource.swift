@@ -10,6 +10,7 @@ struct GeoPackageSource: FeatureSource {
     let geometryColumn: String
     let declaredCRS: CoordinateReferenceSystem?
     var totalBytes: Int? { nil }
+    var readerDescription: String { "OneMap's GeoPackage reader, table \(table)" }
     private let queue: DatabaseQueue
 
     init(path: String, sourceLayer: String?, preferred: String) throws {

@@ -29,5 +29,14 @@ protocol FeatureSource {
     /// The CRS the source declares for itself, if any.
     var declaredCRS: CoordinateReferenceSystem? { get }
     var totalBytes: Int? { get }
+    /// The source's attribute names when known before reading (a Shapefile's fields);
+    /// nil when only the features tell (GeoJSON).
+    var knownColumns: [String]? { get }
+    /// What reads it, for the import's summary.
+    var readerDescription: String { get }
     func forEach(_ body: (SourceFeature, _ bytesRead: Int) throws -> Void) throws
+}
+
+extension FeatureSource {
+    var knownColumns: [String]? { nil }
 }

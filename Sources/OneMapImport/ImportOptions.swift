@@ -10,15 +10,29 @@ public struct ImportOptions: Sendable {
     public var fix = false
     /// Delete the layer's features before loading (in the same transaction).
     public var replace = false
-    /// Source property → column, beyond the built-in aliases.
+    /// Source property → column, beyond the built-in aliases. Each source property named
+    /// here must exist in the source: a mapping that matches nothing is an error.
     public var columnMap: [String: String] = [:]
+    /// Column → source value → value to store, before the column's vocabulary.
+    public var valueMap: [String: [String: String]] = [:]
+    /// Import the valid features and write the others, each with its reason, to
+    /// ``rejectsPath`` instead of failing the whole import.
+    public var skipInvalid = false
+    /// Where rejected features go (newline-delimited GeoJSON); nil: beside the store,
+    /// `<store>.<source>.rejects.geojsonl`.
+    public var rejectsPath: String?
     /// CSV columns holding x/longitude and y/latitude, when the names are not recognised.
     public var xColumn: String?
     public var yColumn: String?
     /// The table to read from a source GeoPackage with several feature tables.
     public var sourceLayer: String?
-    /// The text encoding of a GeoJSON or CSV source; anything but UTF-8 is converted first.
-    public var encoding: SourceEncoding = .utf8
+    /// The text encoding of the source, when the user names it: a GeoJSON or CSV source
+    /// in anything but UTF-8 is converted first; a Shapefile's attributes are read in it
+    /// whatever its `.cpg` or language byte say. nil: UTF-8 for text formats, what the
+    /// Shapefile declares or, failing that, UTF-8 or GBK as the bytes show.
+    public var encoding: SourceEncoding?
+    /// For sources read through GDAL: an OGR SQL condition on attributes (`highway IS NOT NULL`).
+    public var whereClause: String?
 
     public init(layer: Layer) { self.layer = layer }
 }
@@ -41,4 +55,22 @@ public struct ImportReport: Sendable, Equatable {
     public var closedRings: Int
     /// The CRS the source coordinates were read in.
     public var sourceCRS: CoordinateReferenceSystem
+    /// Rings with fewer than three distinct positions dropped under `--fix`.
+    public var droppedRings = 0
+    /// Features set aside under `--skip-invalid`, and the file they went to.
+    public var rejected = 0
+    public var rejectsPath: String?
+    /// Values the layer's vocabularies did not know, most frequent first.
+    public var unmapped: [UnmappedCount] = []
+    /// What read the source: "GDAL ESRI Shapefile, layer x, attributes GBK (the .cpg file says 936)".
+    public var reader: String
+
+    /// One unknown value and the number of features that carry it.
+    public struct UnmappedCount: Sendable, Equatable, CustomStringConvertible {
+        public var column: String
+        public var property: String
+        public var value: String
+        public var features: Int
+        public var description: String { "\(column) \"\(value)\" (property \(property)) × \(features)" }
+    }
 }

@@ -8,45 +8,63 @@ import OneMapStorage
 /// typed values), then inserted; the whole import is one transaction, so the first bad
 /// feature leaves the store as it was, and a store the import created is removed again.
 public enum Importer {
-    /// Source formats, chosen by extension or, failing that, by the first bytes.
+    /// Source formats: OneMap's own readers for GeoJSON, CSV and GeoPackage (faster than
+    /// GDAL's on them, see BENCHMARKS.md), GDAL/OGR for everything else.
     public enum Format: String, Sendable, CaseIterable {
-        case geojson, csv, geopackage
+        case geojson, csv, geopackage, ogr
+
+        /// Extensions of formats GDAL reads that OneMap sends to it without looking.
+        static let gdalExtensions: Set<String> = [
+            "shp", "dbf", "shz", "kml", "kmz", "gpx", "fgb", "gml", "xml", "tab", "mif", "dxf", "pbf", "osm",
+            "xlsx", "xls", "ods", "gdb", "sqlite", "topojson", "vrt", "csvt", "gmt", "mbtiles", "pmtiles",
+        ]
 
         static func detect(_ path: String) throws -> Format {
-            switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+            let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+            switch ext {
             case "geojson", "json", "geojsonl", "geojsons", "geojsonseq", "ndjson", "jsonl": return .geojson
             case "csv", "txt": return .csv
             case "gpkg": return .geopackage
             default: break
             }
+            if gdalExtensions.contains(ext) { return .ogr }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return .ogr }  // a File Geodatabase, a folder of Shapefiles
             guard let handle = FileHandle(forReadingAtPath: path) else { throw ImportError.source(file: path, message: "cannot open") }
             defer { try? handle.close() }
             let head = (try? handle.read(upToCount: 16)) ?? Data()
             if head.starts(with: Array("SQLite format 3".utf8)) { return .geopackage }
             if let first = head.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }), first == UInt8(ascii: "{") || first == 0x1E { return .geojson }
-            return .csv
+            // Anything else: GDAL if one of its drivers knows it, else CSV text.
+            return (try? OGRSourceProbe.opens(path)) == true ? .ogr : .csv
         }
     }
 
     /// Imports `sourcePath` into the GeoPackage at `storePath` (created if missing).
+    ///
+    /// Every feature is read and checked. Without `skipInvalid` the first bad feature
+    /// fails the import (after the rest are read, so that the error counts them all and
+    /// lists every unmapped value) and the store is left as it was; with it, the good
+    /// features are imported and the bad ones written with their reasons to the rejects file.
     /// - Parameter progress: called every 10,000 features and at the end.
     public static func run(
         _ sourcePath: String, into storePath: String, options: ImportOptions,
         progress: (ImportProgress) -> Void = { _ in }
     ) throws -> ImportReport {
         guard FileManager.default.fileExists(atPath: sourcePath) else { throw ImportError.source(file: sourcePath, message: "no such file") }
+        let format = try Format.detect(sourcePath)
         // Text sources are checked (UTF-8) or converted (--encoding) before reading; errors
         // still name the file the user gave.
         var readPath = sourcePath
-        if try Format.detect(sourcePath) != .geopackage {
-            if options.encoding == .utf8 {
-                try SourceEncoding.requireUTF8(sourcePath)
+        if format == .geojson || format == .csv {
+            if let encoding = options.encoding, encoding != .utf8 {
+                readPath = try SourceEncoding.convertedCopy(of: sourcePath, from: encoding)
             } else {
-                readPath = try SourceEncoding.convertedCopy(of: sourcePath, from: options.encoding)
+                try SourceEncoding.requireUTF8(sourcePath)
             }
         }
         defer { if readPath != sourcePath { try? FileManager.default.removeItem(atPath: readPath) } }
-        let source = try makeSource(readPath, options: options)
+        let source = try makeSource(readPath, format: format, options: options, reportedPath: sourcePath)
         let crs = options.crs ?? source.declaredCRS ?? .wgs84
         let transform: CoordinateTransform
         do {
@@ -56,37 +74,105 @@ public enum Importer {
         }
         let mapper: RecordMapper
         do {
-            mapper = try RecordMapper(layer: options.layer, explicit: options.columnMap)
+            let values = options.valueMap.mapValues { $0.mapValues { JSONValue.string($0) } }
+            mapper = try RecordMapper(layer: options.layer, explicit: options.columnMap, values: values)
         } catch {
             throw ImportError.source(file: sourcePath, message: "--map: \(error)")
         }
+        // A mapping from a column the source lacks is a mistake, never silently nothing.
+        if let known = source.knownColumns {
+            try checkMappedColumnsExist(options.columnMap, in: known, file: sourcePath)
+        }
 
         let existed = FileManager.default.fileExists(atPath: storePath)
+        let rejectsPath = options.rejectsPath ?? defaultRejectsPath(store: storePath, source: sourcePath)
+        let rejects = RejectsFile(path: rejectsPath)
         do {
             let store = try GeoPackage(path: storePath, mode: .create)
-            return try store.write { session in
+            let report = try store.write { session in
                 let writer = try session.writer(for: options.layer, replacing: options.replace)
                 var pipeline = FeaturePipeline(file: sourcePath, transform: transform, mapper: mapper, fix: options.fix)
                 let stem = Self.idStem(URL(fileURLWithPath: sourcePath).deletingPathExtension().lastPathComponent)
                 var ordinal = 0
+                var failures: [ImportError] = []
+                var failed = 0
+                var unseen = Set(options.columnMap.keys)
+                var seen: [String] = []  // property names in the order first met, for the error
                 try source.forEach { item, bytesRead in
                     ordinal += 1
-                    let record = try pipeline.record(for: item, fallbackID: "\(stem)-\(ordinal)")
+                    if !unseen.isEmpty {
+                        for member in item.feature.properties where !seen.contains(member.key) {
+                            seen.append(member.key)
+                            unseen.remove(member.key)
+                        }
+                    }
                     do {
-                        try writer.insert(record)
-                    } catch let e as StorageError {
-                        throw ImportError.feature(file: sourcePath, location: item.location, message: "\(e)")
+                        let record = try pipeline.record(for: item, fallbackID: "\(stem)-\(ordinal)")
+                        // After a failure without --skip-invalid nothing will be kept: only check.
+                        if failed == 0 || options.skipInvalid {
+                            do {
+                                try writer.insert(record)
+                            } catch let e as StorageError {
+                                throw ImportError.feature(file: sourcePath, location: item.location, message: "\(e)")
+                            }
+                        }
+                    } catch let error as ImportError {
+                        failed += 1
+                        if failures.count < 5 { failures.append(error) }
+                        if options.skipInvalid { try rejects.write(item, reason: error, transform: transform) }
                     }
                     if ordinal % 10_000 == 0 { progress(ImportProgress(features: ordinal, bytesRead: bytesRead, totalBytes: source.totalBytes)) }
                 }
+                if !unseen.isEmpty, source.knownColumns == nil {
+                    try checkMappedColumnsExist(options.columnMap, in: seen, file: sourcePath)
+                }
+                let unmapped = pipeline.unmapped.map { ImportReport.UnmappedCount(column: $0.key.column, property: $0.key.property, value: $0.key.value, features: $0.value) }
+                    .sorted { ($0.features, $1.column, $1.value) > ($1.features, $0.column, $0.value) }
+                if failed > 0 && !options.skipInvalid {
+                    throw Self.summarised(failures[0], failed: failed, of: ordinal, unmapped: unmapped)
+                }
                 try writer.finish()
+                try rejects.finish()
                 progress(ImportProgress(features: ordinal, bytesRead: source.totalBytes ?? 0, totalBytes: source.totalBytes))
-                return ImportReport(layer: options.layer, imported: writer.inserted, repaired: pipeline.repaired, closedRings: pipeline.closedRings, sourceCRS: crs)
+                return ImportReport(
+                    layer: options.layer, imported: writer.inserted, repaired: pipeline.repaired, closedRings: pipeline.closedRings, sourceCRS: crs,
+                    droppedRings: pipeline.droppedRings, rejected: failed, rejectsPath: failed > 0 ? rejectsPath : nil, unmapped: unmapped,
+                    reader: source.readerDescription)
             }
+            return report
         } catch {
+            rejects.discard()
             if !existed { removeStoreFiles(storePath) }
             throw error
         }
+    }
+
+    /// The first failure, followed by how many features failed in all and every unmapped value.
+    static func summarised(_ first: ImportError, failed: Int, of total: Int, unmapped: [ImportReport.UnmappedCount]) -> ImportError {
+        guard failed > 1 || !unmapped.isEmpty, case .feature(let file, let location, let message) = first else { return first }
+        var text = message
+        if failed > 1 { text += "; \(failed) of \(total) features are invalid" }
+        if !unmapped.isEmpty {
+            text += "; values no vocabulary knows: " + unmapped.map(\.description).joined(separator: ", ")
+            text += " (map them in a --mapping file's \"values\")"
+        }
+        text += "; nothing was imported (--skip-invalid imports the valid features and writes the rest to a rejects file)"
+        return .feature(file: file, location: location, message: text)
+    }
+
+    /// Every `--map SOURCE=COLUMN` must name a column the source has.
+    static func checkMappedColumnsExist(_ map: [String: String], in columns: [String], file: String) throws {
+        for (source, target) in map.sorted(by: { $0.key < $1.key }) where !columns.contains(source) {
+            let listed = columns.isEmpty ? "no properties at all" : "the columns \(columns.joined(separator: ", "))"
+            throw ImportError.source(file: file, message: "--map \(source)=\(target): the source has no column \"\(source)\"; it has \(listed)")
+        }
+    }
+
+    /// `<store folder>/<store name>.<source name>.rejects.geojsonl`.
+    static func defaultRejectsPath(store: String, source: String) -> String {
+        let storeURL = URL(fileURLWithPath: store)
+        let name = storeURL.deletingPathExtension().lastPathComponent + "." + URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent + ".rejects.geojsonl"
+        return storeURL.deletingLastPathComponent().appendingPathComponent(name).path
     }
 
     /// The start of the ids given to features that bring none: the file's name in ASCII
@@ -103,12 +189,13 @@ public enum Importer {
         return stem.isEmpty ? "feature" : stem
     }
 
-    static func makeSource(_ path: String, options: ImportOptions) throws -> FeatureSource {
+    static func makeSource(_ path: String, format: Format, options: ImportOptions, reportedPath: String) throws -> FeatureSource {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        switch try Format.detect(path) {
+        switch format {
         case .geojson: return try GeoJSONSource(path: path, leniency: .init(closeRings: options.fix), totalBytes: size)
         case .csv: return CSVSource(path: path, totalBytes: size, xColumn: options.xColumn, yColumn: options.yColumn)
         case .geopackage: return try GeoPackageSource(path: path, sourceLayer: options.sourceLayer, preferred: options.layer.tableName)
+        case .ogr: return try OGRSource(path: path, options: options, reportedPath: reportedPath)
         }
     }
 

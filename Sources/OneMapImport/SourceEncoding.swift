@@ -13,13 +13,20 @@ public enum SourceEncoding: String, Sendable, CaseIterable {
     case utf8 = "utf-8"
     case gbk
     case gb18030
+    /// Western European Windows code page (older Shapefiles from Finland and elsewhere).
+    case windows1252 = "windows-1252"
+    case latin1 = "iso-8859-1"
 
-    /// Parses `utf-8`, `utf8`, `gbk`, `gb2312` (read as GBK, its superset), `gb18030`.
+    /// Parses the names users and Shapefile `.cpg` files give: `utf-8`, `utf8`, `65001`,
+    /// `gbk`, `gb2312` and `cp936`/`936` (read as GBK, their superset), `gb18030`,
+    /// `windows-1252`/`cp1252`/`1252`, `iso-8859-1`/`latin1`/`8859_1`.
     public init?(name: String) {
-        switch name.lowercased().replacingOccurrences(of: "_", with: "-") {
-        case "utf-8", "utf8": self = .utf8
-        case "gbk", "gb2312", "cp936": self = .gbk
-        case "gb18030": self = .gb18030
+        switch name.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().replacingOccurrences(of: "_", with: "-") {
+        case "utf-8", "utf8", "65001": self = .utf8
+        case "gbk", "gb2312", "cp936", "936", "ansi 936": self = .gbk
+        case "gb18030", "54936": self = .gb18030
+        case "windows-1252", "cp1252", "1252", "ansi 1252": self = .windows1252
+        case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "8859-1", "88591": self = .latin1
         default: return nil
         }
     }
@@ -29,7 +36,16 @@ public enum SourceEncoding: String, Sendable, CaseIterable {
         case .utf8: "UTF-8"
         case .gbk: "GBK"
         case .gb18030: "GB18030"
+        case .windows1252: "WINDOWS-1252"
+        case .latin1: "ISO-8859-1"
         }
+    }
+
+    /// `bytes` as text in this encoding, or nil when they are not valid in it (never U+FFFD).
+    public func decode(_ bytes: [UInt8]) -> String? {
+        if self == .utf8 || bytes.allSatisfy({ $0 < 0x80 }) { return String(validating: bytes, as: UTF8.self) }
+        guard let utf8 = try? Self.convert(bytes, from: self, final: true) else { return nil }
+        return String(validating: utf8, as: UTF8.self)
     }
 
     /// Checks that the file at `path` is valid UTF-8, reading it in 1 MiB pieces.
@@ -113,7 +129,8 @@ public enum SourceEncoding: String, Sendable, CaseIterable {
         let cd = iconv_open("UTF-8", encoding.iconvName)
         guard cd != iconv_t(bitPattern: -1) else { throw ConversionError(offset: 0) }
         defer { iconv_close(cd) }
-        var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
+        // A single-byte code page grows up to three times in UTF-8 (€ is E2 82 AC).
+        var output = [UInt8](repeating: 0, count: input.count * 3 + 16)
         var source = input
         let result: (done: Int, written: Int, ok: Bool, incomplete: Bool) = source.withUnsafeMutableBufferPointer { inBuf in
             output.withUnsafeMutableBufferPointer { outBuf in

@@ -67,7 +67,7 @@ public enum Layer: String, CaseIterable, Sendable, CustomStringConvertible {
                 Column("name", .text, "Name", aliases: ["名称", "隐患名称", "title"]),
                 Column("kind", .text, "gas_station, hazardous_chemical, pipeline, construction_site, crowded_place, waterlogging, geological, forest_fire, mine, tailings_pond, …", aliases: ["type", "category", "类型", "类别", "风险类型"]),
                 Column("subkind", .text, "Finer kind, e.g. landslide (滑坡) for geological", aliases: ["subtype", "子类"]),
-                Column("level", .vocabulary(.riskLevel), "Risk level", aliases: ["risk_level", "风险等级", "等级"]),
+                Column("level", .vocabulary(.riskLevel), "Risk level", aliases: ["risk_level", "风险等级", "隐患等级", "风险级别", "等级"]),
                 Column("major_hazard_grade", .integer(1...4), "Major hazard source (重大危险源) grade", aliases: ["major_grade", "重大危险源等级"]),
                 Column("impact_distance_m", .real(0...100_000), "Impact or external-safety distance in metres", aliases: ["impact_distance", "impact_radius", "safety_distance", "影响距离", "影响半径", "安全距离"]),
                 Column("status", .vocabulary(.hazardStatus), "Lifecycle status", aliases: ["state", "状态", "治理状态"]),

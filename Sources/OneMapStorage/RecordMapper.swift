@@ -11,9 +11,14 @@ public struct RecordMapper: Sendable {
     private let exact: [String: Int]
     /// Folded source key → column index.
     private let lookup: [String: Int]
+    /// Column index → source value (as text) → the value to store instead.
+    private let valueMap: [Int: [String: JSONValue]]
 
-    /// - Parameter explicit: source property name → column name, taking precedence over aliases.
-    public init(layer: Layer, explicit: [String: String] = [:]) throws {
+    /// - Parameters:
+    ///   - explicit: source property name → column name, taking precedence over aliases.
+    ///   - values: column name → source value as text → the value to use instead
+    ///     (`{"level": {"严重": "1"}}`), applied before the column's own vocabulary.
+    public init(layer: Layer, explicit: [String: String] = [:], values: [String: [String: JSONValue]] = [:]) throws {
         self.layer = layer
         let columns = layer.columns
         self.columns = columns
@@ -31,6 +36,14 @@ public struct RecordMapper: Sendable {
             lookup[Column.foldKey(source)] = index
         }
         self.lookup = lookup
+        var valueMap: [Int: [String: JSONValue]] = [:]
+        for (target, table) in values {
+            guard let index = columns.firstIndex(where: { $0.name == target }) else {
+                throw MappingError.unknownColumn(target, layer: layer)
+            }
+            valueMap[index] = table
+        }
+        self.valueMap = valueMap
         // Exact spellings resolve to what their folded form resolves to, so both paths agree.
         var exact: [String: Int] = [:]
         for spelling in columns.flatMap({ [$0.name] + $0.aliases }) + Array(explicit.keys) {
@@ -50,6 +63,7 @@ public struct RecordMapper: Sendable {
         var values = [FieldValue](repeating: .null, count: columns.count)
         var filled = [Bool](repeating: false, count: columns.count)
         var extra: [JSONMember] = []
+        var unmapped: [UnmappedValue] = []
         var id = feature.id
         for member in feature.properties {
             if member.key == "id" {
@@ -62,14 +76,23 @@ public struct RecordMapper: Sendable {
                 continue
             }
             let column = columns[index]
-            switch column.kind.normalize(member.value) {
+            var value = member.value
+            if let table = valueMap[index], let text = value.identifierText ?? value.stringValue, let mapped = table[text] { value = mapped }
+            switch column.kind.normalize(value) {
             case .value(let value):
                 values[index] = value
                 filled[index] = true
             case .rejected(let reason):
+                // Vocabulary misses are gathered, so that an import can report every
+                // unmapped value of a feature, not just the first.
+                if case .vocabulary = column.kind {
+                    unmapped.append(UnmappedValue(property: member.key, column: column.name, value: value.identifierText ?? value.stringValue ?? "\(value)", reason: reason))
+                    continue
+                }
                 throw MappingError.badValue(property: member.key, column: column.name, reason: reason)
             }
         }
+        if !unmapped.isEmpty { throw MappingError.unmapped(unmapped) }
         let geometry = try conform(feature.geometry)
         return LayerRecord(id: id ?? fallbackID(), geometry: geometry, values: values, extra: extra)
     }
@@ -95,10 +118,21 @@ public struct RecordMapper: Sendable {
     }
 }
 
+/// A source value that a vocabulary column does not know.
+public struct UnmappedValue: Sendable, Equatable, Hashable {
+    public var property: String
+    public var column: String
+    /// The value as text, as the source has it.
+    public var value: String
+    public var reason: String
+}
+
 /// A source feature that does not fit its layer.
 public enum MappingError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownColumn(String, layer: Layer)
     case badValue(property: String, column: String, reason: String)
+    /// Values no vocabulary term (or mapping-file entry) matches, every one in the feature.
+    case unmapped([UnmappedValue])
     case wrongGeometry(got: String, layer: Layer, allowed: String)
 
     public var description: String {
@@ -107,6 +141,8 @@ public enum MappingError: Error, Equatable, Sendable, CustomStringConvertible {
             "layer \(layer) has no column \"\(name)\"; its columns are \(layer.columns.map(\.name).joined(separator: ", "))"
         case .badValue(let property, let column, let reason):
             "property \"\(property)\" (column \(column)): \(reason)"
+        case .unmapped(let values):
+            values.map { "property \"\($0.property)\" (column \($0.column)): \($0.reason)" }.joined(separator: "; ")
         case .wrongGeometry(let got, let layer, let allowed):
             "layer \(layer) takes \(allowed), got a \(got)"
         }

@@ -342,7 +342,7 @@ public struct TileStyle: Sendable, Equatable, Decodable {
             style.digest = data.withUnsafeBytes { FNV1a.hex($0) }
             return style
         } catch let error as DecodingError {
-            throw .style(path: path, reason: Self.explain(error))
+            throw .style(path: path, reason: DecodingExplanation.explain(error))
         } catch {
             throw .style(path: path, reason: "\(error)")
         }
@@ -353,28 +353,5 @@ public struct TileStyle: Sendable, Equatable, Decodable {
     public static func locate() -> String? {
         if let given = ProcessInfo.processInfo.environment["ONEMAP_STYLE"] { return given }
         return FileManager.default.fileExists(atPath: "tiles/style.json") ? "tiles/style.json" : nil
-    }
-
-    static func explain(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.map { $0.intValue.map { "[\($0)]" } ?? Self.snake($0.stringValue) }.joined(separator: ".")
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return "missing member '\(path(context.codingPath + [key]))'"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return "'\(path(context.codingPath))' has the wrong type: \(context.debugDescription)"
-        case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "not valid JSON: \(context.debugDescription)"
-                : "'\(path(context.codingPath))': \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
-    }
-
-    static func snake(_ camel: String) -> String {
-        camel.reduce(into: "") { out, c in
-            if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
-        }
     }
 }

@@ -12,6 +12,9 @@ public enum CoordinateReferenceSystem: Hashable, Sendable, CustomStringConvertib
     case gcj02
     /// BD-09 (Baidu), lon/lat degrees: GCJ-02 plus a further rotation and offset.
     case bd09
+    /// A CRS a file describes without an EPSG code (an ESRI `.prj`, a GML or KML
+    /// definition GDAL could not match): its WKT, which PROJ reads, and its name.
+    case wkt(name: String, definition: String)
 
     /// Parses the forms users write: `EPSG:4547`, `4547`, `urn:ogc:def:crs:EPSG::4547`,
     /// `CRS84`, `wgs84`, `gcj02`/`gcj-02`, `bd09`/`bd-09` (case-insensitive).
@@ -42,6 +45,7 @@ public enum CoordinateReferenceSystem: Hashable, Sendable, CustomStringConvertib
         case .epsg(let code): "EPSG:\(code)"
         case .gcj02: "GCJ-02"
         case .bd09: "BD-09"
+        case .wkt(let name, _): "\"\(name)\" (the file's WKT)"
         }
     }
 }

@@ -14,6 +14,7 @@ public final class CoordinateTransform {
         self.source = source
         switch source {
         case .epsg(let code): proj = try PROJTransformer(from: "EPSG:\(code)", to: "EPSG:4326")
+        case .wkt(_, let definition): proj = try PROJTransformer(from: definition, to: "EPSG:4326")
         case .wgs84, .gcj02, .bd09: proj = nil
         }
     }
@@ -35,18 +36,19 @@ public final class CoordinateTransform {
         case .bd09:
             try checkLonLat(c)
             result = ChineseOffsets.bd09ToWGS84(c)
-        case .epsg:
-            result = proj!.forward(c)
+        case .epsg, .wkt:
+            guard let proj else { throw CRSError.unknown(source.description, reason: "no PROJ operation") }
+            result = proj.forward(c)
             guard result.isFinite else {
-                throw CRSError.outOfRange(c, crs: source.description, reason: "PROJ cannot transform it (wrong CRS, or x and y swapped?)")
+                throw CRSError.outOfRange(c, crs: source.description, reason: "PROJ cannot transform it (\(GaussKruger.hint(for: c, declared: source) ?? "wrong CRS, or x and y swapped?"))")
             }
-            if let area = proj!.areaOfUse {
+            if let area = proj.areaOfUse {
                 let m = areaOfUseMargin
                 let grown = BoundingBox(minX: area.minX - m, minY: area.minY - m, maxX: area.maxX + m, maxY: area.maxY + m)
                 guard grown.contains(result) else {
                     throw CRSError.outOfRange(
                         c, crs: source.description,
-                        reason: "it lands at lon \(result.x), lat \(result.y), outside the CRS's area of use \(area) (wrong CRS, or x and y swapped?)")
+                        reason: "it lands at lon \(result.x), lat \(result.y), outside the CRS's area of use \(area) (\(GaussKruger.hint(for: c, declared: source) ?? "wrong CRS, or x and y swapped?"))")
                 }
             }
         }
@@ -60,8 +62,9 @@ public final class CoordinateTransform {
         case .wgs84: return c
         case .gcj02: return ChineseOffsets.wgs84ToGCJ02(c)
         case .bd09: return ChineseOffsets.wgs84ToBD09(c)
-        case .epsg:
-            let r = proj!.inverse(c)
+        case .epsg, .wkt:
+            guard let proj else { throw CRSError.unknown(source.description, reason: "no PROJ operation") }
+            let r = proj.inverse(c)
             guard r.isFinite else { throw CRSError.outOfRange(c, crs: "EPSG:4326", reason: "PROJ cannot transform it") }
             return r
         }
@@ -74,7 +77,8 @@ public final class CoordinateTransform {
 
     private func checkLonLat(_ c: Coordinate) throws {
         guard c.x >= -180, c.x <= 180, c.y >= -90, c.y <= 90 else {
-            throw CRSError.outOfRange(c, crs: source.description, reason: "longitude must be in [-180, 180] and latitude in [-90, 90] (x and y swapped?)")
+            let hint = GaussKruger.hint(for: c, declared: source) ?? "x and y swapped?"
+            throw CRSError.outOfRange(c, crs: source.description, reason: "longitude must be in [-180, 180] and latitude in [-90, 90] (\(hint))")
         }
     }
 }

@@ -1,0 +1,141 @@
+import Foundation
+import OneMap
+import OneMapTestSupport
+import Testing
+
+/// Mapping you can trust: every unmapped value reported with its count, bad features set
+/// aside with their reasons, degenerate rings dropped under --fix, zone numbers explained.
+@Suite struct ImportCheckingTests {
+    static func point(_ lon: Double, _ props: String) -> String {
+        #"{"type":"Feature","geometry":{"type":"Point","coordinates":[\#(lon),39.6]},"properties":\#(props)}"#
+    }
+    static func collection(_ features: [String]) -> String { #"{"type":"FeatureCollection","features":["# + features.joined(separator: ",\n") + "]}" }
+
+    /// Five hazards: one good; three with levels no vocabulary knows (严重 twice, 特别重大
+    /// once); one with a negative impact distance.
+    static let ledger = collection([
+        point(109.70, #"{"name":"甲","level":"重大"}"#),
+        point(109.71, #"{"name":"乙","level":"严重"}"#),
+        point(109.72, #"{"name":"丙","level":"严重"}"#),
+        point(109.73, #"{"name":"丁","level":"特别重大"}"#),
+        point(109.74, #"{"name":"戊","level":"一般","impact_distance_m":-5}"#),
+    ])
+
+    func names(_ store: String) throws -> [String] {
+        var out: [String] = []
+        try GeoPackage(path: store, mode: .readOnly).read { try $0.forEachRecord(in: .hazards) { out.append($0.feature(in: .hazards)[property: "name"]?.stringValue ?? "") } }
+        return out
+    }
+
+    @Test func aStrictImportFailsNamingTheFirstBadFeatureAndCountingEveryUnmappedValue() throws {
+        let dir = try TemporaryDirectory()
+        let src = try dir.write("h.geojson", Self.ledger)
+        #expect { try Importer.run(src, into: dir.path("a.gpkg"), options: ImportOptions(layer: .hazards)) } throws: { error in
+            let text = "\(error)"
+            return text.contains("feature #2") && text.contains("\"严重\" is not one of 1, 2, 3, 4")
+                && text.contains("4 of 5 features are invalid")
+                && text.contains("level \"严重\" (property level) × 2, level \"特别重大\" (property level) × 1")
+                && text.contains("nothing was imported")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.path("a.gpkg")))
+        #expect(!FileManager.default.fileExists(atPath: dir.path("a.h.rejects.geojsonl")))
+    }
+
+    @Test func skipInvalidImportsTheGoodAndWritesTheRestWithTheirReasons() throws {
+        let dir = try TemporaryDirectory()
+        let src = try dir.write("h.geojson", Self.ledger)
+        var options = ImportOptions(layer: .hazards)
+        options.skipInvalid = true
+        let report = try Importer.run(src, into: dir.path("a.gpkg"), options: options)
+        #expect(report.imported == 1 && report.rejected == 4)
+        #expect(report.unmapped.map(\.description) == ["level \"严重\" (property level) × 2", "level \"特别重大\" (property level) × 1"])
+        #expect(try names(dir.path("a.gpkg")) == ["甲"])
+        let rejectsPath = try #require(report.rejectsPath)
+        #expect(rejectsPath == dir.path("a.h.rejects.geojsonl"))
+        // GDAL reads the rejects file back: four features, each with its reason.
+        let info = try runProcess("ogrinfo", ["-ro", "-al", rejectsPath])
+        #expect(info.status == 0, "\(info.stderr)")
+        #expect(info.stdout.contains("Feature Count: 4"))
+        #expect(info.stdout.components(separatedBy: "onemap_reject_reason (String) = ").count - 1 == 4)
+        #expect(info.stdout.contains("-5.0 is outside 0.0…100000.0"))
+        #expect(info.stdout.contains("onemap_reject_location (String) = line 3, feature #4"))
+    }
+
+    @Test func aMappingFileMapsValuesAndColumnsAndIsCheckedLikeFlags() throws {
+        let dir = try TemporaryDirectory()
+        let src = try dir.write("h.geojson", Self.collection([
+            Self.point(109.70, #"{"名字":"甲","级别":"严重"}"#),
+            Self.point(109.71, #"{"名字":"乙","级别":"特别重大"}"#),
+        ]))
+        let mappingPath = try dir.write("m.json", #"{"columns": {"名字": "name", "级别": "level"}, "values": {"level": {"严重": "2", "特别重大": "red"}}}"#)
+        var options = ImportOptions(layer: .hazards)
+        try ImportMapping.load(path: mappingPath).applied(to: &options, file: mappingPath)
+        _ = try Importer.run(src, into: dir.path("a.gpkg"), options: options)
+        var levels: [JSONValue?] = []
+        try GeoPackage(path: dir.path("a.gpkg"), mode: .readOnly).read { try $0.forEachRecord(in: .hazards) { levels.append($0.feature(in: .hazards)[property: "level"]) } }
+        #expect(levels == [.number(2), .number(1)])
+        #expect(try names(dir.path("a.gpkg")) == ["甲", "乙"])
+
+        // A member of the wrong type is named with the file.
+        let bad = try dir.write("bad.json", #"{"columns": {"名字": 3}}"#)
+        #expect { try ImportMapping.load(path: bad) } throws: { "\($0)".hasPrefix(bad + ": 'columns.") }
+        // A value mapped to something the vocabulary does not know is still refused.
+        let wrong = try dir.write("wrong.json", #"{"values": {"level": {"严重": "purple"}}, "columns": {"级别": "level"}}"#)
+        var strict = ImportOptions(layer: .hazards)
+        try ImportMapping.load(path: wrong).applied(to: &strict, file: wrong)
+        #expect(throws: ImportError.self) { try Importer.run(src, into: dir.path("b.gpkg"), options: strict) }
+    }
+
+    /// A ring of two vertices cannot even be built by GEOS; --fix drops it (a hole on its
+    /// own, an outer ring with its polygon) and says so.
+    @Test func fixDropsDegenerateRingsAndCountsThem() throws {
+        let dir = try TemporaryDirectory()
+        let square = "[[109.7,39.6],[109.71,39.6],[109.71,39.61],[109.7,39.61],[109.7,39.6]]"
+        let src = try dir.write("g.geojson", Self.collection([
+            #"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[\#(square),[[109.705,39.605],[109.706,39.606]]]},"properties":{"code":"G-1"}}"#,
+            #"{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[[\#(square)],[[[109.8,39.6],[109.81,39.6]]]]},"properties":{"code":"G-2"}}"#,
+        ]))
+        #expect { try Importer.run(src, into: dir.path("a.gpkg"), options: ImportOptions(layer: .grids)) } throws: { "\($0)".contains("--fix") }
+        var options = ImportOptions(layer: .grids)
+        options.fix = true
+        let report = try Importer.run(src, into: dir.path("a.gpkg"), options: options)
+        #expect(report.imported == 2 && report.droppedRings == 2 && report.repaired == 2)
+        var geometries: [Geometry] = []
+        try GeoPackage(path: dir.path("a.gpkg"), mode: .readOnly).read { try $0.forEachRecord(in: .grids) { geometries.append($0.geometry) } }
+        for g in geometries {
+            guard case .multiPolygon(let parts) = g else { Issue.record("not a multipolygon: \(g)"); continue }
+            #expect(parts.count == 1 && parts[0].count == 1)
+        }
+        // Nothing but a degenerate ring: rejected with the reason.
+        let line = try dir.write("l.geojson", #"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[109.7,39.6],[109.71,39.6]]]},"properties":{}}"#)
+        #expect { try Importer.run(line, into: dir.path("b.gpkg"), options: options) } throws: { "\($0)".contains("no area is left") }
+    }
+
+    /// Gauss–Krüger x with the zone number in front (38,4xx,xxx) is explained, with the code to use.
+    @Test func aZoneNumberInTheFalseEastingIsExplained() throws {
+        let dir = try TemporaryDirectory()
+        let src = try dir.write("h.csv", "name,x,y\n甲,38420000,4380000\n")
+        var options = ImportOptions(layer: .hazards)
+        options.crs = .epsg(4547)
+        #expect { try Importer.run(src, into: dir.path("a.gpkg"), options: options) } throws: { error in
+            "\(error)".contains("zone number 38") && "\(error)".contains("EPSG:4526")
+        }
+        // Read as the zone it names, it lands where the CM 114°E form of the same numbers does.
+        options.crs = .epsg(4526)
+        _ = try Importer.run(src, into: dir.path("b.gpkg"), options: options)
+        let plain = try dir.write("p.csv", "name,x,y\n甲,420000,4380000\n")
+        options.crs = .epsg(4547)
+        _ = try Importer.run(plain, into: dir.path("c.gpkg"), options: options)
+        func point(_ store: String) throws -> Geometry? {
+            var g: Geometry?
+            try GeoPackage(path: store, mode: .readOnly).read { try $0.forEachRecord(in: .hazards) { g = $0.geometry } }
+            return g
+        }
+        guard case .point(let a)? = try point(dir.path("b.gpkg")), case .point(let b)? = try point(dir.path("c.gpkg")) else { Issue.record("no points"); return }
+        #expect(Geodesic.wgs84.distance(a, b) < 0.01)
+        // Swapped axes are named as such; metres given as degrees get the CRS advice.
+        let swapped = try dir.write("s.csv", "name,x,y\n甲,4380000,420000\n")
+        #expect { try Importer.run(swapped, into: dir.path("d.gpkg"), options: options) } throws: { "\($0)".contains("axes are swapped") }
+        #expect { try Importer.run(plain, into: dir.path("e.gpkg"), options: ImportOptions(layer: .hazards)) } throws: { "\($0)".contains("give the projected CRS with --crs") }
+    }
+}
