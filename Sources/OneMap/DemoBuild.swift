@@ -59,6 +59,8 @@ public enum DemoBuild {
                 try writer.finish()
                 counts[layer] = writer.inserted
             }
+            // The placer names each hazard's grid; a hazard crossing cells gets the rule every writer uses.
+            try session.deriveHazardGridCodes(recheck: true)
             counts[.adminUnits] = try session.reader.count(.adminUnits)
         }
         // Atomic replace: readers of `output` see the old file or the new one, never half.

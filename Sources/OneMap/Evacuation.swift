@@ -29,7 +29,7 @@ public enum Evacuation {
         let context = GEOSContext()
         let prepared = try zone.map { try context.prepare($0) }
         return try snapshot.allFeatures(.shelters).compactMap { record in
-            guard record.values[status] == .text("open") || record.values[status] == .null else { return nil }
+            guard ShelterCriteria.isOpen(record.values[status]) else { return nil }
             let room = (record.values[capacity].count ?? 0) - (record.values[occupancy].count ?? 0)
             guard room >= minimumRoom else { return nil }
             if let prepared, try prepared.intersects(record.geometry) { return nil }

@@ -20,8 +20,30 @@ public enum SchemaDocument {
             matched no column, kept as it came.
 
             On import, source property names are compared with each column's name and
-            aliases ignoring case, spaces, `_` and `-`. `--map SOURCE=COLUMN` adds others.
-            A value that does not fit its column stops the import with the feature named.
+            aliases ignoring case, spaces, `_` and `-`. `--map SOURCE=COLUMN` (and a
+            `--mapping` file's `columns`) adds others, and must name a column the source has.
+            A value that does not fit its column fails the import with the feature named and
+            every value no vocabulary knows counted (a `--mapping` file's `values` maps them);
+            `--skip-invalid` sets such features aside in a rejects file instead.
+
+            ## Derived fields
+
+            OneMap fills these itself, the same way whoever writes the feature (an import, the
+            HTTP service, the demo, or opening a file written by an older OneMap), so every
+            query and plan reads one meaning:
+
+            - **`shelters.status`**: a shelter whose source states none is `open`. The open
+              shelters' queries (nearest shelter, evacuation) also count a shelter whose status
+              was erased by another program as open.
+            - **`grids.code`**: a grid without one gets its `id` when that is ASCII letters,
+              digits and `-`, else `grid-` and 16 hex digits of the id's FNV-1a hash, so that
+              `/query/grid/{code}` works for every grid.
+            - **`hazards.grid_code`**: the code of the grid cell that covers the whole geometry,
+              else of the cell holding its representative point (GEOS point-on-surface: a point,
+              an inner vertex of a line, a point inside a polygon); on a shared edge, the
+              lowest code. Imports of hazards fill it where the source gave none; imports of
+              grids fill it where it is missing or names no grid the file has; the HTTP service
+              sets it on every report (clients cannot).
 
 
             """
@@ -64,7 +86,8 @@ public enum SchemaDocument {
             `reported_by`, `reported_at` and `grid_code`, clients cannot set or erase them.
 
             OneMap's own schema version is the `schema_version` row of the attributes table
-            `onemap_metadata` (2 since the change log; a file without the table is version 1).
+            `onemap_metadata` (2 since the change log, 3 since derived fields are stated in the
+            data; a file without the table is version 1).
             A file opened for writing migrates forward; one written by a newer OneMap is refused
             for writing. The file's `PRAGMA user_version` stays the GeoPackage version (10200).
             The server switches the file to SQLite's write-ahead log with `synchronous = FULL`.

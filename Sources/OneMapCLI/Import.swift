@@ -107,6 +107,7 @@ struct Import: ParsableCommand {
         }
         print(summary)
         print("read by \(report.reader)")
+        if report.gridCodesDerived > 0 { print("grid_code derived for \(report.gridCodesDerived) hazards from the grids they lie in") }
         if report.rejected > 0, let path = report.rejectsPath {
             print("rejected \(report.rejected) invalid features, each with its reason, into \(path)")
         }

@@ -64,6 +64,8 @@ public struct ImportReport: Sendable, Equatable {
     public var unmapped: [UnmappedCount] = []
     /// What read the source: "GDAL ESRI Shapefile, layer x, attributes GBK (the .cpg file says 936)".
     public var reader: String
+    /// Hazards whose `grid_code` was derived from the grids (see `DerivedFields`).
+    public var gridCodesDerived = 0
 
     /// One unknown value and the number of features that carry it.
     public struct UnmappedCount: Sendable, Equatable, CustomStringConvertible {

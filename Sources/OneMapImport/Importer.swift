@@ -132,12 +132,18 @@ public enum Importer {
                     throw Self.summarised(failures[0], failed: failed, of: ordinal, unmapped: unmapped)
                 }
                 try writer.finish()
+                // Derived fields: hazards take the grid they lie in, whichever layer came first.
+                let gridCodes = switch options.layer {
+                case .hazards: try session.deriveHazardGridCodes(recheck: false)
+                case .grids: try session.deriveHazardGridCodes(recheck: true)
+                default: 0
+                }
                 try rejects.finish()
                 progress(ImportProgress(features: ordinal, bytesRead: source.totalBytes ?? 0, totalBytes: source.totalBytes))
                 return ImportReport(
                     layer: options.layer, imported: writer.inserted, repaired: pipeline.repaired, closedRings: pipeline.closedRings, sourceCRS: crs,
                     droppedRings: pipeline.droppedRings, rejected: failed, rejectsPath: failed > 0 ? rejectsPath : nil, unmapped: unmapped,
-                    reader: source.readerDescription)
+                    reader: source.readerDescription, gridCodesDerived: gridCodes)
             }
             return report
         } catch {

@@ -5,7 +5,7 @@ import OneMapStorage
 public struct ShelterCriteria: Sendable, Equatable {
     /// Accepted classes (I, II, III); empty accepts all.
     public var classes: [String]
-    /// Only shelters whose status is `open` (in service, not full, closed or planned).
+    /// Only shelters whose status is `open` or unstated (in service, not full, closed or planned).
     /// On by default: a shelter offered to people in an emergency must be one they can use.
     public var openOnly: Bool
     /// Room still free (capacity − occupancy) for at least this many persons (default 1:
@@ -26,10 +26,20 @@ public struct ShelterCriteria: Sendable, Equatable {
         ShelterCriteria(classes: classes, openOnly: false, minimumRoom: minimumRoom, filters: filters)
     }
 
+    /// Every shelter status but open: full, closed, planned.
+    static let notOpen = Vocabulary.operationalStatus.terms.map(\.canonical).filter { $0 != DerivedFields.defaultShelterStatus }
+
+    /// Whether a shelter with this status takes people now: open, or no status stated.
+    public static func isOpen(_ status: FieldValue) -> Bool {
+        status == .null || status == .text(DerivedFields.defaultShelterStatus)
+    }
+
     func predicate() throws(QueryError) -> RecordPredicate {
         var filters = filters
         if !classes.isEmpty { filters.append(AttributeFilter(column: "shelter_class", test: .oneOf(classes))) }
-        if openOnly { filters.append(AttributeFilter(column: "status", test: .oneOf(["open"]))) }
+        // Open, or no status at all (a shelter whose source states none is open: DerivedFields;
+        // a file edited elsewhere may still hold one without) — the rule evacuation uses too.
+        if openOnly { filters.append(AttributeFilter(column: "status", test: .noneOf(Self.notOpen))) }
         var predicate = try RecordPredicate(filters, layer: .shelters)
         if let minimumRoom {
             guard minimumRoom >= 0 else { throw .badParameter(name: "min_room", reason: "\(minimumRoom) is below 0") }

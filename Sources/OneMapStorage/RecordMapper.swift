@@ -94,7 +94,9 @@ public struct RecordMapper: Sendable {
         }
         if !unmapped.isEmpty { throw MappingError.unmapped(unmapped) }
         let geometry = try conform(feature.geometry)
-        return LayerRecord(id: id ?? fallbackID(), geometry: geometry, values: values, extra: extra)
+        var record = LayerRecord(id: id ?? fallbackID(), geometry: geometry, values: values, extra: extra)
+        DerivedFields.fill(&record, layer: layer)
+        return record
     }
 
     /// Checks the geometry against the layer's rule, promoting or unwrapping where that

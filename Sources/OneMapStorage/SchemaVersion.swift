@@ -7,11 +7,13 @@ import GRDB
 /// - 1: the six layers, risk versions and areas (files written before the change log;
 ///   they have no `onemap_metadata` table).
 /// - 2: adds `onemap_changes`, the change log.
+/// - 3: derived fields stated in the data (``DerivedFields``): shelters without a status
+///   are `open`, grids without a code get one, hazards without a `grid_code` get theirs.
 ///
 /// Files open for writing migrate forward in one transaction; a file written by a newer
 /// OneMap is refused for writing rather than damaged.
 public enum SchemaVersion {
-    public static let current = 2
+    public static let current = 3
 
     public static let metadata = AuxiliaryTable(
         name: "onemap_metadata", title: "OneMap file metadata (schema_version)", geometryType: nil,
@@ -33,9 +35,29 @@ public enum SchemaVersion {
         }
         guard found < current else { return }
         if found < 2 { try session.create(ChangeLog.table) }
+        if found < 3 { try fillDerivedFields(session) }
         try session.create(metadata)
         try db.execute(sql: "INSERT INTO onemap_metadata (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                        arguments: [String(current)])
+    }
+}
+
+extension SchemaVersion {
+    /// Version 3: what older files left unstated, filled as every writer now fills it.
+    static func fillDerivedFields(_ session: WriteSession) throws {
+        let db = session.db
+        if try db.tableExists(Layer.shelters.tableName) {
+            try db.execute(sql: "UPDATE shelters SET status = ? WHERE status IS NULL", arguments: [DerivedFields.defaultShelterStatus])
+        }
+        if try db.tableExists(Layer.grids.tableName) {
+            let missing = try Row.fetchAll(db, sql: "SELECT fid, id FROM grids WHERE code IS NULL")
+            for row in missing {
+                let fid: Int64 = row[0]
+                let id: String = row[1] ?? String(fid)
+                try db.execute(sql: "UPDATE grids SET code = ? WHERE fid = ?", arguments: [DerivedFields.gridCode(forID: id), fid])
+            }
+        }
+        try session.deriveHazardGridCodes(recheck: false)
     }
 }
 

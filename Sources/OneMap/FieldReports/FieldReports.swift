@@ -235,16 +235,11 @@ public final class FieldReports: Sendable {
         }
     }
 
-    /// The code of the grid cell holding the geometry's representative point, if any.
+    /// The code of the grid cell the geometry lies in (``GridLocator``: the cell covering it
+    /// whole, else the one holding its representative point), if any: the rule every writer uses.
     private func gridCode(of geometry: Geometry, snapshot: IndexSnapshot) throws -> String? {
         guard snapshot.loadedLayers.contains(.grids) else { return nil }
-        let context = GEOSContext()
-        let point = try context.pointOnSurface(geometry)
-        let code = Layer.grids.columnIndex("code")
-        for hit in try snapshot.features(.grids, in: BoundingBox(minX: point.x, minY: point.y, maxX: point.x, maxY: point.y)) {
-            if try context.prepare(hit.record.geometry).intersects(point), case .text(let c) = hit.record.values[code] { return c }
-        }
-        return nil
+        return try snapshot.gridLocator().code(of: geometry)
     }
 
     private func checkLifecycle(from old: LayerRecord, to new: LayerRecord, author: Author) throws {
