@@ -66,13 +66,16 @@ let package = Package(
         .target(name: "OneMapRouting", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapWork"]),
         // Planner analytics: shelter coverage, the safety-distance audit, siting of shelters, depots and fire stations.
         .target(name: "OneMapPlanning", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRouting", "OneMapWork"]),
+        // Any city's one map from an OpenStreetMap extract: roads, facilities, shelters,
+        // hazards, boundaries and a lattice of grids with estimated residents, by an editable profile.
+        .target(name: "OneMapOSM", dependencies: ["OneMapGeometry", "OneMapOGR", "OneMapStorage"]),
         // The seeded generator of demo and benchmark deployments.
         .target(name: "OneMapDemo", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapRisk"]),
         // The core façade the CLI and (later) the server wrap.
         .target(
             name: "OneMap",
             dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk", "OneMapTiles", "OneMapRouting",
-                           "OneMapPlanning", "OneMapImport", "OneMapDemo", "OneMapWork", .product(name: "Crypto", package: "swift-crypto")]),
+                           "OneMapPlanning", "OneMapImport", "OneMapOSM", "OneMapDemo", "OneMapWork", .product(name: "Crypto", package: "swift-crypto")]),
         // The HTTP service (Hummingbird 2): OGC API Features, queries, the one map, tiles,
         // reports from the field, the web map, metrics. A thin shell over OneMap.
         // The web map's page assets (web/: HTML, script, style), compiled into the binary.

@@ -7,5 +7,6 @@
 @_exported import OneMapRouting
 @_exported import OneMapPlanning
 @_exported import OneMapImport
+@_exported import OneMapOSM
 @_exported import OneMapDemo
 @_exported import OneMapWork

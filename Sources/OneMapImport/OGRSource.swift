@@ -180,7 +180,7 @@ final class OGRSource: FeatureSource {
                     if i == xIndex { x = json.numberValue ?? json.stringValue.flatMap { DecimalText.number($0.trimmingCharacters(in: .whitespaces)) }; continue }
                     if i == yIndex { y = json.numberValue ?? json.stringValue.flatMap { DecimalText.number($0.trimmingCharacters(in: .whitespaces)) }; continue }
                     if i == otherTagsIndex {
-                        if case .string(let text) = json { properties.append(contentsOf: HStore.members(text)) }
+                        if case .string(let text) = json { properties.append(contentsOf: OSMTags.parse(text).map { JSONMember($0.key, .string($0.value)) }) }
                         continue
                     }
                     if fieldNames[i] == "id", let text = json.identifierText { id = text; continue }
@@ -211,31 +211,5 @@ enum OGRSourceProbe {
     static func opens(_ path: String) throws -> Bool {
         _ = try OGRDataset(path: path)
         return true
-    }
-}
-
-/// The hstore text GDAL's OSM driver puts the tags it has no column for in:
-/// `"oneway"=>"yes","maxspeed"=>"50"` (quotes and backslashes escaped with `\`).
-enum HStore {
-    static func members(_ text: String) -> [JSONMember] {
-        var members: [JSONMember] = []
-        var chars = text.unicodeScalars.makeIterator()
-        func quoted() -> String? {
-            // Skip to the opening quote, then read to the closing one.
-            while let c = chars.next() { if c == "\"" { break } else if c != " " && c != "," { return nil } }
-            var out = String.UnicodeScalarView()
-            while let c = chars.next() {
-                if c == "\\" { if let n = chars.next() { out.append(n) }; continue }
-                if c == "\"" { return String(out) }
-                out.append(c)
-            }
-            return nil
-        }
-        while let key = quoted() {
-            // "=>"
-            guard chars.next() == "=", chars.next() == ">", let value = quoted() else { break }
-            members.append(JSONMember(key, .string(value)))
-        }
-        return members
     }
 }
