@@ -71,11 +71,15 @@ let package = Package(
         .target(name: "OneMapOSM", dependencies: ["OneMapGeometry", "OneMapOGR", "OneMapStorage"]),
         // The seeded generator of demo and benchmark deployments.
         .target(name: "OneMapDemo", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapRisk"]),
+        // The default configuration (config/: tile style, risk rules, planning standards, OSM
+        // profile), compiled into the binary so that it runs from any folder.
+        .target(name: "OneMapDefaults", path: "config",
+                resources: [.embedInCode("style.json"), .embedInCode("risk-rules.json"), .embedInCode("planning.json"), .embedInCode("osm-profile.json")]),
         // The core façade the CLI and (later) the server wrap.
         .target(
             name: "OneMap",
             dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk", "OneMapTiles", "OneMapRouting",
-                           "OneMapPlanning", "OneMapImport", "OneMapOSM", "OneMapDemo", "OneMapWork", .product(name: "Crypto", package: "swift-crypto")]),
+                           "OneMapPlanning", "OneMapImport", "OneMapOSM", "OneMapDemo", "OneMapWork", "OneMapDefaults", .product(name: "Crypto", package: "swift-crypto")]),
         // The HTTP service (Hummingbird 2): OGC API Features, queries, the one map, tiles,
         // reports from the field, the web map, metrics. A thin shell over OneMap.
         // The web map's page assets (web/: HTML, script, style), compiled into the binary.

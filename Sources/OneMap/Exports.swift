@@ -8,5 +8,6 @@
 @_exported import OneMapPlanning
 @_exported import OneMapImport
 @_exported import OneMapOSM
+@_exported import OneMapDefaults
 @_exported import OneMapDemo
 @_exported import OneMapWork

@@ -1,4 +1,5 @@
 import Foundation
+import OneMapDefaults
 import OneMapGeometry
 import OneMapIndex
 import OneMapPlanning
@@ -61,11 +62,12 @@ public struct Planner: Sendable {
         }
     }
 
-    /// The planning standards at `path`, else `config/planning.json` when it exists, else the defaults.
+    /// The planning standards at `path`, else `ONEMAP_PLANNING`'s, else `config/planning.json` in the
+    /// working directory, else the defaults compiled in.
     public static func standards(path: String?) throws(PlanningStandardsError) -> PlanningStandards {
-        if let path { return try PlanningStandards.load(path: path) }
-        if FileManager.default.fileExists(atPath: "config/planning.json") { return try PlanningStandards.load(path: "config/planning.json") }
-        return .standard
+        // The compiled-in default is the GB values (config/planning.json says the same; a test checks).
+        guard let chosen = Configuration.path(Defaults.planning, given: path) else { return .standard }
+        return try PlanningStandards.load(path: chosen)
     }
 
     /// Why a plan cannot be made, in the user's terms.

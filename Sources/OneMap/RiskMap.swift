@@ -1,4 +1,5 @@
 import Foundation
+import OneMapDefaults
 import OneMapGeometry
 import OneMapIndex
 import OneMapRisk
@@ -38,11 +39,11 @@ public enum RiskMap {
         return try RiskVersionStore.save(model, hazards: hazards, in: store, note: signed, now: now)
     }
 
-    /// The rules in `path`, else `config/risk-rules.json` when the working directory has
-    /// it, else the standard rules; with the name of where they came from.
+    /// The rules in `path`, else `ONEMAP_RULES`'s, else `config/risk-rules.json` in the working
+    /// directory, else the standard rules compiled in; with the name of where they came from.
     public static func rules(path: String?) throws(RiskRulesError) -> (rules: RiskRules, origin: String) {
-        let chosen = path ?? (FileManager.default.fileExists(atPath: "config/risk-rules.json") ? "config/risk-rules.json" : nil)
-        guard let chosen else { return (.standard, "standard (DOMAIN.md)") }
+        // The compiled-in default is the standard rules (config/risk-rules.json says the same; a test checks).
+        guard let chosen = Configuration.path(Defaults.riskRules, given: path) else { return (.standard, "built-in risk-rules.json (DOMAIN.md)") }
         return (try RiskRules.load(path: chosen), chosen)
     }
 

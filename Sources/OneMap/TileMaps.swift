@@ -1,4 +1,5 @@
 import Foundation
+import OneMapDefaults
 import OneMapGeometry
 import OneMapIndex
 import OneMapRisk
@@ -26,10 +27,13 @@ public enum TileMaps {
         let present = try store.read { try $0.layers() }
         let drawn: [Layer] = allLayers ? present : [.shelters, .facilities, .roads, .adminUnits].filter(present.contains)
         let wanted = Set([unit.layer, .hazards] + drawn)
-        let index = try SpatialIndex.load(from: store, layers: Layer.allCases.filter(wanted.contains))
+        // With allLayers (the server), whatever the file has: a roads-only file serves routes,
+        // one without grids serves everything but the colours.
+        let index = try SpatialIndex.load(from: store, layers: Layer.allCases.filter { wanted.contains($0) && (!allLayers || present.contains($0)) })
         let snapshot = index.snapshot
-        let model = try RiskModel.build(snapshot, rules: rules, unit: unit, progress: progress)
-        let digest = RiskVersionStore.inputsDigest(try snapshot.allFeatures(.hazards))
+        let model = try RiskModel.build(snapshot, rules: rules, unit: unit, allowEmpty: allLayers, progress: progress)
+        let hazards = snapshot.loadedLayers.contains(.hazards) ? try snapshot.allFeatures(.hazards) : []
+        let digest = RiskVersionStore.inputsDigest(hazards)
         let rulesText = JSONWriter.string(rules.json)
         var key = "unversioned-\(digest)-\(FNV1a.hex((rulesText + unit.description).utf8))"
         if let latest = try RiskVersionStore.list(in: store).last, latest.unit == unit, latest.rules == rulesText,
@@ -41,10 +45,11 @@ public enum TileMaps {
         return Source(renderer: TileRenderer(style: style, snapshot: snapshot, risk: model), mapKey: key, extent: extent, index: index)
     }
 
-    /// The style at `path`, else the one `TileStyle.locate()` finds, naming where it looked.
+    /// The style at `path`, else `ONEMAP_STYLE`'s, else `config/style.json` in the working
+    /// directory, else the one compiled into the binary.
     public static func style(path: String?) throws -> TileStyle {
-        guard let chosen = path ?? TileStyle.locate() else {
-            throw TileError.style(path: "tiles/style.json", reason: "not found in the working directory; run from the OneMap folder or give --style FILE (or ONEMAP_STYLE)")
+        guard let chosen = Configuration.path(Defaults.style, given: path) else {
+            return try TileStyle.load(data: Data(Defaults.style.bytes), origin: "built-in style.json")
         }
         return try TileStyle.load(path: chosen)
     }

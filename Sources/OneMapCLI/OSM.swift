@@ -30,7 +30,7 @@ struct OSM: ParsableCommand {
     @Option(help: "Side of a grid cell in metres (50…50,000).")
     var gridSize = 500.0
 
-    @Option(help: "The tag profile (JSON); default: the built-in one, config/osm-profile.json.")
+    @Option(help: "The tag profile (JSON); default: ONEMAP_OSM_PROFILE, else config/osm-profile.json here, else the built-in one.")
     var profile: String?
 
     @Flag(help: "No progress output.")
@@ -53,7 +53,7 @@ struct OSM: ParsableCommand {
         var options = OSMCity.Options(input: file, output: out)
         options.boundary = boundary
         options.gridSize = gridSize
-        if let profile { options.profile = try OSMProfile.load(path: profile) }
+        if let chosen = Configuration.path(Defaults.osmProfile, given: profile) { options.profile = try OSMProfile.load(path: chosen) }
         let line = ProgressLine(quiet: quiet)
         let started = Date()
         let summary = try OSMCity.build(options) { line.say($0) }

@@ -13,12 +13,12 @@ struct PlanCommand: ParsableCommand {
     /// What every plan takes.
     struct Options: ParsableArguments {
         @Option(help: "The GeoPackage.") var data = "onemap.gpkg"
-        @Option(help: "Planning standards (radii, areas per person, limits); default config/planning.json when present, else GB 50413 values.")
+        @Option(help: "Planning standards (radii, areas per person, limits) (default: ONEMAP_PLANNING, else config/planning.json here, else the built-in GB 50413 values).")
         var planning: String?
         @Option(help: "text (tables) or geojson (features with the summary as foreign members).") var format: OutputFormat = .text
         @Option(help: "Also write the planner's report here: one HTML page with the map, the tables and the standards.") var report: String?
-        @Option(help: "Risk rules for the report map's colours (default config/risk-rules.json).") var rules: String?
-        @Option(help: "Tile style for the report map (default tiles/style.json).") var style: String?
+        @Option(help: "Risk rules for the report map's colours (default: ONEMAP_RULES, else config/risk-rules.json here, else the built-in DOMAIN.md rules).") var rules: String?
+        @Option(help: "Tile style for the report map (default: ONEMAP_STYLE, else config/style.json here, else the built-in style).") var style: String?
         @Option(help: "Plan only for the grids meeting this lon/lat box (minLon,minLat,maxLon,maxLat) and site inside it.") var bbox: String?
         @Flag(help: "No progress on standard error.") var quiet = false
 

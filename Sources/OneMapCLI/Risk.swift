@@ -13,7 +13,7 @@ struct Risk: ParsableCommand {
         @Option(help: "The GeoPackage with the areas and hazards.")
         var data = "onemap.gpkg"
 
-        @Option(help: "The rules file: source method and thresholds, area rule (default: config/risk-rules.json when present, else the standard rules of DOMAIN.md).")
+        @Option(help: "The rules file: source method and thresholds, area rule (default: ONEMAP_RULES, else config/risk-rules.json here, else the built-in DOMAIN.md rules).")
         var rules: String?
 
         @Option(help: "What to colour: grids, or an admin level (district, subdistrict, community, …).")
@@ -181,7 +181,7 @@ struct Risk: ParsableCommand {
         var version: Int?
         @Option(help: "Also draw the legend as a PNG image in the tiles' colours, to this file.")
         var png: String?
-        @Option(help: "The style file for --png (default: tiles/style.json, or ONEMAP_STYLE).")
+        @Option(help: "The style file for --png (default: ONEMAP_STYLE, else config/style.json here, else the built-in style).")
         var style: String?
         @Option(help: "1, or 2 for a double-resolution image.")
         var scale = 1

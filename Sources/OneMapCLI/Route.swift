@@ -53,7 +53,7 @@ struct RouteCommand: ParsableCommand {
         @Option(help: "time (fastest) or distance (shortest).") var by = "time"
         @OptionGroup(title: "A danger zone to route around") var zone: Zone
         @Option(help: "red: also avoid the red cells of the one map (as /route?avoid=red).") var avoid: String?
-        @Option(help: "The risk rules for --avoid red (default: config/risk-rules.json).") var rules: String?
+        @Option(help: "The risk rules for --avoid red (default: ONEMAP_RULES, else config/risk-rules.json here, else the built-in DOMAIN.md rules).") var rules: String?
 
         func run() throws {
             guard let metric = RouteMetric(rawValue: by) else { throw ValidationError("--by takes time or distance, not \(by)") }

@@ -18,11 +18,11 @@ struct Serve: ParsableCommand {
     var port = 8080
     @Option(help: "Bearer tokens and roles, as JSON (without it, the service is read-only).")
     var tokens: String?
-    @Option(help: "The risk rules (default: config/risk-rules.json when present, else the standard rules).")
+    @Option(help: "The risk rules (default: ONEMAP_RULES, else config/risk-rules.json here, else the built-in DOMAIN.md rules).")
     var rules: String?
-    @Option(help: "Planning standards for /plan/… (default: config/planning.json when present, else GB 50413 values).")
+    @Option(help: "Planning standards for /plan/… (default: ONEMAP_PLANNING, else config/planning.json here, else the built-in GB 50413 values).")
     var planning: String?
-    @Option(help: "The tile style (default: tiles/style.json, or ONEMAP_STYLE).")
+    @Option(help: "The tile style (default: ONEMAP_STYLE, else config/style.json here, else the built-in style).")
     var style: String?
     @Option(help: "Where the tile caches go (default: beside the GeoPackage).")
     var cacheDirectory: String?

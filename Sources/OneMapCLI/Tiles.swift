@@ -10,7 +10,7 @@ struct Tiles: ParsableCommand {
 
     struct Drawing: ParsableArguments {
         @OptionGroup var making: Risk.Making
-        @Option(help: "The style file (default: tiles/style.json, or ONEMAP_STYLE).")
+        @Option(help: "The style file (default: ONEMAP_STYLE, else config/style.json here, else the built-in style).")
         var style: String?
         @Option(help: "1 for 256-px tiles, 2 for 512-px (@2x) tiles.")
         var scale = 1

@@ -35,14 +35,17 @@ public struct RiskModel: Sendable {
 
     /// Colours the `unit` areas of `snapshot` from all its hazards. `progress` hears
     /// (sources done, sources in all) from the worker threads now and then.
-    public static func build(_ snapshot: IndexSnapshot, rules: RiskRules, unit: AreaUnit = .grids,
+    /// - Parameter allowEmpty: a map with no areas when the snapshot has none (a server
+    ///   over a file without grids serves everything else, uncoloured), instead of an error.
+    public static func build(_ snapshot: IndexSnapshot, rules: RiskRules, unit: AreaUnit = .grids, allowEmpty: Bool = false,
                              progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> RiskModel {
-        let records = try snapshot.allFeatures(unit.layer).filter(unit.contains).sorted { $0.id < $1.id }
-        guard !records.isEmpty else { throw RiskError.noAreas(unit) }
+        let hasAreas = snapshot.loadedLayers.contains(unit.layer)
+        let records = hasAreas || !allowEmpty ? try snapshot.allFeatures(unit.layer).filter(unit.contains).sorted { $0.id < $1.id } : []
+        guard !records.isEmpty || allowEmpty else { throw RiskError.noAreas(unit) }
         let areas = records.map { Self.area($0, in: unit.layer) }
         let slotOfID = Dictionary(uniqueKeysWithValues: areas.enumerated().map { ($1.id, $0) })
         let areaIndex = SpatialIndex(records: [unit.layer: records]).snapshot
-        let sources = try snapshot.allFeatures(.hazards)
+        let sources = snapshot.loadedLayers.contains(.hazards) || !allowEmpty ? try snapshot.allFeatures(.hazards) : []
 
         // Sources are split into contiguous chunks, one per core, each with its own GEOS context.
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, sources.count / 4096 + 1))

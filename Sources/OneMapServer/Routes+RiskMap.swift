@@ -18,6 +18,9 @@ extension Routes {
             ])
         }
         var model = service.live.model
+        // A file without the areas' layer is served uncoloured; asking for its map is a 404 naming the layer.
+        let wanted = unit ?? model.unit
+        guard service.snapshot.loadedLayers.contains(wanted.layer) else { throw QueryError.layerNotLoaded(wanted.layer) }
         if let unit, unit != model.unit {
             let snapshot = service.snapshot, rules = service.rules
             guard snapshot.loadedLayers.contains(unit.layer) else { throw Problem.badParameter("unit", "the data has no \(unit.layer.tableName) layer") }

@@ -95,6 +95,8 @@ extension Routes {
                  parameters: [.number("minutes", 0.5...120, default: 5, "Minutes' drive")], response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
             let minutes = try call.params.double("minutes")
             let graph = try drive(), walk = try service.roadGraph("walk"), snapshot = service.snapshot, standards = service.planning
+            // Residents beyond reach of the fire stations: nothing to say without either layer.
+            for layer in [Layer.grids, .facilities] where !snapshot.loadedLayers.contains(layer) { throw QueryError.layerNotLoaded(layer) }
             let result = try await service.heavy.run {
                 // The planner's resident samples: the same figure /plan/fire gives.
                 let result = try FireCoverage.compute(graph: graph, settlement: walk, snapshot: snapshot, minutes: minutes, standards: standards)

@@ -142,7 +142,12 @@ struct Routes: @unchecked Sendable {
     }
 
     /// The scheme and authority the client used, for absolute links.
+    /// The service's own address as the client reached it, for links: the Host header, and
+    /// https when a reverse proxy that ended TLS says so (X-Forwarded-Proto; docs/DEPLOY.md).
+    /// Only the links' scheme depends on the header, so a client that sends it fools only itself.
     static func base(_ request: Request) -> String {
-        "http://" + (request.head.authority ?? "localhost")
+        let forwarded = request.headers.first { $0.name.canonicalName == "x-forwarded-proto" }?.value
+        let proto = forwarded?.lowercased() == "https" ? "https://" : "http://"
+        return proto + (request.head.authority ?? "localhost")
     }
 }

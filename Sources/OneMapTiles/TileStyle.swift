@@ -3,7 +3,7 @@ import OneMapGeometry
 import OneMapRisk
 
 /// How tiles look: colours, widths, symbol sizes, and from which zoom each layer shows.
-/// Read from `tiles/style.json`, a file users edit (documented in `tiles/README.md`).
+/// Read from `config/style.json`, a file users edit (documented in `tiles/README.md`).
 public struct TileStyle: Sendable, Equatable, Decodable {
     /// An sRGB colour with opacity, written `#RRGGBB` or `#RRGGBBAA` in the file.
     public struct Colour: Sendable, Equatable, Decodable {
@@ -300,7 +300,7 @@ public struct TileStyle: Sendable, Equatable, Decodable {
 
     private static func colour(_ hex: String) -> Colour { (try? Colour(hex: hex)) ?? .black }
 
-    /// The roads of the shipped `tiles/style.json` (a test checks they agree).
+    /// The roads of the shipped `config/style.json` (a test checks they agree).
     public static let defaultRoads = Roads(
         classes: [
             "motorway": Line(minZoom: 5, width: 4.5, colour: colour("#E990A0"), dash: nil),
@@ -335,6 +335,11 @@ public struct TileStyle: Sendable, Equatable, Decodable {
     /// Reads a style file; errors name the file and the member at fault.
     public static func load(path: String) throws(TileError) -> TileStyle {
         guard let data = FileManager.default.contents(atPath: path) else { throw .style(path: path, reason: "cannot read the file") }
+        return try load(data: data, origin: path)
+    }
+
+    /// Reads a style from bytes (the compiled-in default); errors name `origin`.
+    public static func load(data: Data, origin: String) throws(TileError) -> TileStyle {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
@@ -342,16 +347,9 @@ public struct TileStyle: Sendable, Equatable, Decodable {
             style.digest = data.withUnsafeBytes { FNV1a.hex($0) }
             return style
         } catch let error as DecodingError {
-            throw .style(path: path, reason: DecodingExplanation.explain(error))
+            throw .style(path: origin, reason: DecodingExplanation.explain(error))
         } catch {
-            throw .style(path: path, reason: "\(error)")
+            throw .style(path: origin, reason: "\(error)")
         }
-    }
-
-    /// The style committed in `tiles/style.json` when OneMap runs from the repository,
-    /// found next to the working directory or given by ONEMAP_STYLE.
-    public static func locate() -> String? {
-        if let given = ProcessInfo.processInfo.environment["ONEMAP_STYLE"] { return given }
-        return FileManager.default.fileExists(atPath: "tiles/style.json") ? "tiles/style.json" : nil
     }
 }

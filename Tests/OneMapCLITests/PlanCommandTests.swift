@@ -22,7 +22,7 @@ import Testing
         #expect(ogr.status == 0 && ogr.stdout.contains("Feature Count: \(count)"), "\(ogr.stdout) \(ogr.stderr)")
         let report = dir.path("shelters.html")
         let shelters = try runProcess(onemap, ["plan", "shelters", "--data", gpkg, "--add", "3", "--report", report,
-                                               "--rules", Repository.path("config/risk-rules.json"), "--style", Repository.path("tiles/style.json")])
+                                               "--rules", Repository.path("config/risk-rules.json"), "--style", Repository.path("config/style.json")])
         #expect(shelters.status == 0, "\(shelters.stderr)")
         #expect(shelters.stdout.contains("New emergency shelter sites") && shelters.stderr.contains("report written to"))
         let html = try String(contentsOfFile: report, encoding: .utf8)

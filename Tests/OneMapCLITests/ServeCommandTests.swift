@@ -11,15 +11,27 @@ import Testing
         let dir = try TemporaryDirectory()
         let gpkg = dir.path("demo.gpkg")
         #expect(try runProcess(onemap, ["demo", "--out", gpkg]).status == 0)
+        let (process, url, lines) = try start(["serve", "--data", gpkg, "--port", "0"], in: Repository.root)
+        let base = try #require(url, "no 'serving' line in \(lines)")
+        #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil }, "every log line is JSON: \(lines)")
+        let health = try await runProcessAsync("/usr/bin/curl", ["-s", base + "health"])
+        #expect(health.stdout.contains("\"status\":\"ok\""))
+        process.terminate()  // SIGTERM
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+    }
+
+    /// Starts `onemap ARGUMENTS` in `directory` and reads its log lines until the one that
+    /// says where it serves: the process, that URL (nil if it never came) and the lines.
+    func start(_ arguments: [String], in directory: URL) throws -> (Process, String?, [String]) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: onemap)
-        process.arguments = ["serve", "--data", gpkg, "--port", "0"]
-        process.currentDirectoryURL = Repository.root
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = Pipe()
         try process.run()
-        // Read log lines until the one that says where it serves.
         var lines: [String] = []
         var url: String?
         var pending = Data()
@@ -37,12 +49,50 @@ import Testing
                 }
             }
         }
+        return (process, url, lines)
+    }
+
+    /// A binary that runs from any folder: no config/ there, the compiled-in style, rules and
+    /// planning standards; a file with roads alone serves routes, and what needs another
+    /// layer is a 404 naming it (before: "tiles/style.json: not found", then "has no layer grids").
+    @Test func servesARoadsOnlyFileFromAnyFolder() async throws {
+        let dir = try TemporaryDirectory()
+        let gpkg = dir.path("roads.gpkg")
+        #expect(try runProcess(onemap, ["import", Repository.path("data/osm/kotka-highways.geojson"), "--layer", "roads", "--into", gpkg, "--quiet"]).status == 0)
+        let (process, url, lines) = try start(["serve", "--data", gpkg, "--port", "0"], in: dir.url)
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
         let base = try #require(url, "no 'serving' line in \(lines)")
-        #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil }, "every log line is JSON: \(lines)")
-        let health = try await runProcessAsync("/usr/bin/curl", ["-s", base + "health"])
-        #expect(health.stdout.contains("\"status\":\"ok\""))
-        process.terminate()  // SIGTERM
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        #expect(lines.contains { $0.contains("built-in risk-rules.json") })
+        let route = try await runProcessAsync("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", base + "route?from=26.935,60.525&to=26.96,60.535&profile=walk"])
+        #expect(route.stdout.hasSuffix("\n200") && route.stdout.contains("\"LineString\""), "\(route.stdout)")
+        for (path, layer) in [("riskmap", "grids"), ("query/nearest-shelter?lon=26.94&lat=60.53", "shelters"), ("coverage/fire", "grids")] {
+            let r = try await runProcessAsync("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", base + path])
+            #expect(r.stdout.hasSuffix("\n404") && r.stdout.contains("layer '\(layer)'"), "\(path): \(r.stdout)")
+        }
+        let tile = try await runProcessAsync("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code} %{content_type}", base + "tiles/14/9418/4748.png"])
+        #expect(tile.stdout == "200 image/png")
+        // Behind a reverse proxy that ended TLS, links say https (docs/DEPLOY.md).
+        let proxied = try await runProcessAsync("/usr/bin/curl", ["-s", "-H", "X-Forwarded-Proto: https", base + "collections"])
+        #expect(proxied.stdout.contains("\"href\":\"https://127.0.0.1:"))
+        let direct = try await runProcessAsync("/usr/bin/curl", ["-s", base + "collections"])
+        #expect(direct.stdout.contains("\"href\":\"http://127.0.0.1:"))
+    }
+
+    @Test func configDumpWritesTheCompiledInDefaultsByteForByte() throws {
+        let dir = try TemporaryDirectory()
+        let r = try runProcess(onemap, ["config", "dump", "--out", dir.path("cfg")], directory: dir.url.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        for name in ["style.json", "risk-rules.json", "planning.json", "osm-profile.json"] {
+            #expect(fileBytes(dir.path("cfg/" + name)) == fileBytes(Repository.path("config/" + name)), "\(name)")
+        }
+        let again = try runProcess(onemap, ["config", "dump", "--out", dir.path("cfg")], directory: dir.url.path)
+        #expect(again.status != 0 && again.stderr.contains("give --force"))
+        let whereFrom = try runProcess(onemap, ["config", "where"], directory: dir.url.path).stdout
+        #expect(whereFrom.contains("style.json (how tiles and report maps look): built-in style.json"))
+        let here = try runProcess(onemap, ["config", "where"], directory: Repository.root.path).stdout
+        #expect(here.contains("style.json (how tiles and report maps look): config/style.json"))
     }
 }

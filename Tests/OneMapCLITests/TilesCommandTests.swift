@@ -2,7 +2,7 @@ import Foundation
 import OneMapTestSupport
 import Testing
 
-/// `onemap tiles render|seed` on the demo, run from the repository (where tiles/style.json is).
+/// `onemap tiles render|seed` on the demo, run from the repository (where config/style.json is).
 @Suite(.timeLimit(.minutes(10))) struct TilesCommandTests {
     let onemap = Repository.onemapExecutable
 

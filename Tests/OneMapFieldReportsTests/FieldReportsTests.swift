@@ -19,7 +19,7 @@ import Testing
             let path = directory.path("demo.gpkg")
             _ = try DemoBuild.run(DemoBuild.Options(boundaryPath: Repository.path("data/kangbashi_150603.gcj02.geojson"), boundaryCRS: .gcj02, output: path))
             let (rules, _) = try RiskMap.rules(path: Repository.path("config/risk-rules.json"))
-            let source = try TileMaps.load(path: path, rules: rules, style: try TileMaps.style(path: Repository.path("tiles/style.json")), allLayers: true)
+            let source = try TileMaps.load(path: path, rules: rules, style: try TileMaps.style(path: Repository.path("config/style.json")), allLayers: true)
             store = try GeoPackage(path: path, mode: .readWrite)
             try store.useWriteAheadLog()
             reports = try FieldReports(store: store, live: LiveOneMap(source))

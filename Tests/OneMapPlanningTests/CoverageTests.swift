@@ -144,7 +144,7 @@ import Testing
     @Test func theReportMapShowsUncoveredAreasAndTheTablesNameTheGrids() throws {
         let planner = Planner(snapshot: CoverageTests.snapshot, standards: CoverageTests.standards, walk: nil, drive: nil)
         let report = try planner.shelters(add: 1, candidates: [CandidateSite(id: "cB", point: CoverageTests.at(2200, 200))])
-        let style = try TileStyle.load(path: Repository.path("tiles/style.json"))
+        let style = try TileStyle.load(path: Repository.path("config/style.json"))
         let renderer = TileRenderer(style: style, snapshot: CoverageTests.snapshot, risk: nil)
         let html = try report.html(renderer: renderer)
         // The grids lacking an emergency shelter within 300 m: A's centre is 283 m from S1, B's is not.

@@ -43,7 +43,7 @@ final class LiveServer: @unchecked Sendable {
         options.port = 0
         options.tokensPath = try directory.write("tokens.json", tokens)
         options.rulesPath = Repository.path("config/risk-rules.json")
-        options.stylePath = Repository.path("tiles/style.json")
+        options.stylePath = Repository.path("config/style.json")
         options.planningPath = Repository.path("config/planning.json")
         options.maxBodyBytes = maxBodyBytes
         configure(&options)

@@ -302,7 +302,7 @@ import Testing
     @Test func tilesDrawTheDatasRoadsUnlessRiskOnlyIsAsked() async throws {
         let server = try await LiveServer()
         let snapshot = server.service.snapshotForTests
-        let style = try TileStyle.load(path: Repository.path("tiles/style.json"))
+        let style = try TileStyle.load(path: Repository.path("config/style.json"))
         let roadClass = Layer.roads.columnIndex("road_class")
         // Midpoints of primary-road segments, drawn at zoom 16 (full width).
         var spots: [Coordinate] = []

@@ -93,7 +93,7 @@ import Testing
         let kind = Layer.facilities.columnIndex("kind")
         let stored = try server.service.snapshotForTests.allFeatures(.facilities)
         #expect(facilities.count == stored.count, "\(facilities.count) of \(stored.count)")
-        let style = try TileStyle.load(path: Repository.path("tiles/style.json")).facilities
+        let style = try TileStyle.load(path: Repository.path("config/style.json")).facilities
         for record in stored {
             let want = (style.kinds[record.values[kind].description] ?? style.other).fill.hex
             #expect(facilities[record.id]?.last as? String == want, "\(record.id): \(facilities[record.id] ?? [])")

@@ -76,7 +76,7 @@ import Testing
         let style = try TileScene.style
         #expect(style.labels.font.contains("CJK"))
         let dir = try TemporaryDirectory()
-        let text = try String(contentsOfFile: Repository.path("tiles/style.json"), encoding: .utf8)
+        let text = try String(contentsOfFile: Repository.path("config/style.json"), encoding: .utf8)
         let badColour = try dir.write("a.json", text.replacingOccurrences(of: "\"red\": \"#E5393573\"", with: "\"red\": \"reddish\""))
         #expect(throws: TileError.style(path: badColour, reason: "'risk_areas.fill.red': 'reddish' is not a colour: write #RRGGBB or #RRGGBBAA")) {
             try TileStyle.load(path: badColour)
@@ -201,7 +201,7 @@ import Testing
         let style = try TileScene.style
         #expect(style.roads == TileStyle.defaultRoads)
         #expect(style.adminBoundaries == TileStyle.defaultAdminBoundaries)
-        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Repository.path("tiles/style.json")))) as? [String: Any])
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Repository.path("config/style.json")))) as? [String: Any])
         object["roads"] = nil
         object["admin_boundaries"] = nil
         let dir = try TemporaryDirectory()

@@ -22,7 +22,7 @@ struct TileScene {
 
     static let redSource = source("H-red", Coordinate(118.905, 42.255), level: 1)
 
-    static var style: TileStyle { get throws { try TileStyle.load(path: Repository.path("tiles/style.json")) } }
+    static var style: TileStyle { get throws { try TileStyle.load(path: Repository.path("config/style.json")) } }
 
     /// The tile at `zoom` holding `c`, and the pixel of `c` in it (at `scale`).
     static func locate(_ c: Coordinate, zoom: Int, scale: Int = 1) -> (tile: TileID, x: Int, y: Int) {

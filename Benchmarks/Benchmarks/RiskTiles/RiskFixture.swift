@@ -28,7 +28,7 @@ final class RiskFixture: Sendable {
             fatalError("\(path) is missing; tools/bench-risk-tiles.sh makes it")
         }
         let started = Date()
-        let style = try! TileStyle.load(path: Self.repository.appendingPathComponent("tiles/style.json").path)
+        let style = try! TileStyle.load(path: Self.repository.appendingPathComponent("config/style.json").path)
         let source = try! TileMaps.load(path: path, rules: .standard, style: style)
         self.source = source
         loadSeconds = Date().timeIntervalSince(started)
