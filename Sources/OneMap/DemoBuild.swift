@@ -51,7 +51,7 @@ public enum DemoBuild {
             var writers: [Layer: (LayerWriter, RecordMapper)] = [:]
             try generator.generate(progress: progress) { output, feature in
                 let layer = Layer(rawValue: output.rawValue)!
-                if writers[layer] == nil { writers[layer] = (try session.writer(for: layer, replacing: false), try RecordMapper(layer: layer)) }
+                if writers[layer] == nil { writers[layer] = (try session.writer(for: layer, replacing: false, bulk: true), try RecordMapper(layer: layer)) }
                 let (writer, mapper) = writers[layer]!
                 try writer.insert(try mapper.record(for: feature, fallbackID: ""))
             }

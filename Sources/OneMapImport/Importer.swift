@@ -90,7 +90,7 @@ public enum Importer {
         do {
             let store = try GeoPackage(path: storePath, mode: .create)
             let report = try store.write { session in
-                let writer = try session.writer(for: options.layer, replacing: options.replace)
+                let writer = try session.writer(for: options.layer, replacing: options.replace, bulk: true)
                 var pipeline = FeaturePipeline(file: sourcePath, transform: transform, mapper: mapper, fix: options.fix)
                 let stem = Self.idStem(URL(fileURLWithPath: sourcePath).deletingPathExtension().lastPathComponent)
                 var ordinal = 0

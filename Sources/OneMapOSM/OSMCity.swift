@@ -59,7 +59,7 @@ public enum OSMCity {
         try store.write { session in
             for (layer, features) in [(Layer.adminUnits, collector.adminUnits), (.grids, cells), (.roads, collector.roads), (.facilities, collector.facilities),
                                       (.shelters, collector.shelters), (.hazards, collector.hazards)] {
-                let writer = try session.writer(for: layer, replacing: true)
+                let writer = try session.writer(for: layer, replacing: true, bulk: true)
                 let mapper = try RecordMapper(layer: layer)
                 for feature in features { try writer.insert(try mapper.record(for: feature, fallbackID: "")) }
                 try writer.finish()

@@ -138,4 +138,25 @@ import Testing
         #expect { try Importer.run(swapped, into: dir.path("d.gpkg"), options: options) } throws: { "\($0)".contains("axes are swapped") }
         #expect { try Importer.run(plain, into: dir.path("e.gpkg"), options: ImportOptions(layer: .hazards)) } throws: { "\($0)".contains("give the projected CRS with --crs") }
     }
+
+    /// An empty layer is loaded with its R-tree filled once at the end (the insert trigger
+    /// set aside and restored in the same transaction); a later load into the same layer
+    /// goes through the trigger. Either way the index holds every feature with its exact
+    /// box, and GDAL's spatial filter finds what a brute-force scan finds.
+    @Test func theSpatialIndexOfABulkLoadIsCompleteAndItsTriggerRestored() throws {
+        let dir = try TemporaryDirectory()
+        let points = (0..<500).map { Self.point(109.6 + Double($0) * 0.001, #"{"name":"p\#($0)"}"#) }
+        let store = dir.path("a.gpkg")
+        _ = try Importer.run(try dir.write("a.geojson", Self.collection(points)), into: store, options: ImportOptions(layer: .hazards))
+        func sql(_ q: String) throws -> String { try runProcess("sqlite3", [store, q]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(try sql("SELECT count(*) FROM rtree_hazards_geom") == "500")
+        #expect(try sql("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'rtree_hazards_geom_insert'") == "1")
+        #expect(try sql("SELECT count(*) FROM hazards h JOIN rtree_hazards_geom r ON r.id = h.fid WHERE abs(r.minx - (109.6 + (h.fid - 1) * 0.001)) > 1e-4") == "0")
+        // A second load into the non-empty layer: through the trigger.
+        let more = (0..<10).map { Self.point(109.0 + Double($0) * 0.001, #"{"name":"q\#($0)"}"#) }
+        _ = try Importer.run(try dir.write("b.geojson", Self.collection(more)), into: store, options: ImportOptions(layer: .hazards))
+        #expect(try sql("SELECT count(*) FROM rtree_hazards_geom") == "510")
+        let inBox = try runProcess("ogrinfo", ["-ro", "-q", store, "hazards", "-spat", "109.6495", "39.5", "109.7505", "39.7"]).stdout
+        #expect(inBox.components(separatedBy: "OGRFeature(hazards)").count - 1 == 101)  // 109.650 … 109.750
+    }
 }
