@@ -63,6 +63,7 @@ public enum DemoBuild {
             try session.deriveHazardGridCodes(recheck: true)
             counts[.adminUnits] = try session.reader.count(.adminUnits)
         }
+        try QGISStyles.write(to: temporary, style: TileMaps.style(path: nil))
         // Atomic replace: readers of `output` see the old file or the new one, never half.
         if rename(temporary, options.output) != 0 {
             throw FileError.cannotWrite(path: options.output, reason: String(cString: strerror(errno)))

@@ -25,9 +25,17 @@ public enum RiskMap {
     public static func buildVersion(path: String, rules: RiskRules, unit: AreaUnit = .grids, note: String? = nil,
                                     progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (version: RiskVersion, model: RiskModel) {
         let (snapshot, model) = try build(path: path, rules: rules, unit: unit, progress: progress)
+        return (try save(model, hazards: try snapshot.allFeatures(.hazards), path: path, note: note), model)
+    }
+
+    /// Stores a built map in `path` as the next version, and the layers' QGIS styles with
+    /// it, so that the file opens in QGIS in the four colours (the style ONEMAP_STYLE or
+    /// config/style.json names, else the built-in one).
+    public static func save(_ model: RiskModel, hazards: [LayerRecord], path: String, note: String?) throws -> RiskVersion {
         let store = try GeoPackage(path: path, mode: .readWrite)
-        let version = try RiskVersionStore.save(model, hazards: try snapshot.allFeatures(.hazards), in: store, note: note)
-        return (version, model)
+        let version = try RiskVersionStore.save(model, hazards: hazards, in: store, note: note)
+        try QGISStyles.write(to: path, style: TileMaps.style(path: nil))
+        return version
     }
 
     /// Stores the live map `model` as the next version on `author`'s word: planners and

@@ -85,6 +85,11 @@ public enum SchemaDocument {
             `changed_by`, `changed_at` and (while closed) `closed_by`, `closed_at`; with
             `reported_by`, `reported_at` and `grid_code`, clients cannot set or erase them.
 
+            `onemap risk build`, `onemap demo` and `onemap osm` also write QGIS's `layer_styles`
+            table (QML and SLD, from the tile style; owner `OneMap`): QGIS opens `risk_areas` in
+            the four colours by `risk_level`, hazards by `level`, shelters by `status` and
+            facilities by `kind`. Styles users save under other names are kept.
+
             OneMap's own schema version is the `schema_version` row of the attributes table
             `onemap_metadata` (2 since the change log, 3 since derived fields are stated in the
             data; a file without the table is version 1).

@@ -57,6 +57,7 @@ struct OSM: ParsableCommand {
         let line = ProgressLine(quiet: quiet)
         let started = Date()
         let summary = try OSMCity.build(options) { line.say($0) }
+        try QGISStyles.write(to: out, style: TileMaps.style(path: nil))
         line.finish()
         let counts = Layer.allCases.map { "\(summary.counts[$0] ?? 0) \($0.tableName)" }.joined(separator: ", ")
         print("wrote \(out) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: \(counts)")

@@ -76,8 +76,7 @@ struct Risk: ParsableCommand {
             }
             let assessed = Date().timeIntervalSince(started)
             started = Date()
-            let store = try GeoPackage(path: making.data, mode: .readWrite)
-            let version = try RiskVersionStore.save(model, hazards: try snapshot.allFeatures(.hazards), in: store, note: note)
+            let version = try RiskMap.save(model, hazards: try snapshot.allFeatures(.hazards), path: making.data, note: note)
             progress.finish()
             print("version \(version.number) of \(making.data), \(version.createdAt)")
             print(summary(model))
