@@ -44,32 +44,37 @@ struct CSVSource: FeatureSource {
         while let record = try reader.nextRecord() {
             if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // blank line
             let location = "line \(record.line)"
-            guard record.fields.count == names.count else {
-                throw ImportError.feature(file: path, location: location, message: "\(record.fields.count) fields where the header has \(names.count)")
-            }
-            let geometry: Geometry
-            do {
+            // A record that cannot make a feature (a short row, coordinates that are not
+            // numbers) is passed on with its problem: the import fails on it, or sets it
+            // aside under --skip-invalid, and the reader goes on to the next line.
+            var problem: String?
+            if record.fields.count != names.count { problem = "\(record.fields.count) fields where the header has \(names.count)" }
+            func field(_ i: Int) -> String { i < record.fields.count ? record.fields[i] : "" }
+            var geometry = Geometry.geometryCollection([])
+            if problem == nil {
                 if let xIndex, let yIndex {
-                    guard let x = DecimalText.number(record.fields[xIndex].trimmingCharacters(in: .whitespaces)),
-                        let y = DecimalText.number(record.fields[yIndex].trimmingCharacters(in: .whitespaces))
-                    else {
-                        throw ImportError.feature(file: path, location: location, message: "coordinates \"\(record.fields[xIndex])\", \"\(record.fields[yIndex])\" are not numbers")
+                    if let x = DecimalText.number(field(xIndex).trimmingCharacters(in: .whitespaces)),
+                        let y = DecimalText.number(field(yIndex).trimmingCharacters(in: .whitespaces)) {
+                        geometry = .point(Coordinate(x, y))
+                    } else {
+                        problem = "coordinates \"\(field(xIndex))\", \"\(field(yIndex))\" are not numbers"
                     }
-                    geometry = .point(Coordinate(x, y))
-                } else {
-                    geometry = try geos.geometry(fromWKT: record.fields[wktIndex!])
+                } else if let wktIndex {
+                    do {
+                        geometry = try geos.geometry(fromWKT: field(wktIndex))
+                    } catch let e as GeometryError {
+                        problem = "\(e)"
+                    }
                 }
-            } catch let e as GeometryError {
-                throw ImportError.feature(file: path, location: location, message: "\(e)")
             }
             let skip: Set<Int> = Set([xIndex, yIndex, wktIndex].compactMap { $0 })
             var properties: [JSONMember] = []
             var id: String?
-            for (i, name) in names.enumerated() where !skip.contains(i) {
+            for (i, name) in names.enumerated() where !skip.contains(i) && i < record.fields.count {
                 if name == "id" { id = record.fields[i]; continue }
                 properties.append(JSONMember(name, .string(record.fields[i])))
             }
-            try body(SourceFeature(feature: Feature(id: id?.isEmpty == false ? id : nil, geometry: geometry, properties: properties), location: location), stream.offset)
+            try body(SourceFeature(feature: Feature(id: id?.isEmpty == false ? id : nil, geometry: geometry, properties: properties), location: location, problem: problem), stream.offset)
         }
     }
 }

@@ -32,6 +32,7 @@ struct FeaturePipeline {
     mutating func record(for item: SourceFeature, fallbackID: @autoclosure () -> String) throws -> LayerRecord {
         let file = self.file
         func fail(_ message: String) -> ImportError { .feature(file: file, location: item.location, message: message) }
+        if let problem = item.problem { throw fail(problem) }
         var feature = item.feature
         do {
             feature.geometry = try transform.toWGS84(feature.geometry)

@@ -20,6 +20,9 @@ struct SourceFeature {
     var feature: Feature
     var location: String
     var closedRings = 0
+    /// Why the source could not make this record a feature (its geometry is then empty):
+    /// the import fails on it, or sets it aside under `--skip-invalid`.
+    var problem: String?
 }
 
 

@@ -8,8 +8,9 @@ public enum ImportReaders {
     /// columns, RFC 4180 quoting), in order.
     public static func csvFeatures(path: String, xColumn: String? = nil, yColumn: String? = nil) throws -> [Feature] {
         var features: [Feature] = []
-        try CSVSource(path: path, totalBytes: nil, xColumn: xColumn, yColumn: yColumn).forEach { feature, _ in
-            features.append(feature.feature)
+        try CSVSource(path: path, totalBytes: nil, xColumn: xColumn, yColumn: yColumn).forEach { item, _ in
+            if let problem = item.problem { throw ImportError.feature(file: path, location: item.location, message: problem) }
+            features.append(item.feature)
         }
         return features
     }

@@ -42,8 +42,9 @@ final class OGRSource: FeatureSource {
         totalBytes = nil
         let isShapefile = ["shp", "dbf"].contains(URL(fileURLWithPath: path).pathExtension.lowercased())
         // Empty ENCODING: the Shapefile driver hands over the DBF bytes unconverted.
+        let openOptions = isShapefile ? ["ENCODING="] : []
         do {
-            dataset = try OGRDataset(path: path, openOptions: isShapefile ? ["ENCODING="] : [])
+            dataset = try OGRDataset(path: path, openOptions: openOptions)
         } catch let e as OGRError {
             throw ImportError.source(file: reportedPath, message: "\(Self.strip(e, reportedPath)) (OneMap reads GeoJSON, CSV and GeoPackage itself and every vector format GDAL \(GDALLibrary.version) reads)")
         }
@@ -163,6 +164,7 @@ final class OGRSource: FeatureSource {
                 var x: Double?
                 var y: Double?
                 var id: String?
+                var problem: String?
                 for (i, value) in record.values.enumerated() {
                     if presentation.contains(i) { continue }
                     let json: JSONValue
@@ -173,7 +175,8 @@ final class OGRSource: FeatureSource {
                     case .real(let d): json = .number(d)
                     case .text(let bytes):
                         guard let text = encoding.decode(bytes) else {
-                            throw fail("field \(fieldNames[i]) is not valid \(encoding.iconvName) (\(encodingReason)); give --encoding with the file's encoding")
+                            problem = problem ?? "field \(fieldNames[i]) is not valid \(encoding.iconvName) (\(encodingReason)); give --encoding with the file's encoding"
+                            continue
                         }
                         json = .string(text)
                     }
@@ -186,17 +189,16 @@ final class OGRSource: FeatureSource {
                     if fieldNames[i] == "id", let text = json.identifierText { id = text; continue }
                     properties.append(JSONMember(fieldNames[i], json))
                 }
-                let geometry: Geometry
+                // A row that cannot make a feature goes on with its problem (see SourceFeature).
+                var geometry = Geometry.geometryCollection([])
                 if layer.hasGeometry {
-                    guard let g = record.geometry else { throw fail("the feature has no geometry") }
-                    geometry = g
-                } else {
-                    guard let x, let y else {
-                        throw fail("no coordinates: \(fieldNames[xIndex ?? 0]) and \(fieldNames[yIndex ?? 0]) must both be numbers")
-                    }
+                    if let g = record.geometry { geometry = g } else { problem = problem ?? "the feature has no geometry" }
+                } else if let x, let y {
                     geometry = .point(Coordinate(x, y))
+                } else {
+                    problem = problem ?? "no coordinates: \(fieldNames[xIndex ?? 0]) and \(fieldNames[yIndex ?? 0]) must both be numbers"
                 }
-                try body(SourceFeature(feature: Feature(id: id, geometry: geometry, properties: properties), location: location), 0)
+                try body(SourceFeature(feature: Feature(id: id, geometry: geometry, properties: properties), location: location, problem: problem), 0)
             }
         } catch let e as OGRError {
             throw ImportError.source(file: path, message: Self.strip(e, path))

@@ -12,6 +12,9 @@ public enum GDALLibrary {
         // Keep every tag of an OSM file (other_tags as hstore text) and let the driver
         // read a layer on its own without refusing after a buffer fills.
         CPLSetConfigOption("OGR_INTERLEAVED_READING", "NO")
+        // A ledger's first row is its header, even when every cell is text (GDAL would
+        // otherwise guess it is data and name the columns Field1, Field2, …).
+        for option in ["OGR_XLSX_HEADERS", "OGR_ODS_HEADERS", "OGR_XLS_HEADERS"] { CPLSetConfigOption(option, "FORCE") }
         GDALAllRegister()
         CPLSetErrorHandler(CPLQuietErrorHandler)
     }()

@@ -37,6 +37,7 @@ public enum OSMCity {
         guard options.gridSize >= 50, options.gridSize <= 50_000 else {
             throw OSMError.boundary(path: options.input, reason: "--grid-size \(options.gridSize) is outside 50…50,000 m")
         }
+        if let problem = options.profile.problem { throw OSMError.profile(path: "the OSM profile", reason: problem) }
         let reader = try OSMReader(path: options.input)
         let boundary = try options.boundary.map { try BoundaryFile.polygon(path: $0) }
         var collector = OSMCollector(profile: options.profile, boundary: boundary)

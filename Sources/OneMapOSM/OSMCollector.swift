@@ -1,3 +1,4 @@
+import Foundation
 import OneMapGeometry
 import OneMapStorage
 
@@ -129,7 +130,7 @@ struct OSMCollector {
         if let name = object["name"] { properties.append(JSONMember("name", .string(name))) }
         if let value = object["hazard"] { properties.append(JSONMember("subkind", .string(value))) }
         hazards.append(Feature(id: Self.id(object), geometry: object.geometry, properties: properties))
-        count("hazards: \(hazard.kind) from \(OSMProfile.describe(hazard.match))\(hazard.require.map { " with " + OSMProfile.describe($0) } ?? ""), level \(hazard.level) and \(Int(hazard.impactDistanceM)) m by the profile")
+        count("hazards: \(hazard.kind) from \(OSMProfile.describe(hazard.match))\(hazard.require.map { " with " + OSMProfile.describe($0) } ?? ""), level \(hazard.level) and \(String(format: "%.0f", hazard.impactDistanceM)) m by the profile")
     }
 
     private mutating func takeAssemblyPoint(_ object: OSMObject) {
@@ -157,7 +158,7 @@ struct OSMCollector {
         ]
         if let name = object["name"] { properties.append(JSONMember("name", .string(name))) }
         shelters.append(Feature(id: Self.id(object), geometry: object.geometry, properties: properties))
-        count("shelters: open spaces from \(OSMProfile.describe(spec.match)) of at least \(Int(spec.minAreaM2)) m²; capacity = area × \(spec.effectiveShare) ÷ \(spec.m2PerPerson) m² per person (estimated)")
+        count("shelters: open spaces from \(OSMProfile.describe(spec.match)) of at least \(String(format: "%.0f", spec.minAreaM2)) m²; capacity = area × \(spec.effectiveShare) ÷ \(spec.m2PerPerson) m² per person (estimated)")
     }
 
     private mutating func takeAdmin(_ object: OSMObject, _ level: String) {

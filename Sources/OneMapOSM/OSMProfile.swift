@@ -73,11 +73,31 @@ public struct OSMProfile: Codable, Sendable, Equatable {
     /// Reads a profile; errors name the file and the member at fault.
     public static func load(path: String) throws -> OSMProfile {
         guard let data = FileManager.default.contents(atPath: path) else { throw OSMError.profile(path: path, reason: "cannot read the file") }
+        let profile: OSMProfile
         do {
-            return try decoder.decode(OSMProfile.self, from: data)
+            profile = try decoder.decode(OSMProfile.self, from: data)
         } catch let error as DecodingError {
             throw OSMError.profile(path: path, reason: DecodingExplanation.explain(error))
         }
+        if let problem = profile.problem { throw OSMError.profile(path: path, reason: problem) }
+        return profile
+    }
+
+    /// The first figure out of its range, named by its member, or nil when all fit.
+    public var problem: String? {
+        for (i, hazard) in hazards.enumerated() {
+            if !(1...4).contains(hazard.level) { return "'hazards.[\(i)].level' is \(hazard.level); levels are 1 (red) … 4 (blue)" }
+            if !(0...100_000).contains(hazard.impactDistanceM) { return "'hazards.[\(i)].impact_distance_m' is \(hazard.impactDistanceM); it must be 0…100,000 m" }
+        }
+        let spaces = shelters.openSpaces
+        if !(spaces.effectiveShare > 0 && spaces.effectiveShare <= 1) { return "'shelters.open_spaces.effective_share' must be in (0, 1]" }
+        if !(spaces.m2PerPerson > 0 && spaces.m2PerPerson <= 1000) { return "'shelters.open_spaces.m2_per_person' must be in (0, 1000]" }
+        if !(0...1e9).contains(spaces.minAreaM2) { return "'shelters.open_spaces.min_area_m2' must be 0…10⁹ m²" }
+        if !(0...100_000).contains(shelters.assemblyPoints.capacity) { return "'shelters.assembly_points.capacity' must be 0…100,000" }
+        if !(residents.floorM2PerResident > 0 && residents.floorM2PerResident <= 10_000) { return "'residents.floor_m2_per_resident' must be in (0, 10,000]" }
+        let storeys = residents.buildingLevels.values + [residents.genericBuildingInResidentialLanduse]
+        if storeys.contains(where: { !($0 > 0 && $0 < 200) }) { return "'residents.building_levels' storeys must be in (0, 200)" }
+        return nil
     }
 
     static var decoder: JSONDecoder {

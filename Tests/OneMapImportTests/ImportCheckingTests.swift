@@ -159,4 +159,24 @@ import Testing
         let inBox = try runProcess("ogrinfo", ["-ro", "-q", store, "hazards", "-spat", "109.6495", "39.5", "109.7505", "39.7"]).stdout
         #expect(inBox.components(separatedBy: "OGRFeature(hazards)").count - 1 == 101)  // 109.650 … 109.750
     }
+
+    /// Ledger rows without usable coordinates are set aside like any bad feature (before,
+    /// the reader stopped the whole import on the first one, --skip-invalid or not).
+    @Test func rowsWithoutCoordinatesAreSetAsideUnderSkipInvalid() throws {
+        let dir = try TemporaryDirectory()
+        let csv = try dir.write("l.csv", "名称,经度,纬度\n甲,109.70,39.60\n乙,,\n丙,abc,39.6\n丁,109.71\n戊,109.72,39.62\n")
+        #expect { try Importer.run(csv, into: dir.path("a.gpkg"), options: ImportOptions(layer: .hazards)) } throws: { error in
+            "\(error)".contains("line 3: coordinates \"\", \"\" are not numbers; 3 of 5 features are invalid")
+        }
+        var options = ImportOptions(layer: .hazards)
+        options.skipInvalid = true
+        let report = try Importer.run(csv, into: dir.path("a.gpkg"), options: options)
+        #expect(report.imported == 2 && report.rejected == 3)
+        let rejects = try String(contentsOfFile: try #require(report.rejectsPath), encoding: .utf8)
+        #expect(rejects.contains("\"名称\":\"乙\"") && rejects.contains("2 fields where the header has 3"))
+        // The same through GDAL: an XLSX ledger with a row lacking its latitude.
+        #expect(try runProcess("ogr2ogr", ["-f", "XLSX", dir.path("l.xlsx"), csv]).status == 0)
+        let sheet = try Importer.run(dir.path("l.xlsx"), into: dir.path("b.gpkg"), options: options)
+        #expect(sheet.imported == 2 && sheet.rejected == 3)
+    }
 }

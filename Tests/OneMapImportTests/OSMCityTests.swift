@@ -111,5 +111,9 @@ import Testing
         let dir = try TemporaryDirectory()
         let bad = try dir.write("p.json", String(decoding: try OSMProfile.builtIn.json(), as: UTF8.self).replacingOccurrences(of: "\"floor_m2_per_resident\" : 40", with: "\"floor_m2_per_resident\" : \"forty\""))
         #expect { try OSMProfile.load(path: bad) } throws: { "\($0)".hasPrefix(bad + ": 'residents.floor_m2_per_resident' has the wrong type") }
+        // A figure out of range is named, not a trap or a late failure.
+        #expect(OSMProfile.builtIn.problem == nil)
+        let far = try dir.write("far.json", String(decoding: try OSMProfile.builtIn.json(), as: UTF8.self).replacingOccurrences(of: "\"impact_distance_m\" : 50", with: "\"impact_distance_m\" : 1e300"))
+        #expect { try OSMProfile.load(path: far) } throws: { "\($0)".contains("impact_distance_m' is 1e+300") }
     }
 }
