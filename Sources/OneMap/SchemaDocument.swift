@@ -85,6 +85,12 @@ public enum SchemaDocument {
             `changed_by`, `changed_at` and (while closed) `closed_by`, `closed_at`; with
             `reported_by`, `reported_at` and `grid_code`, clients cannot set or erase them.
 
+            Triggers on the six layers append to `onemap_edits` which feature any writer inserted,
+            changed or deleted (built-in SQL only, so QGIS, GDAL and sqlite3 can still write); a
+            bulk load appends one `reload` row. A running `onemap serve` polls `PRAGMA
+            data_version` every half second and applies those features from the file, so edits
+            made elsewhere appear without a restart. Rows applied and a day old are removed.
+
             `onemap risk build`, `onemap demo` and `onemap osm` also write QGIS's `layer_styles`
             table (QML and SLD, from the tile style; owner `OneMap`): QGIS opens `risk_areas` in
             the four colours by `risk_level`, hazards by `level`, shelters by `status` and
@@ -92,14 +98,14 @@ public enum SchemaDocument {
 
             OneMap's own schema version is the `schema_version` row of the attributes table
             `onemap_metadata` (2 since the change log, 3 since derived fields are stated in the
-            data; a file without the table is version 1).
+            data, 4 since the edit journal; a file without the table is version 1).
             A file opened for writing migrates forward; one written by a newer OneMap is refused
             for writing. The file's `PRAGMA user_version` stays the GeoPackage version (10200).
             The server switches the file to SQLite's write-ahead log with `synchronous = FULL`.
 
 
             """
-        for table in [RiskVersionStore.versions, RiskVersionStore.areas, ChangeLog.table, SchemaVersion.metadata] {
+        for table in [RiskVersionStore.versions, RiskVersionStore.areas, ChangeLog.table, EditJournal.table, SchemaVersion.metadata] {
             out += "### `\(table.name)`: \(table.title)\n\n| column | type | meaning |\n|---|---|---|\n"
             for column in table.columns { out += "| `\(column.name)` | \(column.sql) | \(column.meaning) |\n" }
             out += "\n"

@@ -80,6 +80,9 @@ struct Serve: ParsableCommand {
         // `kill -HUP` reads the tokens file again (added and revoked tokens, no restart).
         let hangup = OneMapServer.reloadTokensOnHangup(service, logger: logger)
         defer { hangup.cancel() }
+        // Edits other programs commit to the file (the CLI, QGIS, ogr2ogr) appear within a second.
+        let watcher = OneMapServer.watchEditsFromElsewhere(service, logger: logger)
+        defer { watcher.cancel() }
         let announcer = logger
         let app = OneMapServer.application(service, logger: logger) { port in
             announcer.notice("serving", metadata: ["url": "http://\(host):\(port)/", "map": "http://\(host):\(port)/map"])

@@ -44,6 +44,29 @@ extension OneMapServer {
     }
 }
 
+extension OneMapServer {
+    /// Looks at the GeoPackage every `interval` for edits other programs committed (the
+    /// CLI, QGIS, ogr2ogr) and applies them, until the returned timer is cancelled. A
+    /// failed look is logged and tried again at the next tick; it never stops the server.
+    public static func watchEditsFromElsewhere(_ service: OneMapService, logger: Logger,
+                                               interval: DispatchTimeInterval = .milliseconds(500)) -> any DispatchSourceTimer {
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "onemap.edits", qos: .utility))
+        timer.schedule(deadline: .now() + interval, repeating: interval)
+        timer.setEventHandler {
+            do {
+                let applied = try service.reports.applyEditsFromElsewhere()
+                if !applied.isEmpty {
+                    logger.info("applied edits from elsewhere", metadata: Dictionary(uniqueKeysWithValues: applied.applied.map { ($0.key.tableName, "\($0.value)") }))
+                }
+            } catch {
+                logger.error("reading edits from elsewhere failed", metadata: ["error": "\(error)"])
+            }
+        }
+        timer.resume()
+        return timer
+    }
+}
+
 /// The request context: Hummingbird's core, and the client's address (failed
 /// authentications are limited per address).
 public struct OneMapRequestContext: RequestContext, RemoteAddressRequestContext {

@@ -123,11 +123,13 @@ public struct ReadSession {
     ///
     /// Steps the SQLite statement directly: loading a city's million hazards is the
     /// service's start-up, and decoding through GRDB rows took a third of it.
-    public func forEachRecord(in layer: Layer, _ body: (LayerRecord) throws -> Void) throws {
+    /// - Parameter id: only the feature with this id.
+    public func forEachRecord(in layer: Layer, id: String? = nil, _ body: (LayerRecord) throws -> Void) throws {
         try requireLayer(layer)
         let names = (["geom", "id"] + layer.columns.map(\.name) + ["properties"]).joined(separator: ", ")
         let columnCount = Int32(layer.columns.count)
-        let statement = try db.makeStatement(sql: "SELECT \(names) FROM \(layer.tableName) ORDER BY fid")
+        let statement = try db.makeStatement(sql: "SELECT \(names) FROM \(layer.tableName)\(id == nil ? "" : " WHERE id = ?") ORDER BY fid")
+        if let id { try statement.setArguments([id]) }
         let raw = statement.sqliteStatement
         func text(_ column: Int32) -> String {
             guard let bytes = sqlite3_column_text(raw, column) else { return "" }

@@ -9,11 +9,13 @@ import GRDB
 /// - 2: adds `onemap_changes`, the change log.
 /// - 3: derived fields stated in the data (``DerivedFields``): shelters without a status
 ///   are `open`, grids without a code get one, hazards without a `grid_code` get theirs.
+/// - 4: the edit journal (``EditJournal``): triggers on the layers record every writer's
+///   edits, so a running server sees what the CLI, QGIS or ogr2ogr commit.
 ///
 /// Files open for writing migrate forward in one transaction; a file written by a newer
 /// OneMap is refused for writing rather than damaged.
 public enum SchemaVersion {
-    public static let current = 3
+    public static let current = 4
 
     public static let metadata = AuxiliaryTable(
         name: "onemap_metadata", title: "OneMap file metadata (schema_version)", geometryType: nil,
@@ -36,6 +38,7 @@ public enum SchemaVersion {
         guard found < current else { return }
         if found < 2 { try session.create(ChangeLog.table) }
         if found < 3 { try fillDerivedFields(session) }
+        if found < 4 { try EditJournal.install(session) }
         try session.create(metadata)
         try db.execute(sql: "INSERT INTO onemap_metadata (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                        arguments: [String(current)])

@@ -32,8 +32,17 @@ extension WriteSession {
             let old: String? = row[2]
             if code != old { changes.append((fid, code)) }
         }
+        guard !changes.isEmpty else { return 0 }
+        // Many derived codes are one `reload` in the edit journal, not a row per hazard.
+        let journal = EditJournal.triggers(.hazards).first { $0.name.hasSuffix("_update") }
+        let quiet = changes.count > 100 ? try journal.flatMap { t in try db.triggerExists(t.name) ? t : nil } : nil
+        if let quiet { try db.execute(sql: "DROP TRIGGER \(quiet.name)") }
         let update = try db.makeStatement(sql: "UPDATE hazards SET grid_code = ? WHERE fid = ?")
         for change in changes { try update.execute(arguments: [change.code, change.fid]) }
+        if let quiet {
+            try db.execute(sql: quiet.sql)
+            try db.execute(sql: "INSERT INTO onemap_edits (layer, feature_id, operation) VALUES ('hazards', NULL, 'reload')")
+        }
         return changes.count
     }
 }

@@ -20,9 +20,17 @@ public struct WriteSession {
             let present = Set(try db.columns(in: layer.tableName).map(\.name))
             let missing = (["fid", "geom", "id", "properties"] + layer.columns.map(\.name)).filter { !present.contains($0) }
             guard missing.isEmpty else { throw StorageError.incompatibleTable(layer, missingColumns: missing) }
-            if replacing { try db.execute(sql: "DELETE FROM \(layer.tableName)") }
+            if replacing {
+                // A bulk reload is journalled once, as `reload`, by the writer's finish(),
+                // not as a delete row per feature.
+                let journal = bulk ? EditJournal.triggers(layer).filter { $0.name.hasSuffix("_delete") } : []
+                for t in journal where try db.triggerExists(t.name) { try db.execute(sql: "DROP TRIGGER \(t.name)") }
+                try db.execute(sql: "DELETE FROM \(layer.tableName)")
+                if !journal.isEmpty, try db.tableExists(EditJournal.table.name) { try EditJournal.installTriggers(layer, db) }
+            }
         } else {
             for sql in GeoPackageSchema.layer(layer) { try db.execute(sql: sql) }
+            if try db.tableExists(EditJournal.table.name) { try EditJournal.installTriggers(layer, db) }
         }
         let empty = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(layer.tableName)") == 0
         return try LayerWriter(db: db, layer: layer, startsEmpty: empty, bulk: bulk)
@@ -70,6 +78,8 @@ public final class LayerWriter {
     /// The R-tree's insert trigger, set aside while an empty layer is bulk-loaded and put
     /// back by ``finish()`` after the index is filled in one statement.
     private var deferredTrigger: (name: String, sql: String)?
+    /// The edit journal's insert trigger, set aside likewise (see ``EditJournal``).
+    private var deferredJournal: (name: String, sql: String)?
 
     init(db: Database, layer: Layer, startsEmpty: Bool, bulk: Bool) throws {
         self.db = db
@@ -86,6 +96,12 @@ public final class LayerWriter {
         if bulk, startsEmpty, let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", arguments: [trigger]) {
             try db.execute(sql: "DROP TRIGGER \(trigger)")
             deferredTrigger = (trigger, sql)
+        }
+        // A bulk load is one `reload` row in the edit journal, not a row per feature.
+        let journal = "onemap_edits_\(layer.tableName)_insert"
+        if bulk, let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", arguments: [journal]) {
+            try db.execute(sql: "DROP TRIGGER \(journal)")
+            deferredJournal = (journal, sql)
         }
     }
 
@@ -140,6 +156,11 @@ public final class LayerWriter {
                 """)
             try db.execute(sql: trigger.sql)
             deferredTrigger = nil
+        }
+        if let journal = deferredJournal {
+            try db.execute(sql: journal.sql)
+            try db.execute(sql: "INSERT INTO onemap_edits (layer, feature_id, operation) VALUES (?, NULL, 'reload')", arguments: [layer.tableName])
+            deferredJournal = nil
         }
         var box = extent
         if !startsEmpty, let row = try Row.fetchOne(db, sql: "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", arguments: [layer.tableName]),

@@ -95,4 +95,63 @@ import Testing
         let here = try runProcess(onemap, ["config", "where"], directory: Repository.root.path).stdout
         #expect(here.contains("style.json (how tiles and report maps look): config/style.json"))
     }
+
+    /// Edits other programs commit to the served file appear without a restart: a hazard
+    /// ogr2ogr appends (and the map re-colours its grid), a shelter's capacity QGIS changes,
+    /// a hazard sqlite-through-GDAL deletes. Each within a few seconds (the server looks
+    /// every half second).
+    @Test func editsCommittedElsewhereAppearWhileServing() async throws {
+        let dir = try TemporaryDirectory()
+        let gpkg = dir.path("demo.gpkg")
+        #expect(try runProcess(onemap, ["demo", "--out", gpkg, "--quiet"], directory: Repository.root.path).status == 0)
+        // A blue (low) grid, and a point inside it for a new red hazard.
+        let (process, url, lines) = try start(["serve", "--data", gpkg, "--port", "0"], in: dir.url)
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let base = try #require(url, "no 'serving' line in \(lines)")
+        func get(_ path: String) async throws -> (Int, String) {
+            let r = try await runProcessAsync("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", base + path])
+            let status = Int(r.stdout.split(separator: "\n").last ?? "") ?? 0
+            return (status, String(r.stdout.dropLast(4)))
+        }
+        func eventually(_ what: String, _ check: () async throws -> Bool) async throws {
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline {
+                if try await check() { return }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            Issue.record("not within 10 s: \(what)")
+        }
+        let map = try await get("riskmap")
+        let areas = try #require(try JSONSerialization.jsonObject(with: Data(map.1.utf8)) as? [String: Any])["features"] as? [[String: Any]]
+        let calm = try #require(areas?.first { ($0["properties"] as? [String: Any])?["risk_level"] as? Int != 1 })
+        let gridID = try #require(calm["id"] as? String)
+        let grid = try await get("collections/grids/items/\(gridID)")
+        let cell = try #require(try JSONSerialization.jsonObject(with: Data(grid.1.utf8)) as? [String: Any])
+        // The cell's interior: the representative point GDAL computes.
+        let inside = try runProcess("ogrinfo", ["-ro", "-q", "-dialect", "SQLite", "-sql",
+                                               "SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM grids WHERE id = '\(gridID)'", gpkg]).stdout
+        let numbers = inside.split(separator: "\n").compactMap { $0.split(separator: "=").last.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
+        #expect(numbers.count == 2, "\(inside) \(cell.keys)")
+        let src = try dir.write("h.geojson", #"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[\#(numbers[0]),\#(numbers[1])]},"properties":{"id":"H-EXT-1","name":"外部新增","level":1,"impact_distance_m":50,"status":"registered"}}]}"#)
+        let appended = try await runProcessAsync("ogr2ogr", ["-update", "-append", "-nln", "hazards", gpkg, src])
+        #expect(appended.status == 0, "\(appended.stderr)")
+        try await eventually("the appended hazard is served") { try await get("collections/hazards/items/H-EXT-1").0 == 200 }
+        try await eventually("its grid turns red") {
+            let area = try await get("collections/risk_areas/items/\(gridID)")
+            return area.1.contains("\"risk_level\":1")
+        }
+        // QGIS saves a shelter's new capacity.
+        let shelters = try await get("collections/shelters/items?limit=1")
+        let shelter = try #require(((try JSONSerialization.jsonObject(with: Data(shelters.1.utf8)) as? [String: Any])?["features"] as? [[String: Any]])?.first?["id"] as? String)
+        let edit = try await runProcessAsync("/usr/bin/python3", [Repository.path("Tests/QGIS/edit_feature.py"), gpkg, "shelters", shelter, "capacity", "4321"])
+        #expect(edit.stdout.contains("committed"), "\(edit.stderr)")
+        try await eventually("QGIS's edit is served") { try await get("collections/shelters/items/\(shelter)").1.contains("\"capacity\":4321") }
+        // A delete through GDAL's SQL.
+        let deleted = try await runProcessAsync("ogrinfo", [gpkg, "-q", "-sql", "DELETE FROM hazards WHERE id = 'H-EXT-1'"])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        try await eventually("the deleted hazard is gone") { try await get("collections/hazards/items/H-EXT-1").0 == 404 }
+    }
 }

@@ -38,6 +38,8 @@ import Testing
         #expect(try store.read { try $0.schemaVersion() } == SchemaVersion.current)
         // Version 2's change log arrived, registered so GDAL lists it; version 3's derived fields are filled.
         #expect(try sql(path, "SELECT data_type FROM gpkg_contents WHERE table_name = 'onemap_changes'") == "attributes")
+        // Version 4's edit journal, with its triggers on the layers GDAL wrote.
+        #expect(try sql(path, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'onemap_edits_%'") == "\(4 * 6)")
         #expect(try sql(path, "SELECT id, code, population FROM grids") == "G-1|G-1|1200")
         #expect(try sql(path, "SELECT id, name, level, status, grid_code FROM hazards") == "H-1|加油站|2|registered|G-1")
         #expect(try sql(path, "SELECT id, capacity, status FROM shelters") == "S-1|500|open")

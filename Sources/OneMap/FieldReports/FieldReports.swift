@@ -68,6 +68,8 @@ public final class FieldReports: Sendable {
     public let live: LiveOneMap
     public let limits: Limits
     private let lock = Mutex(())
+    /// The edit journal's last row this service has applied (``applyEditsFromElsewhere()``).
+    private let journal: Mutex<(seen: Int64, dataVersion: Int64)>
     /// Column matching (names and aliases) of each reportable layer, built once.
     private let mappers: [Layer: RecordMapper]
 
@@ -76,6 +78,65 @@ public final class FieldReports: Sendable {
         self.live = live
         self.limits = limits
         mappers = try Dictionary(uniqueKeysWithValues: Self.reportable.map { ($0, try RecordMapper(layer: $0)) })
+        journal = Mutex(try store.read { (try $0.lastEdit(), try $0.dataVersion()) })
+    }
+
+    /// What one look at the edit journal applied.
+    public struct ExternalEdits: Sendable, Equatable {
+        /// Features inserted, changed or removed in the live index, by layer.
+        public var applied: [Layer: Int] = [:]
+        public var isEmpty: Bool { applied.isEmpty }
+    }
+
+    /// Applies what other programs (the CLI, QGIS, ogr2ogr) committed to the file since the
+    /// last look: the features the edit journal names, read as the file holds them now, go
+    /// into the live index; hazards also re-colour the map and drop the tiles they touch.
+    /// Cheap when nothing changed (one `PRAGMA data_version`); a server calls it every half
+    /// second. Edits to grids, roads and admin units reach queries; the risk areas and the
+    /// road graph built from them are rebuilt on restart.
+    public func applyEditsFromElsewhere() throws -> ExternalEdits {
+        try lock.withLock { _ in
+            let (seen, version) = journal.withLock { $0 }
+            let now = try store.read { try $0.dataVersion() }
+            guard now != version else { return ExternalEdits() }
+            let (edits, changed) = try store.read { session -> ([EditJournal.Edit], [Layer: [String: LayerRecord?]]) in
+                let edits = try session.edits(after: seen, limit: EditJournal.readLimit)
+                var changed: [Layer: [String: LayerRecord?]] = [:]
+                let snapshot = live.index.snapshot
+                for edit in edits where snapshot.loadedLayers.contains(edit.layer) {
+                    if edit.operation == "reload" {
+                        // A bulk load: compare the whole layer with what the index holds.
+                        var present: [String: LayerRecord] = [:]
+                        try session.forEachRecord(in: edit.layer) { present[$0.id] = $0 }
+                        for record in try snapshot.allFeatures(edit.layer) where present[record.id] == nil { changed[edit.layer, default: [:]][record.id] = .some(nil) }
+                        for (id, record) in present where snapshot.feature(edit.layer, id: id) != record { changed[edit.layer, default: [:]][id] = record }
+                    } else if let id = edit.featureID, changed[edit.layer]?[id] == nil {
+                        changed[edit.layer, default: [:]][id] = .some(try session.record(in: edit.layer, id: id))
+                    }
+                }
+                return (edits, changed)
+            }
+            var result = ExternalEdits()
+            for (layer, records) in changed {
+                for (id, record) in records.sorted(by: { $0.key < $1.key }) {
+                    let exists = live.index.snapshot.feature(layer, id: id) != nil
+                    let change: FeatureChange
+                    switch (record, exists) {
+                    case (let r?, true): change = .update(r)
+                    case (let r?, false): change = .insert(r)
+                    case (nil, true): change = .delete(id: id)
+                    case (nil, false): continue
+                    }
+                    if layer == .hazards { _ = try live.apply(change) } else { try live.index.apply(change, to: layer) }
+                    result.applied[layer, default: 0] += 1
+                }
+            }
+            // Rows applied and a day old are of no use to anyone: the journal stays small.
+            if let last = edits.last?.number { try store.write { try $0.pruneEdits(through: last, olderThanSeconds: 86_400) } }
+            // A journal longer than one read's limit: keep the old data_version so the next look goes on.
+            journal.withLock { $0 = (edits.last?.number ?? seen, edits.count >= EditJournal.readLimit ? version : now) }
+            return result
+        }
     }
 
     private func mapper(_ layer: Layer) throws -> RecordMapper {
@@ -203,6 +264,9 @@ public final class FieldReports: Sendable {
                                     layer: layer.tableName, featureID: record.id, operation: old == nil ? .create : .update,
                                     before: old?.feature(in: layer), after: record.feature(in: layer))
         let number = try store.write { session -> Int64 in
+            // The server applies its own write below: it is not an edit from elsewhere.
+            let mark = try session.editJournalMark()
+            defer { _ = try? session.forgetEdits(after: mark) }
             if old == nil {
                 let writer = try session.writer(for: layer, replacing: false)
                 try writer.insert(record)
