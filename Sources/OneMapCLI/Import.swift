@@ -53,6 +53,9 @@ struct Import: ParsableCommand {
     @Option(name: .customLong("where"), help: "For files read through GDAL: an OGR SQL condition on attributes, e.g. \"highway IS NOT NULL\".")
     var whereClause: String?
 
+    @Flag(name: .customLong("gdal"), help: "Read GeoJSON and CSV through GDAL as well (OneMap's own readers are faster; see BENCHMARKS.md).")
+    var throughGDAL = false
+
     @Flag(help: "Import the valid features and write the invalid ones, each with its reason, to the rejects file.")
     var skipInvalid = false
 
@@ -85,6 +88,7 @@ struct Import: ParsableCommand {
         options.sourceLayer = sourceLayer
         options.whereClause = whereClause
         options.skipInvalid = skipInvalid
+        options.throughGDAL = throughGDAL
         options.rejectsPath = rejects
         for m in mappings {
             let parts = m.split(separator: "=", maxSplits: 1).map(String.init)

@@ -31,6 +31,9 @@ public struct ImportOptions: Sendable {
     /// whatever its `.cpg` or language byte say. nil: UTF-8 for text formats, what the
     /// Shapefile declares or, failing that, UTF-8 or GBK as the bytes show.
     public var encoding: SourceEncoding?
+    /// Read GeoJSON and CSV through GDAL too, instead of OneMap's own readers (which are
+    /// faster: BENCHMARKS.md); for comparison, and for files only GDAL's readers accept.
+    public var throughGDAL = false
     /// For sources read through GDAL: an OGR SQL condition on attributes (`highway IS NOT NULL`).
     public var whereClause: String?
 

@@ -52,7 +52,8 @@ public enum Importer {
         progress: (ImportProgress) -> Void = { _ in }
     ) throws -> ImportReport {
         guard FileManager.default.fileExists(atPath: sourcePath) else { throw ImportError.source(file: sourcePath, message: "no such file") }
-        let format = try Format.detect(sourcePath)
+        var format = try Format.detect(sourcePath)
+        if options.throughGDAL, format == .geojson || format == .csv { format = .ogr }
         // Text sources are checked (UTF-8) or converted (--encoding) before reading; errors
         // still name the file the user gave.
         var readPath = sourcePath

@@ -148,4 +148,22 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: dir.path("a.gpkg")))
         }
     }
+
+    /// `--gdal` reads GeoJSON and CSV through GDAL (the benchmark's comparison): the same
+    /// features as OneMap's own readers give.
+    @Test func gdalsReadersGiveWhatOursGive() throws {
+        let dir = try TemporaryDirectory()
+        let json = try dir.write("h.geojson", Self.hazards())
+        let csv = try dir.write("h.csv", "id,名称,经度,纬度,风险等级\nA,康巴什加油站,109.78,39.6,重大\nB,乌兰木伦化工厂,109.79,39.61,较大\n")
+        for source in [json, csv] {
+            var viaGDAL = ImportOptions(layer: .hazards)
+            viaGDAL.throughGDAL = true
+            let ours = try Importer.run(source, into: dir.path("ours-\(source.hasSuffix("csv")).gpkg"), options: ImportOptions(layer: .hazards))
+            let gdals = try Importer.run(source, into: dir.path("gdal-\(source.hasSuffix("csv")).gpkg"), options: viaGDAL)
+            #expect(gdals.reader.hasPrefix("GDAL") && ours.reader.hasPrefix("OneMap"))
+            let a = try features(dir.path("ours-\(source.hasSuffix("csv")).gpkg")), b = try features(dir.path("gdal-\(source.hasSuffix("csv")).gpkg"))
+            #expect(a.map { $0[property: "name"] } == b.map { $0[property: "name"] } && a.map { $0[property: "level"] } == b.map { $0[property: "level"] })
+            #expect(a.map(point) == b.map(point))
+        }
+    }
 }
