@@ -50,6 +50,34 @@ public final class LiveOneMap: Sendable {
         public var mapKey: String
     }
 
+    /// Applies one change to `layer`: hazards as ``apply(_:)`` does; any other layer into
+    /// the index, the tiles' drawing, and the caches (the tiles its old and new geometry
+    /// touch are dropped, as shelters, facilities and roads are drawn). Areas are coloured
+    /// from the grids loaded at start: a changed grid reaches queries, not the colours.
+    /// Returns the tiles dropped.
+    @discardableResult
+    public func apply(_ change: FeatureChange, to layer: Layer) throws -> Int {
+        guard layer != .hazards else { return try apply(change).tilesDropped }
+        return try writers.withLock { _ in
+            let id: String = switch change {
+            case .insert(let r), .update(let r): r.id
+            case .delete(let id): id
+            }
+            let old = index.snapshot.feature(layer, id: id)
+            let snapshot = try index.apply(change, to: layer)
+            let new = snapshot.feature(layer, id: id)
+            var current = state.withLock { $0 }
+            current.revision += 1
+            current.renderer = current.renderer.with(snapshot: snapshot, risk: current.model)
+            let key = "\(baseKey).r\(current.revision)"
+            state.withLock { $0 = current }
+            let boxes = [old, new].compactMap { $0?.geometry.boundingBox }
+            var dropped = 0
+            for cache in caches { dropped += try cache.invalidate(boxes, margin: current.renderer.reach, now: key) }
+            return dropped
+        }
+    }
+
     /// Applies one change to the hazards layer and brings the map and the caches up to date.
     public func apply(_ change: FeatureChange) throws -> Update {
         try writers.withLock { _ in

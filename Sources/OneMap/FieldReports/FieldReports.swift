@@ -90,10 +90,10 @@ public final class FieldReports: Sendable {
 
     /// Applies what other programs (the CLI, QGIS, ogr2ogr) committed to the file since the
     /// last look: the features the edit journal names, read as the file holds them now, go
-    /// into the live index; hazards also re-colour the map and drop the tiles they touch.
+    /// into the live index and drop the tiles they touch; hazards also re-colour the map.
     /// Cheap when nothing changed (one `PRAGMA data_version`); a server calls it every half
-    /// second. Edits to grids, roads and admin units reach queries; the risk areas and the
-    /// road graph built from them are rebuilt on restart.
+    /// second. Edits to grids, roads and admin units reach queries and tiles; the risk areas
+    /// and the road graph built from them are rebuilt on restart.
     public func applyEditsFromElsewhere() throws -> ExternalEdits {
         try lock.withLock { _ in
             let (seen, version) = journal.withLock { $0 }
@@ -127,7 +127,7 @@ public final class FieldReports: Sendable {
                     case (nil, true): change = .delete(id: id)
                     case (nil, false): continue
                     }
-                    if layer == .hazards { _ = try live.apply(change) } else { try live.index.apply(change, to: layer) }
+                    try live.apply(change, to: layer)
                     result.applied[layer, default: 0] += 1
                 }
             }
@@ -276,12 +276,7 @@ public final class FieldReports: Sendable {
             }
             return try session.append(entry)
         }
-        let change: FeatureChange = old == nil ? .insert(record) : .update(record)
-        if layer == .hazards {
-            _ = try live.apply(change)
-        } else {
-            try live.index.apply(change, to: layer)
-        }
+        try live.apply(old == nil ? .insert(record) : .update(record), to: layer)
         return number
     }
 
