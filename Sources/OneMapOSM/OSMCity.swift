@@ -35,7 +35,7 @@ public enum OSMCity {
     /// - Parameter progress: hears each step as it starts.
     public static func build(_ options: Options, progress: (String) -> Void = { _ in }) throws -> Summary {
         guard options.gridSize >= 50, options.gridSize <= 50_000 else {
-            throw OSMError.boundary(path: options.input, reason: "--grid-size \(options.gridSize) is outside 50…50,000 m")
+            throw OSMError.option("grid size \(options.gridSize) m is outside 50…50,000 m")
         }
         if let problem = options.profile.problem { throw OSMError.profile(path: "the OSM profile", reason: problem) }
         let reader = try OSMReader(path: options.input)
@@ -69,7 +69,7 @@ public enum OSMCity {
             try session.deriveHazardGridCodes(recheck: true)
         }
         if rename(temporary, options.output) != 0 {
-            throw OSMError.boundary(path: options.output, reason: "cannot write: \(String(cString: strerror(errno)))")
+            throw FileError.cannotWrite(path: options.output, reason: String(cString: strerror(errno)))
         }
         summary.residents = lattice.totalResidents
         summary.lines = collector.report() + [
@@ -107,7 +107,13 @@ enum BoundaryFile {
             }
         }
         guard !polygons.isEmpty else { throw OSMError.boundary(path: path, reason: "no polygon in layer \(name)") }
-        return polygons.count == 1 ? .polygon(polygons[0]) : .multiPolygon(polygons)
+        let area: Geometry = polygons.count == 1 ? .polygon(polygons[0]) : .multiPolygon(polygons)
+        // Every cell is cut to the area: an invalid polygon would fail there, unnamed.
+        let geos = GEOSContext()
+        guard try geos.isValid(area) else {
+            throw OSMError.boundary(path: path, reason: "the boundary polygon is invalid: \(try geos.validityReason(area)) (repair it, e.g. onemap import --fix or ogr2ogr -makevalid)")
+        }
+        return area
     }
 
     static func rectangle(_ box: BoundingBox) -> Geometry {

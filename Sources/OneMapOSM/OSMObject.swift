@@ -62,6 +62,7 @@ public enum OSMError: Error, Equatable, Sendable, CustomStringConvertible {
     case profile(path: String, reason: String)
     case boundary(path: String, reason: String)
     case empty(path: String)
+    case option(String)
 
     public var description: String {
         switch self {
@@ -69,6 +70,7 @@ public enum OSMError: Error, Equatable, Sendable, CustomStringConvertible {
         case .profile(let path, let reason): "\(path): \(reason)"
         case .boundary(let path, let reason): "\(path): \(reason)"
         case .empty(let path): "\(path): no roads and no boundary: nothing to lay grids over"
+        case .option(let reason): reason
         }
     }
 }

@@ -26,8 +26,9 @@ final class ResidentLattice {
         let low = frame.toMetres(Coordinate(box.minX, box.minY)), high = frame.toMetres(Coordinate(box.maxX, box.maxY))
         origin = low
         let width = ((high.x - low.x) / cellSize).rounded(.up), height = ((high.y - low.y) / cellSize).rounded(.up)
-        guard width.isFinite, height.isFinite, width * height <= Double(Self.maximumCells) else {
-            throw OSMError.boundary(path: "the area", reason: "a \(Int(cellSize)) m lattice over it would have more than \(Self.maximumCells) cells; give a larger --grid-size")
+        // Each side at least one cell, so a flat box (one east–west road) is bounded too.
+        guard width.isFinite, height.isFinite, max(1, width) * max(1, height) <= Double(Self.maximumCells) else {
+            throw OSMError.boundary(path: "the area", reason: "a \(String(format: "%.0f", cellSize)) m lattice over it would have more than \(Self.maximumCells) cells; give a larger --grid-size")
         }
         columns = max(1, Int(width))
         rows = max(1, Int(height))

@@ -137,6 +137,9 @@ import Testing
         let swapped = try dir.write("s.csv", "name,x,y\n甲,4380000,420000\n")
         #expect { try Importer.run(swapped, into: dir.path("d.gpkg"), options: options) } throws: { "\($0)".contains("axes are swapped") }
         #expect { try Importer.run(plain, into: dir.path("e.gpkg"), options: ImportOptions(layer: .hazards)) } throws: { "\($0)".contains("give the projected CRS with --crs") }
+        // And the other way round: degrees given as Gauss–Krüger metres.
+        let degrees = try dir.write("d.csv", "name,x,y\n甲,109.78,39.6\n")
+        #expect { try Importer.run(degrees, into: dir.path("f.gpkg"), options: options) } throws: { "\($0)".contains("look like longitude and latitude in degrees, not metres of EPSG:4547") }
     }
 
     /// An empty layer is loaded with its R-tree filled once at the end (the insert trigger

@@ -106,6 +106,17 @@ import Testing
         #expect(codes.allSatisfy { $0.hasPrefix("cell-") && $0.allSatisfy { $0.isASCII } })
     }
 
+    /// A bow-tie boundary is refused naming the file and the reason (it was GEOS's
+    /// TopologyException from cutting the first cell, with no file named).
+    @Test func anInvalidBoundaryIsRefusedNamingTheFile() throws {
+        let dir = try TemporaryDirectory()
+        let bow = try dir.write("bow.geojson", #"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[26.9,60.4],[27.0,60.5],[27.0,60.4],[26.9,60.5],[26.9,60.4]]]},"properties":{}}"#)
+        var options = OSMCity.Options(input: Self.pbf, output: dir.path("k.gpkg"))
+        options.boundary = bow
+        #expect { try OSMCity.build(options) } throws: { "\($0)".hasPrefix(bow + ": the boundary polygon is invalid: Self-intersection") }
+        #expect(!FileManager.default.fileExists(atPath: dir.path("k.gpkg")))
+    }
+
     @Test func theShippedProfileIsTheBuiltInOneAndABadOneIsNamed() throws {
         #expect(try OSMProfile.load(path: Repository.path("config/osm-profile.json")) == .builtIn)
         let dir = try TemporaryDirectory()
