@@ -50,15 +50,13 @@ public final class LiveOneMap: Sendable {
         public var mapKey: String
     }
 
-    /// Applies one change to `layer`: hazards as ``apply(_:)`` does; any other layer into
-    /// the index, the tiles' drawing, and the caches (the tiles its old and new geometry
-    /// touch are dropped, as shelters, facilities and roads are drawn). Areas are coloured
-    /// from the grids loaded at start: a changed grid reaches queries, not the colours.
-    /// Returns the tiles dropped.
+    /// Applies one change to `layer` and brings the drawing and the caches up to date: the
+    /// tiles the feature's old and new geometry touch are dropped (shelters, facilities and
+    /// roads are drawn too). A hazard also re-colours the areas it reaches. Areas are
+    /// coloured from the grids loaded at start: a changed grid reaches queries, not colours.
     @discardableResult
-    public func apply(_ change: FeatureChange, to layer: Layer) throws -> Int {
-        guard layer != .hazards else { return try apply(change).tilesDropped }
-        return try writers.withLock { _ in
+    public func apply(_ change: FeatureChange, to layer: Layer) throws -> Update {
+        try writers.withLock { _ in
             let id: String = switch change {
             case .insert(let r), .update(let r): r.id
             case .delete(let id): id
@@ -67,30 +65,7 @@ public final class LiveOneMap: Sendable {
             let snapshot = try index.apply(change, to: layer)
             let new = snapshot.feature(layer, id: id)
             var current = state.withLock { $0 }
-            current.revision += 1
-            current.renderer = current.renderer.with(snapshot: snapshot, risk: current.model)
-            let key = "\(baseKey).r\(current.revision)"
-            state.withLock { $0 = current }
-            let boxes = [old, new].compactMap { $0?.geometry.boundingBox }
-            var dropped = 0
-            for cache in caches { dropped += try cache.invalidate(boxes, margin: current.renderer.reach, now: key) }
-            return dropped
-        }
-    }
-
-    /// Applies one change to the hazards layer and brings the map and the caches up to date.
-    public func apply(_ change: FeatureChange) throws -> Update {
-        try writers.withLock { _ in
-            let before = index.snapshot
-            let id: String = switch change {
-            case .insert(let r), .update(let r): r.id
-            case .delete(let id): id
-            }
-            let old = before.feature(.hazards, id: id)
-            let snapshot = try index.apply(change, to: .hazards)
-            let new = snapshot.feature(.hazards, id: id)
-            var current = state.withLock { $0 }
-            let result = try current.model.replaceSource(old, with: new)
+            let result = layer == .hazards ? try current.model.replaceSource(old, with: new) : RiskModel.Change()
             current.revision += 1
             current.renderer = current.renderer.with(snapshot: snapshot, risk: current.model)
             let key = "\(baseKey).r\(current.revision)"
@@ -103,4 +78,7 @@ public final class LiveOneMap: Sendable {
             return Update(change: result, recoloured: result.recoloured.map { current.model.areas[$0].id }, tilesDropped: dropped, mapKey: key)
         }
     }
+
+    /// Applies one change to the hazards layer (``apply(_:to:)`` with `.hazards`).
+    public func apply(_ change: FeatureChange) throws -> Update { try apply(change, to: .hazards) }
 }

@@ -34,7 +34,7 @@ public enum RiskMap {
     public static func save(_ model: RiskModel, hazards: [LayerRecord], path: String, note: String?) throws -> RiskVersion {
         let store = try GeoPackage(path: path, mode: .readWrite)
         let version = try RiskVersionStore.save(model, hazards: hazards, in: store, note: note)
-        try QGISStyles.write(to: path, style: TileMaps.style(path: nil))
+        try QGISStyles.write(into: store, style: TileMaps.style(path: nil))
         return version
     }
 

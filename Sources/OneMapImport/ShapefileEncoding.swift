@@ -31,12 +31,11 @@ enum ShapefileEncoding {
             return (encoding, String(format: "the DBF language byte is 0x%02X", dbf[29]))
         }
         // Nothing declared: judge by the bytes of the field names and the first records.
-        let bytes = sample.flatMap { $0 } + dbf
-        let high = bytes.contains { $0 >= 0x80 }
-        if !high || String(validating: sample.flatMap { $0 }, as: UTF8.self) != nil && UTF8Check.isValid(records(dbf)) {
+        let bytes = sample.flatMap { $0 } + records(dbf)
+        if String(validating: bytes, as: UTF8.self) != nil {
             return (.utf8, "no .cpg file or language byte; the text is valid UTF-8")
         }
-        if SourceEncoding.decodes(records(dbf), from: .gbk) {
+        if SourceEncoding.decodes(bytes, from: .gbk) {
             return (.gbk, "no .cpg file or language byte; the text is not UTF-8 and decodes as GBK")
         }
         throw ImportError.source(file: reportedPath, message: "no .cpg file or language byte names the encoding and the text is neither UTF-8 nor GBK; give --encoding")
@@ -60,8 +59,4 @@ enum ShapefileEncoding {
         while let last = slice.last, last >= 0x80 { slice.removeLast() }
         return slice
     }
-}
-
-enum UTF8Check {
-    static func isValid(_ bytes: [UInt8]) -> Bool { String(validating: bytes, as: UTF8.self) != nil }
 }

@@ -22,6 +22,14 @@ public enum GDALLibrary {
     /// Registers the drivers; cheap after the first call.
     static func ensure() { registered }
 
+    /// Calls `body` with `options` (`NAME=VALUE`) as a GDAL string list, freed after.
+    static func withOptions<T>(_ options: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> T) -> T {
+        var list: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = nil
+        for option in options { list = CSLAddString(list, option) }
+        defer { CSLDestroy(list) }
+        return body(list)
+    }
+
     /// GDAL's last error message on this thread, or `fallback` when it left none.
     static func lastError(_ fallback: String) -> String {
         guard let message = CPLGetLastErrorMsg(), message.pointee != 0 else { return fallback }

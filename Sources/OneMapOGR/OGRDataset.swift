@@ -16,12 +16,11 @@ public final class OGRDataset {
         GDALLibrary.ensure()
         self.path = path
         CPLErrorReset()
-        var list: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = nil
-        for option in openOptions { list = CSLAddString(list, option) }
-        defer { CSLDestroy(list) }
-        // GDAL takes the list as const char *const *: the same pointers, read-only.
-        let options = list.map { UnsafeRawPointer($0).assumingMemoryBound(to: UnsafePointer<CChar>?.self) }
-        guard let opened = GDALOpenEx(path, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY), nil, options, nil) else {
+        let opened = GDALLibrary.withOptions(openOptions) { list in
+            // GDAL takes the list as const char *const *: the same pointers, read-only.
+            GDALOpenEx(path, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY), nil, list.map { UnsafeRawPointer($0).assumingMemoryBound(to: UnsafePointer<CChar>?.self) }, nil)
+        }
+        guard let opened else {
             throw OGRError.open(path: path, message: GDALLibrary.lastError("no vector driver recognises it"))
         }
         handle = opened

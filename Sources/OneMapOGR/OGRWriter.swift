@@ -40,7 +40,7 @@ public final class OGRWriter {
         self.fields = fields
         CPLErrorReset()
         guard let gdalDriver = GDALGetDriverByName(driver) else { throw OGRError.io(path: path, message: "GDAL has no \(driver) driver") }
-        let created = Self.withOptions(datasetOptions) { GDALCreate(gdalDriver, path, 0, 0, 0, GDT_Unknown, $0) }
+        let created = GDALLibrary.withOptions(datasetOptions) { GDALCreate(gdalDriver, path, 0, 0, 0, GDT_Unknown, $0) }
         guard let created else { throw OGRError.io(path: path, message: GDALLibrary.lastError("cannot create the file")) }
         dataset = created
         var srs: OGRSpatialReferenceH?
@@ -54,7 +54,7 @@ public final class OGRWriter {
             }
         }
         defer { if let srs { OSRRelease(srs) } }
-        let made = Self.withOptions(layerOptions) { GDALDatasetCreateLayer(created, layerName, srs, geometry ? wkbUnknown : wkbNone, $0) }
+        let made = GDALLibrary.withOptions(layerOptions) { GDALDatasetCreateLayer(created, layerName, srs, geometry ? wkbUnknown : wkbNone, $0) }
         guard let made else {
             GDALClose(created)
             throw OGRError.io(path: path, message: GDALLibrary.lastError("cannot create layer \(layerName)"))
@@ -84,13 +84,6 @@ public final class OGRWriter {
     }
 
     deinit { if let dataset { GDALClose(dataset) } }
-
-    private static func withOptions<T>(_ options: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> T) -> T {
-        var list: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = nil
-        for option in options { list = CSLAddString(list, option) }
-        defer { CSLDestroy(list) }
-        return body(list)
-    }
 
     /// Writes one feature: `values` in the order of the fields given at creation.
     public func write(_ geometry: Geometry?, _ values: [OGRValue]) throws {

@@ -108,6 +108,9 @@ public struct RiskModel: Sendable {
         public var recoloured: [Int] = []
         /// Areas assessed again (reached by the old or the new source).
         public var reassessed: [Int] = []
+
+        /// No area touched (a change to a layer that colours nothing).
+        public init() {}
     }
 
     /// Replaces source `old` (nil when it is new) by `new` (nil when it is deleted; a

@@ -56,10 +56,7 @@ public enum EditJournal {
 
 extension WriteSession {
     /// The last journal row now: rows after it are this transaction's own.
-    public func editJournalMark() throws -> Int64 {
-        guard try db.tableExists(EditJournal.table.name) else { return 0 }
-        return try Int64.fetchOne(db, sql: "SELECT coalesce(max(fid), 0) FROM onemap_edits") ?? 0
-    }
+    public func editJournalMark() throws -> Int64 { try reader.lastEdit() }
 
     /// Removes journal rows up to `number` written more than `seconds` ago.
     public func pruneEdits(through number: Int64, olderThanSeconds seconds: Int) throws {

@@ -77,7 +77,7 @@ public struct RecordMapper: Sendable {
             }
             let column = columns[index]
             var value = member.value
-            if let table = valueMap[index], let text = value.identifierText ?? value.stringValue, let mapped = table[text] { value = mapped }
+            if !valueMap.isEmpty, let table = valueMap[index], let text = value.identifierText ?? value.stringValue, let mapped = table[text] { value = mapped }
             switch column.kind.normalize(value) {
             case .value(let value):
                 values[index] = value

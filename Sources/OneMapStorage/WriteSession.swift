@@ -92,17 +92,16 @@ public final class LayerWriter {
         // trigger row by row (the trigger's five ST_* calls and its statement journal per
         // row were about a quarter of a 1,000,000-point import). The same transaction
         // restores the trigger, so no one ever sees a layer without its index.
-        let trigger = "rtree_\(layer.tableName)_geom_insert"
-        if bulk, startsEmpty, let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", arguments: [trigger]) {
-            try db.execute(sql: "DROP TRIGGER \(trigger)")
-            deferredTrigger = (trigger, sql)
-        }
+        if bulk, startsEmpty { deferredTrigger = try Self.setAside("rtree_\(layer.tableName)_geom_insert", db) }
         // A bulk load is one `reload` row in the edit journal, not a row per feature.
-        let journal = "onemap_edits_\(layer.tableName)_insert"
-        if bulk, let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", arguments: [journal]) {
-            try db.execute(sql: "DROP TRIGGER \(journal)")
-            deferredJournal = (journal, sql)
-        }
+        if bulk { deferredJournal = try Self.setAside("onemap_edits_\(layer.tableName)_insert", db) }
+    }
+
+    /// Drops trigger `name`, if the file has it, and returns its SQL to restore it with.
+    private static func setAside(_ name: String, _ db: Database) throws -> (name: String, sql: String)? {
+        guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", arguments: [name]) else { return nil }
+        try db.execute(sql: "DROP TRIGGER \(name)")
+        return (name, sql)
     }
 
     /// Inserts one record; a record whose id the layer already has is refused.
