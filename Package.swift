@@ -75,17 +75,21 @@ let package = Package(
         // Any city's one map from an OpenStreetMap extract: roads, facilities, shelters,
         // hazards, boundaries and a lattice of grids with estimated residents, by an editable profile.
         .target(name: "OneMapOSM", dependencies: ["OneMapGeometry", "OneMapOGR", "OneMapStorage"]),
+        // The commander's rules without I/O: incident kinds and zones (config), the report
+        // chain and status lifecycle, and the Gaussian-plume threat zones of a toxic release.
+        .target(name: "OneMapIncidents", dependencies: ["OneMapGeometry"]),
         // The seeded generator of demo and benchmark deployments.
         .target(name: "OneMapDemo", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapRisk"]),
         // The default configuration (config/: tile style, risk rules, planning standards, OSM
         // profile), compiled into the binary so that it runs from any folder.
         .target(name: "OneMapDefaults", path: "config",
-                resources: [.embedInCode("style.json"), .embedInCode("risk-rules.json"), .embedInCode("planning.json"), .embedInCode("osm-profile.json")]),
+                resources: [.embedInCode("style.json"), .embedInCode("risk-rules.json"), .embedInCode("planning.json"), .embedInCode("osm-profile.json"),
+                            .embedInCode("incidents.json")]),
         // The core façade the CLI and (later) the server wrap.
         .target(
             name: "OneMap",
             dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk", "OneMapTiles", "OneMapRouting",
-                           "OneMapPlanning", "OneMapImport", "OneMapOSM", "OneMapOGR", "OneMapDemo", "OneMapWork", "OneMapDefaults", .product(name: "Crypto", package: "swift-crypto")]),
+                           "OneMapPlanning", "OneMapImport", "OneMapOSM", "OneMapOGR", "OneMapDemo", "OneMapWork", "OneMapDefaults", "OneMapIncidents", .product(name: "Crypto", package: "swift-crypto")]),
         // The HTTP service (Hummingbird 2): OGC API Features, queries, the one map, tiles,
         // reports from the field, the web map, metrics. A thin shell over OneMap.
         // The web map's page assets (web/: HTML, script, style), compiled into the binary.
@@ -117,6 +121,7 @@ let package = Package(
         .testTarget(name: "OneMapImportTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapWorkTests", dependencies: ["OneMapWork"]),
         .testTarget(name: "OneMapFieldReportsTests", dependencies: ["OneMap", "OneMapTestSupport"]),
+        .testTarget(name: "OneMapIncidentsTests", dependencies: ["OneMap", "OneMapIncidents", "OneMapTestSupport"]),
         .testTarget(name: "OneMapServerTests", dependencies: ["OneMapServer", "OneMapFuzz", "OneMapTestSupport"]),
         .testTarget(name: "OneMapDemoTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         // Depends on the executable so `swift test` builds it; the tests run the real binary.

@@ -22,7 +22,11 @@ public enum Defaults {
     public static let osmProfile = File(name: "osm-profile.json", environment: "ONEMAP_OSM_PROFILE",
                                         meaning: "which OpenStreetMap tags make which features", bytes: PackageResources.osm_profile_json)
 
-    public static let all = [style, riskRules, planning, osmProfile]
+    public static let incidents = File(name: "incidents.json", environment: "ONEMAP_INCIDENTS",
+                                       meaning: "incident kinds, their zones and teams, key targets, response targets, relief kits, plume defaults",
+                                       bytes: PackageResources.incidents_json)
+
+    public static let all = [style, riskRules, planning, osmProfile, incidents]
 
     /// Where `file` is read from: `given` (a flag), else its environment variable, else
     /// `config/NAME` in the working directory; nil means the compiled-in default.

@@ -11,3 +11,4 @@
 @_exported import OneMapDefaults
 @_exported import OneMapDemo
 @_exported import OneMapWork
+@_exported import OneMapIncidents

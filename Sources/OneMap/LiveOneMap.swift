@@ -17,6 +17,8 @@ public final class LiveOneMap: Sendable {
         var model: RiskModel
         var renderer: TileRenderer
         var revision: Int
+        /// Changes applied to each layer since start (what incident figures depend on).
+        var layerRevisions: [Layer: Int] = [:]
     }
 
     public let index: SpatialIndex
@@ -39,6 +41,9 @@ public final class LiveOneMap: Sendable {
     public var renderer: TileRenderer { state.withLock { $0.renderer } }
     /// `baseKey` while nothing has changed, then `baseKey.rN` after the N-th change.
     public var mapKey: String { state.withLock { $0.revision == 0 ? baseKey : "\(baseKey).r\($0.revision)" } }
+    /// How many changes each layer has had since start: a figure computed at these
+    /// revisions is current while they stay.
+    public var layerRevisions: [Layer: Int] { state.withLock { $0.layerRevisions } }
 
     /// What one change did.
     public struct Update: Sendable {
@@ -67,6 +72,7 @@ public final class LiveOneMap: Sendable {
             var current = state.withLock { $0 }
             let result = layer == .hazards ? try current.model.replaceSource(old, with: new) : RiskModel.Change()
             current.revision += 1
+            current.layerRevisions[layer, default: 0] += 1
             current.renderer = current.renderer.with(snapshot: snapshot, risk: current.model)
             let key = "\(baseKey).r\(current.revision)"
             // The map (and its renderer) move first: a tile drawn after this sees the change.

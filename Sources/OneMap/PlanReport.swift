@@ -41,6 +41,8 @@ public struct PlanReport: Sendable {
 
     public var kind: String
     public var title: String
+    /// What the page says it is, under the title.
+    public var label = "OneMap planner's report"
     /// What was asked, in the order to show it.
     public var parameters: [(String, String)]
     public var checks: [Check] = []
@@ -86,7 +88,7 @@ public struct PlanReport: Sendable {
         .params td:first-child{width:260px;color:#555}
         </style></head><body>
         <h1>\(escape(title))</h1>
-        <p class="meta">OneMap planner's report · \(escape(kind)) · generated \(ISO8601DateFormatter().string(from: generated)) · \(String(format: "%.2f", seconds)) s</p>
+        <p class="meta">\(escape(label)) · \(escape(kind)) · generated \(ISO8601DateFormatter().string(from: generated)) · \(String(format: "%.2f", seconds)) s</p>
         <table class="params">\(parameters.map { "<tr><td>\(escape($0.0))</td><td>\(escape($0.1))</td></tr>" }.joined())</table>
 
         """

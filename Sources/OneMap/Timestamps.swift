@@ -8,6 +8,8 @@ public enum Timestamps {
     private static let day = Date.ISO8601FormatStyle().year().month().day()
 
     public static func now() -> String { plain.format(Date()) }
+    /// `date` as the service writes times (ISO 8601 UTC, whole seconds).
+    public static func format(_ date: Date) -> String { plain.format(date) }
 
     /// An instant as RFC 3339 (with or without fractional seconds) or a bare date.
     public static func parse(_ text: String) -> Date? {

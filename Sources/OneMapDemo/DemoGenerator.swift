@@ -61,12 +61,14 @@ public struct DemoGenerator {
                 JSONMember("parent_code", .string(layout.subdistricts[unit.parent].code)), JSONMember("population", .number(Double(unit.population))),
             ]))
         }
-        for unit in layout.grids {
+        for (n, unit) in layout.grids.enumerated() {
             let community = layout.communities[unit.parent]
             try sink(.grids, Feature(id: unit.code, geometry: try layout.union(of: unit.blocks, geos: geos), properties: [
                 JSONMember("name", .string(unit.name)), JSONMember("code", .string(unit.code)),
                 JSONMember("community", .string(community.code)), JSONMember("subdistrict", .string(layout.subdistricts[community.parent].code)),
                 JSONMember("population", .number(Double(unit.population))), JSONMember("grid_worker", .string(unit.worker)),
+                // A made-up number in the demo's own range (0477 is Ordos's area code; 6xxxxxx is not issued to the public here).
+                JSONMember("contact", .string(String(format: "0477-6%06d", n + 1))),
             ]))
         }
     }

@@ -98,6 +98,7 @@ enum SitePlacer {
                 }
                 properties.insert(JSONMember("kind", .string(kind.rawValue)), at: 1)
                 add("status", .string("open"))
+                if kind != .monitoringStation { add("contact", .string(String(format: "0477-5%06d", serial))) }
                 try emit(Feature(id: String(format: "F-%05d", serial), geometry: .point(point), properties: properties))
             }
         }

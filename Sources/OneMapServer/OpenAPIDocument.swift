@@ -97,6 +97,10 @@ enum OpenAPIDocument {
         case .choice(let choices, let d): Schema.choice(choices, default: d)
         case .coordinate: Schema.coordinate
         case .area: Schema.type("object")
+        case .geometry: Schema.ref("Geometry")
+        case .numbers(let range, let maxCount):
+            .object([JSONMember("type", .string("array")), JSONMember("minItems", .number(1)), JSONMember("maxItems", .number(Double(maxCount))),
+                     JSONMember("items", Schema.number(range, default: nil))])
         case .text(let maxLength): .object([JSONMember("type", .string("string")), JSONMember("maxLength", .number(Double(maxLength)))])
         }
         return .object((schema.objectValue ?? []) + [JSONMember("description", .string(member.description))])

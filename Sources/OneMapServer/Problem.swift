@@ -91,6 +91,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         case let error as ReportError:
             return reportProblem(error)
+        case let error as IncidentError:
+            switch error {
+            case .unknownIncident: return Problem(.notFound, "Not found", error.description)
+            case .unknownKind, .unknownHazard, .invalid: return Problem(.unprocessableContent, "Invalid incident", error.description)
+            case .duplicateID: return Problem(.conflict, "Conflict", error.description)
+            case .forbidden: return Problem(.forbidden, "Forbidden", error.description)
+            case .lifecycle, .closed: return Problem(.conflict, "Not allowed now", error.description)
+            }
         case let error as WorkError:
             var problem = Problem(.serviceUnavailable, "Service busy", error.description)
             switch error {

@@ -105,7 +105,7 @@ struct Routes: @unchecked Sendable {
 
     /// Every endpoint the service has, each declared once (see ``Endpoint``).
     var endpoints: [Endpoint] {
-        featureEndpoints + riskAreaEndpoints + queryEndpoints + riskMapEndpoints + tileEndpoints + routingEndpoints + planningEndpoints + webEndpoints
+        featureEndpoints + riskAreaEndpoints + queryEndpoints + riskMapEndpoints + tileEndpoints + routingEndpoints + planningEndpoints + incidentEndpoints + webEndpoints
     }
 
     /// Registers every endpoint: its handler behind the checks its declaration implies, HEAD

@@ -13,6 +13,8 @@ public struct ServiceOptions: Sendable {
     public var rulesPath: String?
     /// Planning standards (default config/planning.json when present).
     public var planningPath: String?
+    /// Incident kinds, zones and targets (default config/incidents.json when present).
+    public var incidentsPath: String?
     public var stylePath: String?
     public var tokensPath: String?
     /// Where the MBTiles caches live (default: beside the GeoPackage).
@@ -58,37 +60,19 @@ public final class OneMapService: Sendable {
     let heavy: WorkLimiter
     /// Field reports: every write goes through here (rules, lock, change log).
     let reports: FieldReports
-    /// The road graphs by profile name (roads are not edited over HTTP). The driving graph
-    /// is built at start and gains its contraction hierarchy in the background; the
-    /// walking one on its first use (a city's roads take seconds, and few ask to walk).
-    private let graphs: Mutex<[String: RoadGraph]>
-    /// The planner's resident samples, built on first use (grids are not edited over HTTP).
-    private let samples = Mutex<ResidentSamples?>(nil)
+    /// The road graphs and the resident samples, built once.
+    let networks: Networks
+    /// The commander's incidents: every change goes through here (roles, lifecycle, report chain, change log).
+    let incidents: Incidents
+    /// Incident figures, kept current as hazards, shelters and grids change.
+    let analyst: IncidentAnalyst
 
     /// Where residents live, as the planner places them: population inside an area and
     /// evacuation plans count these.
-    func residentSamples() throws -> ResidentSamples {
-        if let built = samples.withLock({ $0 }) { return built }
-        let built = try Population.samples(live.index.snapshot, standards: planning, walk: try roadGraph("walk"))
-        return samples.withLock { cached in
-            if let cached { return cached }
-            cached = built
-            return built
-        }
-    }
+    func residentSamples() throws -> ResidentSamples { try networks.residentSamples() }
 
     /// The graph of profile `name` (drive or walk), nil for another name.
-    func roadGraph(_ name: String) throws -> RoadGraph? {
-        guard let profile = RoadProfile.named(name) else { return nil }
-        return try graphs.withLock { graphs in
-            if let graph = graphs[name] { return graph }
-            let snapshot = live.index.snapshot
-            let roads = snapshot.loadedLayers.contains(.roads) ? try snapshot.allFeatures(.roads) : []
-            let graph = RoadGraph(roads: roads, profile: profile.with(access: planning.roadAccess))
-            graphs[name] = graph
-            return graph
-        }
-    }
+    func roadGraph(_ name: String) throws -> RoadGraph? { try networks.roadGraph(name) }
 
     /// Loads the GeoPackage into the spatial core and colours the one map.
     public init(options: ServiceOptions, logger: Logger) throws {
@@ -124,7 +108,13 @@ public final class OneMapService: Sendable {
         collections = try CollectionInfo.all(in: store, snapshot: source.index.snapshot)
         let roads = source.index.snapshot.loadedLayers.contains(.roads) ? try source.index.snapshot.allFeatures(.roads) : []
         let drive = RoadGraph(roads: roads, profile: RoadProfile.drive.with(access: planning.roadAccess))
-        graphs = Mutex(["drive": drive])
+        let networks = Networks(live: live, planning: planning, drive: drive)
+        self.networks = networks
+        let incidentConfig = try Incidents.config(path: options.incidentsPath)
+        incidents = try Incidents(store: store, live: live, config: incidentConfig) { try networks.roadGraph("drive") }
+        analyst = IncidentAnalyst(live: live, store: store, config: incidentConfig, samples: {
+            networks.live.index.snapshot.loadedLayers.contains(.grids) ? try networks.residentSamples() : nil
+        }, drive: { try networks.roadGraph("drive") })
         logger.info("loaded", metadata: [
             "data": "\(options.dataPath)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
             "rules": "\(origin)", "map": "\(source.mapKey)", "tokens": "\(tokens.count)",
@@ -136,7 +126,7 @@ public final class OneMapService: Sendable {
             DispatchQueue.global(qos: .utility).async { [self] in
                 let started = Date()
                 let fast = drive.withHierarchy()
-                self.graphs.withLock { $0["drive"] = fast }
+                networks.graphs.withLock { $0["drive"] = fast }
                 log.info("road hierarchy ready", metadata: ["seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))",
                                                             "shortcuts": "\(fast.hierarchy?.shortcutCount ?? 0)"])
             }
@@ -147,6 +137,45 @@ public final class OneMapService: Sendable {
 
     /// Reads the tokens file again (what SIGHUP does).
     public func reloadTokens(logger: Logger) { tokens.reload(logger: logger) }
+}
+
+/// The road graphs by profile name (roads are not edited over HTTP) and the planner's
+/// resident samples, built on first use. The driving graph is built at start and gains its
+/// contraction hierarchy in the background; the walking one on its first use (a city's
+/// roads take seconds, and few ask to walk).
+final class Networks: Sendable {
+    let live: LiveOneMap
+    let planning: PlanningStandards
+    let graphs: Mutex<[String: RoadGraph]>
+    private let samples = Mutex<ResidentSamples?>(nil)
+
+    init(live: LiveOneMap, planning: PlanningStandards, drive: RoadGraph) {
+        self.live = live
+        self.planning = planning
+        graphs = Mutex(["drive": drive])
+    }
+
+    func residentSamples() throws -> ResidentSamples {
+        if let built = samples.withLock({ $0 }) { return built }
+        let built = try Population.samples(live.index.snapshot, standards: planning, walk: try roadGraph("walk"))
+        return samples.withLock { cached in
+            if let cached { return cached }
+            cached = built
+            return built
+        }
+    }
+
+    func roadGraph(_ name: String) throws -> RoadGraph? {
+        guard let profile = RoadProfile.named(name) else { return nil }
+        return try graphs.withLock { graphs in
+            if let graph = graphs[name] { return graph }
+            let snapshot = live.index.snapshot
+            let roads = snapshot.loadedLayers.contains(.roads) ? try snapshot.allFeatures(.roads) : []
+            let graph = RoadGraph(roads: roads, profile: profile.with(access: planning.roadAccess))
+            graphs[name] = graph
+            return graph
+        }
+    }
 }
 
 /// What `/collections` says of a layer: its extent in space (and in time for hazards).

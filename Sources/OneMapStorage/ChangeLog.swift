@@ -91,6 +91,12 @@ extension WriteSession {
 }
 
 extension ReadSession {
+    /// The newest change number in the log (0 for an empty log or a file without one).
+    public func lastChangeNumber() throws -> Int64 {
+        guard try db.tableExists(ChangeLog.table.name) else { return 0 }
+        return try Int64.fetchOne(db, sql: "SELECT coalesce(max(fid), 0) FROM \(ChangeLog.table.name)") ?? 0
+    }
+
     /// Every logged change of one feature, oldest first (empty for a file without a log).
     public func history(layer: String, featureID: String) throws -> [ChangeLog.Entry] {
         guard try has(ChangeLog.table) else { return [] }

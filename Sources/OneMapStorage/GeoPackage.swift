@@ -126,7 +126,10 @@ public struct ReadSession {
     /// - Parameter id: only the feature with this id.
     public func forEachRecord(in layer: Layer, id: String? = nil, _ body: (LayerRecord) throws -> Void) throws {
         try requireLayer(layer)
-        let names = (["geom", "id"] + layer.columns.map(\.name) + ["properties"]).joined(separator: ", ")
+        // A file of an older schema opened read-only may lack a column added since
+        // (grids' `contact`, version 5): it reads as null.
+        let present = Set(try db.columns(in: layer.tableName).map(\.name))
+        let names = (["geom", "id"] + layer.columns.map { present.contains($0.name) ? $0.name : "NULL" } + ["properties"]).joined(separator: ", ")
         let columnCount = Int32(layer.columns.count)
         let statement = try db.makeStatement(sql: "SELECT \(names) FROM \(layer.tableName)\(id == nil ? "" : " WHERE id = ?") ORDER BY fid")
         if let id { try statement.setArguments([id]) }

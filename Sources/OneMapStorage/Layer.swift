@@ -61,6 +61,7 @@ public enum Layer: String, CaseIterable, Sendable, CustomStringConvertible {
                 Column("subdistrict", .text, "Subdistrict (街道) name or code", aliases: ["subdistrict_code", "街道", "所属街道"]),
                 Column("population", .integer(0...10_000_000_000), "Resident population", aliases: ["pop", "residents", "人口", "常住人口"]),
                 Column("grid_worker", .text, "The grid worker (网格员) responsible", aliases: ["worker", "网格员"]),
+                Column("contact", .text, "How to reach the grid worker (phone), for an incident's notification list", aliases: ["phone", "telephone", "联系电话", "电话", "联系方式"]),
             ]
         case .hazards:
             [

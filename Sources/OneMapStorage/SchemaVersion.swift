@@ -11,11 +11,13 @@ import GRDB
 ///   are `open`, grids without a code get one, hazards without a `grid_code` get theirs.
 /// - 4: the edit journal (``EditJournal``): triggers on the layers record every writer's
 ///   edits, so a running server sees what the CLI, QGIS or ogr2ogr commit.
+/// - 5: the commander's incidents (``IncidentTables``: incidents, their zones and report
+///   chains) and an optional `contact` column on grids (the grid worker's phone).
 ///
 /// Files open for writing migrate forward in one transaction; a file written by a newer
 /// OneMap is refused for writing rather than damaged.
 public enum SchemaVersion {
-    public static let current = 4
+    public static let current = 5
 
     public static let metadata = AuxiliaryTable(
         name: "onemap_metadata", title: "OneMap file metadata (schema_version)", geometryType: nil,
@@ -39,6 +41,12 @@ public enum SchemaVersion {
         if found < 2 { try session.create(ChangeLog.table) }
         if found < 3 { try fillDerivedFields(session) }
         if found < 4 { try EditJournal.install(session) }
+        if found < 5 {
+            for table in IncidentTables.all { try session.create(table) }
+            if try db.tableExists(Layer.grids.tableName), try !db.columns(in: Layer.grids.tableName).contains(where: { $0.name == "contact" }) {
+                try db.execute(sql: "ALTER TABLE grids ADD COLUMN contact TEXT")
+            }
+        }
         try session.create(metadata)
         try db.execute(sql: "INSERT INTO onemap_metadata (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                        arguments: [String(current)])

@@ -6,6 +6,9 @@ public struct Author: Sendable, Equatable {
         /// Writes anywhere; may reopen hazards and lower levels.
         case planner
         case admin
+        /// Creates incidents and reports on them; may report a shelter's occupancy and
+        /// status anywhere; hazards are the grid workers' and planners'.
+        case commander
     }
 
     public var name: String
@@ -20,5 +23,7 @@ public struct Author: Sendable, Equatable {
     }
 
     /// Planners and admins: anywhere, any lifecycle step.
-    public var isSupervisor: Bool { role != .gridWorker }
+    public var isSupervisor: Bool { role == .planner || role == .admin }
+    /// Commanders, planners and admins: create incidents and report on them.
+    public var mayCommand: Bool { role != .gridWorker }
 }

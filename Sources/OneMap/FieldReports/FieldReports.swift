@@ -284,6 +284,13 @@ public final class FieldReports: Sendable {
     /// boundary included); planners and admins anywhere.
     private func permit(_ author: Author, geometry: Geometry, snapshot: IndexSnapshot, what: String) throws {
         guard !author.isSupervisor else { return }
+        if author.role == .commander {
+            // A commander reports shelters (occupancy, status) anywhere during an incident.
+            guard what.hasSuffix("shelter") else {
+                throw ReportError.forbidden("\(author.name) is a commander and may not \(what): hazards are registered and moved by grid workers and planners")
+            }
+            return
+        }
         guard let code = author.grid else { throw ReportError.forbidden("\(author.name) is a grid worker without a grid and may not \(what)") }
         guard snapshot.loadedLayers.contains(.grids), let grid = try? snapshot.grid(code: code) else {
             throw ReportError.forbidden("\(author.name) works grid \(code), which this map does not have, and may not \(what)")

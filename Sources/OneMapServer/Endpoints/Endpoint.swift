@@ -144,6 +144,10 @@ struct MemberSpec: Sendable {
         case area
         /// Free text of at most this many characters.
         case text(maxLength: Int)
+        /// A GeoJSON geometry of any type (WGS84 lon/lat).
+        case geometry
+        /// An array of 1…`maxCount` finite numbers in a range.
+        case numbers(ClosedRange<Double>, maxCount: Int)
     }
 
     var name: String
@@ -174,6 +178,12 @@ struct MemberSpec: Sendable {
     }
 
     static func area(_ name: String, _ description: String) -> Self { Self(name: name, kind: .area, description: description) }
+
+    static func geometry(_ name: String, _ description: String) -> Self { Self(name: name, kind: .geometry, description: description) }
+
+    static func numbers(_ name: String, _ range: ClosedRange<Double>, maxCount: Int, _ description: String) -> Self {
+        Self(name: name, kind: .numbers(range, maxCount: maxCount), description: description)
+    }
 }
 
 /// A successful answer: status, content type and the schema of its body.

@@ -60,6 +60,20 @@ struct JSONBody {
             _ = try coordinate(value, name)
         case .area:
             guard case .object = value else { throw wrong(name, "a GeoJSON object", value) }
+        case .geometry:
+            guard case .object = value else { throw wrong(name, "a GeoJSON geometry", value) }
+            do {
+                _ = try GeoJSONGeometry.decode(value)
+            } catch {
+                throw Problem(.unprocessableContent, "Invalid request", "\(name): not a GeoJSON geometry: \(error)")
+            }
+        case .numbers(let range, let maxCount):
+            guard case .array(let items) = value else { throw wrong(name, "an array of numbers", value) }
+            guard (1...maxCount).contains(items.count) else { throw Problem(.unprocessableContent, "Invalid request", "\(name): give 1–\(maxCount) numbers, not \(items.count)") }
+            for item in items {
+                guard case .number(let d) = item, d.isFinite else { throw wrong(name, "an array of numbers", item) }
+                guard range.contains(d) else { throw Problem(.unprocessableContent, "Invalid request", "\(name): \(d) is outside \(range.lowerBound)…\(range.upperBound)") }
+            }
         case .text(let maxLength):
             guard case .string(let s) = value else { throw wrong(name, "a string", value) }
             guard s.count <= maxLength else { throw Problem(.unprocessableContent, "Invalid request", "\(name): \(s.count) characters, more than \(maxLength)") }
@@ -133,6 +147,23 @@ struct JSONBody {
         if case .number(let d)? = self[name] { return Int(exactly: d) }
         if case .integer(_, let d) = try spec(name).kind { return d }
         return nil
+    }
+
+    /// The numbers of a `numbers` member (checked when the body was read).
+    func numbers(_ name: String) throws -> [Double]? {
+        _ = try spec(name)
+        return self[name]?.arrayValue?.compactMap(\.numberValue)
+    }
+
+    /// The geometry of a `geometry` member (checked when the body was read).
+    func geometry(_ name: String) throws -> Geometry? {
+        _ = try spec(name)
+        guard let value = self[name] else { return nil }
+        do {
+            return try GeoJSONGeometry.decode(value).0
+        } catch {
+            throw Problem(.unprocessableContent, "Invalid request", "\(name): not a GeoJSON geometry: \(error)")
+        }
     }
 
     func int(_ name: String) throws -> Int {
