@@ -50,6 +50,44 @@ public enum DangerZone {
     }
 }
 
+extension DangerZone {
+    /// The zones in a GeoJSON file, innermost first: each feature of a FeatureCollection is
+    /// one zone; any other polygon value is one zone. Errors name the file.
+    public static func readZones(path: String) throws -> [Geometry] {
+        let value = try readJSON(path: path)
+        do {
+            if value["type"]?.stringValue == "FeatureCollection" {
+                let features = value["features"]?.arrayValue ?? []
+                guard !features.isEmpty else { throw GeometryError.invalidStructure(reason: "the FeatureCollection is empty") }
+                return try features.map { try polygons(in: $0) }
+            }
+            return [try polygons(in: value)]
+        } catch {
+            throw AreaFileError(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The one geometry in a GeoJSON file (a geometry, or a Feature's). Errors name the file.
+    public static func readGeometry(path: String) throws -> Geometry {
+        let value = try readJSON(path: path)
+        do {
+            let geometry = value["type"]?.stringValue == "Feature" ? value["geometry"] ?? .null : value
+            return try GeoJSONGeometry.decode(geometry).0
+        } catch {
+            throw AreaFileError(path: path, reason: "\(error)")
+        }
+    }
+
+    static func readJSON(path: String) throws -> JSONValue {
+        guard let data = FileManager.default.contents(atPath: path) else { throw FileError.cannotOpen(path: path, reason: "no such file") }
+        do {
+            return try JSONParser(ByteStream(bytes: [UInt8](data))).parseValue()
+        } catch {
+            throw AreaFileError(path: path, reason: "\(error)")
+        }
+    }
+}
+
 /// An area file (a danger zone, polygons to avoid) that could not be used, naming it.
 public struct AreaFileError: Error, CustomStringConvertible {
     public var path: String

@@ -98,14 +98,24 @@ public enum SchemaDocument {
 
             OneMap's own schema version is the `schema_version` row of the attributes table
             `onemap_metadata` (2 since the change log, 3 since derived fields are stated in the
-            data, 4 since the edit journal; a file without the table is version 1).
+            data, 4 since the edit journal, 5 since incidents and the grids' `contact`; a file
+            without the table is version 1).
             A file opened for writing migrates forward; one written by a newer OneMap is refused
             for writing. The file's `PRAGMA user_version` stays the GeoPackage version (10200).
             The server switches the file to SQLite's write-ahead log with `synchronous = FULL`.
 
+            The commander's incidents live in three tables: `incidents` (each incident's own
+            place: a point, line or polygon), `incident_zones` (its affected area, kept apart
+            from its place: one MultiPolygon per zone, innermost first, each with the method
+            and inputs that made it) and `incident_reports` (the append-only chain 初报 →
+            续报 → 核报 → 终报, each with the zones as they stood). Every change to them is in
+            `onemap_changes` (layers `incidents` and `incident_reports`). Kinds, default zones,
+            teams, key targets, response targets, relief kits and plume defaults are in
+            `config/incidents.json`.
+
 
             """
-        for table in [RiskVersionStore.versions, RiskVersionStore.areas, ChangeLog.table, EditJournal.table, SchemaVersion.metadata] {
+        for table in [RiskVersionStore.versions, RiskVersionStore.areas, ChangeLog.table, EditJournal.table] + IncidentTables.all + [SchemaVersion.metadata] {
             out += "### `\(table.name)`: \(table.title)\n\n| column | type | meaning |\n|---|---|---|\n"
             for column in table.columns { out += "| `\(column.name)` | \(column.sql) | \(column.meaning) |\n" }
             out += "\n"

@@ -75,6 +75,18 @@ public struct AffectedArea: Sendable, Equatable {
         .object([JSONMember("type", .string("FeatureCollection")), JSONMember("features", .array(zones.map { GeoJSONWriter.encode($0.feature) }))])
     }
 
+    /// The area as the zones table stores it (each zone a MultiPolygon), so what is kept in
+    /// memory is what a restart reads back.
+    var stored: AffectedArea {
+        var area = self
+        area.zones = zones.map { zone in
+            var z = zone
+            z.geometry = Incidents.multi(zone.geometry)
+            return z
+        }
+        return area
+    }
+
     /// The outermost zone: the one evacuated.
     public var outer: IncidentZone? { zones.last }
 }

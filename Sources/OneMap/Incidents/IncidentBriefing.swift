@@ -41,6 +41,26 @@ public enum IncidentBriefing {
         return checks
     }
 
+    /// The figures in a few lines, for a terminal.
+    public static func summary(_ f: IncidentFigures) -> String {
+        var lines = ["\(f.incident.id) \(f.incident.kind) (\(f.incident.status.rawValue)): \(f.incident.title)"]
+        for z in f.zones {
+            lines.append(String(format: "  zone %@ (%@, %.2f km²): %@ residents in %d grids; %d key targets inside, %d within the margin; %d open hazards; %d shelters inside",
+                                z.name, z.method, z.areaM2 / 1e6, Figures.count(z.residents.total), z.residents.grids.count, z.targetsInside.count,
+                                z.targetsNear.count, z.hazards.count, z.shelters.count))
+        }
+        let fire = f.reach.fireStations.map { "\($0.name) \(minutes($0.minutes))" }.joined(separator: ", ")
+        lines.append("  fire stations: \(fire.isEmpty ? "none reached" : fire)")
+        let teams = f.reach.teams.prefix(3).map { "\($0.name) \(minutes($0.minutes))" }.joined(separator: ", ")
+        lines.append("  rescue teams: \(teams.isEmpty ? "none reached" : teams); \(f.reach.teamsWithinTarget) of \(f.reach.teamsInService) within the target")
+        let placed = f.evacuation.plan.assignments.reduce(0) { $0 + $1.persons }
+        lines.append("  evacuation: \(Figures.count(Double(placed))) placed in \(f.evacuation.plan.loads.count) shelters, \(Figures.count(Double(f.evacuation.plan.unplaced.values.reduce(0, +)))) unplaced")
+        lines.append("  relief (\(Figures.number(f.relief.days, 0)) days): " + f.relief.items.map { "\(Figures.count($0.amount)) \($0.unit) \($0.item)" }.joined(separator: ", "))
+        lines.append("  notify: \(f.contacts.count) contacts; computed \(f.computedAt) at change \(f.change) in \(String(format: "%.2f", f.seconds)) s")
+        if f.incident.area.isEstimate { lines.append("  an estimate: " + (f.incident.area.limits.first ?? "")) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     static func minutes(_ m: Double) -> String { m.isFinite ? String(format: "%.1f min", m) : "unreachable" }
 
     // MARK: JSON

@@ -130,7 +130,7 @@ public final class Incidents: Sendable {
         try Self.checkShape(location)
         let now = Timestamps.now()
         let startedAt = try request.startedAt.map(Self.checkTime) ?? now
-        let area = try AffectedArea.make(request.area, location: location, kind: request.kind, hazard: hazard, config: config, drive: drive, at: now)
+        let area = try AffectedArea.make(request.area, location: location, kind: request.kind, hazard: hazard, config: config, drive: drive, at: now).stored
         return try state.withLock { incidents in
             let id = request.id ?? Self.nextID(now, taken: incidents)
             guard incidents[id] == nil else { throw IncidentError.duplicateID(id) }
@@ -160,7 +160,7 @@ public final class Incidents: Sendable {
         if let area = change.area {
             guard next.isOpen else { throw IncidentError.closed(id) }
             let hazard = current.hazardID.flatMap { live.index.snapshot.feature(.hazards, id: $0) }
-            next.area = try AffectedArea.make(area, location: current.location, kind: current.kind, hazard: hazard, config: config, drive: drive, at: now)
+            next.area = try AffectedArea.make(area, location: current.location, kind: current.kind, hazard: hazard, config: config, drive: drive, at: now).stored
         }
         guard next != current else { return Accepted(incident: current, change: 0) }
         next.changedBy = author.name
@@ -298,6 +298,7 @@ public final class Incidents: Sendable {
         }
     }
 
+    /// Polygons as the MultiPolygons the zones table declares.
     static func multi(_ geometry: Geometry) -> Geometry {
         if case .polygon(let rings) = geometry { return .multiPolygon([rings]) }
         return geometry
@@ -307,6 +308,11 @@ public final class Incidents: Sendable {
         [.text(i.id), .text(i.kind), .text(i.title), i.hazardID.map(FieldValue.text) ?? .null, .text(i.startedAt), .text(i.status.rawValue),
          .text(i.createdBy), .text(i.createdAt), i.changedBy.map(FieldValue.text) ?? .null, i.changedAt.map(FieldValue.text) ?? .null,
          .text(i.area.method), .text(JSONWriter.string(i.area.inputs))]
+    }
+
+    /// Every incident stored in `store`, newest first (without opening the map).
+    public static func stored(in store: GeoPackage) throws -> [Incident] {
+        try load(store).values.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
     }
 
     /// Every incident the file holds, with its zones and reports.
