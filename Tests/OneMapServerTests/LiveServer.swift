@@ -18,6 +18,7 @@ final class LiveServer: @unchecked Sendable {
     static let plannerToken = "planner-token-0123456789abcdef"
     static let workerToken = "worker-token-0123456789abcdef"
     static let otherWorkerToken = "other-worker-0123456789abcdef"
+    static let commanderToken = "commander-token-0123456789abcdef"
 
     /// The demo's grids, by code, and the first one's code (the grid worker's).
     let gridCodes: [String]
@@ -36,7 +37,8 @@ final class LiveServer: @unchecked Sendable {
             {"version": 2, "tokens": [
               {"name": "规划科", "role": "planner", "sha256": "\(TokenFile.hash(Self.plannerToken))"},
               {"name": "张网格员", "role": "grid_worker", "grid": "\(gridCodes[0])", "sha256": "\(TokenFile.hash(Self.workerToken))"},
-              {"name": "李网格员", "role": "grid_worker", "grid": "\(gridCodes[1])", "sha256": "\(TokenFile.hash(Self.otherWorkerToken))"}
+              {"name": "李网格员", "role": "grid_worker", "grid": "\(gridCodes[1])", "sha256": "\(TokenFile.hash(Self.otherWorkerToken))"},
+              {"name": "王指挥", "role": "commander", "sha256": "\(TokenFile.hash(Self.commanderToken))"}
             ]}
             """
         var options = ServiceOptions(dataPath: dataPath)

@@ -106,7 +106,11 @@ extension AffectedArea {
             let centre = try GEOSContext().pointOnSurface(location)
             let names = minutes.map { "within \(Figures.number($0, $0.rounded() == $0 ? 0 : 1)) min" }
             let zones = try zip(names, minutes).map { name, m in
-                zone(name, try graph.serviceArea(from: centre, seconds: m * 60), [JSONMember("minutes", .number(m)), JSONMember("profile", .string("drive"))])
+                do {
+                    return zone(name, try graph.serviceArea(from: centre, seconds: m * 60), [JSONMember("minutes", .number(m)), JSONMember("profile", .string("drive"))])
+                } catch let error as RoutingError {
+                    throw IncidentError.invalid("minutes: no area within \(Figures.number(m, 1)) min: \(error)")
+                }
             }
             return AffectedArea(method: method, inputs: .object([JSONMember("minutes", .array(minutes.map { .number($0) })), JSONMember("profile", .string("drive"))]), zones: zones)
         case .plume(let p):
