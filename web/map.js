@@ -163,6 +163,8 @@ legendAnswer.then(l => {
 const metres = d => d >= 1000 ? (d / 1000).toFixed(2) + ' km' : Math.round(d) + ' m';
 
 map.on('click', async ev => {
+  // The new-incident tool takes the click as the incident's place.
+  if (typeof tool !== 'undefined' && tool.active) { choose(ev.latlng, null); return; }
   const { lat, lng } = ev.latlng;
   const q = `lon=${lng.toFixed(6)}&lat=${lat.toFixed(6)}`;
   const popup = L.popup().setLatLng(ev.latlng).setContent('…').openOn(map);
@@ -179,4 +181,149 @@ map.on('click', async ev => {
       near.features.length ? shelterList : el('p', null, 'none open with room'),
       el('h4', null, `500 m 内未销号隐患 open hazards within 500 m: ${text(within.numberReturned)}`), hazardList));
   } catch (e) { popup.setContent(el('div', null, String(e))); }
+});
+
+// ---------------------------------------------------------------------------------------
+// Incidents: the layer of open incidents (their place and zones, with the briefing link),
+// and the "new incident" tool — click a point or a hazard, choose the kind, see the zones
+// and the figures. Creating needs a commander's, planner's or admin's token, kept for this
+// browser tab only (sessionStorage).
+const zoneColours = { isolation: '#C62828', evacuation: '#EF6C00', red: '#C62828', orange: '#EF6C00', yellow: '#F9A825', impact: '#C62828' };
+const incidents = L.featureGroup().addTo(map);
+layerSwitch.addOverlay(incidents, '事件 incidents');
+
+function incidentPopup(detail) {
+  const p = detail.properties || {};
+  const link = el('a', { href: `/incidents/${encodeURIComponent(detail.id)}/briefing`, target: '_blank', class: 'briefing-link' }, '简报 briefing');
+  return el('div', { class: 'answer incident' }, el('b', null, text(p.title) || text(detail.id)), el('br'),
+    `${text(detail.id)} · ${text(p.kind)} · ${text(p.status)} · zones ${(p.zones || []).map(text).join(', ')}`, el('br'), link);
+}
+
+/// Draws one incident (its place and zones) on the incidents layer; returns its layers.
+function drawIncident(detail) {
+  const group = L.featureGroup();
+  const zones = ((detail.zones || {}).features || []).slice().reverse();
+  for (const z of zones) {
+    const c = zoneColours[text(z.id)] || '#6A1B9A';
+    L.geoJSON(z, { style: { color: c, weight: 2, fillColor: c, fillOpacity: 0.12, dashArray: '6 4' } }).addTo(group);
+  }
+  L.geoJSON({ type: 'Feature', geometry: detail.geometry, properties: {} }, {
+    pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 8, color: '#000', weight: 3, fillColor: '#fff', fillOpacity: 1 }),
+    style: { color: '#000', weight: 3 },
+  }).addTo(group);
+  group.bindPopup(() => incidentPopup(detail));
+  group.incidentID = detail.id;
+  group.addTo(incidents);
+  return group;
+}
+
+async function loadIncidents() {
+  incidents.clearLayers();
+  const list = await json('/incidents');
+  for (const f of list.features || []) {
+    if ((f.properties || {}).status === 'closed') continue;
+    drawIncident(await json(`/incidents/${encodeURIComponent(f.id)}`));
+  }
+}
+loadIncidents().catch(() => {});
+
+const tool = { active: false, place: null, hazard: null, marker: null };
+const panel = L.control({ position: 'topleft' });
+panel.onAdd = () => {
+  const box = L.DomUtil.create('div', 'incident-panel');
+  box.id = 'incident-panel';
+  L.DomEvent.disableClickPropagation(box);
+  L.DomEvent.disableScrollPropagation(box);
+  const start = el('button', { id: 'incident-start', type: 'button' }, '新事件 new incident');
+  const form = el('div', { id: 'incident-form', style: { display: 'none' } },
+    el('div', { id: 'incident-where' }, '点击地图或隐患 click a point or a hazard'),
+    el('label', null, '类型 kind ', el('select', { id: 'incident-kind' })), el('br'),
+    el('label', null, '令牌 token ', el('input', { id: 'incident-token', type: 'password', size: '18', autocomplete: 'off' })), el('br'),
+    el('button', { id: 'incident-create', type: 'button', disabled: 'disabled' }, '创建 create'),
+    el('button', { id: 'incident-cancel', type: 'button' }, '取消 cancel'),
+    el('div', { id: 'incident-message', class: 'message' }));
+  const figures = el('div', { id: 'incident-figures' });
+  box.append(start, form, figures);
+  return box;
+};
+panel.addTo(map);
+
+const $ = id => document.getElementById(id);
+$('incident-token').value = sessionStorage.getItem('onemap.token') || '';
+json('/incident-kinds').then(k => {
+  for (const kind of k.kinds || []) $('incident-kind').append(el('option', { value: text(kind.kind) }, text(kind.label)));
+}).catch(() => {});
+
+function setTool(active) {
+  tool.active = active;
+  tool.place = null;
+  tool.hazard = null;
+  if (tool.marker) { tool.marker.remove(); tool.marker = null; }
+  $('incident-form').style.display = active ? '' : 'none';
+  $('incident-start').style.display = active ? 'none' : '';
+  $('incident-create').disabled = true;
+  $('incident-where').textContent = '点击地图或隐患 click a point or a hazard';
+  $('incident-message').textContent = '';
+  map.getContainer().style.cursor = active ? 'crosshair' : '';
+}
+$('incident-start').addEventListener('click', () => setTool(true));
+$('incident-cancel').addEventListener('click', () => setTool(false));
+
+/// The tool's choice of place: a point, or a hazard (whose geometry becomes the place).
+function choose(latlng, hazard) {
+  tool.place = latlng;
+  tool.hazard = hazard || null;
+  if (tool.marker) tool.marker.remove();
+  tool.marker = L.circleMarker(latlng, { radius: 9, color: '#000', weight: 2, dashArray: '3 3', fill: false }).addTo(map);
+  $('incident-where').textContent = hazard
+    ? `隐患 hazard ${text(hazard.id)} · ${text((hazard.properties || {}).name)}`
+    : `${latlng.lng.toFixed(5)}, ${latlng.lat.toFixed(5)}`;
+  $('incident-create').disabled = false;
+}
+
+hazards.on('click', ev => {
+  if (!tool.active) return;
+  ev.originalEvent && L.DomEvent.stop(ev.originalEvent);
+  setTimeout(() => map.closePopup());
+  choose(ev.latlng, ev.layer.feature);
+});
+// A click on an incident already drawn (its zones cover the map there) is a place too.
+incidents.on('click', ev => {
+  if (!tool.active) return;
+  ev.originalEvent && L.DomEvent.stop(ev.originalEvent);
+  setTimeout(() => map.closePopup());
+  choose(ev.latlng, null);
+});
+
+function showFigures(id, b) {
+  const box = $('incident-figures');
+  const zones = (b.zones || []).map(z => el('li', null,
+    `${text(z.zone)}: ${Number(z.residents || 0).toLocaleString()} residents · ${(z.key_targets_inside || []).length} key targets · ${(z.hazards_inside || []).length} hazards · ${(z.shelters_inside || []).length} shelters inside`));
+  const fire = ((b.reach || {}).fire_stations || []).map(f => `${text(f.name)} ${text(f.minutes)} min`).join(', ');
+  const ev = b.evacuation || {};
+  box.replaceChildren(
+    el('b', null, `${text(id)}`), el('ul', { class: 'zones' }, ...zones),
+    el('div', { class: 'fire' }, `消防 fire: ${fire || 'none reached'}`),
+    el('div', { class: 'evacuation' }, `疏散 evacuation: ${Number(ev.placed || 0).toLocaleString()} placed of ${Number(ev.persons || 0).toLocaleString()}`),
+    el('div', { class: 'notify' }, `通知 notify: ${(b.notify || []).length} contacts`),
+    el('a', { href: `/incidents/${encodeURIComponent(id)}/briefing`, target: '_blank', id: 'incident-briefing' }, '简报 briefing'), ' · ',
+    el('a', { href: `/incidents/${encodeURIComponent(id)}/notify.csv`, id: 'incident-notify' }, 'notify.csv'));
+}
+
+$('incident-create').addEventListener('click', async () => {
+  const token = $('incident-token').value.trim();
+  sessionStorage.setItem('onemap.token', token);
+  const body = { kind: $('incident-kind').value };
+  if (tool.hazard) body.hazard = String(tool.hazard.id);
+  else body.location = { type: 'Point', coordinates: [Number(tool.place.lng.toFixed(7)), Number(tool.place.lat.toFixed(7))] };
+  $('incident-message').textContent = '…';
+  try {
+    const r = await fetch('/incidents', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    const answer = await r.json();
+    if (!r.ok) { $('incident-message').textContent = `${r.status}: ${text(answer.detail) || text(answer.title)}`; return; }
+    setTool(false);
+    const drawn = drawIncident(answer);
+    map.fitBounds(drawn.getBounds(), { maxZoom: 15 });
+    showFigures(answer.id, await json(`/incidents/${encodeURIComponent(answer.id)}/briefing?format=json`));
+  } catch (e) { $('incident-message').textContent = String(e); }
 });

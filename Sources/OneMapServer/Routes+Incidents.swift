@@ -23,6 +23,9 @@ extension Routes {
     ]
 
     static let incidentID = ParameterSpec.path("id", "The incident's id")
+    /// A commander's request waits this long for a slot behind tiles being drawn (the map
+    /// page asks for a screenful at once) rather than being refused at once.
+    static let incidentWait: Duration = .seconds(15)
 
     var incidentEndpoints: [Endpoint] {
         let kinds = service.incidents.config.kindNames
@@ -35,6 +38,18 @@ extension Routes {
             .text("text", maxLength: 4000, "Free text"),
         ]
         return [
+            Endpoint(method: .get, path: "/incident-kinds", summary: "The kinds of incident (config/incidents.json) with their default zones and the teams they call",
+                     response: .json(Schema.anyObject)) { _ in
+                let config = service.incidents.config
+                return Reply.json(.object([JSONMember("kinds", .array(config.kindNames.compactMap { name in
+                    config.kinds[name].map { kind in
+                        .object([JSONMember("kind", .string(name)), JSONMember("label", .string(kind.label)),
+                                 JSONMember("zones", .array(kind.zones.map { .object([JSONMember("name", .string($0.name)), JSONMember("radius_m", .number($0.radiusM))]) })),
+                                 JSONMember("team_specialisms", .array(kind.teamSpecialisms.map(JSONValue.string))),
+                                 JSONMember("plume", .bool(kind.plume ?? false))])
+                    }
+                }))]))
+            },
             Endpoint(method: .get, path: "/incidents", summary: "Incidents, newest first, each with its place, kind, status and briefing link",
                      parameters: [.choice("status", IncidentStatus.allCases.map(\.rawValue), "Only incidents with this status")],
                      response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
@@ -57,7 +72,7 @@ extension Routes {
                 let creation = Incidents.Creation(id: try body.maybeString("id"), kind: try body.maybeString("kind") ?? "", title: try body.maybeString("title"),
                                                   location: try body.geometry("location"), hazardID: try body.maybeString("hazard"),
                                                   startedAt: try body.maybeString("started_at"), area: try Self.areaRequest(body) ?? .kind)
-                let accepted = try await service.heavy.run { try service.incidents.create(creation, by: author) }
+                let accepted = try await service.heavy.run(waiting: Self.incidentWait) { try service.incidents.create(creation, by: author) }
                 Self.logIncident(call.context, author, accepted, "incident created")
                 var response = Reply.json(accepted.incident.json(base: call.base), status: .created)
                 response.headers[.location] = "\(call.base)/incidents/\(Self.escapePath(accepted.incident.id))"
@@ -78,7 +93,7 @@ extension Routes {
                 let body = try await call.body(maxBytes: service.options.maxBodyBytes)
                 let change = Incidents.Change(title: try body.maybeString("title"), status: try body.maybeString("status").flatMap(IncidentStatus.init(rawValue:)),
                                               area: try Self.areaRequest(body))
-                let accepted = try await service.heavy.run { try service.incidents.update(id, change, by: author) }
+                let accepted = try await service.heavy.run(waiting: Self.incidentWait) { try service.incidents.update(id, change, by: author) }
                 Self.logIncident(call.context, author, accepted, "incident changed")
                 return Reply.json(accepted.incident.json(base: call.base))
             },
@@ -116,7 +131,7 @@ extension Routes {
                 let figures = try await figures(call)
                 if format == "json" { return Reply.json(IncidentBriefing.json(figures, config: service.analyst.config, base: call.base)) }
                 let renderer = service.live.renderer
-                return try await service.heavy.run {
+                return try await service.heavy.run(waiting: Self.incidentWait) {
                     Reply.html(Array(try IncidentBriefing.report(figures, config: service.analyst.config).html(renderer: renderer).utf8))
                 }
             },
@@ -138,7 +153,7 @@ extension Routes {
     /// The incident's figures now, computed as heavy work (recomputed only where the map changed).
     private func figures(_ call: Call) async throws -> IncidentFigures {
         let incident = try service.incidents.incident(try call.path("id"))
-        return try await service.heavy.run { try service.analyst.figures(of: incident) }
+        return try await service.heavy.run(waiting: Self.incidentWait) { try service.analyst.figures(of: incident) }
     }
 
     /// The affected area a body asks for, or nil when it names none.

@@ -16,9 +16,12 @@ public enum OneMapServer {
         let endpoints = routes.endpoints
         // Outermost first: metrics see the final status, after problems became answers.
         router.add(middleware: MetricsMiddleware(metrics: service.metrics, labels: Metrics.labels(endpoints)))
-        router.add(middleware: ProblemMiddleware())
+        // CORS outside the problems: an error thrown through Hummingbird's CORS middleware
+        // (any request with an Origin header, as every browser POST has) came out wrapped in
+        // a type the problem middleware could not read, and a 403 or 404 became a 500.
         router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .contentType, .ifNoneMatch],
                                               allowMethods: [.get, .head, .options]))
+        router.add(middleware: ProblemMiddleware())
         router.add(middleware: RequestLogMiddleware())
         routes.register(endpoints)
         let options = service.options

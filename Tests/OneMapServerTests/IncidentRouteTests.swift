@@ -44,6 +44,18 @@ import Testing
         #expect(list.features.map { $0["id"] as? String } == [id])
     }
 
+    /// A browser sends Origin with every POST: a refusal must keep its status and words
+    /// (behind the CORS middleware it came out as a 500).
+    @Test func aRefusalToABrowserKeepsItsStatus() async throws {
+        let server = try await LiveServer()
+        var headers = worker
+        headers["Origin"] = server.base
+        let refused = try await server.request("POST", "/incidents", headers: headers, body: leak)
+        #expect(refused.status == 403 && (refused.json["detail"] as? String ?? "").contains("grid worker and may not create an incident"), "\(refused.text)")
+        let missing = try await server.request("GET", "/collections/hazards/items/H-none", headers: ["Origin": "http://elsewhere.example"])
+        #expect(missing.status == 404 && missing.headers["access-control-allow-origin"] == "*", "\(missing.status) \(missing.headers)")
+    }
+
     @Test func theReportChainIsKeptInOrderAndTheFinalReportClosesIt() async throws {
         let server = try await LiveServer()
         let id = try #require(try await server.request("POST", "/incidents", headers: commander, body: leak).json["id"] as? String)

@@ -101,3 +101,36 @@ import Testing
         #expect((result["console_errors"] as? [String] ?? ["?"]).isEmpty, "\(run.stdout)")
     }
 }
+
+/// The commander's tool on /map in a real browser: a click, a kind, a token, and the zones
+/// and figures appear with the briefing's link; a grid worker's token is refused in words.
+@Suite(.timeLimit(.minutes(10))) struct IncidentMapTests {
+    @Test func aCommanderCreatesAnIncidentOnTheMapAndSeesItsFigures() async throws {
+        let server = try await LiveServer()
+        let hazard = try #require(server.service.snapshotForTests.feature(.hazards, id: "H-0000283"))
+        guard case .point(let p) = hazard.geometry else { Issue.record("H-0000283 is a point"); return }
+        let run = try await runProcessAsync("/usr/bin/python3", [Repository.path("Tests/Browser/map_incident.py"), server.base, LiveServer.commanderToken,
+                                                                 "\(p.x)", "\(p.y)", "hazardous_chemical_leak"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [String: Any] ?? [:]
+        #expect(result["message"] as? String == "", "\(run.stdout)")
+        let zones = result["zones"] as? [String] ?? []
+        #expect(zones.count == 2 && zones[0].hasPrefix("isolation:") && zones[1].hasPrefix("evacuation:"), "\(run.stdout)")
+        let created = try #require(try await server.get("/incidents").features.first)
+        let id = try #require(created["id"] as? String)
+        #expect(result["briefing"] as? String == "\(server.base)/incidents/\(id)/briefing", "\(run.stdout)")
+        #expect(result["drawn"] as? [String] == [id], "\(run.stdout)")
+        #expect(result["token_kept"] as? Bool == true)
+        #expect((result["console_errors"] as? [String] ?? ["?"]).isEmpty, "\(run.stdout)")
+        // The figures on the page are the service's.
+        let figures = try await server.get("/incidents/\(id)/briefing?format=json")
+        let residents = ((figures.json["zones"] as? [[String: Any]])?.last?["residents"] as? Double) ?? -1
+        #expect(zones[1].contains("\(Int(residents.rounded()).formatted(.number.locale(Locale(identifier: "en_US")))) residents"), "\(zones[1]) against \(residents)")
+        #expect(try await server.get("/incidents/\(id)/briefing").status == 200)
+
+        let refused = try await runProcessAsync("/usr/bin/python3", [Repository.path("Tests/Browser/map_incident.py"), server.base, LiveServer.workerToken,
+                                                                     "\(p.x)", "\(p.y)", "fire"])
+        let answer = (try? JSONSerialization.jsonObject(with: Data(refused.stdout.utf8))) as? [String: Any] ?? [:]
+        #expect((answer["message"] as? String ?? "").contains("403: 张网格员 is a grid worker and may not create an incident"), "\(refused.stdout)")
+    }
+}
