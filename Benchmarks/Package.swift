@@ -47,6 +47,14 @@ let package = Package(
             ],
             path: "Benchmarks/Planning",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "Incidents",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "OneMap", package: onemap),
+            ],
+            path: "Benchmarks/Incidents",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // The same fixture in a plain loop, for profiling one query kind with perf.
         .executableTarget(
             name: "SpatialProfile",

@@ -28,8 +28,14 @@ echo
 echo
 "$bin" plan shelters --data data/kangbashi.gpkg --add 3 --report data/demo-shelters-report.html | sed -n '/^Standards/,/^Siting summary/p'
 echo "the planner's report: data/demo-shelters-report.html (also at /plan/shelters?add=3&format=html)"
-# Tokens for writing (a planner, and the grid worker of the first grid), made once and
-# shown only then: the file keeps their SHA-256 hashes (mode 0600).
+echo
+# The commander's example: a leak at the level-1 hazardous-chemical firm H-0000283, the
+# kind's zones (isolation 500 m, evacuation 2,000 m), and its briefing.
+"$bin" incident create --data data/kangbashi.gpkg --kind hazardous_chemical_leak --hazard H-0000283 --id INC-DEMO-LEAK --as 值班指挥 > /dev/null
+"$bin" incident briefing INC-DEMO-LEAK --data data/kangbashi.gpkg -o data/demo-incident-briefing.html
+echo "the commander's briefing: data/demo-incident-briefing.html (also at /incidents/INC-DEMO-LEAK/briefing)"
+# Tokens for writing (a planner, the grid worker of the first grid, a commander), made once
+# and shown only then: the file keeps their SHA-256 hashes (mode 0600).
 tokens=data/demo-tokens.json
 if [ -f "$tokens" ] && ! grep -q '"sha256"' "$tokens"; then
     "$bin" tokens migrate --file "$tokens"  # an older demo's plain tokens
@@ -40,6 +46,9 @@ if [ ! -f "$tokens" ]; then
     echo "write tokens (shown only now; keep them):"
     echo "  planner 规划科:        $("$bin" tokens add --file "$tokens" --name 规划科 --role planner 2>/dev/null)"
     echo "  grid worker 网格员 ($grid): $("$bin" tokens add --file "$tokens" --name 网格员 --role grid_worker --grid "$grid" 2>/dev/null)"
+fi
+if ! grep -q '"commander"' "$tokens"; then
+    echo "  commander 值班指挥:      $("$bin" tokens add --file "$tokens" --name 值班指挥 --role commander 2>/dev/null)"
 fi
 echo
 echo "write tokens: $tokens (hashes; \`onemap tokens add|list|revoke --file $tokens\`, then kill -HUP the server); serving the demo one map (Ctrl-C stops):"

@@ -86,6 +86,7 @@ public struct PlanReport: Sendable {
         .pass{color:#1a7f37;font-weight:bold}.fail{color:#c62828;font-weight:bold}.info{color:#666}
         .map{border:1px solid #ccc;max-width:100%}.legend span{display:inline-block;width:14px;height:14px;vertical-align:middle;margin:0 4px 0 14px;border:1px solid #888}
         .params td:first-child{width:260px;color:#555}
+        @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}tr,img{break-inside:avoid}}
         </style></head><body>
         <h1>\(escape(title))</h1>
         <p class="meta">\(escape(label)) · \(escape(kind)) · generated \(ISO8601DateFormatter().string(from: generated)) · \(String(format: "%.2f", seconds)) s</p>
@@ -139,6 +140,8 @@ enum Figures {
     /// no formatter per call).
     static func count(_ x: Double) -> String {
         guard x.isFinite else { return "—" }
+        // Beyond what an Int holds exactly (a relief total from an outsized kit): plain digits, no trap.
+        guard abs(x) < 1e15 else { return String(format: "%.0f", x) }
         let n = Int(x.rounded())
         var digits = Array(String(abs(n)))
         var i = digits.count - 3

@@ -127,8 +127,8 @@ public struct IncidentConfig: Codable, Sendable, Equatable {
         guard targets.firstFireEngineMinutes > 0, targets.teamMinutes > 0 else { return "'targets' minutes must be above 0" }
         guard (0...1).contains(targets.teamShare) else { return "'targets.team_share' is \(targets.teamShare); it is a share, 0…1" }
         guard (0...365).contains(relief.days) else { return "'relief.days' is \(relief.days); it must be 0…365" }
-        for kit in relief.perPerson + relief.perPersonPerDay where !(kit.amount >= 0 && kit.amount.isFinite) {
-            return "'relief': the amount of \(kit.item) is \(kit.amount); it must be 0 or more"
+        for kit in relief.perPerson + relief.perPersonPerDay where !(0...1_000_000).contains(kit.amount) {
+            return "'relief': the amount of \(kit.item) is \(kit.amount); it must be 0…1,000,000 per person"
         }
         if let bad = GaussianPlume.Release(rateGS: plume.releaseRateGS, heightM: plume.releaseHeightM).problem { return "'plume': \(bad)" }
         for (zone, value) in plume.thresholdsMgM3 where !(value > 0 && value.isFinite) {

@@ -74,9 +74,7 @@ extension Routes {
                                                   startedAt: try body.maybeString("started_at"), area: try Self.areaRequest(body) ?? .kind)
                 let accepted = try await service.heavy.run(waiting: Self.incidentWait) { try service.incidents.create(creation, by: author) }
                 Self.logIncident(call.context, author, accepted, "incident created")
-                var response = Reply.json(accepted.incident.json(base: call.base), status: .created)
-                response.headers[.location] = "\(call.base)/incidents/\(Self.escapePath(accepted.incident.id))"
-                return response
+                return Self.created(accepted, call)
             },
             Endpoint(method: .get, path: "/incidents/{id}", summary: "One incident: its place, zones (with how each was made) and report chain",
                      parameters: [Self.incidentID], response: .json(Schema.anyObject)) { call in
@@ -114,9 +112,7 @@ extension Routes {
                     text: try body.maybeString("text"))
                 let accepted = try service.incidents.report(id, input, by: author)
                 Self.logIncident(call.context, author, accepted, "incident report")
-                var response = Reply.json(accepted.incident.json(base: call.base), status: .created)
-                response.headers[.location] = "\(call.base)/incidents/\(Self.escapePath(id))"
-                return response
+                return Self.created(accepted, call)
             },
             Endpoint(method: .get, path: "/incidents/{id}/history", summary: "Every logged change of an incident and its reports, oldest first",
                      parameters: [Self.incidentID], response: .json(Schema.anyObject)) { call in
@@ -195,6 +191,13 @@ extension Routes {
                                        thresholdsMgM3: try body.numbers("thresholds_mg_m3")))
         case let other?: throw refuse("area", "'\(other)' is not a way to make an area")
         }
+    }
+
+    /// 201 with the incident and its address.
+    static func created(_ accepted: Incidents.Accepted, _ call: Call) -> Response {
+        var response = Reply.json(accepted.incident.json(base: call.base), status: .created)
+        response.headers[.location] = "\(call.base)/incidents/\(escapePath(accepted.incident.id))"
+        return response
     }
 
     static func logIncident(_ context: OneMapServer.Context, _ author: Author, _ accepted: Incidents.Accepted, _ message: Logger.Message) {

@@ -86,6 +86,18 @@ import Testing
 
     /// A name the stored properties repeat is one member: null removes every copy, a value
     /// leaves one (the fuzzer's case: a second application removed the second copy).
+    @Test func aCommanderReportsSheltersAnywhereButNotHazards() throws {
+        let f = try Fixture()
+        let commander = Author(name: "王指挥", role: .commander)
+        #expect(throws: ReportError.forbidden("王指挥 is a commander and may not register a hazard: hazards are registered and moved by grid workers and planners")) {
+            try f.reports.register(f.hazard("H-cmd"), by: commander)
+        }
+        let shelter = try #require(try f.reports.live.index.snapshot.allFeatures(.shelters).first)
+        let done = try f.reports.update(.shelters, id: shelter.id, patch: .init(properties: [JSONMember("occupancy", .number(10))]), by: commander)
+        #expect(done.record.values[Layer.shelters.columnIndex("occupancy")] == .integer(10))
+        #expect(try f.reports.history(.shelters, id: shelter.id).last?.role == "commander")
+    }
+
     @Test func mergePatchTreatsARepeatedTargetNameAsOne() {
         let target = [JSONMember("a", .number(1)), JSONMember("b", .number(2)), JSONMember("a", .number(3))]
         let removed = FieldReports.mergePatch(target, [JSONMember("a", .null)])

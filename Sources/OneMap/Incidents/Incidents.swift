@@ -320,9 +320,10 @@ public final class Incidents: Sendable {
         try store.read { session in
             func text(_ v: FieldValue) -> String? { if case .text(let s) = v { s } else { nil } }
             func int(_ v: FieldValue) -> Int? { if case .integer(let i) = v { Int(exactly: i) } else { nil } }
+            // A value another program wrote that is not JSON is kept as its text, not a failed start.
             func json(_ v: FieldValue) throws -> JSONValue {
                 guard let s = text(v) else { return .null }
-                return try JSONParser(ByteStream(bytes: Array(s.utf8))).parseValue()
+                return (try? JSONParser(ByteStream(bytes: Array(s.utf8))).parseValue()) ?? .string(s)
             }
             var zones: [String: [IncidentZone]] = [:]
             for row in try session.rows(of: IncidentTables.zones) {
