@@ -4,6 +4,7 @@ import OneMapIndex
 import OneMapPlanning
 import OneMapRouting
 import OneMapStorage
+import Synchronization
 
 /// Residents inside an area, from the planner's resident samples: the one figure for
 /// "how many people are in this zone" wherever it is asked (`/query/population`,
@@ -40,5 +41,32 @@ public enum Population {
             })),
             JSONMember("method", .string("each grid's residents on a lattice of sample points (\(String(format: "%.0f", samples.grids.first?.spacing ?? 0)) m or coarser), shared by road-junction density; the samples inside the zone are counted")),
         ])
+    }
+}
+
+/// The resident samples of a live map, built on first use and again after the grids
+/// change (an edit from QGIS or the CLI reaches the live index): what incident figures,
+/// population queries and evacuation plans count.
+public final class ResidentSampleCache: Sendable {
+    private let live: LiveOneMap
+    private let standards: PlanningStandards
+    private let walk: @Sendable () throws -> RoadGraph?
+    /// The samples and the grids' revision they were built at.
+    private let built = Mutex<(revision: Int, samples: ResidentSamples)?>(nil)
+
+    public init(live: LiveOneMap, standards: PlanningStandards, walk: @escaping @Sendable () throws -> RoadGraph?) {
+        self.live = live
+        self.standards = standards
+        self.walk = walk
+    }
+
+    /// The samples for the grids now (nil when the map has no grids).
+    public func samples() throws -> ResidentSamples? {
+        guard live.index.snapshot.loadedLayers.contains(.grids) else { return nil }
+        let revision = live.layerRevisions[.grids] ?? 0
+        if let done = built.withLock({ $0 }), done.revision == revision { return done.samples }
+        let made = try Population.samples(live.index.snapshot, standards: standards, walk: try walk())
+        built.withLock { $0 = (revision, made) }
+        return made
     }
 }

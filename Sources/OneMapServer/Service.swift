@@ -113,7 +113,7 @@ public final class OneMapService: Sendable {
         let incidentConfig = try Incidents.config(path: options.incidentsPath)
         incidents = try Incidents(store: store, live: live, config: incidentConfig) { try networks.roadGraph("drive") }
         analyst = IncidentAnalyst(live: live, store: store, config: incidentConfig, samples: {
-            networks.live.index.snapshot.loadedLayers.contains(.grids) ? try networks.residentSamples() : nil
+            try networks.residentSamplesIfAny()
         }, drive: { try networks.roadGraph("drive") })
         logger.info("loaded", metadata: [
             "data": "\(options.dataPath)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
@@ -147,23 +147,34 @@ final class Networks: Sendable {
     let live: LiveOneMap
     let planning: PlanningStandards
     let graphs: Mutex<[String: RoadGraph]>
-    private let samples = Mutex<ResidentSamples?>(nil)
+    private let sampleCache: ResidentSampleCache
 
     init(live: LiveOneMap, planning: PlanningStandards, drive: RoadGraph) {
         self.live = live
         self.planning = planning
         graphs = Mutex(["drive": drive])
-    }
-
-    func residentSamples() throws -> ResidentSamples {
-        if let built = samples.withLock({ $0 }) { return built }
-        let built = try Population.samples(live.index.snapshot, standards: planning, walk: try roadGraph("walk"))
-        return samples.withLock { cached in
-            if let cached { return cached }
-            cached = built
-            return built
+        let walk = Mutex<RoadGraph?>(nil)
+        sampleCache = ResidentSampleCache(live: live, standards: planning) {
+            // The walking graph, built once: the roads are not edited over HTTP.
+            try walk.withLock { graph in
+                if let graph { return graph }
+                let snapshot = live.index.snapshot
+                let roads = snapshot.loadedLayers.contains(.roads) ? try snapshot.allFeatures(.roads) : []
+                let made = RoadGraph(roads: roads, profile: RoadProfile.walk.with(access: planning.roadAccess))
+                graph = made
+                return made
+            }
         }
     }
+
+    /// The planner's samples for the grids now (rebuilt after the grids change).
+    func residentSamples() throws -> ResidentSamples {
+        guard let samples = try sampleCache.samples() else { throw QueryError.layerNotLoaded(.grids) }
+        return samples
+    }
+
+    /// Nil when the map has no grids.
+    func residentSamplesIfAny() throws -> ResidentSamples? { try sampleCache.samples() }
 
     func roadGraph(_ name: String) throws -> RoadGraph? {
         guard let profile = RoadProfile.named(name) else { return nil }

@@ -170,6 +170,22 @@ import Testing
         #expect(try f.desk.analyst.figures(of: incident).recomputed.isEmpty)
     }
 
+    @Test func aGridWhosePopulationChangesChangesTheResidentsInside() throws {
+        let f = try Fixture()
+        let incident = try f.leak()
+        let before = try f.desk.analyst.figures(of: incident)
+        let share = try #require(before.zones[1].residents.grids.first)
+        var grid = try #require(try f.desk.live.index.snapshot.allFeatures(.grids).first { $0.values[Layer.grids.columnIndex("code")] == .text(share.code) })
+        grid.values[Layer.grids.columnIndex("population")] = .integer(Int64(share.residents * 2))
+        try f.desk.live.apply(.update(grid), to: .grids)
+        let after = try f.desk.analyst.figures(of: incident)
+        #expect(after.recomputed.contains("residents") && after.recomputed.contains("evacuation"))
+        let now = try #require(after.zones[1].residents.grids.first { $0.code == share.code })
+        #expect(now.residents == share.residents * 2)
+        #expect(abs(now.residentsInside - 2 * share.residentsInside) < 1, "the grid's samples carry twice the residents")
+        #expect(abs(after.zones[1].residents.total - (before.zones[1].residents.total + share.residentsInside)) < 1)
+    }
+
     @Test func thePlumeZonesAreStoredWithTheirInputsAndLimits() throws {
         let f = try Fixture()
         let plume = PlumeRequest(windFromDegrees: 270, windSpeedMS: 2, stability: .F)

@@ -31,36 +31,14 @@ public final class IncidentDesk: Sendable {
         drive = graph
         let config = try Incidents.config(path: incidentsPath)
         incidents = try Incidents(store: store, live: live, config: config) { graph }
-        let holder = SamplesHolder(live: live, standards: standards, roads: roads)
-        analyst = IncidentAnalyst(live: live, store: store, config: config, samples: { try holder.samples() }, drive: { graph })
+        let walk = RoadGraph(roads: roads, profile: RoadProfile.walk.with(access: standards.roadAccess))
+        let samples = ResidentSampleCache(live: live, standards: standards) { walk }
+        analyst = IncidentAnalyst(live: live, store: store, config: config, samples: { try samples.samples() }, drive: { graph })
     }
 
     /// The briefing page of incident `id` now.
     public func briefingHTML(_ id: String) throws -> (html: String, figures: IncidentFigures) {
         let figures = try analyst.figures(of: try incidents.incident(id))
         return (try IncidentBriefing.report(figures, config: analyst.config).html(renderer: live.renderer), figures)
-    }
-}
-
-/// The resident samples, built on first use from the grids and the walking roads.
-private final class SamplesHolder: Sendable {
-    let live: LiveOneMap
-    let standards: PlanningStandards
-    let roads: [LayerRecord]
-    let built = Mutex<ResidentSamples?>(nil)
-
-    init(live: LiveOneMap, standards: PlanningStandards, roads: [LayerRecord]) {
-        self.live = live
-        self.standards = standards
-        self.roads = roads
-    }
-
-    func samples() throws -> ResidentSamples? {
-        guard live.index.snapshot.loadedLayers.contains(.grids) else { return nil }
-        if let done = built.withLock({ $0 }) { return done }
-        let walk = RoadGraph(roads: roads, profile: RoadProfile.walk.with(access: standards.roadAccess))
-        let made = try Population.samples(live.index.snapshot, standards: standards, walk: walk)
-        built.withLock { $0 = made }
-        return made
     }
 }
