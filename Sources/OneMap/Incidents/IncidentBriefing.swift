@@ -153,7 +153,7 @@ public enum IncidentBriefing {
             ("Incident 事件", "\(i.id) · \(config.kinds[i.kind]?.label ?? i.kind)"),
             ("Status 状态", i.status.rawValue), ("Started 发生时间", i.startedAt),
             ("Source hazard 源危险源", i.hazardID ?? "—"),
-            ("Affected area 影响范围", "\(i.area.method): \(JSONWriter.string(i.area.inputs.objectValue.map { .object($0.filter { $0.key != "limits" }) } ?? i.area.inputs))"),
+            ("Affected area 影响范围", "\(i.area.method): " + readable(i.area.inputs)),
             ("Computed 计算时间", "\(f.computedAt), change \(f.change) of the change log, map \(f.mapKey)"),
         ])
         report.label = "OneMap commander's briefing"
@@ -220,13 +220,17 @@ public enum IncidentBriefing {
         report.tables.append(PlanReport.Table(title: "Who to tell 通知名单", note: "Also as CSV: /incidents/\(i.id)/notify.csv", header: ["Group", "Name", "Reference", "Contact", "Reason"],
                                               rows: f.contacts.map { [$0.group, $0.name, $0.reference, $0.contact ?? "—", $0.reason] }))
         // The map: zones, the incident, targets, shelters, resources and routes over the base.
+        // The map shows the affected area (and a margin): resources farther away are in the tables.
         var box = BoundingBox.empty
         for (n, zone) in i.area.zones.enumerated().reversed() {
             let colour = colour(i.area.method == "plume" ? zone.name : zoneColours[min(n, zoneColours.count - 1)])
-            report.overlays.append(MapOverlay(geometry: zone.geometry, fill: colour.map { with($0, alpha: 0.22) }, outline: colour, width: 2))
+            // A white halo under the zone's line: it must read over any of the four risk colours.
+            report.overlays.append(MapOverlay(geometry: zone.geometry, fill: colour.map { with($0, alpha: 0.30) }, outline: Self.colour("#FFFFFF"), width: 6))
+            report.overlays.append(MapOverlay(geometry: zone.geometry, outline: colour, width: 3))
             if let b = zone.geometry.boundingBox { box.extend(b) }
             report.legend.append(PlanReport.Key(colour: hex(colour), text: "zone: \(zone.name)"))
         }
+        let zoneBox = box
         for route in f.evacuation.routes.values { report.overlays.append(MapOverlay(geometry: .lineString(route.path), outline: colour("#2E7D32"), width: 2)) }
         for r in f.reach.fireStations.prefix(3) + f.reach.teams.prefix(3) {
             if let route = r.route { report.overlays.append(MapOverlay(geometry: .lineString(route.path), outline: colour("#1565C0"), width: 2.5)) }
@@ -234,7 +238,6 @@ public enum IncidentBriefing {
         for (k, r) in (f.reach.fireStations + f.reach.teams + f.reach.hospitals + f.reach.depots).enumerated() where r.route != nil {
             if case .point(let c) = r.record.geometry {
                 report.overlays.append(MapOverlay(geometry: .point(c), marker: colour("#1565C0"), label: String(k + 1)))
-                if k < 3 { box.extend(BoundingBox(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y)) }
             }
         }
         if let outer = f.zones.last {
@@ -250,8 +253,27 @@ public enum IncidentBriefing {
         }
         report.legend += [PlanReport.Key(colour: "#000000", text: "incident"), PlanReport.Key(colour: "#1565C0", text: "resources and their routes"),
                           PlanReport.Key(colour: "#2E7D32", text: "open shelters and evacuation routes"), PlanReport.Key(colour: "#6A1B9A", text: "key targets")]
+        if !zoneBox.isEmpty {
+            // A margin of a third of the area's size (at least 500 m) around the zones.
+            let span = Geodesic.wgs84.distance(Coordinate(zoneBox.minX, zoneBox.minY), Coordinate(zoneBox.maxX, zoneBox.maxY))
+            box = zoneBox.widened(byMetres: max(500, span / 3))
+        }
         report.mapBox = box.isEmpty ? nil : box.widened(byMetres: 300)
         return report
+    }
+
+    /// A method's inputs as `name = value` pairs (the limits are a table of their own).
+    static func readable(_ inputs: JSONValue) -> String {
+        guard let members = inputs.objectValue else { return JSONWriter.string(inputs) }
+        return members.filter { $0.key != "limits" }.map { member in
+            let value: String = switch member.value {
+            case .string(let text): text
+            case .number(let n): n.rounded() == n && abs(n) < 1e15 ? String(format: "%.0f", n) : String(n)
+            case .array(let items): items.map { $0.stringValue ?? JSONWriter.string($0) }.joined(separator: ", ")
+            default: JSONWriter.string(member.value)
+            }
+            return "\(member.key) = \(value)"
+        }.joined(separator: "; ")
     }
 
     static func reportRows(_ r: IncidentReport) -> [[String]] {
