@@ -22,6 +22,8 @@ struct Serve: ParsableCommand {
     var rules: String?
     @Option(help: "Planning standards for /plan/… (default: ONEMAP_PLANNING, else config/planning.json here, else the built-in GB 50413 values).")
     var planning: String?
+    @Option(help: "Incident kinds, zones, targets and relief kits for /incidents (default: ONEMAP_INCIDENTS, else config/incidents.json here, else built in).")
+    var incidents: String?
     @Option(help: "The tile style (default: ONEMAP_STYLE, else config/style.json here, else the built-in style).")
     var style: String?
     @Option(help: "Where the tile caches go (default: beside the GeoPackage).")
@@ -61,6 +63,7 @@ struct Serve: ParsableCommand {
         options.tokensPath = tokens
         options.rulesPath = rules
         options.planningPath = planning
+        options.incidentsPath = incidents
         options.stylePath = style
         options.cacheDirectory = cacheDirectory
         options.maxHeavyRequests = maxHeavy
