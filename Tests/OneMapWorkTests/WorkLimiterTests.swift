@@ -62,7 +62,9 @@ import Testing
         // Beyond the queue: refused.
         // The holder keeps its slot until the test lets it go: polling `runningCount` for a
         // timed job could miss it on a loaded machine and loop for ever (a suite hang).
-        let slow = WorkLimiter(limit: 1, budget: .seconds(30), queueLimit: 0)
+        // The holder blocks one of the global queue's threads until released; its budget is
+        // generous for the same reason as above (it once ran out while the test waited).
+        let slow = WorkLimiter(limit: 1, budget: .seconds(600), queueLimit: 0)
         let started = DispatchSemaphore(value: 0), finish = DispatchSemaphore(value: 0)
         async let holder: Void = slow.run { started.signal(); finish.wait() }
         try await Self.wait(for: started)
@@ -79,7 +81,8 @@ import Testing
     /// Waits for `semaphore` off the cooperative threads (at most 60 s).
     static func wait(for semaphore: DispatchSemaphore) async throws {
         let signalled = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: semaphore.wait(timeout: .now() + 60) == .success) }
+            // A thread of its own: the global queue's few threads are the ones the work needs.
+            Thread { continuation.resume(returning: semaphore.wait(timeout: .now() + 60) == .success) }.start()
         }
         #expect(signalled, "the work never started")
     }
