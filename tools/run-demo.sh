@@ -31,8 +31,8 @@ echo "the planner's report: data/demo-shelters-report.html (also at /plan/shelte
 echo
 # The commander's example: a leak at the level-1 hazardous-chemical firm H-0000283, the
 # kind's zones (isolation 500 m, evacuation 2,000 m), and its briefing.
-"$bin" incident create --data data/kangbashi.gpkg --kind hazardous_chemical_leak --hazard H-0000283 --id INC-DEMO-LEAK --as 值班指挥 > /dev/null
-"$bin" incident briefing INC-DEMO-LEAK --data data/kangbashi.gpkg -o data/demo-incident-briefing.html
+"$bin" incident create --data data/kangbashi.gpkg --kind hazardous_chemical_leak --hazard H-0000283 --id INC-DEMO-LEAK --as 值班指挥 > /dev/null  # prints its figures
+"$bin" incident briefing INC-DEMO-LEAK --data data/kangbashi.gpkg -o data/demo-incident-briefing.html 2> /dev/null
 echo "the commander's briefing: data/demo-incident-briefing.html (also at /incidents/INC-DEMO-LEAK/briefing)"
 # Tokens for writing (a planner, the grid worker of the first grid, a commander), made once
 # and shown only then: the file keeps their SHA-256 hashes (mode 0600).
