@@ -183,8 +183,8 @@ public enum GaussianPlume {
         if weather.windSpeedMS < 1 {
             notes.insert("Low wind (\(weather.windSpeedMS) m/s, below 1 m/s): a Gaussian plume is not reliable in near-calm air; gas pools and drifts in any direction — treat a circle of the zone's length around the source as threatened.", at: 0)
         }
-        if length > 10_000 { notes.append("The zone reaches \(Int(length.rounded())) m; the dispersion coefficients are fitted to 10 km and extrapolated beyond.") }
-        if length >= maxDistance * 0.999 { notes.append("The zone was cut at \(Int(maxDistance)) m, the modelled distance; it may reach further.") }
+        if length > 10_000 { notes.append("The zone reaches \(String(format: "%.0f", length)) m; the dispersion coefficients are fitted to 10 km and extrapolated beyond.") }
+        if length >= maxDistance * 0.999 { notes.append("The zone was cut at \(String(format: "%.0f", maxDistance)) m, the modelled distance; it may reach further.") }
         if release.heightM > 0 { notes.append("A raised release (\(release.heightM) m): the ground-level zone starts some way downwind.") }
         return notes
     }

@@ -255,11 +255,11 @@ public enum IncidentAnalysis {
     public static func contacts(residents: Residents, targets: [Target], reach: Reach) -> [Contact] {
         var list: [Contact] = residents.grids.map { g in
             Contact(group: "grid_worker", name: g.gridWorker ?? "(no grid worker on record)", reference: g.code, contact: g.contact,
-                    reason: "grid \(g.name): \(Int(g.residentsInside.rounded())) residents inside (\(Int((g.share * 100).rounded()))% of the grid)")
+                    reason: "grid \(g.name): \(String(format: "%.0f", g.residentsInside)) residents inside (\(String(format: "%.0f", g.share * 100))% of the grid)")
         }
         list += targets.map { t in
             Contact(group: "key_target", name: t.name, reference: t.id, contact: t.contact,
-                    reason: t.distance == 0 ? "\(t.kind) inside the zone" : "\(t.kind) \(Int(t.distance.rounded())) m outside the zone")
+                    reason: t.distance == 0 ? "\(t.kind) inside the zone" : "\(t.kind) \(String(format: "%.0f", t.distance)) m outside the zone")
         }
         for (group, resources) in [("fire_station", reach.fireStations), ("rescue_team", reach.teams), ("hospital", reach.hospitals), ("depot", reach.depots)] {
             list += resources.map { r in
