@@ -134,7 +134,7 @@ extension Routes {
             Endpoint(method: .get, path: "/incidents/{id}/notify", summary: "Whom to tell: grid workers of the affected grids, key targets and the resources reached, with contacts",
                      parameters: [Self.incidentID], response: .json(Schema.anyObject)) { call in
                 let figures = try await figures(call)
-                return Reply.json(IncidentBriefing.json(figures, config: service.analyst.config)["notify"] ?? .array([]))
+                return Reply.json(IncidentBriefing.contacts(figures.contacts))
             },
             Endpoint(method: .get, path: "/incidents/{id}/notify.csv", summary: "The notification list as CSV (UTF-8 with BOM), for the call centre",
                      parameters: [Self.incidentID], response: .text("text/csv")) { call in

@@ -36,6 +36,10 @@ import Testing
         #expect(page.text.contains("Incident briefing 事件简报") && page.text.contains("data:image/png;base64,"))
         #expect(page.text.contains("First fire engine on scene") && page.text.contains("falls short"))
 
+        let notify = try await server.get("/incidents/\(id)/notify")
+        let contacts = (try? JSONSerialization.jsonObject(with: notify.body)) as? [[String: Any]] ?? []
+        #expect(contacts.count == (briefing.json["notify"] as? [Any])?.count && !contacts.isEmpty)
+        #expect(contacts.first?["group"] as? String == "grid_worker" && (contacts.first?["contact"] as? String)?.hasPrefix("0477-6") == true)
         let csv = try await server.get("/incidents/\(id)/notify.csv")
         #expect(csv.headers["content-type"]?.hasPrefix("text/csv") == true)
         #expect(csv.text.hasPrefix("\u{FEFF}group,name,reference,contact,reason"))
@@ -110,6 +114,7 @@ import Testing
             (#"{"kind": "fire"}"#, "location:"),
             (#"{"kind": "flood", "location": {"type": "Point", "coordinates": [109.78, 39.61]}, "area": "isochrone", "minutes": [3]}"#, "minutes:"),
             (#"{"kind": "fire", "hazard": "H-none"}"#, "hazard:"),
+            (#"{"kind": "fire", "hazard": "H-0000283", "title": ""}"#, "title:"),
             (#"{"kind": "fire", "hazard": "H-0000283", "started_at": "yesterday"}"#, "started_at:"),
         ] {
             let answer = try await server.request("POST", "/incidents", headers: commander, body: body)

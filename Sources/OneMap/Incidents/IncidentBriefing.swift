@@ -131,15 +131,20 @@ public enum IncidentBriefing {
             JSONMember("estimate", .bool(f.incident.area.isEstimate)), JSONMember("limits", .array(f.incident.area.limits.map(JSONValue.string))),
             JSONMember("zones", .array(zones)), JSONMember("reach", reach), JSONMember("evacuation", .object(evacuation)),
             JSONMember("relief", relief),
-            JSONMember("notify", .array(f.contacts.map { c in
-                .object([JSONMember("group", .string(c.group)), JSONMember("name", .string(c.name)), JSONMember("reference", .string(c.reference)),
-                         JSONMember("contact", opt(c.contact)), JSONMember("reason", .string(c.reason))])
-            })),
+            JSONMember("notify", contacts(f.contacts)),
             JSONMember("checks", .array(checks(f, config: config).map { c in
                 .object([JSONMember("figure", .string(c.figure)), JSONMember("value", .string(c.value)), JSONMember("standard", .string(c.standard)),
                          JSONMember("source", .string(c.source)), JSONMember("passes", c.passes.map(JSONValue.bool) ?? .null)])
             })),
         ])
+    }
+
+    /// The notification list as JSON (what `/incidents/{id}/notify` answers).
+    public static func contacts(_ list: [IncidentAnalysis.Contact]) -> JSONValue {
+        .array(list.map { c in
+            .object([JSONMember("group", .string(c.group)), JSONMember("name", .string(c.name)), JSONMember("reference", .string(c.reference)),
+                     JSONMember("contact", c.contact.map(JSONValue.string) ?? .null), JSONMember("reason", .string(c.reason))])
+        })
     }
 
     // MARK: HTML

@@ -117,7 +117,7 @@ public final class Incidents: Sendable {
         try Self.permit(author, "create an incident")
         guard config.kinds[request.kind] != nil else { throw IncidentError.unknownKind(request.kind, known: config.kindNames) }
         if let id = request.id { try Self.checkID(id) }
-        if let title = request.title, title.count > 500 { throw IncidentError.invalid("title: \(title.count) characters, more than 500") }
+        if let title = request.title, title.isEmpty || title.count > 500 { throw IncidentError.invalid("title: 1–500 characters (leave it out for the kind and the hazard's name)") }
         let snapshot = live.index.snapshot
         var hazard: LayerRecord?
         if let hazardID = request.hazardID {
