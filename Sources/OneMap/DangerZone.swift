@@ -41,9 +41,9 @@ public enum DangerZone {
 
     /// The polygons in a GeoJSON file; errors name the file.
     public static func read(path: String) throws -> Geometry {
-        guard let data = FileManager.default.contents(atPath: path) else { throw FileError.cannotOpen(path: path, reason: "no such file") }
+        let value = try readJSON(path: path)
         do {
-            return try polygons(in: try JSONParser(ByteStream(bytes: [UInt8](data))).parseValue())
+            return try polygons(in: value)
         } catch {
             throw AreaFileError(path: path, reason: "\(error)")
         }

@@ -44,9 +44,11 @@ public enum NearestByTime {
         try snapshot.allFeatures(layer, where: filters).sorted { $0.id < $1.id }
     }
 
-    /// The `k` candidates soonest reached (within `limit` seconds), soonest first.
-    public static func find(_ point: Coordinate, direction: Direction, candidates: [LayerRecord], k: Int,
-                            graph: RoadGraph, limit: Double = .infinity) throws -> [Found] {
+    /// Every candidate's travel time in seconds to the point (`to`) or from it (`from`),
+    /// infinity when not reached within `limit`, by one search over the network; and the
+    /// place of each candidate the times are measured at (its representative point).
+    public static func seconds(_ point: Coordinate, direction: Direction, candidates: [LayerRecord], graph: RoadGraph,
+                               limit: Double = .infinity) throws -> (seconds: [Double], places: [Coordinate]) {
         let here = try graph.reach(point, direction == .to ? "the point (to)" : "the point (from)")
         let context = GEOSContext()
         let places = try candidates.map { try context.pointOnSurface($0.geometry) }
@@ -61,7 +63,14 @@ public enum NearestByTime {
             costs = snaps.map { graph.cost(to: $0, nodeCosts: fromHere) }
         }
         try WorkBudget.checkCurrent()
-        let ranked = costs.indices.filter { costs[$0] <= limit }.sorted { (costs[$0], candidates[$0].id) < (costs[$1], candidates[$1].id) }
+        return (costs.map { $0 <= limit ? $0 : .infinity }, places)
+    }
+
+    /// The `k` candidates soonest reached (within `limit` seconds), soonest first.
+    public static func find(_ point: Coordinate, direction: Direction, candidates: [LayerRecord], k: Int,
+                            graph: RoadGraph, limit: Double = .infinity) throws -> [Found] {
+        let (costs, places) = try seconds(point, direction: direction, candidates: candidates, graph: graph, limit: limit)
+        let ranked = costs.indices.filter { costs[$0].isFinite }.sorted { (costs[$0], candidates[$0].id) < (costs[$1], candidates[$1].id) }
         return try ranked.prefix(k).map { i in
             let route = direction == .to ? try graph.route(from: places[i], to: point) : try graph.route(from: point, to: places[i])
             return Found(record: candidates[i], route: route)

@@ -17,26 +17,57 @@ public enum Population {
                             settledWithin: standards.settlementRoadDistance)
     }
 
+    /// A grid's part of the residents inside a zone.
+    public struct GridShare: Sendable, Equatable {
+        public var code: String
+        public var name: String
+        public var subdistrict: String
+        public var residentsInside: Double
+        public var residents: Int
+        /// The grid's residents inside as a share of all of them (of its samples, for a grid without residents).
+        public var share: Double
+        public var samplesInside: Int
+        public var samples: Int
+        public var gridWorker: String?
+        public var contact: String?
+    }
+
+    /// The residents inside `zone`, grid by grid, from the samples inside it: the one rule
+    /// for "how many people are in this zone".
+    public static func shares(inside zone: Geometry, samples: ResidentSamples) throws -> (total: Double, grids: [GridShare]) {
+        let inside = try samples.inside(zone)
+        let worker = Layer.grids.columnIndex("grid_worker"), contact = Layer.grids.columnIndex("contact")
+        func text(_ v: FieldValue) -> String? { v.string.flatMap { $0.isEmpty ? nil : $0 } }
+        let grids = inside.grids.map { part -> GridShare in
+            let grid = samples.grids[part.grid]
+            let share = grid.residents > 0 ? part.residents / Double(grid.residents) : Double(part.samples.count) / Double(max(1, grid.samples.count))
+            return GridShare(code: grid.code, name: grid.name, subdistrict: grid.subdistrict, residentsInside: part.residents, residents: grid.residents,
+                             share: share, samplesInside: part.samples.count, samples: grid.samples.count,
+                             gridWorker: text(grid.record.values[worker]), contact: text(grid.record.values[contact]))
+        }
+        return (inside.residents, grids)
+    }
+
+    /// A zone's area in m², in a local frame at its centre (exact enough for a zone of tens of km).
+    public static func area(of zone: Geometry, _ context: GEOSContext = GEOSContext()) throws -> Double {
+        guard let box = zone.boundingBox else { return 0 }
+        let frame = LocalFrame(centre: Coordinate((box.minX + box.maxX) / 2, (box.minY + box.maxY) / 2))
+        return try context.area(zone.mapCoordinates(frame.toMetres))
+    }
+
     /// The residents inside `zone` with each grid's share, as JSON.
     public static func json(inside zone: Geometry, samples: ResidentSamples) throws -> JSONValue {
-        let inside = try samples.inside(zone)
-        let context = GEOSContext()
-        // Area in m², in a local frame at the zone's centre (exact enough for a zone of tens of km).
-        let box = zone.boundingBox ?? BoundingBox(minX: 0, minY: 0, maxX: 0, maxY: 0)
-        let frame = LocalFrame(centre: Coordinate((box.minX + box.maxX) / 2, (box.minY + box.maxY) / 2))
-        let area = try context.area(zone.mapCoordinates(frame.toMetres))
+        let (total, grids) = try shares(inside: zone, samples: samples)
         return .object([
-            JSONMember("residents", .number(inside.residents.rounded())),
-            JSONMember("grids_touched", .number(Double(inside.grids.count))),
-            JSONMember("zone_area_m2", .number(area.rounded())),
-            JSONMember("grids", .array(inside.grids.map { part in
-                let grid = samples.grids[part.grid]
-                let share = grid.residents > 0 ? part.residents / Double(grid.residents) : Double(part.samples.count) / Double(max(1, grid.samples.count))
-                return .object([
+            JSONMember("residents", .number(total.rounded())),
+            JSONMember("grids_touched", .number(Double(grids.count))),
+            JSONMember("zone_area_m2", .number(try area(of: zone).rounded())),
+            JSONMember("grids", .array(grids.map { grid in
+                .object([
                     JSONMember("grid", .string(grid.code)), JSONMember("name", .string(grid.name)), JSONMember("subdistrict", .string(grid.subdistrict)),
-                    JSONMember("residents_inside", .number(part.residents.rounded())), JSONMember("residents", .number(Double(grid.residents))),
-                    JSONMember("share_inside", .number((share * 1000).rounded() / 1000)),
-                    JSONMember("samples_inside", .number(Double(part.samples.count))), JSONMember("samples", .number(Double(grid.samples.count))),
+                    JSONMember("residents_inside", .number(grid.residentsInside.rounded())), JSONMember("residents", .number(Double(grid.residents))),
+                    JSONMember("share_inside", .number((grid.share * 1000).rounded() / 1000)),
+                    JSONMember("samples_inside", .number(Double(grid.samplesInside))), JSONMember("samples", .number(Double(grid.samples))),
                 ])
             })),
             JSONMember("method", .string("each grid's residents on a lattice of sample points (\(String(format: "%.0f", samples.grids.first?.spacing ?? 0)) m or coarser), shared by road-junction density; the samples inside the zone are counted")),

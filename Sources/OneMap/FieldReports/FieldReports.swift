@@ -172,7 +172,7 @@ public final class FieldReports: Sendable {
             try checkShape(record.geometry)
             let snapshot = live.index.snapshot
             guard snapshot.feature(layer, id: record.id) == nil else { throw ReportError.duplicateID(layer, id: record.id) }
-            try permit(author, geometry: record.geometry, snapshot: snapshot, what: "register a hazard")
+            try permit(author, layer, geometry: record.geometry, snapshot: snapshot, what: "register a hazard")
             let status = Self.column(layer, "status")
             if case .text(let given) = record.values[status], given != "registered" {
                 throw ReportError.lifecycle(from: "new", to: given, reason: "a new hazard is registered first")
@@ -215,8 +215,8 @@ public final class FieldReports: Sendable {
             var record = try mapper.record(for: Feature(id: id, geometry: patch.geometry ?? current.geometry, properties: merged), fallbackID: id)
             record.id = id
             if patch.geometry != nil { try checkShape(record.geometry) }
-            try permit(author, geometry: current.geometry, snapshot: snapshot, what: "change this \(layer == .hazards ? "hazard" : "shelter")")
-            if patch.geometry != nil { try permit(author, geometry: record.geometry, snapshot: snapshot, what: "move it there") }
+            try permit(author, layer, geometry: current.geometry, snapshot: snapshot, what: "change this \(layer == .hazards ? "hazard" : "shelter")")
+            if patch.geometry != nil { try permit(author, layer, geometry: record.geometry, snapshot: snapshot, what: "move it there") }
             if layer == .shelters { try Self.settleOccupancy(&record) }
             if layer == .hazards {
                 try checkLifecycle(from: current, to: record, author: author)
@@ -282,11 +282,11 @@ public final class FieldReports: Sendable {
 
     /// A grid worker writes only where the whole geometry lies in their own grid (its
     /// boundary included); planners and admins anywhere.
-    private func permit(_ author: Author, geometry: Geometry, snapshot: IndexSnapshot, what: String) throws {
+    private func permit(_ author: Author, _ layer: Layer, geometry: Geometry, snapshot: IndexSnapshot, what: String) throws {
         guard !author.isSupervisor else { return }
         if author.role == .commander {
             // A commander reports shelters (occupancy, status) anywhere during an incident.
-            guard what.hasSuffix("shelter") else {
+            guard layer == .shelters else {
                 throw ReportError.forbidden("\(author.name) is a commander and may not \(what): hazards are registered and moved by grid workers and planners")
             }
             return
@@ -350,8 +350,14 @@ public final class FieldReports: Sendable {
     }
 
     private func checkShape(_ geometry: Geometry) throws {
+        try Self.checkShape(geometry, maxVertices: limits.maxVertices)
+    }
+
+    /// What every reported geometry must be (a hazard, an incident's place): at most
+    /// `maxVertices` coordinates, WGS84 lon/lat in range, valid.
+    static func checkShape(_ geometry: Geometry, maxVertices: Int) throws {
         let vertices = geometry.vertexCount
-        guard vertices <= limits.maxVertices else { throw ReportError.tooManyVertices(vertices, limit: limits.maxVertices) }
+        guard vertices <= maxVertices else { throw ReportError.tooManyVertices(vertices, limit: maxVertices) }
         guard let box = geometry.boundingBox else { throw ReportError.invalidGeometry("the geometry is empty") }
         guard box.minX >= -180, box.maxX <= 180, box.minY >= -90, box.maxY <= 90 else {
             throw ReportError.invalidGeometry("coordinates lie outside lon −180…180, lat −90…90 (WGS84 lon/lat expected)")

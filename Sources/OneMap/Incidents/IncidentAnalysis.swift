@@ -9,17 +9,7 @@ import OneMapStorage
 /// What an incident's zones hold, what can reach it, where its people go, and whom to
 /// tell: the figures of the commander's briefing, each computed by one rule here.
 public enum IncidentAnalysis {
-    /// A grid's share of a zone's residents.
-    public struct GridShare: Sendable, Equatable {
-        public var code: String
-        public var name: String
-        public var subdistrict: String
-        public var residentsInside: Double
-        public var residents: Int
-        public var share: Double
-        public var gridWorker: String?
-        public var contact: String?
-    }
+    public typealias GridShare = Population.GridShare
 
     public struct Residents: Sendable {
         public var total: Double
@@ -124,17 +114,10 @@ public enum IncidentAnalysis {
         public var reason: String
     }
 
-    /// Residents inside `zone` from the resident samples, with each grid's share, worker and contact.
+    /// Residents inside `zone` (``Population/shares(inside:samples:)``), the grids with the most inside first.
     public static func residents(in zone: Geometry, samples: ResidentSamples) throws -> Residents {
-        let inside = try samples.inside(zone)
-        let worker = Layer.grids.columnIndex("grid_worker"), contact = Layer.grids.columnIndex("contact")
-        let grids = inside.grids.map { part -> GridShare in
-            let grid = samples.grids[part.grid]
-            let share = grid.residents > 0 ? part.residents / Double(grid.residents) : Double(part.samples.count) / Double(max(1, grid.samples.count))
-            return GridShare(code: grid.code, name: grid.name, subdistrict: grid.subdistrict, residentsInside: part.residents, residents: grid.residents,
-                             share: share, gridWorker: text(grid.record.values[worker]), contact: text(grid.record.values[contact]))
-        }.sorted { ($0.residentsInside, $1.code) > ($1.residentsInside, $0.code) }
-        return Residents(total: inside.residents, grids: grids)
+        let (total, grids) = try Population.shares(inside: zone, samples: samples)
+        return Residents(total: total, grids: grids.sorted { ($0.residentsInside, $1.code) > ($1.residentsInside, $0.code) })
     }
 
     /// Key protected targets inside `zone` (distance 0) and within `margin` metres of it (geodesic), nearest first.
@@ -196,21 +179,14 @@ public enum IncidentAnalysis {
         let kinds = ["fire_station", "rescue_team", "depot", "hospital"]
         let kindColumn = Layer.facilities.columnIndex("kind")
         let candidates = try NearestByTime.candidates(snapshot, layer: .facilities, where: []).filter { text($0.values[kindColumn]).map(kinds.contains) ?? false }
-        let here: Snap
+        var ranked: [(record: LayerRecord, place: Coordinate, seconds: Double)] = []
         do {
-            here = try graph.reach(point, "the incident")
-        } catch {
+            // One search towards the incident ranks every candidate (the nearest-by-time rule).
+            let (seconds, places) = try NearestByTime.seconds(point, direction: .to, candidates: candidates, graph: graph)
+            ranked = candidates.indices.map { (candidates[$0], places[$0], seconds[$0]) }
+        } catch let error as RoutingError {
             reach.problem = "\(error)"
             return reach
-        }
-        let toHere = graph.costs(to: here)
-        try WorkBudget.checkCurrent()
-        let context = GEOSContext()
-        var ranked: [(record: LayerRecord, place: Coordinate, seconds: Double)] = []
-        for record in candidates {
-            let place = try context.pointOnSurface(record.geometry)
-            guard let snap = try? graph.snap(place) else { continue }
-            ranked.append((record, place, graph.cost(from: snap, nodeCostsTo: toHere)))
         }
         ranked.sort { ($0.seconds, $0.record.id) < ($1.seconds, $1.record.id) }
         let c = { Layer.facilities.columnIndex($0) }
@@ -285,7 +261,8 @@ public enum IncidentAnalysis {
 
     // MARK: Values
 
-    static func text(_ value: FieldValue) -> String? { if case .text(let s) = value, !s.isEmpty { s } else { nil } }
+    /// Text of a column, nil when empty.
+    static func text(_ value: FieldValue) -> String? { value.string.flatMap { $0.isEmpty ? nil : $0 } }
     static func text(_ value: JSONValue?) -> String? { value?.stringValue }
     static func number(_ members: [JSONMember], _ key: String) -> Double? { members.first { $0.key == key }?.value.numberValue }
 

@@ -111,7 +111,7 @@ public final class IncidentAnalyst: Sendable {
         let figures = try zones.indices.map { i in
             let zone = zones[i]
             let inside = targets[i].filter { $0.distance == 0 }
-            return IncidentAnalysis.Zone(name: zone.name, method: zone.method, areaM2: try Self.area(zone.geometry, context),
+            return IncidentAnalysis.Zone(name: zone.name, method: zone.method, areaM2: try Population.area(of: zone.geometry, context),
                                          residents: residents[i], targetsInside: inside, targetsNear: targets[i].filter { $0.distance > 0 },
                                          hazards: hazards[i], shelters: shelters[i])
         }
@@ -149,10 +149,4 @@ public final class IncidentAnalyst: Sendable {
         return result
     }
 
-    /// Area in m², in a local frame at the zone's centre (exact enough for a zone of tens of km).
-    static func area(_ zone: Geometry, _ context: GEOSContext) throws -> Double {
-        guard let box = zone.boundingBox else { return 0 }
-        let frame = LocalFrame(centre: Coordinate((box.minX + box.maxX) / 2, (box.minY + box.maxY) / 2))
-        return try context.area(zone.mapCoordinates(frame.toMetres))
-    }
 }

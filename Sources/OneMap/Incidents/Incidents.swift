@@ -102,8 +102,7 @@ public final class Incidents: Sendable {
 
     /// Every incident, newest first.
     public func list(status: IncidentStatus? = nil) -> [Incident] {
-        state.withLock { Array($0.values) }.filter { status == nil || $0.status == status }
-            .sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+        Self.newestFirst(state.withLock { Array($0.values) }.filter { status == nil || $0.status == status })
     }
 
     public func incident(_ id: String) throws -> Incident {
@@ -204,11 +203,11 @@ public final class Incidents: Sendable {
 
     /// The logged changes of one incident and its reports, oldest first.
     public func history(_ id: String) throws -> [ChangeLog.Entry] {
-        _ = try incident(id)
+        let reportCount = try incident(id).reports.count
         return try store.read { session in
             let own = try session.history(layer: IncidentTables.incidents.name, featureID: id)
             var reports: [ChangeLog.Entry] = []
-            for n in 1...max(1, try incident(id).reports.count) {
+            for n in 1...max(1, reportCount) {
                 reports += try session.history(layer: IncidentTables.reports.name, featureID: "\(id)/\(n)")
             }
             return (own + reports).sorted { $0.number < $1.number }
@@ -233,14 +232,13 @@ public final class Incidents: Sendable {
         return Timestamps.format(date)
     }
 
+    /// The incident's place: the rule every reported geometry follows (``FieldReports``).
     static func checkShape(_ geometry: Geometry) throws {
-        guard geometry.vertexCount <= 10_000 else { throw IncidentError.invalid("location: \(geometry.vertexCount) vertices; at most 10,000") }
-        guard let box = geometry.boundingBox else { throw IncidentError.invalid("location: the geometry is empty") }
-        guard box.minX >= -180, box.maxX <= 180, box.minY >= -90, box.maxY <= 90 else {
-            throw IncidentError.invalid("location: coordinates lie outside lon −180…180, lat −90…90 (WGS84 lon/lat expected)")
+        do {
+            try FieldReports.checkShape(geometry, maxVertices: FieldReports.Limits().maxVertices)
+        } catch let error as ReportError {
+            throw IncidentError.invalid("location: \(error)")
         }
-        let context = GEOSContext()
-        guard try context.isValid(geometry) else { throw IncidentError.invalid("location: \(try context.validityReason(geometry))") }
     }
 
     static func name(of record: LayerRecord) -> String {
@@ -271,7 +269,7 @@ public final class Incidents: Sendable {
             if old?.area != incident.area {
                 try session.delete(from: IncidentTables.zones, where: "incident_id", equals: .text(incident.id))
                 for (rank, zone) in incident.area.zones.enumerated() {
-                    try session.insert(into: IncidentTables.zones, geometry: Self.multi(zone.geometry), values: [
+                    try session.insert(into: IncidentTables.zones, geometry: zone.geometry, values: [
                         .text(incident.id), .integer(Int64(rank)), .text(zone.name), .text(zone.method), .text(JSONWriter.string(zone.inputs)), .text(zone.madeAt),
                     ])
                 }
@@ -312,13 +310,17 @@ public final class Incidents: Sendable {
 
     /// Every incident stored in `store`, newest first (without opening the map).
     public static func stored(in store: GeoPackage) throws -> [Incident] {
-        try load(store).values.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+        newestFirst(Array(try load(store).values))
+    }
+
+    static func newestFirst(_ incidents: [Incident]) -> [Incident] {
+        incidents.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
     }
 
     /// Every incident the file holds, with its zones and reports.
     static func load(_ store: GeoPackage) throws -> [String: Incident] {
         try store.read { session in
-            func text(_ v: FieldValue) -> String? { if case .text(let s) = v { s } else { nil } }
+            func text(_ v: FieldValue) -> String? { v.string }
             func int(_ v: FieldValue) -> Int? { if case .integer(let i) = v { Int(exactly: i) } else { nil } }
             // A value another program wrote that is not JSON is kept as its text, not a failed start.
             func json(_ v: FieldValue) throws -> JSONValue {
