@@ -84,7 +84,7 @@ let package = Package(
         // profile), compiled into the binary so that it runs from any folder.
         .target(name: "OneMapDefaults", path: "config",
                 resources: [.embedInCode("style.json"), .embedInCode("risk-rules.json"), .embedInCode("planning.json"), .embedInCode("osm-profile.json"),
-                            .embedInCode("incidents.json")]),
+                            .embedInCode("incidents.json"), .embedInCode("field.json")]),
         // The core façade the CLI and (later) the server wrap.
         .target(
             name: "OneMap",
@@ -94,7 +94,9 @@ let package = Package(
         // reports from the field, the web map, metrics. A thin shell over OneMap.
         // The web map's page assets (web/: HTML, script, style), compiled into the binary.
         .target(name: "OneMapWeb", path: "web", exclude: [],
-                resources: [.embedInCode("map.html"), .embedInCode("map.js"), .embedInCode("map.css")]),
+                resources: [.embedInCode("map.html"), .embedInCode("map.js"), .embedInCode("map.css"), .embedInCode("common.js"), .embedInCode("live.js"),
+                            .embedInCode("field.html"), .embedInCode("field.js"), .embedInCode("field.css"),
+                            .embedInCode("dashboard.html"), .embedInCode("dashboard.js"), .embedInCode("dashboard.css")]),
         .target(
             name: "OneMapServer",
             dependencies: ["OneMap", "OneMapWeb", .product(name: "Hummingbird", package: "hummingbird"),

@@ -26,7 +26,11 @@ public enum Defaults {
                                        meaning: "incident kinds, their zones and teams, key targets, response targets, relief kits, plume defaults",
                                        bytes: PackageResources.incidents_json)
 
-    public static let all = [style, riskRules, planning, osmProfile, incidents]
+    public static let field = File(name: "field.json", environment: "ONEMAP_FIELD",
+                                   meaning: "the field and live: rectification deadlines by level, supervised listing, photo limits, live-feed limits",
+                                   bytes: PackageResources.field_json)
+
+    public static let all = [style, riskRules, planning, osmProfile, incidents, field]
 
     /// Where `file` is read from: `given` (a flag), else its environment variable, else
     /// `config/NAME` in the working directory; nil means the compiled-in default.

@@ -51,5 +51,7 @@ if ! grep -q '"commander"' "$tokens"; then
     echo "  commander 值班指挥:      $("$bin" tokens add --file "$tokens" --name 值班指挥 --role commander 2>/dev/null)"
 fi
 echo
+port="${PORT:-8080}"
+echo "pages: http://127.0.0.1:$port/map (the one map, live), http://127.0.0.1:$port/field (the grid worker's page: sign in with the grid worker's token), http://127.0.0.1:$port/dashboard"
 echo "write tokens: $tokens (hashes; \`onemap tokens add|list|revoke --file $tokens\`, then kill -HUP the server); serving the demo one map (Ctrl-C stops):"
 exec "$bin" serve --data data/kangbashi.gpkg --tokens "$tokens" --host 127.0.0.1 --port "${PORT:-8080}"

@@ -11,17 +11,6 @@
 const map = L.map('map', { zoomControl: true });
 const colours = { 1: '#C62828', 2: '#EF6C00', 3: '#F9A825', 4: '#1565C0' };
 
-/// An element with text children (strings become text nodes, never markup).
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (k === 'style') Object.assign(node.style, v); else node.setAttribute(k, v);
-  }
-  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child ?? '')));
-  return node;
-}
-
-function text(value) { return value === undefined || value === null ? '' : String(value); }
 
 function hazardPopup(f) {
   const p = f.properties || {};
@@ -121,13 +110,17 @@ legendAnswer.then(l => {
     loadFacilities();
   });
 
+let hazardLoads = 0;
 async function loadHazards() {
+  const mine = ++hazardLoads;
   if (!map.hasLayer(hazards)) return;
-  hazards.clearLayers();
-  if (map.getZoom() < 13) return;
+  if (map.getZoom() < 13) { hazards.clearLayers(); return; }
   const b = map.getBounds();
   const box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(v => v.toFixed(6)).join(',');
-  hazards.addData(await json(`/collections/hazards/items?bbox=${box}&limit=2000`));
+  const found = await json(`/collections/hazards/items?bbox=${box}&limit=2000`);
+  if (mine !== hazardLoads) return;
+  hazards.clearLayers();
+  hazards.addData(found);
 }
 map.on('moveend overlayadd', loadHazards);
 
@@ -217,13 +210,17 @@ function drawIncident(detail) {
   return group;
 }
 
+// Loads may overlap (the live feed asks again while one is under way): only the newest
+// draws, so nothing is drawn twice.
+let incidentLoads = 0;
 async function loadIncidents() {
-  incidents.clearLayers();
+  const mine = ++incidentLoads;
   const list = await json('/incidents');
-  for (const f of list.features || []) {
-    if ((f.properties || {}).status === 'closed') continue;
-    drawIncident(await json(`/incidents/${encodeURIComponent(f.id)}`));
-  }
+  const open = (list.features || []).filter(f => (f.properties || {}).status !== 'closed');
+  const details = await Promise.all(open.map(f => json(`/incidents/${encodeURIComponent(f.id)}`)));
+  if (mine !== incidentLoads) return;
+  incidents.clearLayers();
+  for (const detail of details) drawIncident(detail);
 }
 loadIncidents().catch(() => {});
 
@@ -326,4 +323,24 @@ $('incident-create').addEventListener('click', async () => {
     map.fitBounds(drawn.getBounds(), { maxZoom: 15 });
     showFigures(answer.id, await json(`/incidents/${encodeURIComponent(answer.id)}/briefing?format=json`));
   } catch (e) { $('incident-message').textContent = String(e); }
+});
+
+// The live one map: a change anywhere (a grid worker's report, a commander's incident)
+// reloads the tiles it touched, redraws the features it changed and says so in a banner.
+const liveBanner = L.control({ position: 'topright' });
+liveBanner.onAdd = () => { const div = L.DomUtil.create('div', 'live-banner'); div.id = 'live-banner'; div.style.display = 'none'; return div; };
+liveBanner.addTo(map);
+function redrawShelter(feature) {
+  shelters.eachLayer(layer => { if (layer.feature && layer.feature.id === feature.id) shelters.removeLayer(layer); });
+  shelters.addData(feature);
+}
+OneMapLive.connect({
+  tileLayers: [riskTiles, riskOnlyTiles],
+  banner: document.getElementById('live-banner'),
+  onChange: change => {
+    if (change.layer === 'hazards' || change.layer === 'edits') loadHazards().catch(() => {});
+    if (change.layer === 'shelters' && change.feature && change.operation !== 'attach') redrawShelter(change.feature);
+    if (change.layer === 'incidents' || change.layer === 'incident_reports') loadIncidents().catch(() => {});
+  },
+  onReset: () => { loadHazards().catch(() => {}); loadIncidents().catch(() => {}); },
 });

@@ -28,11 +28,40 @@ public final class LiveOneMap: Sendable {
     private let state: Mutex<State>
     private let writers = Mutex(())
 
-    public init(_ source: TileMaps.Source, caches: [MBTilesCache] = []) {
+    /// The rectification deadlines: open hazards past theirs are drawn with a ring.
+    public let field: FieldConfig?
+
+    public init(_ source: TileMaps.Source, caches: [MBTilesCache] = [], field: FieldConfig? = nil) {
         index = source.index
         self.caches = caches
+        self.field = field
         baseKey = source.mapKey
         state = Mutex(State(model: source.renderer.risk!, renderer: source.renderer, revision: 0))
+    }
+
+    /// Finds the hazards that became overdue (or stopped being) since the last look —
+    /// deadlines pass with time, not only with edits — redraws them and drops their tiles.
+    /// Returns the hazards that changed, with their boxes. A server calls it every minute.
+    @discardableResult
+    public func refreshOverdue(now: Date = Date()) throws -> [(id: String, box: BoundingBox?)] {
+        guard let field else { return [] }
+        return try writers.withLock { _ in
+            let snapshot = index.snapshot
+            guard snapshot.loadedLayers.contains(.hazards) else { return [] }
+            let test = Supervision.OverdueTest(config: field, now: now)
+            var late = Set<String>()
+            for record in try snapshot.allFeatures(.hazards) where test.isOverdue(record) { late.insert(record.id) }
+            var current = state.withLock { $0 }
+            let changed = late.symmetricDifference(current.renderer.overdue)
+            guard !changed.isEmpty else { return [] }
+            current.revision += 1
+            current.renderer = current.renderer.with(overdue: late)
+            let key = "\(baseKey).r\(current.revision)"
+            state.withLock { $0 = current }
+            let touched = changed.sorted().map { ($0, snapshot.feature(.hazards, id: $0)?.geometry.boundingBox) }
+            for cache in caches { _ = try cache.invalidate(touched.compactMap(\.1), margin: current.renderer.reach, now: key) }
+            return touched
+        }
     }
 
     /// The map now: its areas, levels and reasons.
@@ -45,11 +74,23 @@ public final class LiveOneMap: Sendable {
     /// revisions is current while they stay.
     public var layerRevisions: [Layer: Int] { state.withLock { $0.layerRevisions } }
 
+    /// An area whose colour a change moved, with its new level and its box.
+    public struct RecolouredArea: Sendable, Equatable {
+        public var id: String
+        public var level: String
+        public var box: BoundingBox
+        public var json: JSONValue {
+            .object([JSONMember("id", .string(id)), JSONMember("level", .string(level)), JSONMember("bbox", .array(box.array.map(JSONValue.number)))])
+        }
+    }
+
     /// What one change did.
     public struct Update: Sendable {
         public var change: RiskModel.Change
         /// Ids of the areas whose colour changed.
         public var recoloured: [String]
+        /// The same areas with their new level and box (what the live feed sends).
+        public var recolouredAreas: [RecolouredArea]
         /// Tiles dropped from the caches.
         public var tilesDropped: Int
         public var mapKey: String
@@ -74,6 +115,12 @@ public final class LiveOneMap: Sendable {
             current.revision += 1
             current.layerRevisions[layer, default: 0] += 1
             current.renderer = current.renderer.with(snapshot: snapshot, risk: current.model)
+            if layer == .hazards, let field {
+                // The hazard's ring follows its status, level and due date at once.
+                var late = current.renderer.overdue
+                if let new, Supervision.OverdueTest(config: field).isOverdue(new) { late.insert(id) } else { late.remove(id) }
+                if late != current.renderer.overdue { current.renderer = current.renderer.with(overdue: late) }
+            }
             let key = "\(baseKey).r\(current.revision)"
             // The map (and its renderer) move first: a tile drawn after this sees the change.
             state.withLock { $0 = current }
@@ -81,7 +128,10 @@ public final class LiveOneMap: Sendable {
             for record in [old, new] { if let box = record?.geometry.boundingBox { boxes.append(box) } }
             var dropped = 0
             for cache in caches { dropped += try cache.invalidate(boxes, margin: current.renderer.reach, now: key) }
-            return Update(change: result, recoloured: result.recoloured.map { current.model.areas[$0].id }, tilesDropped: dropped, mapKey: key)
+            let areas = result.recoloured.map { slot in
+                RecolouredArea(id: current.model.areas[slot].id, level: current.model.assessments[slot].level?.description ?? "none", box: current.model.areas[slot].box)
+            }
+            return Update(change: result, recoloured: areas.map(\.id), recolouredAreas: areas, tilesDropped: dropped, mapKey: key)
         }
     }
 

@@ -98,7 +98,8 @@ public enum SchemaDocument {
 
             OneMap's own schema version is the `schema_version` row of the attributes table
             `onemap_metadata` (2 since the change log, 3 since derived fields are stated in the
-            data, 4 since the edit journal, 5 since incidents and the grids' `contact`; a file
+            data, 4 since the edit journal, 5 since incidents and the grids' `contact`, 6 since photos, the change log's
+            `request_key` and the hazards' `supervision_owner` and `due_date`; a file
             without the table is version 1).
             A file opened for writing migrates forward; one written by a newer OneMap is refused
             for writing. The file's `PRAGMA user_version` stays the GeoPackage version (10200).
@@ -113,6 +114,15 @@ public enum SchemaDocument {
             teams, key targets, response targets, relief kits and plume defaults are in
             `config/incidents.json`.
 
+            Photos of hazards and incident reports follow the OGC GeoPackage Related Tables
+            Extension: the media table `onemap_media` (`id`, `data`, `content_type` and what
+            OneMap knows of each photo), the mapping tables `hazards_media` and
+            `incident_reports_media` (`base_id` is the base row's `fid`, `related_id` the photo's
+            `id`), one row each in `gpkgext_relations` (relation `media`) and the extension
+            `gpkg_related_tables` registered in `gpkg_extensions` for `gpkgext_relations` and
+            each mapping table. GDAL lists the relations (`ogrinfo`), QGIS shows them.
+            Attaching a photo is a change-log row (operation `attach`).
+
 
             """
         for table in [RiskVersionStore.versions, RiskVersionStore.areas, ChangeLog.table, EditJournal.table] + IncidentTables.all + [SchemaVersion.metadata] {
@@ -120,6 +130,9 @@ public enum SchemaDocument {
             for column in table.columns { out += "| `\(column.name)` | \(column.sql) | \(column.meaning) |\n" }
             out += "\n"
         }
+        out += "### `\(MediaTables.media)`: photos (Related Tables Extension, media)\n\n| column | type | meaning |\n|---|---|---|\n"
+        for column in MediaTables.columns { out += "| `\(column.name)` | \(column.sql) | \(column.meaning) |\n" }
+        out += "\n"
         out += """
             ## Vocabulary spellings
 

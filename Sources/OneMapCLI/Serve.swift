@@ -24,6 +24,8 @@ struct Serve: ParsableCommand {
     var planning: String?
     @Option(help: "Incident kinds, zones, targets and relief kits for /incidents (default: ONEMAP_INCIDENTS, else config/incidents.json here, else built in).")
     var incidents: String?
+    @Option(help: "Rectification deadlines, supervision, photo and live-feed limits (default: ONEMAP_FIELD, else config/field.json here, else built in).")
+    var field: String?
     @Option(help: "The tile style (default: ONEMAP_STYLE, else config/style.json here, else the built-in style).")
     var style: String?
     @Option(help: "Where the tile caches go (default: beside the GeoPackage).")
@@ -64,6 +66,7 @@ struct Serve: ParsableCommand {
         options.rulesPath = rules
         options.planningPath = planning
         options.incidentsPath = incidents
+        options.fieldPath = field
         options.stylePath = style
         options.cacheDirectory = cacheDirectory
         options.maxHeavyRequests = maxHeavy
@@ -78,6 +81,8 @@ struct Serve: ParsableCommand {
         } catch let error as ServiceError {
             throw ValidationError(error.description)
         } catch let error as TokenFileError {
+            throw ValidationError(error.description)
+        } catch let error as FieldConfig.Failure {
             throw ValidationError(error.description)
         }
         // `kill -HUP` reads the tokens file again (added and revoked tokens, no restart).

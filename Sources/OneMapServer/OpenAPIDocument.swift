@@ -27,9 +27,12 @@ enum OpenAPIDocument {
         var members: [(String, JSONValue)] = [("summary", .string(endpoint.summary)), ("operationId", .string(endpoint.operationID))]
         if !endpoint.parameters.isEmpty { members.append(("parameters", .array(endpoint.parameters.map(parameter)))) }
         if let body = endpoint.body {
+            let isImage = if case .image = body { true } else { false }
             members.append(("requestBody", object([
                 ("required", .bool(true)),
-                ("content", object([(body.contentType, object([("schema", bodySchema(body))]))])),
+                ("content", object(isImage
+                    ? ["image/jpeg", "image/png"].map { ($0, object([("schema", bodySchema(body))])) }
+                    : [(body.contentType, object([("schema", bodySchema(body))]))])),
             ])))
         }
         if endpoint.secured { members.append(("security", .array([object([("bearer", .array([]))])]))) }
@@ -86,6 +89,7 @@ enum OpenAPIDocument {
         case .feature: return Schema.ref("Feature")
         case .mergePatch: return object([("type", .string("object")), ("description", .string("RFC 7396 merge patch of the properties, or a GeoJSON Feature"))])
         case .candidates: return Schema.ref("FeatureCollection")
+        case .image: return object([("type", .string("string")), ("format", .string("binary"))])
         }
     }
 

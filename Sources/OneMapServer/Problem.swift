@@ -13,6 +13,10 @@ public struct Problem: Error, HTTPResponseError {
     var allow: [HTTPRequest.Method] = []
     /// Seconds a client should wait before trying again (429 and 503 answers carry `Retry-After`).
     var retryAfter: Int?
+    /// Members beside the standard ones (a 412's `current_version`).
+    var extra: [JSONMember] = []
+    /// A 412's `ETag`: the current version.
+    var eTag: String?
 
     public init(_ status: HTTPResponse.Status, _ title: String, _ detail: String) {
         self.status = status
@@ -33,10 +37,11 @@ public struct Problem: Error, HTTPResponseError {
             JSONMember("status", .number(Double(status.code))),
             JSONMember("detail", .string(detail)),
             JSONMember("instance", .string(request.uri.path)),
-        ])
+        ] + extra)
         var response = Reply.json(body, status: status, contentType: "application/problem+json")
         if !allow.isEmpty { response.headers[.allow] = allow.map(\.rawValue).joined(separator: ", ") }
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        if let eTag { response.headers[.eTag] = eTag }
         return response
     }
 }
@@ -72,7 +77,15 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case .unknownFeature: return Problem(.notFound, "Not found", error.description)
         case .duplicateID: return Problem(.conflict, "Conflict", error.description)
         case .forbidden: return Problem(.forbidden, "Forbidden", error.description)
-        case .stale: return Problem(.preconditionFailed, "Precondition failed", error.description)
+        case .stale(_, _, let current):
+            // The current version, so a device that queued a step offline can show the worker
+            // what changed and let them decide, rather than guess.
+            var problem = Problem(.preconditionFailed, "Precondition failed", error.description)
+            problem.extra = [JSONMember("current_version", .string(current))]
+            problem.eTag = "\"\(current)\""
+            return problem
+        case .requestKeyReused: return Problem(.unprocessableContent, "Idempotency key reused", error.description)
+        case .invalidRequestKey: return Problem(.badRequest, "Bad parameter", error.description)
         case .lifecycle, .levelLowered, .statusRequired: return Problem(.unprocessableContent, "Invalid lifecycle step", error.description)
         case .invalidGeometry, .tooManyVertices: return Problem(.unprocessableContent, "Invalid geometry", error.description)
         case .invalidID, .serverOwned, .notReportable, .cannotMove, .invalidValue: return Problem(.unprocessableContent, "Invalid report", error.description)
@@ -98,6 +111,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .duplicateID: return Problem(.conflict, "Conflict", error.description)
             case .forbidden: return Problem(.forbidden, "Forbidden", error.description)
             case .lifecycle, .closed: return Problem(.conflict, "Not allowed now", error.description)
+            }
+        case let error as FieldReports.PhotoError:
+            switch error {
+            case .tooLarge: return Problem(.contentTooLarge, "Photo too large", error.description)
+            case .notAnImage: return Problem(.unprocessableContent, "Not a photo", error.description)
+            case .tooMany: return Problem(.conflict, "Too many photos", error.description)
+            case .unknownPhoto: return Problem(.notFound, "Not found", error.description)
             }
         case let error as WorkError:
             var problem = Problem(.serviceUnavailable, "Service busy", error.description)

@@ -12,7 +12,8 @@ extension Routes {
                               .path("x", .integer(0...(1 << TileID.maxZoom) - 1, default: nil), "Column, 0…2^z − 1"),
                               .path("y", "Row, 0…2^z − 1, optionally with @2x (512-px tile)"),
                               .choice("layers", ["all", "risk"], default: "all",
-                                      "all: the one map over its base (the data's roads by class and administrative boundaries); risk: the risk layers alone, for use over another base map")],
+                                      "all: the one map over its base (the data's roads by class and administrative boundaries); risk: the risk layers alone, for use over another base map"),
+                              .text("v", "Ignored: the live map adds the last change number so a browser fetches a tile again after /events says it changed")],
                  response: ResponseSpec(contentType: "image/png", schema: .object([JSONMember("type", .string("string")), JSONMember("format", .string("binary"))]),
                                         notModified: true)) { call in
             let request = call.request

@@ -11,7 +11,7 @@ extension Routes {
         guard layer == FieldReports.creatable else { throw ReportError.notCreatable(layer) }
         let author = try call.writer
         let feature = try await Self.feature(from: call.request, maxBytes: service.options.maxBodyBytes)
-        let accepted = try service.reports.register(feature, by: author)
+        let accepted = try service.reports.register(feature, by: author, requestKey: call.requestKey)
         Self.logWrite(call.context, author, layer, accepted)
         var response = Self.featureReply(accepted, layer: layer, status: .created)
         response.headers[.location] = "\(call.base)/collections/\(layer)/items/\(Self.escapePath(accepted.record.id))"
@@ -24,7 +24,7 @@ extension Routes {
         let author = try call.writer
         let id = try call.path("id")
         let patch = try await Self.patch(from: call.request, maxBytes: service.options.maxBodyBytes)
-        let accepted = try service.reports.update(layer, id: id, patch: patch, ifMatch: call.request.headers[.ifMatch], by: author)
+        let accepted = try service.reports.update(layer, id: id, patch: patch, ifMatch: call.request.headers[.ifMatch], by: author, requestKey: call.requestKey)
         Self.logWrite(call.context, author, layer, accepted)
         return Self.featureReply(accepted, layer: layer)
     }
@@ -46,13 +46,14 @@ extension Routes {
     static func logWrite(_ context: OneMapServer.Context, _ author: Author, _ layer: Layer, _ accepted: FieldReports.Accepted) {
         context.logger.info("report accepted", metadata: [
             "author": "\(author.name)", "role": "\(author.role.rawValue)", "layer": "\(layer)", "id": "\(accepted.record.id)",
-            "change": "\(accepted.change.map(String.init) ?? "none")", "version": "\(accepted.version)",
+            "change": "\(accepted.change.map(String.init) ?? "none")", "version": "\(accepted.version)", "replayed": "\(accepted.replayed)",
         ])
     }
 
     static func featureReply(_ accepted: FieldReports.Accepted, layer: Layer, status: HTTPResponse.Status = .ok) -> Response {
         var response = Reply.feature(accepted.feature, status: status)
         response.headers[.eTag] = "\"\(accepted.version)\""
+        if accepted.replayed { response.headers[Call.replayedHeader] = "true" }
         return response
     }
 

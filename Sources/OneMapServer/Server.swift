@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import OneMap
+import Synchronization
 
 /// The HTTP service: an Application over a ``OneMapService``.
 public enum OneMapServer {
@@ -55,8 +56,28 @@ extension OneMapServer {
                                                interval: DispatchTimeInterval = .milliseconds(500)) -> any DispatchSourceTimer {
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "onemap.edits", qos: .utility))
         timer.schedule(deadline: .now() + interval, repeating: interval)
+        let lastOverdueLook = Mutex(Date())
+        let lastHeartbeat = Mutex(Date())
         timer.setEventHandler {
+            // Live-feed listeners hear a comment line every 15 s (idle timeouts, proxies).
+            if lastHeartbeat.withLock({ last in
+                guard Date().timeIntervalSince(last) >= 15 else { return false }
+                last = Date()
+                return true
+            }) { service.feed.heartbeat() }
             do {
+                // Deadlines pass with time: once a minute, redraw hazards that became overdue.
+                if lastOverdueLook.withLock({ last in
+                    guard Date().timeIntervalSince(last) >= 60 else { return false }
+                    last = Date()
+                    return true
+                }) {
+                    let late = try service.live.refreshOverdue()
+                    if !late.isEmpty {
+                        service.feed.publishEdits(late.map { (Layer.hazards, $0.id, $0.box) }, hint: [])
+                        logger.info("overdue hazards redrawn", metadata: ["changed": "\(late.count)"])
+                    }
+                }
                 let applied = try service.reports.applyEditsFromElsewhere()
                 if !applied.isEmpty {
                     logger.info("applied edits from elsewhere", metadata: Dictionary(uniqueKeysWithValues: applied.applied.map { ($0.key.tableName, "\($0.value)") }))
@@ -108,7 +129,7 @@ struct Routes: @unchecked Sendable {
 
     /// Every endpoint the service has, each declared once (see ``Endpoint``).
     var endpoints: [Endpoint] {
-        featureEndpoints + riskAreaEndpoints + queryEndpoints + riskMapEndpoints + tileEndpoints + routingEndpoints + planningEndpoints + incidentEndpoints + webEndpoints
+        featureEndpoints + riskAreaEndpoints + queryEndpoints + riskMapEndpoints + tileEndpoints + routingEndpoints + planningEndpoints + incidentEndpoints + fieldEndpoints + webEndpoints
     }
 
     /// Registers every endpoint: its handler behind the checks its declaration implies, HEAD

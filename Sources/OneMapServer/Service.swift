@@ -15,6 +15,8 @@ public struct ServiceOptions: Sendable {
     public var planningPath: String?
     /// Incident kinds, zones and targets (default config/incidents.json when present).
     public var incidentsPath: String?
+    /// Deadlines, supervision, photo and live-feed limits (default config/field.json when present).
+    public var fieldPath: String?
     public var stylePath: String?
     public var tokensPath: String?
     /// Where the MBTiles caches live (default: beside the GeoPackage).
@@ -66,6 +68,10 @@ public final class OneMapService: Sendable {
     let incidents: Incidents
     /// Incident figures, kept current as hazards, shelters and grids change.
     let analyst: IncidentAnalyst
+    /// Deadlines, supervision, photo and live-feed limits.
+    let field: FieldConfig
+    /// What changed, for `/events`.
+    let feed: ChangeFeed
 
     /// Where residents live, as the planner places them: population inside an area and
     /// evacuation plans count these.
@@ -98,10 +104,14 @@ public final class OneMapService: Sendable {
                                      scale: scale, name: name, maxTiles: options.maxCachedTiles)
                 }
             }
-        live = LiveOneMap(source, caches: caches)
+        let field = try FieldConfig.load(path: options.fieldPath)
+        self.field = field
+        live = LiveOneMap(source, caches: caches, field: field)
+        try live.refreshOverdue()
+        feed = try ChangeFeed(store: store, limits: field.feedLimits)
         var limits = FieldReports.Limits()
         limits.maxVertices = options.maxVertices
-        reports = try FieldReports(store: store, live: live, limits: limits)
+        reports = try FieldReports(store: store, live: live, limits: limits, feed: feed)
         // A browser asks for a screenful of tiles at once: up to 256 may wait in line.
         heavy = WorkLimiter(limit: options.maxHeavyRequests, budget: options.heavyBudget, queueLimit: 256)
         tokens = try options.tokensPath.map { try TokenBook(path: $0, limit: options.authFailures, logger: logger) } ?? .empty()
@@ -111,7 +121,7 @@ public final class OneMapService: Sendable {
         let networks = Networks(live: live, planning: planning, drive: drive)
         self.networks = networks
         let incidentConfig = try Incidents.config(path: options.incidentsPath)
-        incidents = try Incidents(store: store, live: live, config: incidentConfig) { try networks.roadGraph("drive") }
+        incidents = try Incidents(store: store, live: live, config: incidentConfig, feed: feed) { try networks.roadGraph("drive") }
         analyst = IncidentAnalyst(live: live, store: store, config: incidentConfig, samples: {
             try networks.residentSamplesIfAny()
         }, drive: { try networks.roadGraph("drive") })
@@ -222,6 +232,8 @@ extension OneMapService {
     /// The map now.
     public var modelForTests: RiskModel { live.model }
     public var rulesForTests: RiskRules { rules }
+    /// Listeners of /events now.
+    public var feedSubscribersForTests: Int { feed.subscriberCount }
     /// Tiles in the caches (both sizes).
     public var cacheCountForTests: Int { get throws { try caches.reduce(0) { $0 + (try $1.count()) } } }
 }

@@ -21,12 +21,15 @@ public enum ChangeLog {
             .init("feature_id", "TEXT NOT NULL", "The feature's id"),
             .init("operation", "TEXT NOT NULL", "create, update or delete"),
             .init("before", "TEXT", "The feature before, as a GeoJSON Feature (NULL for create)"),
-            .init("after", "TEXT", "The feature after, as a GeoJSON Feature (NULL for delete)"),
+            .init("after", "TEXT", "The feature after, as a GeoJSON Feature (NULL for delete); for attach, the photo's description"),
+            .init("request_key", "TEXT", "The client's Idempotency-Key: the same request sent again is answered from this row, not stored twice"),
         ],
-        indexes: [["layer", "feature_id"]])
+        indexes: [["layer", "feature_id"], ["author", "request_key"]])
 
     public enum Operation: String, Sendable, CaseIterable {
         case create, update, delete
+        /// A photo related to the feature (schema version 6).
+        case attach
     }
 
     /// One row of the log.
@@ -42,9 +45,11 @@ public enum ChangeLog {
         public var operation: Operation
         public var before: Feature?
         public var after: Feature?
+        /// The client's idempotency key, when it gave one.
+        public var requestKey: String?
 
         public init(number: Int64 = 0, changedAt: String, author: String, role: String, authorGrid: String?, layer: String,
-                    featureID: String, operation: Operation, before: Feature?, after: Feature?) {
+                    featureID: String, operation: Operation, before: Feature?, after: Feature?, requestKey: String? = nil) {
             self.number = number
             self.changedAt = changedAt
             self.author = author
@@ -55,6 +60,7 @@ public enum ChangeLog {
             self.operation = operation
             self.before = before
             self.after = after
+            self.requestKey = requestKey
         }
     }
 }
@@ -86,6 +92,7 @@ extension WriteSession {
         return try insert(into: ChangeLog.table, geometry: nil, values: [
             .text(entry.changedAt), .text(entry.author), .text(entry.role), entry.authorGrid.map(FieldValue.text) ?? .null,
             .text(entry.layer), .text(entry.featureID), .text(entry.operation.rawValue), text(entry.before), text(entry.after),
+            entry.requestKey.map(FieldValue.text) ?? .null,
         ])
     }
 }
@@ -97,17 +104,38 @@ extension ReadSession {
         return try Int64.fetchOne(db, sql: "SELECT coalesce(max(fid), 0) FROM \(ChangeLog.table.name)") ?? 0
     }
 
+    /// The change `author` made with idempotency key `key`, if any.
+    public func change(author: String, requestKey key: String) throws -> ChangeLog.Entry? {
+        guard try has(ChangeLog.table), try db.columns(in: ChangeLog.table.name).contains(where: { $0.name == "request_key" }) else { return nil }
+        let row = try Row.fetchOne(db, sql: """
+            SELECT fid, changed_at, author, role, author_grid, layer, feature_id, operation, before, after, request_key
+            FROM onemap_changes WHERE author = ? AND request_key = ? ORDER BY fid LIMIT 1
+            """, arguments: [author, key])
+        return try row.map(entry)
+    }
+
+    /// The changes after number `after`, oldest first, at most `limit` (the live feed's resume).
+    public func changes(after: Int64, limit: Int) throws -> [ChangeLog.Entry] {
+        guard try has(ChangeLog.table) else { return [] }
+        let key = try db.columns(in: ChangeLog.table.name).contains(where: { $0.name == "request_key" }) ? "request_key" : "NULL"
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT fid, changed_at, author, role, author_grid, layer, feature_id, operation, before, after, \(key)
+            FROM onemap_changes WHERE fid > ? ORDER BY fid LIMIT ?
+            """, arguments: [after, limit])
+        return try rows.map(entry)
+    }
+
     /// Every logged change of one feature, oldest first (empty for a file without a log).
     public func history(layer: String, featureID: String) throws -> [ChangeLog.Entry] {
         guard try has(ChangeLog.table) else { return [] }
         let rows = try Row.fetchAll(db, sql: """
-            SELECT fid, changed_at, author, role, author_grid, layer, feature_id, operation, before, after
+            SELECT fid, changed_at, author, role, author_grid, layer, feature_id, operation, before, after, NULL
             FROM onemap_changes WHERE layer = ? AND feature_id = ? ORDER BY fid
             """, arguments: [layer, featureID])
         return try rows.map(entry)
     }
 
-    private func entry(_ row: Row) throws -> ChangeLog.Entry {
+    func entry(_ row: Row) throws -> ChangeLog.Entry {
         func feature(_ text: String?) throws -> Feature? {
             guard let text else { return nil }
             let reader = GeoJSONFeatureReader(bytes: Array(text.utf8))
@@ -118,6 +146,32 @@ extension ReadSession {
             throw StorageError.sqlite(path: path, message: "onemap_changes row \(row[0] as Int64): unknown operation '\(operation)'")
         }
         return ChangeLog.Entry(number: row[0], changedAt: row[1], author: row[2], role: row[3], authorGrid: row[4], layer: row[5],
-                               featureID: row[6], operation: op, before: try feature(row[8]), after: try feature(row[9]))
+                               featureID: row[6], operation: op, before: try feature(row[8]), after: try feature(row[9]), requestKey: row[10])
+    }
+}
+
+extension ReadSession {
+    /// The changes to `layer` committed after `since` (RFC 3339 text compares in time
+    /// order), oldest first, at most `limit`.
+    public func changes(layer: String, since: String, limit: Int) throws -> [ChangeLog.Entry] {
+        guard try has(ChangeLog.table) else { return [] }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT fid, changed_at, author, role, author_grid, layer, feature_id, operation, before, after, NULL
+            FROM onemap_changes WHERE layer = ? AND changed_at > ? ORDER BY fid LIMIT ?
+            """, arguments: [layer, since, limit])
+        return try rows.map(entry)
+    }
+
+    /// Areas per colour in each stored risk-map version, oldest first (empty without versions).
+    public func colourCounts() throws -> [(version: Int, createdAt: String, counts: [String: Int])] {
+        guard try db.tableExists("risk_versions"), try db.tableExists("risk_areas") else { return [] }
+        var byVersion: [Int: [String: Int]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT version, coalesce(colour, 'none'), count(*) FROM risk_areas GROUP BY version, colour") {
+            byVersion[row[0], default: [:]][row[1]] = row[2]
+        }
+        return try Row.fetchAll(db, sql: "SELECT version, created_at FROM risk_versions ORDER BY version").map { row in
+            let version: Int = row[0]
+            return (version, row[1], byVersion[version] ?? [:])
+        }
     }
 }

@@ -80,6 +80,8 @@ public enum Layer: String, CaseIterable, Sendable, CustomStringConvertible {
                 Column("lec_c", .real(0...100), "LEC consequence C", aliases: ["c", "consequence"]),
                 Column("matrix_l", .integer(1...5), "Risk-matrix likelihood (1–5)", aliases: ["matrix_likelihood"]),
                 Column("matrix_s", .integer(1...5), "Risk-matrix severity (1–5)", aliases: ["matrix_severity", "severity"]),
+                Column("supervision_owner", .text, "Listed for supervision (挂牌督办): the department or person answerable for rectifying it", aliases: ["supervisor", "督办责任人", "督办单位", "责任单位"]),
+                Column("due_date", .timestamp, "When it must be rectified by (set on listing; otherwise its level's deadline counts from reported_at)", aliases: ["deadline", "整改期限", "督办期限"]),
             ]
         case .shelters:
             [

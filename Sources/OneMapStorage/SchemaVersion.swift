@@ -13,11 +13,14 @@ import GRDB
 ///   edits, so a running server sees what the CLI, QGIS or ogr2ogr commit.
 /// - 5: the commander's incidents (``IncidentTables``: incidents, their zones and report
 ///   chains) and an optional `contact` column on grids (the grid worker's phone).
+/// - 6: the field and live (issue 17): photos by the Related Tables Extension
+///   (``MediaTables``), the change log's `request_key` (idempotent reports from devices
+///   that retry), and the hazards' supervision columns `supervision_owner` and `due_date`.
 ///
 /// Files open for writing migrate forward in one transaction; a file written by a newer
 /// OneMap is refused for writing rather than damaged.
 public enum SchemaVersion {
-    public static let current = 5
+    public static let current = 6
 
     public static let metadata = AuxiliaryTable(
         name: "onemap_metadata", title: "OneMap file metadata (schema_version)", geometryType: nil,
@@ -46,6 +49,19 @@ public enum SchemaVersion {
             if try db.tableExists(Layer.grids.tableName), try !db.columns(in: Layer.grids.tableName).contains(where: { $0.name == "contact" }) {
                 try db.execute(sql: "ALTER TABLE grids ADD COLUMN contact TEXT")
             }
+        }
+        if found < 6 {
+            if try db.tableExists(ChangeLog.table.name), try !db.columns(in: ChangeLog.table.name).contains(where: { $0.name == "request_key" }) {
+                try db.execute(sql: "ALTER TABLE \(ChangeLog.table.name) ADD COLUMN request_key TEXT")
+                try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(ChangeLog.table.name)_idx1 ON \(ChangeLog.table.name) (author, request_key)")
+            }
+            if try db.tableExists(Layer.hazards.tableName) {
+                let present = Set(try db.columns(in: Layer.hazards.tableName).map(\.name))
+                for column in ["supervision_owner", "due_date"] where !present.contains(column) {
+                    try db.execute(sql: "ALTER TABLE hazards ADD COLUMN \(column) TEXT")
+                }
+            }
+            try MediaTables.install(session)
         }
         try session.create(metadata)
         try db.execute(sql: "INSERT INTO onemap_metadata (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

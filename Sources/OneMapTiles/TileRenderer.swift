@@ -13,29 +13,38 @@ public struct TileRenderer: Sendable {
     public let snapshot: IndexSnapshot
     /// The coloured areas; nil draws no areas.
     public let risk: RiskModel?
+    /// Ids of the open hazards past their rectification deadline: drawn with a ring.
+    public let overdue: Set<String>
     /// A label point inside each area (GEOS point-on-surface), computed once per area set.
     private let anchors: [Coordinate?]
 
-    public init(style: TileStyle, snapshot: IndexSnapshot, risk: RiskModel?) {
+    public init(style: TileStyle, snapshot: IndexSnapshot, risk: RiskModel?, overdue: Set<String> = []) {
         self.style = style
         self.snapshot = snapshot
         self.risk = risk
+        self.overdue = overdue
         let context = GEOSContext()
         anchors = risk?.areas.map { try? context.pointOnSurface($0.geometry) } ?? []
     }
 
-    private init(style: TileStyle, snapshot: IndexSnapshot, risk: RiskModel?, anchors: [Coordinate?]) {
+    private init(style: TileStyle, snapshot: IndexSnapshot, risk: RiskModel?, overdue: Set<String>, anchors: [Coordinate?]) {
         self.style = style
         self.snapshot = snapshot
         self.risk = risk
+        self.overdue = overdue
         self.anchors = anchors
     }
 
     /// The same renderer over a later snapshot and map with the same areas (the label
     /// points are kept).
     public func with(snapshot: IndexSnapshot, risk: RiskModel?) -> TileRenderer {
-        TileRenderer(style: style, snapshot: snapshot, risk: risk,
+        TileRenderer(style: style, snapshot: snapshot, risk: risk, overdue: overdue,
                      anchors: risk?.areas.count == anchors.count ? anchors : TileRenderer(style: style, snapshot: snapshot, risk: risk).anchors)
+    }
+
+    /// The same renderer with another set of overdue hazards.
+    public func with(overdue: Set<String>) -> TileRenderer {
+        TileRenderer(style: style, snapshot: snapshot, risk: risk, overdue: overdue, anchors: anchors)
     }
 
     /// The tile as PNG, 256 px (scale 1) or 512 px (scale 2, `@2x`); `base` false leaves
@@ -49,7 +58,7 @@ public struct TileRenderer: Sendable {
     /// straddle an edge are drawn on both sides.
     public var reach: Double {
         let radius = max(style.hazards.radius.red, style.hazards.radius.orange, style.hazards.radius.yellow, style.hazards.radius.blue)
-        return max(radius + style.hazards.strokeWidth, style.shelters.size, style.facilities.size) + 2
+        return max(radius + style.hazards.strokeWidth + style.hazards.overdue.gap + style.hazards.overdue.width, style.shelters.size, style.facilities.size) + 2
     }
 
     func draw(_ tile: TileID, scale: Int, base: Bool = true) throws -> Canvas {
@@ -137,27 +146,36 @@ public struct TileRenderer: Sendable {
         let first = RiskLevel.allCases.filter { Double(zoom) >= s.minZoom[$0] }
         guard !first.isEmpty else { return }
         let rules = risk?.rules ?? .standard
-        var points: [(RiskLevel, Double, Double)] = []
+        var points: [(RiskLevel, Double, Double, Bool)] = []
         snapshot.forEachCandidate(.hazards, meeting: box) { record in
             guard record.values[Columns.hazardStatus] != .text("closed"), let level = rules.assess(record)?.level,
                   Double(zoom) >= s.minZoom[level] else { return }
+            let late = !overdue.isEmpty && overdue.contains(record.id)
             switch record.geometry {
             case .point(let c):
                 let p = frame.point(c)
-                points.append((level, p.x, p.y))
+                points.append((level, p.x, p.y, late))
             case .multiPoint(let cs):
-                for c in cs { let p = frame.point(c); points.append((level, p.x, p.y)) }
+                for c in cs { let p = frame.point(c); points.append((level, p.x, p.y, late)) }
             case .lineString, .multiLineString:
+                if late {
+                    frame.trace(record.geometry, on: canvas)
+                    canvas.stroke(s.overdue.colour, width: s.lineWidth + 2 * s.overdue.width)
+                }
                 frame.trace(record.geometry, on: canvas)
                 canvas.stroke(s.colour[level], width: s.lineWidth)
             default:
                 frame.trace(record.geometry, on: canvas)
                 canvas.fill(s.colour[level].withAlpha(s.polygonFillOpacity), preserve: true)
-                canvas.stroke(s.colour[level], width: max(1, s.lineWidth / 2))
+                canvas.stroke(late ? s.overdue.colour : s.colour[level], width: late ? s.overdue.width : max(1, s.lineWidth / 2))
             }
         }
         // Less severe first, so red symbols end up on top.
-        for (level, x, y) in points.sorted(by: { $0.0 > $1.0 }) {
+        for (level, x, y, late) in points.sorted(by: { $0.0 > $1.0 }) {
+            if late {
+                canvas.circle(x, y, s.radius[level] + s.overdue.gap + s.overdue.width / 2)
+                canvas.stroke(s.overdue.colour, width: s.overdue.width)
+            }
             canvas.circle(x, y, s.radius[level])
             canvas.fill(s.colour[level], preserve: true)
             canvas.stroke(s.stroke, width: s.strokeWidth)

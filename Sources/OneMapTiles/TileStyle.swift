@@ -87,6 +87,16 @@ public struct TileStyle: Sendable, Equatable, Decodable {
         public var lineWidth: Double
         /// Opacity of the fill of polygon sources (parks, flood zones).
         public var polygonFillOpacity: Double
+        /// Open hazards past their rectification deadline (督办超期): a ring of this colour
+        /// and width around the symbol, or along lines and polygon edges.
+        public var overdue: Overdue
+
+        public struct Overdue: Sendable, Equatable, Decodable {
+            public var colour: Colour
+            public var width: Double
+            /// Pixels between the symbol's edge and the ring.
+            public var gap: Double
+        }
     }
 
     public struct Symbol: Sendable, Equatable, Decodable {

@@ -41,7 +41,12 @@ import Testing
         // Call every GET route once, then find each under its template in /metrics.
         let hazard = try #require(try await server.get("/collections/hazards/items?limit=1").features.first?["id"] as? String)
         var templates: [String] = []
-        for (template, operations) in paths.sorted(by: { $0.key < $1.key }) where operations["get"] != nil {
+        // The live feed stays open: a real SSE client hears its first event and hangs up.
+        let live = SSEListener(url: server.base + "/events", seconds: 5)
+        _ = try await live.events(until: { $0.contains { $0.name == "hello" } })
+        live.stop()
+        templates.append("/events")
+        for (template, operations) in paths.sorted(by: { $0.key < $1.key }) where operations["get"] != nil && template != "/events" {
             let concrete = template.replacingOccurrences(of: "{layer}", with: "hazards").replacingOccurrences(of: "{id}", with: hazard)
                 .replacingOccurrences(of: "{code}", with: server.workerGrid).replacingOccurrences(of: "{z}/{x}/{y}", with: "12/3300/1550")
                 .replacingOccurrences(of: "/static/onemap/{file}", with: "/static/onemap/map.js")

@@ -90,17 +90,37 @@ final class LiveServer: @unchecked Sendable {
         }
         arguments.append(base + path)
         let result = try await runProcessAsync("/usr/bin/curl", arguments, stdin: body)
-        let lines = result.stdout.components(separatedBy: "\r\n")
-        let status = Int(lines.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
+        return Self.answer(headers: result.stdout, bodyFile: out)
+    }
+
+    /// An answer from curl's `-D -` headers and its body file (removed). After a
+    /// `100 Continue`, the real status line follows.
+    static func answer(headers: String, bodyFile: String) -> Answer {
+        let lines = headers.components(separatedBy: "\r\n")
+        let statusLine = lines.last { $0.hasPrefix("HTTP/") && !$0.contains(" 100 ") } ?? ""
+        let status = Int(statusLine.split(separator: " ").dropFirst().first ?? "") ?? 0
         var parsed: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
             parsed[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        let data = FileManager.default.contents(atPath: out) ?? Data()
-        try? FileManager.default.removeItem(atPath: out)
+        let data = FileManager.default.contents(atPath: bodyFile) ?? Data()
+        try? FileManager.default.removeItem(atPath: bodyFile)
         return Answer(status: status, headers: parsed, body: data)
     }
 
     func get(_ path: String, headers: [String: String] = [:]) async throws -> Answer { try await request("GET", path, headers: headers) }
+
+    /// POSTs `bytes` as the body (a photo), with curl.
+    func upload(_ path: String, _ bytes: [UInt8], headers: [String: String]) async throws -> Answer {
+        let file = directory.path("upload-\(UUID().uuidString)")
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let out = directory.path("body-\(UUID().uuidString)")
+        var arguments = ["-s", "-S", "-g", "-X", "POST", "-D", "-", "-o", out, "--data-binary", "@" + file]
+        for (name, value) in headers { arguments += ["-H", "\(name): \(value)"] }
+        arguments.append(base + path)
+        let result = try await runProcessAsync("/usr/bin/curl", arguments)
+        return Self.answer(headers: result.stdout, bodyFile: out)
+    }
 }

@@ -134,3 +134,57 @@ import Testing
         #expect((answer["message"] as? String ?? "").contains("403: 张网格员 is a grid worker and may not create an incident"), "\(refused.stdout)")
     }
 }
+
+/// The grid worker's page in a real (phone-sized) browser, and a commander's /map beside
+/// it (issue 17): sign in, the grid, a hazard with a photo, rectifying, closed; two reports
+/// made offline sent once each when the connection returns; the map's tile under the new
+/// hazard changes through /events without a reload.
+@Suite(.timeLimit(.minutes(10))) struct FieldPageTests {
+    @Test func aGridWorkerReportsOnlineAndOfflineAndTheMapFollowsLive() async throws {
+        let server = try await LiveServer()
+        // A point inside the grid away from its label (drawn at the point-on-surface, over symbols).
+        let grid = try server.service.snapshotForTests.grid(code: server.workerGrid).geometry
+        let anchor = try GEOSContext().pointOnSurface(grid)
+        let prepared = try GEOSContext().prepare(grid)
+        let spot = try #require(try [(0.0015, 0.0), (-0.0015, 0.0), (0.0, 0.0012), (0.0, -0.0012), (0.001, 0.001)]
+            .map { Coordinate(anchor.x + $0.0, anchor.y + $0.1) }.first { try prepared.covers(.point($0)) })
+        let before = try server.service.snapshotForTests.count(.hazards)
+        let run = try await runProcessAsync("/usr/bin/python3", [Repository.path("Tests/Browser/field_worker.py"), server.base, LiveServer.workerToken,
+                                                                 "\(spot.x)", "\(spot.y)"])
+        #expect(run.status == 0, "\(run.stderr.suffix(3000))")
+        let result = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [String: Any] ?? [:]
+        #expect((result["who"] as? String ?? "").contains("张网格员") && (result["who"] as? String ?? "").contains(server.workerGrid), "\(run.stdout)")
+        #expect(result["grid_drawn"] as? Int == 1 && result["token_kept"] as? Bool == true, "\(run.stdout)")
+        #expect((result["grid_info"] as? String ?? "").contains("red") || (result["grid_info"] as? String ?? "").contains("orange")
+                || (result["grid_info"] as? String ?? "").contains("yellow") || (result["grid_info"] as? String ?? "").contains("blue"), "\(run.stdout)")
+
+        // The first hazard: stored once, with its photo (a real JPEG the browser decoded back), closed.
+        let id = try #require(result["registered"] as? String, "\(run.stdout)")
+        let stored = try await server.get("/collections/hazards/items/\(id)")
+        let properties = stored.json["properties"] as? [String: Any] ?? [:]
+        #expect(properties["status"] as? String == "closed" && properties["rectification_note"] as? String == "已整改 fixed", "\(stored.text)")
+        #expect(properties["level"] as? Int == 1)
+        let media = try await server.get("/collections/hazards/items/\(id)/media")
+        #expect(media.json["count"] as? Int == 1, "\(media.text)")
+        #expect(result["photo_width"] as? Int == 32, "\(run.stdout)")
+
+        // Offline: two reports waited on the phone and were stored once each.
+        #expect(result["pending_offline"] as? Int == 2 && result["pending_online"] as? Int == 0, "\(run.stdout)")
+        #expect((result["refused"] as? [String] ?? ["?"]).isEmpty, "\(run.stdout)")
+        let all = try server.service.snapshotForTests.allFeatures(.hazards)
+        let name = Layer.hazards.columnIndex("name")
+        for label in ["离线一 offline one", "离线二 offline two", "巡查发现 field check A"] {
+            #expect(all.filter { $0.values[name] == .text(label) }.count == 1, "\(label)")
+        }
+        #expect(all.count == before + 3)
+
+        // The commander's map: the tile under the point was fetched again and changed, no reload.
+        let beforeTile = result["tile_before"] as? [String: Any] ?? [:], afterTile = result["tile_after"] as? [String: Any] ?? [:]
+        #expect((afterTile["src"] as? String ?? "").contains("v="), "\(run.stdout)")
+        #expect(afterTile["rgb"] as? [Int] == [0xC6, 0x28, 0x28], "the red hazard's fill: \(afterTile) (before \(beforeTile))")
+        #expect(result["watcher_not_reloaded"] as? Bool == true)
+        let banner = result["watcher_banner"] as? String ?? ""
+        #expect(banner.contains("巡查发现") || banner.contains(id), "\(run.stdout)")
+        #expect((result["console_errors"] as? [String] ?? ["?"]).isEmpty, "\(run.stdout)")
+    }
+}

@@ -45,6 +45,9 @@ public final class FieldReports: Sendable {
         public var version: String
         /// The change number in the log; nil when the report changed nothing.
         public var change: Int64?
+        /// True when this is the answer to a request sent again with the same idempotency
+        /// key: the first one was stored, this one stored nothing.
+        public var replayed = false
     }
 
     /// Where a hazard may go next without a supervisor: one step forward (排查→登记→治理→销号).
@@ -55,6 +58,8 @@ public final class FieldReports: Sendable {
     ]
     /// Hazard fields only the service writes.
     public static let hazardServerFields = ["reported_by", "reported_at", "grid_code", "changed_by", "changed_at", "closed_by", "closed_at"]
+    /// Hazard fields only planners and admins set: the supervised listing (挂牌督办).
+    public static let supervisionFields = ["supervision_owner", "due_date"]
     /// Shelter fields a report may change.
     public static let shelterReportable = ["capacity", "effective_area_m2", "exits", "occupancy", "status"]
     /// Ids a report may give: letters and digits of any script and `- _ . : ~`, 1–128 characters.
@@ -67,16 +72,19 @@ public final class FieldReports: Sendable {
     public let store: GeoPackage
     public let live: LiveOneMap
     public let limits: Limits
-    private let lock = Mutex(())
+    /// Where accepted changes are announced (the server's `/events`); nil: nowhere.
+    public let feed: ChangeFeed?
+    let lock = Mutex(())
     /// The edit journal's last row this service has applied (``applyEditsFromElsewhere()``).
     private let journal: Mutex<(seen: Int64, dataVersion: Int64)>
     /// Column matching (names and aliases) of each reportable layer, built once.
     private let mappers: [Layer: RecordMapper]
 
-    public init(store: GeoPackage, live: LiveOneMap, limits: Limits = Limits()) throws {
+    public init(store: GeoPackage, live: LiveOneMap, limits: Limits = Limits(), feed: ChangeFeed? = nil) throws {
         self.store = store
         self.live = live
         self.limits = limits
+        self.feed = feed
         mappers = try Dictionary(uniqueKeysWithValues: Self.reportable.map { ($0, try RecordMapper(layer: $0)) })
         journal = Mutex(try store.read { (try $0.lastEdit(), try $0.dataVersion()) })
     }
@@ -117,6 +125,8 @@ public final class FieldReports: Sendable {
                 return (edits, changed)
             }
             var result = ExternalEdits()
+            var touched: [(layer: Layer, id: String, box: BoundingBox?)] = []
+            var recoloured: [LiveOneMap.RecolouredArea] = []
             for (layer, records) in changed {
                 for (id, record) in records.sorted(by: { $0.key < $1.key }) {
                     let exists = live.index.snapshot.feature(layer, id: id) != nil
@@ -127,10 +137,15 @@ public final class FieldReports: Sendable {
                     case (nil, true): change = .delete(id: id)
                     case (nil, false): continue
                     }
-                    try live.apply(change, to: layer)
+                    let before = live.index.snapshot.feature(layer, id: id)?.geometry.boundingBox
+                    let update = try live.apply(change, to: layer)
                     result.applied[layer, default: 0] += 1
+                    touched.append((layer, id, before))
+                    if let box = record?.geometry.boundingBox { touched.append((layer, id, box)) }
+                    recoloured += update.recolouredAreas
                 }
             }
+            feed?.publishEdits(touched, hint: recoloured)
             // Rows applied and a day old are of no use to anyone: the journal stays small.
             if let last = edits.last?.number { try store.write { try $0.pruneEdits(through: last, olderThanSeconds: 86_400) } }
             // A journal longer than one read's limit: keep the old data_version so the next look goes on.
@@ -161,13 +176,17 @@ public final class FieldReports: Sendable {
 
     // MARK: Create
 
-    /// Registers a new hazard reported by `author`.
-    public func register(_ feature: Feature, by author: Author) throws -> Accepted {
+    /// Registers a new hazard reported by `author`. With `requestKey` (a device's
+    /// idempotency key), the same request sent again answers what the first one stored and
+    /// stores nothing: a phone that lost the answer and retries registers one hazard.
+    public func register(_ feature: Feature, by author: Author, requestKey: String? = nil) throws -> Accepted {
         try lock.withLock { _ in
             let layer = Self.creatable
+            if let requestKey, let done = try replay(requestKey, by: author, layer: layer, id: feature.id, operation: .create) { return done }
             let mapper = try mapper(layer)
             if let id = feature.id { try Self.checkID(id) }
             try Self.refuseServerOwned(feature.properties.map(\.key), mapper: mapper)
+            try Self.refuseSupervision(feature.properties.map { mapper.columnName(for: $0.key) ?? $0.key }, by: author)
             var record = try mapper.record(for: feature, fallbackID: "H-\(UUID().uuidString.prefix(13).lowercased())")
             try checkShape(record.geometry)
             let snapshot = live.index.snapshot
@@ -183,7 +202,7 @@ public final class FieldReports: Sendable {
             record.values[Self.column(layer, "reported_at")] = .text(now)
             record.values[Self.column(layer, "grid_code")] = try gridCode(of: record.geometry, snapshot: snapshot).map(FieldValue.text) ?? .null
             Self.setExtra(&record, ["changed_by": .string(author.name), "changed_at": .string(now)])
-            let change = try commit(layer, record, replacing: nil, author: author, at: now)
+            let change = try commit(layer, record, replacing: nil, author: author, at: now, requestKey: requestKey)
             return Accepted(record: record, feature: record.feature(in: layer), version: Self.version(of: record, in: layer), change: change)
         }
     }
@@ -192,9 +211,12 @@ public final class FieldReports: Sendable {
 
     /// Applies `patch` to feature `id` of `layer` (hazards or shelters). With `ifMatch`,
     /// the report applies only if the feature is still at that version (`*` matches any).
-    public func update(_ layer: Layer, id: String, patch: Patch, ifMatch: String? = nil, by author: Author) throws -> Accepted {
+    /// With `requestKey`, a step sent again (its first answer lost) answers what the first
+    /// did, even though the feature's version has moved on because of it.
+    public func update(_ layer: Layer, id: String, patch: Patch, ifMatch: String? = nil, by author: Author, requestKey: String? = nil) throws -> Accepted {
         let mapper = try mapper(layer)
         return try lock.withLock { _ in
+            if let requestKey, let done = try replay(requestKey, by: author, layer: layer, id: id, operation: .update) { return done }
             let snapshot = live.index.snapshot
             guard let current = snapshot.feature(layer, id: id) else { throw ReportError.unknownFeature(layer, id: id) }
             let currentVersion = Self.version(of: current, in: layer)
@@ -204,6 +226,7 @@ public final class FieldReports: Sendable {
             // Patch keys by the column they land in, so an alias (状态) replaces its column (status).
             let patchMembers = patch.properties.map { JSONMember(mapper.columnName(for: $0.key) ?? $0.key, $0.value) }
             try Self.refuseServerOwned(patchMembers.map(\.key), mapper: mapper)
+            if layer == .hazards { try Self.refuseSupervision(patchMembers.map(\.key), by: author) }
             if layer == .shelters {
                 if let refused = patchMembers.first(where: { !Self.shelterReportable.contains($0.key) }) {
                     throw ReportError.notReportable(refused.key, allowed: Self.shelterReportable)
@@ -239,7 +262,7 @@ public final class FieldReports: Sendable {
                 }
             }
             Self.setExtra(&record, stamps)
-            let change = try commit(layer, record, replacing: current, author: author, at: now)
+            let change = try commit(layer, record, replacing: current, author: author, at: now, requestKey: requestKey)
             return Accepted(record: record, feature: record.feature(in: layer), version: Self.version(of: record, in: layer), change: change)
         }
     }
@@ -259,10 +282,37 @@ public final class FieldReports: Sendable {
 
     /// Writes `record` (new, or replacing `old`) and its change-log row in one transaction,
     /// then applies it to the live map. Returns the change number.
-    private func commit(_ layer: Layer, _ record: LayerRecord, replacing old: LayerRecord?, author: Author, at now: String) throws -> Int64 {
+    /// Listing a hazard for supervision, its owner and its due date are a supervisor's.
+    static func refuseSupervision(_ keys: [String], by author: Author) throws {
+        guard !author.isSupervisor, let field = keys.first(where: supervisionFields.contains) else { return }
+        throw ReportError.forbidden("\(field): listing a hazard for supervision (挂牌督办), its owner and due date are set by planners and admins; \(author.name) is a \(author.role.rawValue)")
+    }
+
+    /// Checks an idempotency key: 1–200 visible ASCII characters (a UUID fits).
+    public static func checkRequestKey(_ key: String) throws(ReportError) {
+        guard (1...200).contains(key.utf8.count) else { throw .invalidRequestKey("must have 1–200 characters") }
+        guard key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else { throw .invalidRequestKey("may hold only visible ASCII characters (a UUID fits)") }
+    }
+
+    /// What the request `author` made earlier with `key` did, answered again; nil when the
+    /// key is new. A key used for another request (another feature, another kind of step) is
+    /// refused rather than answered with the wrong feature.
+    private func replay(_ key: String, by author: Author, layer: Layer, id: String?, operation: ChangeLog.Operation) throws -> Accepted? {
+        try Self.checkRequestKey(key)
+        guard let entry = try store.read({ try $0.change(author: author.name, requestKey: key) }) else { return nil }
+        guard entry.layer == layer.tableName, entry.operation == operation, id == nil || id == entry.featureID else {
+            throw ReportError.requestKeyReused(key, reason: "\(entry.operation.rawValue) of \(entry.layer) '\(entry.featureID)' (change \(entry.number))")
+        }
+        if let record = live.index.snapshot.feature(layer, id: entry.featureID) {
+            return Accepted(record: record, feature: record.feature(in: layer), version: Self.version(of: record, in: layer), change: entry.number, replayed: true)
+        }
+        throw ReportError.unknownFeature(layer, id: entry.featureID)
+    }
+
+    private func commit(_ layer: Layer, _ record: LayerRecord, replacing old: LayerRecord?, author: Author, at now: String, requestKey: String? = nil) throws -> Int64 {
         let entry = ChangeLog.Entry(changedAt: now, author: author.name, role: author.role.rawValue, authorGrid: author.grid,
                                     layer: layer.tableName, featureID: record.id, operation: old == nil ? .create : .update,
-                                    before: old?.feature(in: layer), after: record.feature(in: layer))
+                                    before: old?.feature(in: layer), after: record.feature(in: layer), requestKey: requestKey)
         let number = try store.write { session -> Int64 in
             // The server applies its own write below: it is not an edit from elsewhere.
             let mark = try session.editJournalMark()
@@ -276,13 +326,14 @@ public final class FieldReports: Sendable {
             }
             return try session.append(entry)
         }
-        try live.apply(old == nil ? .insert(record) : .update(record), to: layer)
+        let update = try live.apply(old == nil ? .insert(record) : .update(record), to: layer)
+        feed?.publish(number, hint: ChangeFeed.Hint(update))
         return number
     }
 
     /// A grid worker writes only where the whole geometry lies in their own grid (its
     /// boundary included); planners and admins anywhere.
-    private func permit(_ author: Author, _ layer: Layer, geometry: Geometry, snapshot: IndexSnapshot, what: String) throws {
+    func permit(_ author: Author, _ layer: Layer, geometry: Geometry, snapshot: IndexSnapshot, what: String) throws {
         guard !author.isSupervisor else { return }
         if author.role == .commander {
             // A commander reports shelters (occupancy, status) anywhere during an incident.

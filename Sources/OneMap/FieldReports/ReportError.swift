@@ -22,6 +22,9 @@ public enum ReportError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidGeometry(String)
     case tooManyVertices(Int, limit: Int)
     case invalidValue(String)
+    /// An idempotency key already used by this author for another request.
+    case requestKeyReused(String, reason: String)
+    case invalidRequestKey(String)
 
     public var description: String {
         switch self {
@@ -41,6 +44,8 @@ public enum ReportError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidGeometry(let reason): reason
         case .tooManyVertices(let n, let limit): "the geometry has \(n) vertices; reports take at most \(limit)"
         case .invalidValue(let reason): reason
+        case .requestKeyReused(let key, let reason): "Idempotency-Key '\(key)' was used before for \(reason); a new request needs a new key"
+        case .invalidRequestKey(let reason): "Idempotency-Key: \(reason)"
         }
     }
 }

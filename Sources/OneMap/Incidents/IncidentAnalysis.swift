@@ -248,15 +248,8 @@ public enum IncidentAnalysis {
 
     /// The notification list as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read Chinese names).
     public static func csv(_ contacts: [Contact]) -> String {
-        func cell(_ s: String?) -> String {
-            var s = s ?? ""
-            // A cell starting with = + - @ would be a formula in a spreadsheet: quote it as text.
-            if let first = s.first, "=+-@".contains(first) { s = "'" + s }
-            return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"\(s.replacingOccurrences(of: "\"", with: "\"\""))\"" : s
-        }
-        var out = "\u{FEFF}group,name,reference,contact,reason\r\n"
-        for c in contacts { out += [c.group, c.name, c.reference, c.contact, c.reason].map(cell).joined(separator: ",") + "\r\n" }
-        return out
+        CSVText.document(header: ["group", "name", "reference", "contact", "reason"],
+                         rows: contacts.map { [$0.group, $0.name, $0.reference, $0.contact, $0.reason] })
     }
 
     // MARK: Values

@@ -13,6 +13,8 @@ import Synchronization
 /// lock, as ``FieldReports`` does. The server and the CLI decode and call.
 public final class Incidents: Sendable {
     public let store: GeoPackage
+    /// Where accepted changes are announced (the server's `/events`); nil: nowhere.
+    public let feed: ChangeFeed?
     public let config: IncidentConfig
     private let live: LiveOneMap
     private let drive: @Sendable () throws -> RoadGraph?
@@ -80,7 +82,8 @@ public final class Incidents: Sendable {
         public var change: Int64
     }
 
-    public init(store: GeoPackage, live: LiveOneMap, config: IncidentConfig, drive: @escaping @Sendable () throws -> RoadGraph?) throws {
+    public init(store: GeoPackage, live: LiveOneMap, config: IncidentConfig, feed: ChangeFeed? = nil, drive: @escaping @Sendable () throws -> RoadGraph?) throws {
+        self.feed = feed
         self.store = store
         self.live = live
         self.config = config
@@ -258,7 +261,7 @@ public final class Incidents: Sendable {
 
     /// Writes the incident (its row and zones, and a new report) with its change-log row in one transaction.
     private func commit(_ incident: Incident, replacing old: Incident?, author: Author, at now: String, report: IncidentReport? = nil) throws -> Int64 {
-        try store.write { session -> Int64 in
+        let number = try store.write { session -> Int64 in
             for table in IncidentTables.all { try session.create(table) }
             let values = Self.values(incident)
             if old == nil {
@@ -294,6 +297,8 @@ public final class Incidents: Sendable {
                                                       layer: IncidentTables.incidents.name, featureID: incident.id, operation: old == nil ? .create : .update,
                                                       before: old?.feature(), after: incident.feature()))
         }
+        feed?.publish(number)
+        return number
     }
 
     /// Polygons as the MultiPolygons the zones table declares.

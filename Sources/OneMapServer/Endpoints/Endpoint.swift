@@ -122,11 +122,14 @@ enum BodySpec: Sendable {
     case mergePatch
     /// A GeoJSON FeatureCollection of candidate sites (points).
     case candidates
+    /// A photo: JPEG or PNG bytes (checked by their bytes, not by the declared type).
+    case image
 
     var contentType: String {
         switch self {
         case .object, .mergePatch: "application/json"
         case .feature, .candidates: "application/geo+json"
+        case .image: "image/jpeg"
         }
     }
 }
@@ -226,6 +229,13 @@ struct Call: Sendable {
 
     /// The scheme and authority the client used, for absolute links.
     var base: String { Routes.base(request) }
+
+    static let requestKeyHeader = HTTPFields.Element.Name("Idempotency-Key")!
+    /// On an answer to a request sent again with the same key: nothing new was stored.
+    static let replayedHeader = HTTPFields.Element.Name("Idempotent-Replayed")!
+
+    /// The client's `Idempotency-Key` (a device's own id for a report it may send again).
+    var requestKey: String? { request.headers[Self.requestKeyHeader] }
 
     /// A path parameter, percent-decoded (every id that was accepted must be readable).
     func path(_ name: String) throws -> String {

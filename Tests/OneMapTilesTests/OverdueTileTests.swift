@@ -1,0 +1,72 @@
+import Foundation
+import OneMap
+import OneMapTestSupport
+import Testing
+
+/// Open hazards past their rectification deadline are drawn with a ring (decoded pixels),
+/// and the live map finds them by the supervision rule, as deadlines pass and as reports
+/// change status and due dates (compared with the rule computed here by hand).
+@Suite struct OverdueTileTests {
+    @Test(arguments: [1, 2])
+    func anOverdueHazardHasARingAndAnotherHasNone(scale: Int) throws {
+        let snapshot = SpatialIndex(records: [.grids: (0..<3).map(TileScene.cell), .hazards: [TileScene.redSource]]).snapshot
+        let style = try TileScene.style
+        let plain = TileRenderer(style: style, snapshot: snapshot, risk: try RiskModel.build(snapshot, rules: .standard))
+        let ringed = plain.with(overdue: [TileScene.redSource.id])
+        let c = Coordinate(118.905, 42.255)
+        let spot = TileScene.locate(c, zoom: 13, scale: scale)  // below the zoom of the cells' labels (drawn at the cell's centre)
+        let before = try RasterImage(png: try plain.render(spot.tile, scale: scale))
+        let after = try RasterImage(png: try ringed.render(spot.tile, scale: scale))
+        let h = style.hazards
+        // Half-way through the ring's width, east, west, north and south of the symbol.
+        let r = Int(((h.radius[.red] + h.overdue.gap + h.overdue.width / 2) * Double(scale)).rounded())
+        for (dx, dy) in [(r, 0), (-r, 0), (0, r), (0, -r)] {
+            #expect(after.pixel(spot.x + dx, spot.y + dy, is: h.overdue.colour, tolerance: 40), "ring at \(dx),\(dy): \(after.pixel(spot.x + dx, spot.y + dy))")
+            #expect(!before.pixel(spot.x + dx, spot.y + dy, is: h.overdue.colour, tolerance: 40), "no ring without a deadline passed")
+        }
+        // The symbol itself is unchanged.
+        #expect(after.pixel(spot.x, spot.y, is: h.colour[.red]) && before.pixel(spot.x, spot.y, is: h.colour[.red]))
+    }
+
+    @Test func theLiveMapFindsOverdueHazardsByTheRule() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("overdue.gpkg")
+        let now = Date()
+        func hazard(_ id: String, level: Int?, reportedDaysAgo: Double?, status: String = "registered", owner: String? = nil, due: Date? = nil) -> LayerRecord {
+            var named: [String: FieldValue] = ["status": .text(status)]
+            if let level { named["level"] = .integer(Int64(level)) }
+            if let reportedDaysAgo { named["reported_at"] = .text(Timestamps.format(now.addingTimeInterval(-reportedDaysAgo * 86_400))) }
+            if let owner { named["supervision_owner"] = .text(owner) }
+            if let due { named["due_date"] = .text(Timestamps.format(due)) }
+            return LayerRecord(id: id, geometry: .point(Coordinate(118.905, 42.255)), values: Layer.hazards.columns.map { named[$0.name] ?? .null }, extra: [])
+        }
+        // Red 7 days, orange 15, yellow 30, blue 60, unlevelled 30 (config/field.json).
+        let hazards = [
+            hazard("red-8d", level: 1, reportedDaysAgo: 8), hazard("red-6d", level: 1, reportedDaysAgo: 6),
+            hazard("blue-59d", level: 4, reportedDaysAgo: 59), hazard("blue-61d", level: 4, reportedDaysAgo: 61),
+            hazard("none-31d", level: nil, reportedDaysAgo: 31), hazard("no-date", level: 1, reportedDaysAgo: nil),
+            hazard("closed-old", level: 1, reportedDaysAgo: 400, status: "closed"),
+            hazard("listed-late", level: 1, reportedDaysAgo: 1, owner: "安监站", due: now.addingTimeInterval(-3600)),
+            hazard("listed-on-time", level: 1, reportedDaysAgo: 100, owner: "安监站", due: now.addingTimeInterval(86_400)),
+        ]
+        try TileScene.store(at: path, hazards: hazards)
+        let config = try FieldConfig.load(path: Repository.path("config/field.json"))
+        let source = try TileMaps.load(path: path, rules: .standard, style: try TileScene.style, allLayers: true)
+        let live = LiveOneMap(source, field: config)
+        let changed = try live.refreshOverdue(now: now)
+        let expected: Set<String> = ["red-8d", "blue-61d", "none-31d", "listed-late"]
+        #expect(live.renderer.overdue == expected)
+        #expect(Set(changed.map(\.id)) == expected)
+        #expect(try live.refreshOverdue(now: now).isEmpty, "nothing new a second later")
+        // A week on, the red one of six days, the blue one of 59 days and the listed one due tomorrow are late too.
+        #expect(Set(try live.refreshOverdue(now: now.addingTimeInterval(7 * 86_400)).map(\.id)) == ["red-6d", "blue-59d", "listed-on-time"])
+        // Closing a late hazard takes its ring away at once.
+        var closed = hazards[0]
+        closed.values[Layer.hazards.columnIndex("status")] = .text("closed")
+        try live.apply(.update(closed), to: .hazards)
+        #expect(!live.renderer.overdue.contains("red-8d"))
+        // The same rule as the supervision list.
+        let report = try Supervision.report(live.index.snapshot, config: config, now: now.addingTimeInterval(7 * 86_400))
+        #expect(Set(report.rows.filter(\.overdue).map(\.id)) == live.renderer.overdue)
+    }
+}
