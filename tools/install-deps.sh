@@ -6,8 +6,9 @@ set -euo pipefail
 packages=(libgeos-dev libproj-dev proj-data proj-bin libsqlite3-dev libcairo2-dev zlib1g-dev libgdal-dev pkg-config gdal-bin sqlite3 fonts-noto-cjk libjs-leaflet)
 # The test command also needs a real browser and its driver (the web map's tests) and
 # headless QGIS (python3-qgis: the GeoPackage's styles are checked as QGIS draws them)
-# and Python's venv for the PyPI tools (schemathesis, openapi-spec-validator).
-[ "${ONEMAP_BROWSER:-0}" = 1 ] && packages+=(chromium chromium-driver python3-selenium python3-venv python3-pip python3-qgis)
+# and Python's venv for the PyPI tools (schemathesis, openapi-spec-validator), and GDAL's
+# Python bindings (the photos' relationship as GDAL reports it).
+[ "${ONEMAP_BROWSER:-0}" = 1 ] && packages+=(chromium chromium-driver python3-selenium python3-venv python3-pip python3-qgis python3-gdal)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
