@@ -210,18 +210,7 @@ extension Routes {
             defer { feed.unsubscribe(subscription.id) }
             try await writer.write(ByteBuffer(string: "retry: 3000\n\n"))
             for await event in subscription.stream {
-                var text: String
-                if event.name == "heartbeat" {
-                    text = ": keep-alive\n\n"
-                } else if event.name == "hello" {
-                    // No id: a resuming client keeps the number it sent until the missed changes arrive.
-                    text = "event: hello\ndata: " + JSONWriter.string(event.data) + "\n\n"
-                } else {
-                    text = "id: \(event.id)\nevent: \(event.name)\ndata: "
-                    text += JSONWriter.string(event.data)
-                    text += "\n\n"
-                }
-                try await writer.write(ByteBuffer(string: text))
+                try await writer.write(ByteBuffer(string: event.frame))
             }
             try await writer.finish(nil)
         })

@@ -78,3 +78,11 @@ enum PNGWriter {
         png.append(contentsOf: bigEndian(UInt32(crc)))
     }
 }
+
+/// PNG chunks as others read them (a photo from the field is checked chunk by chunk).
+public enum PNGChunk {
+    /// The CRC-32 of a chunk's type and data (zlib's), which the chunk stores after them.
+    public static func crc(_ typeAndData: ArraySlice<UInt8>) -> UInt32 {
+        typeAndData.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, uInt($0.count))) }
+    }
+}

@@ -1,3 +1,5 @@
+import OneMapTiles
+
 /// A photo from the field, checked by its bytes (not by what the client says it is):
 /// JPEG or PNG, whole, with its size in pixels; where and when it was taken from its EXIF
 /// (GPS position, DateTimeOriginal) when present; and its bytes with the metadata stripped
@@ -106,7 +108,7 @@ public struct ImageBytes: Sendable, Equatable {
             guard length <= b.count - i - 12 else { throw .corrupt("chunk \(type) runs past the end") }
             let end = i + 12 + length
             let stored = UInt32(b[end - 4]) << 24 | UInt32(b[end - 3]) << 16 | UInt32(b[end - 2]) << 8 | UInt32(b[end - 1])
-            guard CRC32.of(b[(i + 4)..<(end - 4)]) == stored else { throw .corrupt("chunk \(type) fails its checksum") }
+            guard PNGChunk.crc(b[(i + 4)..<(end - 4)]) == stored else { throw .corrupt("chunk \(type) fails its checksum") }
             let data = b[(i + 8)..<(end - 4)]
             if size == nil {
                 guard type == "IHDR", data.count == 13 else { throw .corrupt("the first chunk is not IHDR") }
@@ -201,20 +203,5 @@ struct Exif {
                 longitude = west ? -lon : lon
             }
         }
-    }
-}
-
-/// CRC-32 (ISO 3309, as PNG uses), table-driven.
-enum CRC32 {
-    static let table: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
-    static func of(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for byte in bytes { c = table[Int((c ^ UInt32(byte)) & 0xFF)] ^ (c >> 8) }
-        return c ^ 0xFFFF_FFFF
     }
 }

@@ -29,11 +29,27 @@ public final class ChangeFeed: Sendable {
 
     /// One event of the stream: `id` is the change number (the `Last-Event-ID` to resume from).
     public struct Event: Sendable {
-        public var id: Int64
+        public let id: Int64
         /// `change`, `edits` (edits other programs committed, not numbered), `reset` (too
-        /// much missed: reload) or `hello` (the stream's first event: the number it starts at).
-        public var name: String
-        public var data: JSONValue
+        /// much missed: reload), `hello` (the stream's first event: the number it starts at)
+        /// or `heartbeat` (a comment line that keeps idle connections open).
+        public let name: String
+        public let data: JSONValue
+        /// The event as Server-Sent Events text, encoded once for every subscriber (500
+        /// listeners used to encode the same JSON 500 times).
+        public let frame: String
+
+        public init(id: Int64, name: String, data: JSONValue) {
+            self.id = id
+            self.name = name
+            self.data = data
+            switch name {
+            case "heartbeat": frame = ": keep-alive\n\n"
+            // No id: a resuming client keeps the number it sent until the missed changes arrive.
+            case "hello": frame = "event: hello\ndata: " + JSONWriter.string(data) + "\n\n"
+            default: frame = "id: \(id)\nevent: \(name)\ndata: " + JSONWriter.string(data) + "\n\n"
+            }
+        }
     }
 
     /// What a writer knows of its change beyond the log row: the areas it recoloured.
