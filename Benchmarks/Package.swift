@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .executableTarget(
@@ -54,6 +55,15 @@ let package = Package(
                 .product(name: "OneMap", package: onemap),
             ],
             path: "Benchmarks/Incidents",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "Live",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "OneMap", package: onemap),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/Live",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // The same fixture in a plain loop, for profiling one query kind with perf.
         .executableTarget(

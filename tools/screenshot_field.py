@@ -33,11 +33,13 @@ try:
     until(phone, "return !document.getElementById('work').hidden && gridLayer !== null")
     # The grid's centre as the worker's position, hazards within 500 m.
     phone.execute_script("const c = gridLayer.getBounds().getCenter(); setPlace(c, 'my position (±8 m)'); fmap.setView(c, 15);")
+    phone.execute_script("document.getElementById('radius').value = '1000'")
     phone.find_element(By.ID, "near").click()
     until(phone, "return document.querySelectorAll('#near-list li').length > 0")
     time.sleep(2)  # tiles
     phone.save_screenshot(os.path.join(OUT, "field-phone.png"))
-    phone.execute_script("document.querySelector('#near-list li[data-id]') && document.querySelector('#near-list li[data-id]').click()")
+    until(phone, "return document.querySelector('#near-list li[data-id]') !== null")
+    phone.execute_script("document.querySelector('#near-list li[data-id]').click()")
     until(phone, "return !document.getElementById('detail').hidden && document.getElementById('detail-title').textContent !== ''")
     phone.execute_script("document.getElementById('detail').scrollIntoView()")
     time.sleep(1)

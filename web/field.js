@@ -127,7 +127,10 @@ function showWork() {
     const reasons = Array.isArray(p.reasons) ? p.reasons : [];
     if (reasons.length) {
       const list = el('ul', { id: 'grid-reasons' });
-      for (const r of reasons.slice(0, 8)) list.append(el('li', null, `${text(r.source_name || r.source_id || r.id)}: ${text(r.reason || r.rule || r.level)}`));
+      for (const r of reasons.slice(0, 8)) {
+        list.append(el('li', null, `${text(r.name) || text(r.source)} · ${text(r.level)}` + (r.distance_m > 0 ? ` · ${Math.round(r.distance_m)} m away` : ' · inside')));
+      }
+      if (reasons.length > 8) list.append(el('li', null, `… and ${reasons.length - 8} more`));
       info.append(list);
     }
   } else {

@@ -167,7 +167,18 @@ extension Routes {
             if let (_, assessment) = service.live.model.area(id: grid.id) {
                 feature.properties.append(JSONMember("risk_level", assessment.level.map { .string($0.description) } ?? .null))
                 feature.properties.append(JSONMember("risk_colour", assessment.level.map { .string($0.hexColour) } ?? .null))
-                feature.properties.append(JSONMember("reasons", RiskModel.reasonsJSON(assessment.reasons)))
+                // Each reason with its hazard's name, as the worker knows it.
+                let name = Layer.hazards.columnIndex("name")
+                let reasons: [JSONValue] = assessment.reasons.map { reason in
+                    let hazard = service.snapshot.feature(.hazards, id: reason.sourceID)
+                    return .object([
+                        JSONMember("source", .string(reason.sourceID)),
+                        JSONMember("name", hazard?.values[name].string.map(JSONValue.string) ?? .null),
+                        JSONMember("level", .string(reason.level.description)),
+                        JSONMember("distance_m", .number(reason.distance.rounded())),
+                    ])
+                }
+                feature.properties.append(JSONMember("reasons", .array(reasons)))
             }
             members.append(JSONMember("grid", GeoJSONWriter.encode(feature)))
         }
