@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes one target for some seconds with libFuzzer and the address sanitizer:
-#   tools/fuzz.sh TARGET SECONDS     (targets: geojson wkb gpkg csv query tile patch)
+#   tools/fuzz.sh TARGET SECONDS     (targets: geojson wkb gpkg csv query tile patch image)
 # The seed corpus is Tests/Fuzz/corpus/TARGET (committed, small); what the fuzzer learns
 # goes to .build-fuzz/corpus/TARGET; crashes to Tests/Fuzz/crashes/TARGET (commit each
 # with a regression test: the suite replays that folder). Prints the run's totals last.
@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?usage: tools/fuzz.sh TARGET SECONDS}
 seconds=${2:-60}
-case " geojson wkb gpkg csv query tile patch " in *" $target "*) ;; *) echo "no fuzz target '$target'" >&2; exit 2;; esac
+case " geojson wkb gpkg csv query tile patch image " in *" $target "*) ;; *) echo "no fuzz target '$target'" >&2; exit 2;; esac
 tools/install-deps.sh
 build=.build-fuzz
 swift build --package-path Tests/Fuzz --scratch-path "$build" -c debug --product onemap-fuzz \

@@ -7,7 +7,7 @@ import OneMapServer
 /// with `-sanitize=fuzzer,address` by `tools/fuzz.sh`) calls ``run(_:_:)``; the test suite
 /// replays every committed corpus and crash file through the same function.
 public enum FuzzTargets {
-    public static let names = ["geojson", "wkb", "gpkg", "csv", "query", "tile", "patch"]
+    public static let names = ["geojson", "wkb", "gpkg", "csv", "query", "tile", "patch", "image"]
 
     /// Runs target `name` on `bytes`. Violations of a target's property end the process
     /// (so the fuzzer records the input); errors thrown by the code under test are answers.
@@ -20,6 +20,7 @@ public enum FuzzTargets {
         case "query": ServerInputFuzzing.query(bytes)
         case "tile": ServerInputFuzzing.tilePath(bytes)
         case "patch": mergePatch(bytes)
+        case "image": image(bytes)
         default: fatalError("no fuzz target '\(name)'; the targets are \(names.joined(separator: ", "))")
         }
     }
@@ -34,6 +35,16 @@ public enum FuzzTargets {
                 _ = GeoJSONWriter.encode(located.feature)
                 count += 1
             }
+        }
+    }
+
+    /// A photo from the field: any bytes are a JPEG or PNG or a refusal, never a crash; what
+    /// is accepted, stripped, is accepted again unchanged (stripping is done once for all).
+    static func image(_ bytes: [UInt8]) {
+        guard let image = try? ImageBytes.read(bytes) else { return }
+        guard let again = try? ImageBytes.read(image.stripped) else { fatalError("a stripped photo is refused") }
+        guard again.stripped == image.stripped, again.width == image.width, again.height == image.height else {
+            fatalError("stripping a stripped photo changed it")
         }
     }
 
