@@ -132,7 +132,7 @@ extension Routes {
         ])
         var response = Reply.json(Self.photoJSON(accepted.photo, position: accepted.position, link: link), status: .created)
         response.headers[.location] = "\(link)/\(accepted.position)"
-        if accepted.replayed { response.headers[Call.replayedHeader] = "true" }
+        if accepted.replayed { Call.markReplayed(&response) }
         return response
     }
 

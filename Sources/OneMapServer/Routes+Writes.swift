@@ -53,7 +53,7 @@ extension Routes {
     static func featureReply(_ accepted: FieldReports.Accepted, layer: Layer, status: HTTPResponse.Status = .ok) -> Response {
         var response = Reply.feature(accepted.feature, status: status)
         response.headers[.eTag] = "\"\(accepted.version)\""
-        if accepted.replayed { response.headers[Call.replayedHeader] = "true" }
+        if accepted.replayed { Call.markReplayed(&response) }
         return response
     }
 

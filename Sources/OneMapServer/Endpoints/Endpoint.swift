@@ -230,12 +230,16 @@ struct Call: Sendable {
     /// The scheme and authority the client used, for absolute links.
     var base: String { Routes.base(request) }
 
-    static let requestKeyHeader = HTTPFields.Element.Name("Idempotency-Key")!
     /// On an answer to a request sent again with the same key: nothing new was stored.
-    static let replayedHeader = HTTPFields.Element.Name("Idempotent-Replayed")!
+    static let replayedHeader = HTTPFields.Element.Name("Idempotent-Replayed")
+
+    /// Marks `response` as the answer to a request sent again (nothing new stored).
+    static func markReplayed(_ response: inout Response) {
+        if let name = replayedHeader { response.headers[name] = "true" }
+    }
 
     /// The client's `Idempotency-Key` (a device's own id for a report it may send again).
-    var requestKey: String? { request.headers[Self.requestKeyHeader] }
+    var requestKey: String? { request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value }
 
     /// A path parameter, percent-decoded (every id that was accepted must be readable).
     func path(_ name: String) throws -> String {
