@@ -19,6 +19,9 @@ public final class LiveOneMap: Sendable {
         var revision: Int
         /// Changes applied to each layer since start (what incident figures depend on).
         var layerRevisions: [Layer: Int] = [:]
+        /// Hazards changed, with the revision that changed them, since the last overdue
+        /// look began: their ring was set by that change, with fresher data than the look's.
+        var hazardChanges: [(revision: Int, id: String)] = []
     }
 
     public let index: SpatialIndex
@@ -42,23 +45,35 @@ public final class LiveOneMap: Sendable {
     /// Finds the hazards that became overdue (or stopped being) since the last look —
     /// deadlines pass with time, not only with edits — redraws them and drops their tiles.
     /// Returns the hazards that changed, with their boxes. A server calls it every minute.
+    ///
+    /// The look itself (seconds on a city of a million hazards) runs outside the writers'
+    /// lock, so reports are not held up; a hazard a report changed meanwhile keeps the ring
+    /// that report gave it.
     @discardableResult
     public func refreshOverdue(now: Date = Date()) throws -> [(id: String, box: BoundingBox?)] {
         guard let field else { return [] }
+        let started = state.withLock { $0.revision }
+        let snapshot = index.snapshot
+        guard snapshot.loadedLayers.contains(.hazards) else { return [] }
+        let test = Supervision.OverdueTest(config: field, now: now)
+        var late = Set<String>()
+        for record in try snapshot.allFeatures(.hazards) where test.isOverdue(record) { late.insert(record.id) }
         return try writers.withLock { _ in
-            let snapshot = index.snapshot
-            guard snapshot.loadedLayers.contains(.hazards) else { return [] }
-            let test = Supervision.OverdueTest(config: field, now: now)
-            var late = Set<String>()
-            for record in try snapshot.allFeatures(.hazards) where test.isOverdue(record) { late.insert(record.id) }
             var current = state.withLock { $0 }
+            let since = Set(current.hazardChanges.filter { $0.revision > started }.map(\.id))
+            current.hazardChanges.removeAll { $0.revision <= started }
+            late = late.subtracting(since).union(current.renderer.overdue.intersection(since))
             let changed = late.symmetricDifference(current.renderer.overdue)
-            guard !changed.isEmpty else { return [] }
+            guard !changed.isEmpty else {
+                state.withLock { $0.hazardChanges = current.hazardChanges }
+                return []
+            }
             current.revision += 1
             current.renderer = current.renderer.with(overdue: late)
             let key = "\(baseKey).r\(current.revision)"
             state.withLock { $0 = current }
-            let touched = changed.sorted().map { ($0, snapshot.feature(.hazards, id: $0)?.geometry.boundingBox) }
+            let now = index.snapshot
+            let touched = changed.sorted().map { ($0, now.feature(.hazards, id: $0)?.geometry.boundingBox) }
             for cache in caches { _ = try cache.invalidate(touched.compactMap(\.1), margin: current.renderer.reach, now: key) }
             return touched
         }
@@ -116,6 +131,9 @@ public final class LiveOneMap: Sendable {
             current.layerRevisions[layer, default: 0] += 1
             current.renderer = current.renderer.with(snapshot: snapshot, risk: current.model)
             if layer == .hazards, let field {
+                current.hazardChanges.append((current.revision, id))
+                // Bounded: a look that began this many changes ago is long over.
+                if current.hazardChanges.count > 100_000 { current.hazardChanges.removeFirst(50_000) }
                 // The hazard's ring follows its status, level and due date at once.
                 var late = current.renderer.overdue
                 if let new, Supervision.OverdueTest(config: field).isOverdue(new) { late.insert(id) } else { late.remove(id) }

@@ -107,7 +107,9 @@ public final class OneMapService: Sendable {
         let field = try FieldConfig.load(path: options.fieldPath)
         self.field = field
         live = LiveOneMap(source, caches: caches, field: field)
-        try live.refreshOverdue()
+        let overdueStarted = Date()
+        let overdue = try live.refreshOverdue().count
+        let overdueSeconds = Date().timeIntervalSince(overdueStarted)
         feed = try ChangeFeed(store: store, limits: field.feedLimits)
         var limits = FieldReports.Limits()
         limits.maxVertices = options.maxVertices
@@ -128,6 +130,7 @@ public final class OneMapService: Sendable {
         logger.info("loaded", metadata: [
             "data": "\(options.dataPath)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
             "rules": "\(origin)", "map": "\(source.mapKey)", "tokens": "\(tokens.count)",
+            "overdue_hazards": "\(overdue)", "overdue_seconds": "\(String(format: "%.2f", overdueSeconds))",
             "layers": "\(collections.map { "\($0.layer)=\($0.count)" }.joined(separator: ","))",
         ])
         if drive.pieceCount > 0 {
