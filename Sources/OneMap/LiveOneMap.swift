@@ -50,7 +50,9 @@ public final class LiveOneMap: Sendable {
     /// lock, so reports are not held up; a hazard a report changed meanwhile keeps the ring
     /// that report gave it.
     @discardableResult
-    public func refreshOverdue(now: Date = Date()) throws -> [(id: String, box: BoundingBox?)] {
+    /// - Parameter afterLook: runs between the look and the applying of its result, outside
+    ///   every lock (tests make a report there).
+    public func refreshOverdue(now: Date = Date(), afterLook: (() throws -> Void)? = nil) throws -> [(id: String, box: BoundingBox?)] {
         guard let field else { return [] }
         let started = state.withLock { $0.revision }
         let snapshot = index.snapshot
@@ -58,6 +60,7 @@ public final class LiveOneMap: Sendable {
         let test = Supervision.OverdueTest(config: field, now: now)
         var late = Set<String>()
         for record in try snapshot.allFeatures(.hazards) where test.isOverdue(record) { late.insert(record.id) }
+        try afterLook?()
         return try writers.withLock { _ in
             var current = state.withLock { $0 }
             let since = Set(current.hazardChanges.filter { $0.revision > started }.map(\.id))
