@@ -228,11 +228,22 @@ import Testing
         #expect(try await server.request("PATCH", "/collections/hazards/items/\(id)", headers: step, body: #"{"status": "rectifying"}"#).status == 200)
         #expect(try await server.request("PATCH", "/collections/hazards/items/\(id)", headers: step, body: #"{"status": "closed"}"#).status == 200)
         let back = SSEListener(url: server.base + "/events", seconds: 180, lastEventID: number)
-        let missed = try await back.events(until: { $0.filter { $0.name == "change" }.count >= 2 }).filter { $0.name == "change" }
+        let heard = try await back.events(until: { $0.filter { $0.name == "change" }.count >= 2 })
+        let missed = heard.filter { $0.name == "change" }
         back.stop()
+        // The greeting carries no id: had it one (the newest number), a browser cut off before
+        // the missed changes arrived would come back after them and never hear them.
+        #expect(heard.first?.name == "hello" && heard.first?.id == "", "\(heard.first.map { "\($0)" } ?? "none")")
         #expect(missed.map(\.id) == ["\(number + 1)", "\(number + 2)"], "\(missed.map(\.id))")
         #expect(missed.last?.data.contains("\"closed\"") == true)
         #expect(try await server.get("/events", headers: ["Last-Event-ID": "yesterday"]).status == 400)
+        // A HEAD answers the stream's headers and takes no place among the listeners (it
+        // once subscribed and never left).
+        // (The two listeners stopped above still count until the feed next writes to them.)
+        let listening = server.service.feedSubscribersForTests
+        let head = try await server.request("HEAD", "/events")
+        #expect(head.status == 200 && (head.headers["content-type"] ?? "").hasPrefix("text/event-stream"), "\(head.headers)")
+        #expect(server.service.feedSubscribersForTests == listening)
     }
 
     @Test func subscribersAreBoundedAndASlowOneIsDropped() async throws {
