@@ -39,10 +39,10 @@ struct SupervisionCommand: ParsableCommand {
         let layers = try store.read { try $0.layers() }.filter { $0 == .hazards || $0 == .grids }
         guard layers.contains(.hazards) else { throw ValidationError("\(data) has no hazards layer") }
         let snapshot = try SpatialIndex.load(from: store, layers: layers).snapshot
-        var report = try Supervision.report(snapshot, config: config)
-        if overdue { report.rows.removeAll { !$0.overdue } }
-        if let grid { report.rows.removeAll { $0.gridCode != grid } }
-        if let subdistrict { report.rows.removeAll { $0.subdistrict != subdistrict } }
+        let (overdue, grid, subdistrict) = (overdue, grid, subdistrict)
+        let report = try Supervision.report(snapshot, config: config) { row in
+            (!overdue || row.overdue) && (grid.map { row.gridCode == $0 } ?? true) && (subdistrict.map { row.subdistrict == $0 } ?? true)
+        }
         let text: String
         switch format {
         case "csv": text = report.csv

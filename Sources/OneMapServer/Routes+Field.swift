@@ -7,8 +7,10 @@ import OneMapWeb
 /// In the field and live: photos, supervision, the live feed, who a token is, and the grid
 /// worker's and the dashboard's pages. Handlers decode and call the core.
 extension Routes {
-    static let positionParameter = ParameterSpec.path("n", .integer(1...1_000_000, default: nil), "The photo's place in the list, 1 for the first")
-    static let sequenceParameter = ParameterSpec.path("sequence", .integer(1...1_000_000, default: nil), "The report's sequence number, 1 for the first")
+    /// A photo's place and a report's sequence number: 1 for the first.
+    static let numberRange = 1...1_000_000
+    static let positionParameter = ParameterSpec.path("n", .integer(numberRange, default: nil), "The photo's place in the list, 1 for the first")
+    static let sequenceParameter = ParameterSpec.path("sequence", .integer(numberRange, default: nil), "The report's sequence number, 1 for the first")
 
     var fieldEndpoints: [Endpoint] {
         let listSpec = ResponseSpec.json(Schema.anyObject)
@@ -53,11 +55,11 @@ extension Routes {
             Endpoint(method: .get, path: "/supervision",
                      summary: "Open hazards under supervision (挂牌督办): age, due date (listed owner's, else the level's deadline), overdue flag, by grid, community and subdistrict",
                      parameters: Self.supervisionParameters, response: .json(Schema.anyObject)) { call in
-                Reply.json(try supervision(call).json)
+                Reply.json(try await supervision(call).json)
             },
             Endpoint(method: .get, path: "/supervision.csv", summary: "The supervision list as CSV (UTF-8 with BOM), overdue first",
                      parameters: Self.supervisionParameters, response: .text("text/csv")) { call in
-                var response = Reply.bytes(Array(try supervision(call).csv.utf8), contentType: "text/csv; charset=utf-8")
+                var response = Reply.bytes(Array(try await supervision(call).csv.utf8), contentType: "text/csv; charset=utf-8")
                 response.headers[.contentDisposition] = "attachment; filename=\"supervision.csv\""
                 return response
             },
@@ -74,8 +76,12 @@ extension Routes {
             Endpoint(method: .get, path: "/dashboard.json",
                      summary: "The dashboard's figures: areas per colour over time, hazards per status per day, open hazards by kind and age, overdue, shelters' room now",
                      response: .json(Schema.anyObject)) { _ in
-                Reply.json(try Dashboard.summary(snapshot: service.snapshot, model: service.live.model, store: service.store,
-                                                 config: service.field, mapKey: service.live.mapKey))
+                // Every hazard is read (seconds on a city): bounded like the other heavy work.
+                let service = service
+                return Reply.json(try await service.heavy.run(waiting: Self.incidentWait) {
+                    try Dashboard.summary(snapshot: service.snapshot, model: service.live.model, store: service.store,
+                                          config: service.field, mapKey: service.live.mapKey, overdue: service.live.renderer.overdue)
+                })
             },
             Endpoint(method: .get, path: "/field", summary: "The grid worker's page (works offline: reports wait on the device)", response: .text("text/html")) { _ in
                 Reply.html(WebAssets.fieldPage.bytes)
@@ -95,20 +101,22 @@ extension Routes {
     ]
 
     func reportSequence(_ call: Call) throws -> Int {
-        let text = try call.path("sequence")
-        guard let n = Int(text), n >= 1 else { throw Problem.badParameter("sequence", "'\(text)' is not a report number (1, 2, …)") }
-        return n
+        try Params.integer("sequence", try call.path("sequence"), Self.numberRange)
     }
 
-    func supervision(_ call: Call) throws -> Supervision.Report {
-        var report = try Supervision.report(service.snapshot, config: service.field)
+    /// Every open hazard is read (seconds on a city): bounded like the other heavy work.
+    func supervision(_ call: Call) async throws -> Supervision.Report {
         let p = call.params
-        if let overdue = try p.maybeBool("overdue") { report.rows.removeAll { $0.overdue != overdue } }
-        if let listed = try p.maybeBool("listed") { report.rows.removeAll { ($0.owner != nil) != listed } }
-        if let grid = try p.maybeString("grid") { report.rows.removeAll { $0.gridCode != grid } }
-        if let community = try p.maybeString("community") { report.rows.removeAll { $0.community != community } }
-        if let subdistrict = try p.maybeString("subdistrict") { report.rows.removeAll { $0.subdistrict != subdistrict } }
-        return report
+        let (overdue, listed) = (try p.maybeBool("overdue"), try p.maybeBool("listed"))
+        let (grid, community, subdistrict) = (try p.maybeString("grid"), try p.maybeString("community"), try p.maybeString("subdistrict"))
+        let service = service
+        return try await service.heavy.run(waiting: Self.incidentWait) {
+            try Supervision.report(service.snapshot, config: service.field) { row in
+                (overdue.map { row.overdue == $0 } ?? true) && (listed.map { (row.owner != nil) == $0 } ?? true)
+                    && (grid.map { row.gridCode == $0 } ?? true) && (community.map { row.community == $0 } ?? true)
+                    && (subdistrict.map { row.subdistrict == $0 } ?? true)
+            }
+        }
     }
 
     /// Reads an image body (at most the configured size: 413 in words beyond) and stores it.
@@ -145,8 +153,7 @@ extension Routes {
     }
 
     func photoBytes(_ target: FieldReports.PhotoTarget, _ call: Call) throws -> Response {
-        let text = try call.path("n")
-        guard let n = Int(text), n >= 1 else { throw Problem.badParameter("n", "'\(text)' is not a photo number (1, 2, …)") }
+        let n = try Params.integer("n", try call.path("n"), Self.numberRange)
         let (data, type) = try service.reports.photo(n, of: target)
         var response = Reply.bytes(data, contentType: type)
         // Photos never change once stored.

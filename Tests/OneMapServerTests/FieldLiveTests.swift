@@ -193,6 +193,10 @@ import Testing
         let onlyLate = try await server.get("/supervision?overdue=true&grid=\(server.workerGrid)")
         let late = onlyLate.json["hazards"] as? [[String: Any]] ?? []
         #expect(late.allSatisfy { $0["overdue"] as? Bool == true && $0["grid_code"] as? String == server.workerGrid } && late.contains { $0["id"] as? String == id })
+        // The counts are of the rows listed, not of every open hazard.
+        let groups = onlyLate.json["by_grid"] as? [[String: Any]] ?? []
+        #expect(groups.count == 1 && groups.first?["key"] as? String == server.workerGrid && groups.first?["open"] as? Int == late.count, "\(groups)")
+        #expect(onlyLate.json["open"] as? Int == late.count && onlyLate.json["overdue"] as? Int == late.count)
         let csv = try await server.get("/supervision.csv")
         #expect(csv.status == 200 && csv.text.hasPrefix("\u{FEFF}id,name,kind,level,status") && csv.text.contains(id))
         #expect(csv.text.split(separator: "\r\n").count == expected.count + 1)

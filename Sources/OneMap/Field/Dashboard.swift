@@ -13,8 +13,10 @@ public enum Dashboard {
     public static let days = 30
     static let ageBuckets: [(label: String, upTo: Int)] = [("0–7 days", 7), ("8–30 days", 30), ("31–90 days", 90), ("over 90 days", Int.max)]
 
+    /// `overdue`: the open hazards past their deadline, as the live map keeps them
+    /// (``LiveOneMap/refreshOverdue(now:afterLook:)``): counted, not found again.
     public static func summary(snapshot: IndexSnapshot, model: RiskModel, store: GeoPackage, config: FieldConfig,
-                               mapKey: String, now: Date = Date()) throws -> JSONValue {
+                               mapKey: String, overdue: Set<String>, now: Date = Date()) throws -> JSONValue {
         let hazards = snapshot.loadedLayers.contains(.hazards) ? try snapshot.allFeatures(.hazards) : []
         let status = Layer.hazards.columnIndex("status"), kind = Layer.hazards.columnIndex("kind"), reportedAt = Layer.hazards.columnIndex("reported_at")
 
@@ -60,17 +62,19 @@ public enum Dashboard {
         // Open hazards by kind and by age.
         var byKind: [String: Int] = [:]
         var byAge = Array(repeating: 0, count: ageBuckets.count)
+        var open = 0, listingMissing = 0
         for h in hazards where h.values[status].string != "closed" {
+            open += 1
+            if Supervision.mustBeListed(h, config: config), Supervision.text(h, "supervision_owner") == nil { listingMissing += 1 }
             byKind[h.values[kind].string ?? "(none)", default: 0] += 1
             if let t = reported[h.id] {
                 let age = Supervision.wholeDays(now.timeIntervalSince(t))
                 byAge[ageBuckets.firstIndex { age <= $0.upTo } ?? ageBuckets.count - 1] += 1
             }
         }
-        let supervision = try Supervision.report(snapshot, config: config, now: now)
 
         // Shelters' room now: open shelters' capacity less occupancy.
-        var room = 0, capacity = 0, occupied = 0, full = 0, open = 0
+        var room = 0, capacity = 0, occupied = 0, full = 0, openShelters = 0
         var byStatus: [String: Int] = [:]
         if snapshot.loadedLayers.contains(.shelters) {
             let st = Layer.shelters.columnIndex("status"), cap = Layer.shelters.columnIndex("capacity"), occ = Layer.shelters.columnIndex("occupancy")
@@ -78,7 +82,7 @@ public enum Dashboard {
                 let state = s.values[st].string ?? "open"
                 byStatus[state, default: 0] += 1
                 guard state == "open" else { continue }
-                open += 1
+                openShelters += 1
                 let c = s.values[cap].count.map { Int(clamping: $0) } ?? 0, o = s.values[occ].count.map { Int(clamping: $0) } ?? 0
                 capacity += c
                 occupied += min(o, c)
@@ -92,10 +96,10 @@ public enum Dashboard {
             JSONMember("statuses", .array(series)),
             JSONMember("open_by_kind", .object(byKind.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { JSONMember($0.key, .number(Double($0.value))) })),
             JSONMember("open_by_age", .object(zip(ageBuckets, byAge).map { JSONMember($0.label, .number(Double($1))) })),
-            JSONMember("open", .number(Double(supervision.rows.count))), JSONMember("overdue", .number(Double(supervision.overdueCount))),
-            JSONMember("listing_missing", .number(Double(supervision.rows.filter(\.listingMissing).count))),
+            JSONMember("open", .number(Double(open))), JSONMember("overdue", .number(Double(overdue.count))),
+            JSONMember("listing_missing", .number(Double(listingMissing))),
             JSONMember("shelters", .object([
-                JSONMember("open", .number(Double(open))), JSONMember("capacity", .number(Double(capacity))),
+                JSONMember("open", .number(Double(openShelters))), JSONMember("capacity", .number(Double(capacity))),
                 JSONMember("occupied", .number(Double(occupied))), JSONMember("room", .number(Double(room))), JSONMember("full", .number(Double(full))),
                 JSONMember("by_status", .object(byStatus.sorted { $0.key < $1.key }.map { JSONMember($0.key, .number(Double($0.value))) })),
             ])),

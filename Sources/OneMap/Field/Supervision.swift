@@ -103,7 +103,10 @@ public enum Supervision {
     }
 
     /// Every open hazard of `snapshot`, overdue first, then by due date.
-    public static func report(_ snapshot: IndexSnapshot, config: FieldConfig, now: Date = Date()) throws -> Report {
+    /// `including` chooses the rows (a grid, only the overdue, …) before they are counted by
+    /// grid, community and subdistrict, so the counts are of the rows listed.
+    public static func report(_ snapshot: IndexSnapshot, config: FieldConfig, now: Date = Date(),
+                              including: (Row) -> Bool = { _ in true }) throws -> Report {
         let hazards = snapshot.loadedLayers.contains(.hazards) ? try snapshot.allFeatures(.hazards) : []
         var grids: [String: LayerRecord] = [:]
         if snapshot.loadedLayers.contains(.grids) {
@@ -116,8 +119,7 @@ public enum Supervision {
             let due = dueDate(record, config: config)
             let level = levelName(record)
             let owner = text(record, "supervision_owner")
-            let grade: Int? = if case .integer(let g) = record.values[Layer.hazards.columnIndex("major_hazard_grade")] { Int(exactly: g) } else { nil }
-            let mustList = level.map(config.supervise.levels.contains) == true || grade.map(config.supervise.majorHazardGrades.contains) == true
+            let mustList = mustBeListed(record, config: config)
             rows.append(Row(
                 id: record.id, name: text(record, "name"), kind: text(record, "kind"), level: level, status: text(record, "status") ?? "registered",
                 gridCode: text(record, "grid_code"), community: grid.flatMap { text($0, "community", layer: .grids) },
@@ -126,6 +128,7 @@ public enum Supervision {
                 dueDate: due.map { Timestamps.format($0.date) }, dueFrom: due?.from, daysLeft: due.map { wholeDays($0.date.timeIntervalSince(now)) },
                 overdue: due.map { $0.date < now } ?? false, owner: owner, listingMissing: mustList && owner == nil,
                 box: record.geometry.boundingBox))
+            if let last = rows.last, !including(last) { rows.removeLast() }
         }
         rows.sort { a, b in
             if a.overdue != b.overdue { return a.overdue }
@@ -150,6 +153,13 @@ public enum Supervision {
     static func wholeDays(_ seconds: Double) -> Int {
         let days = (seconds / day).rounded(.down)
         return Int(exactly: days) ?? (days < 0 ? Int.min / 2 : Int.max / 2)
+    }
+
+    /// Whether a hazard must be listed for supervision: its level or major-hazard grade is
+    /// one the config names.
+    static func mustBeListed(_ record: LayerRecord, config: FieldConfig) -> Bool {
+        let grade: Int? = if case .integer(let g) = record.values[Layer.hazards.columnIndex("major_hazard_grade")] { Int(exactly: g) } else { nil }
+        return levelName(record).map(config.supervise.levels.contains) == true || grade.map(config.supervise.majorHazardGrades.contains) == true
     }
 
     /// A hazard's level by name (red, orange, yellow, blue): stored as 1–4.
