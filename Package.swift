@@ -65,7 +65,9 @@ let package = Package(
         .target(
             name: "OneMapTiles",
             dependencies: ["CCairo", "CZlib", "OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk",
-                           .product(name: "GRDB", package: "GRDB.swift")]),
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           // Cached tiles are held as NIO byte buffers, sent without a copy.
+                           .product(name: "NIOCore", package: "swift-nio")]),
         // Bounded CPU work: a limit on heavy requests at once, time budgets that stop long loops.
         .target(name: "OneMapWork"),
         // The road graph, snapping and routes (A* over flat arrays), barriers.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NIOCore
 import OneMapGeometry
 import Synchronization
 
@@ -17,7 +18,7 @@ public final class MBTilesCache: Sendable {
     private let queue: DatabaseQueue
     /// The most recently used tiles in memory, in front of the file: a server answers most
     /// requests from a few thousand tiles, and SQLite reads through one queue serialise.
-    private let hot = Mutex(HotTiles(limit: 4096))
+    private let hot = Mutex(HotTiles(limit: 4096, byteLimit: 64 << 20))
     /// Most tiles the file keeps (nil: no limit). Beyond it, the least recently used tenth
     /// is dropped: tiles drawn on demand for any zoom and place must not fill the disk.
     public let maxTiles: Int?
@@ -76,8 +77,14 @@ public final class MBTilesCache: Sendable {
         try? queue.read { try String.fetchOne($0, sql: "SELECT value FROM metadata WHERE name = 'onemap_map'") }
     }
 
-    /// The cached tile, or nil.
+    /// The cached tile's PNG bytes, or nil.
     public func tile(_ id: TileID) throws -> Data? {
+        try stored(id).map { Data($0.bytes.readableBytesView) }
+    }
+
+    /// The cached tile as it is sent: its bytes held once (answers share them, no copy)
+    /// and its ETag, computed when it came into memory, not per request.
+    public func stored(_ id: TileID) throws -> StoredTile? {
         let (found, generation) = hot.withLock { hot in
             let found = hot.entries[id]
             if found != nil { hot.touch(id) }
@@ -88,14 +95,14 @@ public final class MBTilesCache: Sendable {
             let statement = try db.cachedStatement(sql: "SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?")
             return try Data.fetchOne(statement, arguments: [id.z, id.x, (1 << id.z) - 1 - id.y])
         }
+        guard let data else { return nil }
+        let tile = StoredTile(data)
         // Not if an invalidation came between the read and now: the tile may be stale.
-        if let data {
-            hot.withLock { hot in
-                hot.touch(id)
-                if hot.generation == generation { hot.insert(id, data) }
-            }
+        hot.withLock { hot in
+            hot.touch(id)
+            if hot.generation == generation { hot.insert(id, tile) }
         }
-        return data
+        return tile
     }
 
     /// Stores tiles in one transaction, replacing any already cached. With `drawnFor`,
@@ -103,16 +110,23 @@ public final class MBTilesCache: Sendable {
     /// must not land after the change dropped its place. Returns whether it stored them.
     @discardableResult
     public func store(_ tiles: [(TileID, Data)], drawnFor mapKey: String? = nil) throws -> Bool {
+        try store(tiles.map { ($0.0, StoredTile($0.1)) }, drawnFor: mapKey)
+    }
+
+    /// ``store(_:drawnFor:)`` of tiles already held for sending (a server keeps what it
+    /// drew as it answers it: the bytes and ETag are made once).
+    @discardableResult
+    public func store(_ tiles: [(TileID, StoredTile)], drawnFor mapKey: String? = nil) throws -> Bool {
         guard !tiles.isEmpty else { return true }
         return try queue.write { db in
             if let mapKey, try String.fetchOne(db, sql: "SELECT value FROM metadata WHERE name = 'onemap_map'") != mapKey { return false }
             let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO tiles (zoom_level, tile_column, tile_row, tile_data) VALUES (?, ?, ?, ?)")
-            for (id, data) in tiles { try statement.execute(arguments: [id.z, id.x, (1 << id.z) - 1 - id.y, data]) }
+            for (id, tile) in tiles { try statement.execute(arguments: [id.z, id.x, (1 << id.z) - 1 - id.y, tile.data]) }
             // Inside the write: an invalidation (also a write) cannot slip between the two.
             hot.withLock { hot in
-                for (id, data) in tiles {
+                for (id, tile) in tiles {
                     hot.touch(id)
-                    if tiles.count <= 16 { hot.insert(id, data) }
+                    if tiles.count <= 16 { hot.insert(id, tile) }
                 }
             }
             try Self.cover(tiles.map(\.0), in: db)
@@ -197,11 +211,14 @@ public final class MBTilesCache: Sendable {
         hot.withLock { hot in
             for victim in victims {
                 guard let id = victim.id else { continue }
-                hot.entries[id] = nil
+                hot.drop(id)
                 hot.uses[id] = nil
             }
         }
     }
+
+    /// Bytes of tiles held in memory in front of the file (at most 64 MB).
+    public var heldBytes: Int { hot.withLock { $0.bytes } }
 
     /// Number of cached tiles.
     public func count() throws -> Int {
@@ -226,10 +243,28 @@ public final class MBTilesCache: Sendable {
     }
 }
 
-/// A bounded map of tiles with first-in, first-out eviction.
+/// A tile as a server sends it: the PNG bytes in a buffer every answer shares (NIO sends
+/// a `ByteBuffer` without copying it), and the quoted ETag (FNV-1a of the bytes).
+public struct StoredTile: Sendable {
+    public let bytes: ByteBuffer
+    public let etag: String
+
+    public init(_ png: some Collection<UInt8>) {
+        bytes = ByteBuffer(bytes: png)
+        etag = bytes.withUnsafeReadableBytes { "\"" + FNV1a.hex($0) + "\"" }
+    }
+
+    /// The bytes as `Data` (a copy; for callers that are not sending them).
+    public var data: Data { Data(bytes.readableBytesView) }
+}
+
+/// A bounded map of tiles with first-in, first-out eviction, at most `limit` tiles and
+/// `byteLimit` bytes (a dense tile is 160 KB, a sparse one 1 KB).
 private struct HotTiles {
     let limit: Int
-    var entries: [TileID: Data] = [:]
+    let byteLimit: Int
+    var entries: [TileID: StoredTile] = [:]
+    var bytes = 0
     var order: [TileID] = []
     var head = 0
     /// Counts invalidations, so a read that straddles one does not keep what it read.
@@ -243,12 +278,20 @@ private struct HotTiles {
         uses[id] = tick
     }
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, byteLimit: Int) {
+        self.limit = limit
+        self.byteLimit = byteLimit
+    }
 
-    mutating func insert(_ id: TileID, _ data: Data) {
-        if entries.updateValue(data, forKey: id) == nil { order.append(id) }
-        while entries.count > limit, head < order.count {
-            entries[order[head]] = nil
+    mutating func insert(_ id: TileID, _ tile: StoredTile) {
+        if let old = entries.updateValue(tile, forKey: id) {
+            bytes -= old.bytes.readableBytes
+        } else {
+            order.append(id)
+        }
+        bytes += tile.bytes.readableBytes
+        while entries.count > limit || bytes > byteLimit, head < order.count {
+            drop(order[head])
             head += 1
         }
         if head > limit {
@@ -257,7 +300,11 @@ private struct HotTiles {
         }
     }
 
+    mutating func drop(_ id: TileID) {
+        if let old = entries.removeValue(forKey: id) { bytes -= old.bytes.readableBytes }
+    }
+
     mutating func remove(where drop: (TileID) -> Bool) {
-        for id in entries.keys where drop(id) { entries[id] = nil }
+        for id in entries.keys where drop(id) { self.drop(id) }
     }
 }

@@ -40,6 +40,34 @@ import Testing
         #expect(try MBTilesCache(path: styled, mapKey: "v1", style: "bbbb").count() == 0)
     }
 
+    /// A server sends a cached tile as it was stored: the same bytes as a fresh render and
+    /// the ETag made once from them, whether the tile comes from memory or from the file.
+    @Test func aStoredTileIsTheFreshRenderWithItsETag() throws {
+        let dir = try TemporaryDirectory()
+        let gpkg = dir.path("scene.gpkg")
+        try TileScene.store(at: gpkg, hazards: [TileScene.redSource])
+        let source = try TileMaps.load(path: gpkg, rules: .standard, style: try TileScene.style)
+        let tiles = TileID.covering(source.extent, zoom: 14)
+        let cache = try MBTilesCache(path: dir.path("c.mbtiles"), mapKey: source.mapKey)
+        for tile in tiles { try cache.store([(tile, StoredTile(try source.renderer.render(tile)))], drawnFor: source.mapKey) }
+        let reopened = try MBTilesCache(path: dir.path("c.mbtiles"), mapKey: source.mapKey)
+        #expect(reopened.heldBytes == 0)
+        for tile in tiles {
+            let fresh = try source.renderer.render(tile)
+            for stored in [try #require(try cache.stored(tile)), try #require(try reopened.stored(tile))] {
+                #expect(stored.data == fresh, "\(tile)")
+                #expect(stored.etag == "\"" + FNV1a.hex(fresh) + "\"")
+            }
+        }
+        #expect(reopened.heldBytes == tiles.reduce(0) { $0 + ((try? source.renderer.render($1).count) ?? 0) })
+        // Memory in front of the file is bounded by bytes: 200 tiles of 1 MB keep at most 64 MB.
+        let big = try MBTilesCache(path: dir.path("big.mbtiles"), mapKey: "v1")
+        let megabyte = Data(repeating: 7, count: 1 << 20)
+        for x in 0..<200 { try big.store([(try TileID(z: 10, x: x, y: 0), megabyte)]) }
+        #expect(big.heldBytes <= 64 << 20 && big.heldBytes >= 60 << 20)
+        #expect(try big.stored(try TileID(z: 10, x: 0, y: 0))?.data == megabyte)
+    }
+
     /// The server's own caches fill tile by tile, never seeded: their metadata still says
     /// what they hold, so GDAL opens them (before, they said maxzoom 0 and gdalinfo failed).
     @Test func aCacheFilledOnDemandOpensInGDAL() throws {
