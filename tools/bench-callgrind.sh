@@ -4,6 +4,7 @@
 # Serves DATA with BINARY under valgrind, warms the route up, then counts instructions only
 # while REQUESTS requests run over one keep-alive connection. Strip the binary's debug
 # info first (valgrind 3.19 cannot read Swift 6.3's DWARF 5): strip --strip-debug -o B.stripped B
+# CALLGRIND_OUT=FILE keeps the profile; SETTLE=S waits S seconds after start (default 20).
 source "$(dirname "$0")/serve-lib.sh"
 set -euo pipefail
 bin=$1 data=$2 path=$3 n=${4:-2000}
@@ -35,3 +36,5 @@ callgrind_control -d "$vg" >/dev/null
 sleep 1
 total=$(cat "$work"/out.* | awk '/^totals:/ {s += $2} END {print s}')
 echo "$path: $((total / n)) instructions a request ($n requests, $total in all)"
+# CALLGRIND_OUT=FILE keeps the profile (callgrind_annotate --inclusive=yes FILE).
+[ -n "${CALLGRIND_OUT:-}" ] && cat "$work"/out.* > "$CALLGRIND_OUT" || true

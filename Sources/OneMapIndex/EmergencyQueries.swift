@@ -39,16 +39,26 @@ public struct ShelterCriteria: Sendable, Equatable {
         if !classes.isEmpty { filters.append(AttributeFilter(column: "shelter_class", test: .oneOf(classes))) }
         // Open, or no status at all (a shelter whose source states none is open: DerivedFields;
         // a file edited elsewhere may still hold one without) — the rule evacuation uses too.
-        if openOnly { filters.append(AttributeFilter(column: "status", test: .noneOf(Self.notOpen))) }
-        var predicate = try RecordPredicate(filters, layer: .shelters)
+        // Its values are parsed once, not per query (a fifth of a nearest-shelter request's
+        // instructions went to parsing the same three words).
+        var predicate = filters.isEmpty ? RecordPredicate.always : try RecordPredicate(filters, layer: .shelters)
+        if openOnly {
+            if let open = Self.openCheck {
+                predicate.checks.append(open)
+            } else {
+                predicate.checks += try RecordPredicate([AttributeFilter(column: "status", test: .noneOf(Self.notOpen))], layer: .shelters).checks
+            }
+        }
         if let minimumRoom {
             guard minimumRoom >= 0 else { throw .badParameter(name: "min_room", reason: "\(minimumRoom) is below 0") }
-            predicate.checks.append(.room(capacity: try RecordPredicate.column("capacity", in: .shelters),
-                                          occupancy: try RecordPredicate.column("occupancy", in: .shelters),
-                                          persons: Double(minimumRoom)))
+            predicate.checks.append(.room(capacity: try Self.capacityIndex.get(), occupancy: try Self.occupancyIndex.get(), persons: Double(minimumRoom)))
         }
         return predicate
     }
+
+    private static let openCheck = try? RecordPredicate([AttributeFilter(column: "status", test: .noneOf(notOpen))], layer: .shelters).checks.first
+    private static let capacityIndex = Result { () throws(QueryError) in try RecordPredicate.column("capacity", in: .shelters) }
+    private static let occupancyIndex = Result { () throws(QueryError) in try RecordPredicate.column("occupancy", in: .shelters) }
 }
 
 /// A shelter suggested for a point, with what a commander needs to send people there.
@@ -56,6 +66,9 @@ public struct ShelterHit: Sendable, Equatable {
     public var hit: Hit
 
     init(hit: Hit) { self.hit = hit }
+
+    /// A hit on the shelters layer read as a shelter (its room and area per person).
+    public static func of(_ hit: Hit) -> ShelterHit { ShelterHit(hit: hit) }
 
     public var capacity: Int? { hit.record.values[Self.capacityColumn].count }
     public var occupancy: Int? { hit.record.values[Self.occupancyColumn].count }
@@ -82,6 +95,15 @@ public struct ShelterHit: Sendable, Equatable {
             feature.properties.append(JSONMember("area_per_person_m2", .number((areaPerPerson * 100).rounded() / 100)))
         }
         return feature
+    }
+
+    /// Writes ``feature`` straight into `out` (the same bytes as `GeoJSONWriter.write` of it).
+    public func write(into out: inout [UInt8]) {
+        let room = room, areaPerPerson = areaPerPerson
+        hit.write(in: .shelters, more: { out, first in
+            if let room { Hit.member("room_persons", Double(room), into: &out, first: &first) }
+            if let areaPerPerson { Hit.member("area_per_person_m2", (areaPerPerson * 100).rounded() / 100, into: &out, first: &first) }
+        }, into: &out)
     }
 }
 

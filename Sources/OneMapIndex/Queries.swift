@@ -34,6 +34,24 @@ public struct Hit: Sendable, Equatable {
         if let bearing { feature.properties.append(JSONMember("bearing_deg", .number((bearing * 100).rounded() / 100))) }
         return feature
     }
+
+    /// Writes ``feature(in:)`` (then `more` properties) straight into `out`: the same bytes
+    /// as `GeoJSONWriter.write` of it, without building it.
+    public func write(in layer: Layer, more: (inout [UInt8], inout Bool) -> Void = { _, _ in }, into out: inout [UInt8]) {
+        record.writeFeature(in: layer, more: { out, first in
+            if let distance { Hit.member("distance_m", (distance * 1000).rounded() / 1000, into: &out, first: &first) }
+            if let bearing { Hit.member("bearing_deg", (bearing * 100).rounded() / 100, into: &out, first: &first) }
+            more(&out, &first)
+        }, into: &out)
+    }
+
+    /// Writes `,"name":number` (no comma before the first member).
+    public static func member(_ name: String, _ value: Double, into out: inout [UInt8], first: inout Bool) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        JSONWriter.writeKey(name, into: &out)
+        JSONWriter.writeNumber(value, into: &out)
+    }
 }
 
 /// How a feature must relate to a query area.
@@ -77,14 +95,7 @@ extension IndexSnapshot {
         try QueryCheck.radius(radius)
         let state = try state(layer)
         let predicate = try RecordPredicate(filters, layer: layer)
-        let observer = GeodesicObserver(point)
-        var found: [(FeatureRef, Double, Double)] = []
-        state.forEach(within: radius, of: observer, where: predicate) { found.append(($0, $1, $2)) }
-        found.sort { a, b in a.1 != b.1 ? a.1 < b.1 : state.record(a.0).id < state.record(b.0).id }
-        if let limit, found.count > limit { found.removeLast(found.count - limit) }
-        return found.map { ref, distance, bearing in
-            Hit(state, ref, distance: distance, bearing: bearing.isNaN ? state.measure(ref, from: observer).bearing : bearing)
-        }
+        return Self.within(state, radius, GeodesicObserver(point), predicate, limit)
     }
 
     /// Number of features within `radius` metres of `point` (the radius query without

@@ -105,6 +105,9 @@ enum OpenAPIDocument {
         case .numbers(let range, let maxCount):
             .object([JSONMember("type", .string("array")), JSONMember("minItems", .number(1)), JSONMember("maxItems", .number(Double(maxCount))),
                      JSONMember("items", Schema.number(range, default: nil))])
+        case .coordinates(let maxCount):
+            .object([JSONMember("type", .string("array")), JSONMember("minItems", .number(1)), JSONMember("maxItems", .number(Double(maxCount))),
+                     JSONMember("items", Schema.coordinate)])
         case .text(let maxLength): .object([JSONMember("type", .string("string")), JSONMember("maxLength", .number(Double(maxLength)))])
         }
         return .object((schema.objectValue ?? []) + [JSONMember("description", .string(member.description))])

@@ -48,6 +48,27 @@ enum Reply {
         return Self.bytes(bytes, contentType: "application/geo+json", status: status)
     }
 
+    /// A FeatureCollection of `count` features, each written by `write` straight into the
+    /// answer's bytes (no features built first), with extra top-level members.
+    static func features(count: Int, members: [JSONMember] = [], estimate: Int = 1024,
+                         write: (Int, inout [UInt8]) -> Void) -> Response {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512 + estimate * count)
+        bytes.append(contentsOf: #"{"type":"FeatureCollection""#.utf8)
+        for member in members {
+            bytes.append(UInt8(ascii: ","))
+            JSONWriter.writeKey(member.key, into: &bytes)
+            JSONWriter.write(member.value, into: &bytes)
+        }
+        bytes.append(contentsOf: #","features":["#.utf8)
+        for i in 0..<count {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            write(i, &bytes)
+        }
+        bytes.append(contentsOf: "]}".utf8)
+        return Self.bytes(bytes, contentType: "application/geo+json")
+    }
+
     static func feature(_ feature: Feature, members: [JSONMember] = [], status: HTTPResponse.Status = .ok) -> Response {
         guard case .object(let encoded) = GeoJSONWriter.encode(feature) else { return json(.null) }
         return json(.object(encoded + members), status: status, contentType: "application/geo+json")

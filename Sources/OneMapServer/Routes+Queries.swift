@@ -22,7 +22,7 @@ extension Routes {
                     : ShelterCriteria(classes: classes, minimumRoom: room ?? 1)
                 let hits = try service.snapshot.nearestShelters(to: point, k: try params.int("k"), criteria: criteria,
                                                                 maxDistance: try params.maybeDouble("max_distance") ?? .infinity)
-                return Reply.features(hits.map(\.feature), members: [JSONMember("numberReturned", .number(Double(hits.count)))])
+                return Reply.features(count: hits.count, members: [JSONMember("numberReturned", .number(Double(hits.count)))]) { hits[$0].write(into: &$1) }
             },
             Endpoint(method: .get, path: "/query/within",
                      summary: "Features within a geodesic radius, nearest first; any column of the layer is also a filter. Hazards: open ones (not closed) unless status is given (status=any: all)",
@@ -36,7 +36,53 @@ extension Routes {
                 let filters = layer == .hazards ? HazardStatusChoice.applied(to: params.filters()) : params.filters()
                 let hits = try service.snapshot.features(layer, within: try params.double("radius"), of: try params.point(),
                                                          where: filters, limit: try params.maybeInt("limit"))
-                return Reply.features(hits.map { $0.feature(in: layer) }, members: [JSONMember("numberReturned", .number(Double(hits.count)))])
+                return Reply.features(count: hits.count, members: [JSONMember("numberReturned", .number(Double(hits.count)))]) { hits[$0].write(in: layer, into: &$1) }
+            },
+            Endpoint(method: .post, path: "/query/batch",
+                     summary: "Many points at once, on every core: for each point of the body, the k nearest features of a layer (op=nearest; shelters: open with room unless status=any) or those within a radius (op=within), as id, distance and bearing — the same answers as one query per point, in the points' order",
+                     parameters: [
+                        .choice("op", ["nearest", "within"], default: "nearest", "nearest: the k nearest of each point; within: those within radius of each point, nearest first"),
+                        .choice("layer", Layer.allCases.map(\.tableName), default: Layer.shelters.tableName, "A layer"),
+                        .int("k", 1...100, default: 3, "op=nearest: features per point"),
+                        .number("radius", 0...100_000, "op=within: metres (required there)"),
+                        .int("limit", 1...Self.maxLimit, "op=within: nearest ones only, per point"),
+                        .number("max_distance", 0...20_000_000, "op=nearest: metres"),
+                        .list("class", "Shelters: classes, e.g. I,II"),
+                        .int("min_room", 0...Int.max, "Shelters: free room at least (default 1 unless status=any)"),
+                     ], columnFilters: .queryLayer,
+                     body: .object([.coordinates("points", maxCount: Self.maxBatchPoints, required: true, "The points, [[lon, lat], …], WGS84 degrees")]),
+                     response: .json(Schema.anyObject)) { call in
+                let params = call.params
+                let layer = try loadedLayer(try params.string("layer"))
+                let body = try await call.body(maxBytes: Self.maxBatchBodyBytes)
+                guard let points = try body.coordinates("points") else { throw Problem.badParameter("points", "is required: [[lon, lat], …]") }
+                let snapshot = service.snapshot
+                let filters = layer == .hazards ? HazardStatusChoice.applied(to: params.filters()) : params.filters()
+                let within = try params.string("op") == "within"
+                // Work on both cores: a heavy-work slot, like any CPU-bound request.
+                return try await service.heavy.run {
+                    if within {
+                        guard let radius = try params.maybeDouble("radius") else { throw Problem.badParameter("radius", "is required with op=within") }
+                        let answers = try snapshot.features(layer, within: radius, of: points, where: filters, limit: try params.maybeInt("limit"))
+                        return Self.batchAnswer(points.count, answers) { hit, out, first in _ = (hit, out, first) }
+                    }
+                    let k = try params.int("k"), maxDistance = try params.maybeDouble("max_distance") ?? .infinity
+                    if layer == .shelters {
+                        // Shelters: open ones with room unless a status is asked for (status=any: all).
+                        var filters = params.filters()
+                        let asked = filters.first { $0.column == "status" }
+                        if case .oneOf(["any"])? = asked?.test { filters.removeAll { $0.column == "status" } }
+                        let classes = try params.maybeList("class") ?? [], room = try params.maybeInt("min_room")
+                        let criteria = asked == nil ? ShelterCriteria(classes: classes, minimumRoom: room ?? 1, filters: filters)
+                            : ShelterCriteria.anyStatus(classes: classes, minimumRoom: room, filters: filters)
+                        let answers = try snapshot.nearestShelters(to: points, k: k, criteria: criteria, maxDistance: maxDistance)
+                        return Self.batchAnswer(points.count, answers.map { $0.map(\.hit) }) { hit, out, first in
+                            if let room = ShelterHit.of(hit).room { Hit.member("room_persons", Double(room), into: &out, first: &first) }
+                        }
+                    }
+                    let answers = try snapshot.nearest(layer, to: points, k: k, maxDistance: maxDistance, where: filters)
+                    return Self.batchAnswer(points.count, answers) { hit, out, first in _ = (hit, out, first) }
+                }
             },
             Endpoint(method: .post, path: "/query/inside",
                      summary: "Features of a layer within or meeting an area (body: a GeoJSON polygon as zone, or centre and radius); any column of the layer is also a filter (COLUMN=V1,V2, COLUMN>=N, COLUMN<=N). Hazards: open ones unless status is given (status=any: all)",
@@ -146,6 +192,37 @@ extension Routes {
     }
 
     /// `lon` and `lat`, both required.
+    /// Most points one batch request takes, and the body that many may need.
+    static let maxBatchPoints = 10_000
+    static let maxBatchBodyBytes = 64 * maxBatchPoints
+
+    /// A batch's answer: `{"numberOfPoints":N,"results":[[{"id":…,"distance_m":…,"bearing_deg":…,…},…],…]}`,
+    /// one list per point in the body's order, written straight into the bytes.
+    static func batchAnswer(_ count: Int, _ answers: [[Hit]], more: (Hit, inout [UInt8], inout Bool) -> Void) -> Response {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64 + answers.reduce(0) { $0 + 80 * $1.count + 3 })
+        bytes.append(contentsOf: #"{"numberOfPoints":"#.utf8)
+        JSONWriter.writeInteger(Int64(count), into: &bytes)
+        bytes.append(contentsOf: #","results":["#.utf8)
+        for (i, hits) in answers.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "["))
+            for (j, hit) in hits.enumerated() {
+                if j > 0 { bytes.append(UInt8(ascii: ",")) }
+                bytes.append(contentsOf: #"{"id":"#.utf8)
+                JSONWriter.writeString(hit.record.id, into: &bytes)
+                var first = false
+                if let distance = hit.distance { Hit.member("distance_m", (distance * 1000).rounded() / 1000, into: &bytes, first: &first) }
+                if let bearing = hit.bearing { Hit.member("bearing_deg", (bearing * 100).rounded() / 100, into: &bytes, first: &first) }
+                more(hit, &bytes, &first)
+                bytes.append(UInt8(ascii: "}"))
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+        bytes.append(contentsOf: "]}".utf8)
+        return Reply.bytes(bytes, contentType: "application/json")
+    }
+
     static let point: [ParameterSpec] = [.number("lon", -180...180, required: true, "Longitude, WGS84 degrees"),
                                          .number("lat", -90...90, required: true, "Latitude, WGS84 degrees")]
 }

@@ -45,6 +45,23 @@ import Testing
 
     /// JSON is UTF-8: a string with other bytes (GBK's 加油站 here) is refused, not read
     /// with U+FFFD in place of every character (the merge-patch fuzzer found it).
+    /// Whole numbers are written digit by digit in place: the same text as Swift's own.
+    @Test func integersAreWrittenAsSwiftPrintsThem() {
+        var values: [Int64] = [0, 1, 9, 10, 99, 100, -1, -9, -10, 12345, -98765, 9_007_199_254_740_991, -9_007_199_254_740_991, .max, .min]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 { values.append(Int64.random(in: -(1 << 53)...(1 << 53), using: &rng) >> Int64.random(in: 0...52, using: &rng)) }
+        for n in values {
+            var out: [UInt8] = []
+            JSONWriter.writeInteger(n, into: &out)
+            #expect(String(decoding: out, as: UTF8.self) == String(n))
+            if n.magnitude < 1 << 53 {
+                var number: [UInt8] = []
+                JSONWriter.writeNumber(Double(n), into: &number)
+                #expect(number == out)
+            }
+        }
+    }
+
     @Test func stringsThatAreNotUTF8AreRefused() throws {
         let gbk: [UInt8] = Array(#"{"name": ""#.utf8) + [0xBC, 0xD3, 0xD3, 0xCD, 0xD5, 0xBE] + Array(#""}"#.utf8)
         let error = #expect(throws: JSONSyntaxError.self) { try JSONParser(ByteStream(bytes: gbk)).parseDocument() }

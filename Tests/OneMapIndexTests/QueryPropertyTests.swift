@@ -120,11 +120,51 @@ import Testing
             }
             Self.expectSameRanking(got.map(\.hit), Array(all.prefix(5)), "shelters at \(p)", pool: all)
             for shelter in got {
+                // The answer's bytes, written straight from the record, are the feature's.
+                var direct: [UInt8] = [], built: [UInt8] = []
+                shelter.write(into: &direct)
+                GeoJSONWriter.write(shelter.feature, into: &built)
+                #expect(direct == built, "\(shelter.hit.record.id)")
+                var hitDirect: [UInt8] = [], hitBuilt: [UInt8] = []
+                shelter.hit.write(in: .shelters, into: &hitDirect)
+                GeoJSONWriter.write(shelter.hit.feature(in: .shelters), into: &hitBuilt)
+                #expect(hitDirect == hitBuilt, "\(shelter.hit.record.id)")
                 if let room = criteria.minimumRoom { #expect((shelter.room ?? -1) >= room) }
                 if let area = shelter.effectiveArea, let capacity = shelter.capacity, capacity > 0 {
                     #expect(abs(shelter.areaPerPerson! - area / Double(capacity)) < 1e-9)
                 }
             }
+        }
+    }
+
+    /// A batch answers each point exactly as its single query does (which the other tests
+    /// hold to brute force), in the points' order, on one worker or several.
+    @Test(arguments: [false, true])
+    func batchesAnswerEachPointAsItsSingleQuery(clustered: Bool) throws {
+        let (scene, snapshot) = Self.scenes[clustered]!
+        let points = Self.queryPoints(scene, count: 1500, seed: 31)
+        let criteria = ShelterCriteria(classes: ["I", "II"], minimumRoom: 200)
+        let levels = [AttributeFilter(column: "level", test: .oneOf(["1", "2"]))]
+        for workers in [1, 2, 3] {
+            let shelters = try snapshot.nearestShelters(to: points, k: 5, criteria: criteria, workers: workers)
+            let hazards = try snapshot.nearest(.hazards, to: points, k: 4, maxDistance: 20_000, where: levels, workers: workers)
+            let within = try snapshot.features(.hazards, within: 1500, of: points, limit: 7, workers: workers)
+            #expect(shelters.count == points.count && hazards.count == points.count && within.count == points.count)
+            for (i, p) in points.enumerated() {
+                #expect(shelters[i] == (try snapshot.nearestShelters(to: p, k: 5, criteria: criteria)), "shelters at \(p)")
+                #expect(hazards[i] == (try snapshot.nearest(.hazards, to: p, k: 4, maxDistance: 20_000, where: levels)), "hazards at \(p)")
+                #expect(within[i] == (try snapshot.features(.hazards, within: 1500, of: p, limit: 7)), "within at \(p)")
+            }
+        }
+        // A bad point is refused by its place in the list; an empty or oversized batch too.
+        var bad = points
+        bad[17] = Coordinate(200, 10)
+        #expect(throws: QueryError.badParameter(name: "points[17]", reason: "lon: 200.0 is outside −180…180")) {
+            try snapshot.nearestShelters(to: bad, k: 3)
+        }
+        #expect(throws: QueryError.self) { try snapshot.nearest(.hazards, to: [], k: 3) }
+        #expect(throws: QueryError.self) {
+            try snapshot.features(.hazards, within: 10, of: Array(repeating: Scene.centre, count: IndexSnapshot.maxBatchPoints + 1))
         }
     }
 

@@ -5,6 +5,39 @@ import Testing
 
 /// Every read route through a real server, against the library's own answers.
 @Suite(.timeLimit(.minutes(10))) struct ReadRouteTests {
+    /// The batch endpoint answers each point as the single endpoints do, in order.
+    @Test func batchQueriesAnswerEachPointAsTheSingleEndpoints() async throws {
+        let server = try await LiveServer()
+        var random = SystemRandomNumberGenerator()
+        let points = (0..<40).map { _ in (Double.random(in: 109.70...109.90, using: &random), Double.random(in: 39.55...39.70, using: &random)) }
+        let body = "{\"points\":[" + points.map { "[\($0.0),\($0.1)]" }.joined(separator: ",") + "]}"
+        func ids(_ list: Any?) -> [String] { (list as? [[String: Any]] ?? []).compactMap { $0["id"] as? String } }
+        func distances(_ list: Any?) -> [Double] { (list as? [[String: Any]] ?? []).compactMap { $0["distance_m"] as? Double } }
+        for (query, single) in [("k=4&min_room=500", { (p: (Double, Double)) in "/query/nearest-shelter?lon=\(p.0)&lat=\(p.1)&k=4&min_room=500" }),
+                                ("k=3&status=any", { p in "/query/nearest-shelter?lon=\(p.0)&lat=\(p.1)&k=3&status=any" }),
+                                ("op=within&layer=hazards&radius=1500&level=1,2&limit=6", { p in "/query/within?layer=hazards&lon=\(p.0)&lat=\(p.1)&radius=1500&level=1,2&limit=6" })] {
+            let batch = try await server.request("POST", "/query/batch?" + query, headers: ["Content-Type": "application/json"], body: body)
+            #expect(batch.status == 200, "\(query): \(batch.text)")
+            let results = batch.json["results"] as? [[Any]] ?? []
+            #expect(batch.json["numberOfPoints"] as? Int == points.count && results.count == points.count)
+            var nonEmpty = 0
+            for (i, p) in points.enumerated() where i < results.count {
+                let one = try await server.get(single(p)).json["features"] as? [[String: Any]] ?? []
+                #expect(ids(results[i]) == one.compactMap { $0["id"] as? String }, "\(query) at \(p)")
+                #expect(distances(results[i]) == one.compactMap { ($0["properties"] as? [String: Any])?["distance_m"] as? Double })
+                if !one.isEmpty { nonEmpty += 1 }
+            }
+            #expect(nonEmpty > 10, "\(query)")
+        }
+        // Refusals name what was wrong.
+        let bad = try await server.request("POST", "/query/batch", headers: ["Content-Type": "application/json"], body: #"{"points":[[109.8,39.6],[109.8],[1,2]]}"#)
+        #expect(bad.status == 422 && bad.text.contains("points[1]"), "\(bad.text)")
+        let none = try await server.request("POST", "/query/batch", headers: ["Content-Type": "application/json"], body: #"{"points":[]}"#)
+        #expect(none.status == 422, "\(none.text)")
+        let noRadius = try await server.request("POST", "/query/batch?op=within", headers: ["Content-Type": "application/json"], body: #"{"points":[[109.8,39.6]]}"#)
+        #expect(noRadius.status == 400 && noRadius.text.contains("radius"), "\(noRadius.text)")
+    }
+
     @Test func ogcAPIFeaturesCore() async throws {
         let server = try await LiveServer()
         let landing = try await server.get("/")

@@ -77,7 +77,7 @@ public final class GeoJSONWriter {
         out.append(UInt8(ascii: "}"))
     }
 
-    static func writeGeometry(_ geometry: Geometry, into out: inout [UInt8]) {
+    public static func writeGeometry(_ geometry: Geometry, into out: inout [UInt8]) {
         func position(_ c: Coordinate) {
             out.append(UInt8(ascii: "["))
             JSONWriter.writeNumber(c.x, into: &out)

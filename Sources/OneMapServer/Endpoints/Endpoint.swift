@@ -151,6 +151,8 @@ struct MemberSpec: Sendable {
         case geometry
         /// An array of 1…`maxCount` finite numbers in a range.
         case numbers(ClosedRange<Double>, maxCount: Int)
+        /// An array of 1…`maxCount` `[lon, lat]` positions in WGS84 degrees.
+        case coordinates(maxCount: Int)
     }
 
     var name: String
@@ -186,6 +188,10 @@ struct MemberSpec: Sendable {
 
     static func numbers(_ name: String, _ range: ClosedRange<Double>, maxCount: Int, _ description: String) -> Self {
         Self(name: name, kind: .numbers(range, maxCount: maxCount), description: description)
+    }
+
+    static func coordinates(_ name: String, maxCount: Int, required: Bool = false, _ description: String) -> Self {
+        Self(name: name, kind: .coordinates(maxCount: maxCount), required: required, description: description)
     }
 }
 

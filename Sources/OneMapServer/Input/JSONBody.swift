@@ -74,6 +74,12 @@ struct JSONBody {
                 guard case .number(let d) = item, d.isFinite else { throw wrong(name, "an array of numbers", item) }
                 guard range.contains(d) else { throw Problem(.unprocessableContent, "Invalid request", "\(name): \(d) is outside \(range.lowerBound)…\(range.upperBound)") }
             }
+        case .coordinates(let maxCount):
+            guard case .array(let items) = value else { throw wrong(name, "an array of [lon, lat] positions", value) }
+            guard (1...maxCount).contains(items.count) else {
+                throw Problem(.unprocessableContent, "Invalid request", "\(name): give 1–\(maxCount) positions, not \(items.count)")
+            }
+            for (i, item) in items.enumerated() { _ = try coordinate(item, "\(name)[\(i)]") }
         case .text(let maxLength):
             guard case .string(let s) = value else { throw wrong(name, "a string", value) }
             guard s.count <= maxLength else { throw Problem(.unprocessableContent, "Invalid request", "\(name): \(s.count) characters, more than \(maxLength)") }
@@ -156,6 +162,12 @@ struct JSONBody {
     }
 
     /// The geometry of a `geometry` member (checked when the body was read).
+    /// The positions of a `coordinates` member (checked when the body was read).
+    func coordinates(_ name: String) throws -> [Coordinate]? {
+        guard case .coordinates = try spec(name).kind, case .array(let items)? = self[name] else { return nil }
+        return try items.enumerated().map { try Self.coordinate($1, "\(name)[\($0)]") }
+    }
+
     func geometry(_ name: String) throws -> Geometry? {
         _ = try spec(name)
         guard let value = self[name] else { return nil }

@@ -37,7 +37,8 @@ struct Params: Sendable {
         case .none: []
         case .pathLayer: try Self.columns(of: context.parameters.get("layer") ?? "", "collection")
         // Which names are columns depends on the layer the query names.
-        case .queryLayer: try raw["layer"].map { try Self.columns(of: $0, "layer") } ?? []
+        // (A declared default layer counts when the query names none.)
+        case .queryLayer: try (raw["layer"] ?? Self.defaultChoice("layer", declared)).map { try Self.columns(of: $0, "layer") } ?? []
         }
         try check(columns: columns)
     }
@@ -81,6 +82,12 @@ struct Params: Sendable {
         }
     }
 
+    /// The default of a declared choice parameter, if it has one.
+    private static func defaultChoice(_ name: String, _ declared: [ParameterSpec]) -> String? {
+        guard case .choice(_, let value)? = declared.first(where: { $0.name == name })?.kind else { return nil }
+        return value
+    }
+
     /// Each layer's column names, which also filter.
     private static let columnNames = Dictionary(uniqueKeysWithValues: Layer.allCases.map { ($0, Set($0.columns.map(\.name))) })
 
@@ -94,9 +101,14 @@ struct Params: Sendable {
 
     private mutating func parse(_ query: String?) throws {
         guard let query, !query.isEmpty else { return }
-        for piece in query.split(separator: "&", omittingEmptySubsequences: false) {
-            if piece.isEmpty { continue }  // `a=1&&b=2`, `?&a=1`: nothing was said
-            let (rawName, rawValue) = piece.firstIndex(of: "=").map { (piece[..<$0], piece[piece.index(after: $0)...]) } ?? (piece, "")
+        // Split on the bytes: `&` and `=` are ASCII, and splitting the string by characters
+        // (grapheme breaking) was a quarter of reading a query (callgrind).
+        for pieceBytes in query.utf8.split(separator: UInt8(ascii: "&")) {
+            // Empty pieces (`a=1&&b=2`, `?&a=1`) are skipped by the split: nothing was said.
+            let piece = Substring(pieceBytes)
+            let (rawName, rawValue) = pieceBytes.firstIndex(of: UInt8(ascii: "=")).map {
+                (Substring(pieceBytes[..<$0]), Substring(pieceBytes[pieceBytes.index(after: $0)...]))
+            } ?? (piece, "")
             guard var name = Self.percentDecoded(rawName), !name.isEmpty else {
                 throw Problem.badParameter(String(rawName), "is not a percent-encoded parameter name")
             }
