@@ -96,6 +96,7 @@ def main(gpkg, points_csv):
 
     timed_loop("nearest shelters k=5: cKDTree", q_ecef, lambda q: kd_shelters.query(q, k=5), "chord order, centroids")
     timed_bulk("nearest shelters k=5: cKDTree", n, lambda: kd_shelters.query(q_ecef, k=5), "chord order, centroids")
+    timed_bulk("nearest shelters k=5: cKDTree, workers=-1 (every core)", n, lambda: kd_shelters.query(q_ecef, k=5, workers=-1), "chord order, centroids")
     timed_loop("nearest shelters k=5: NumPy brute force", points[:2000],
                lambda q: np.argpartition(haversine(q[0], q[1], shelter_xy[:, 0], shelter_xy[:, 1]), 5)[:5],
                "haversine, centroids")
@@ -106,6 +107,8 @@ def main(gpkg, points_csv):
 
     timed_loop("radius 1 km: cKDTree.query_ball_point", q_ecef, lambda q: kd_hazards.query_ball_point(q, 1000.0),
                "chord ≤ 1 km, centroids")
+    timed_bulk("radius 1 km: cKDTree.query_ball_point, workers=-1 (every core)", n, lambda: kd_hazards.query_ball_point(q_ecef, 1000.0, workers=-1),
+               "chord ≤ 1 km, centroids, unsorted, no distances")
     timed_bulk("radius 1 km: cKDTree.query_ball_point", n, lambda: kd_hazards.query_ball_point(q_ecef, 1000.0),
                "chord ≤ 1 km, centroids")
     timed_loop("radius 1 km: NumPy brute force", points[:200],

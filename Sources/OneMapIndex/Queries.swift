@@ -38,11 +38,17 @@ public struct Hit: Sendable, Equatable {
     /// Writes ``feature(in:)`` (then `more` properties) straight into `out`: the same bytes
     /// as `GeoJSONWriter.write` of it, without building it.
     public func write(in layer: Layer, more: (inout [UInt8], inout Bool) -> Void = { _, _ in }, into out: inout [UInt8]) {
-        record.writeFeature(in: layer, more: { out, first in
-            if let distance { Hit.member("distance_m", (distance * 1000).rounded() / 1000, into: &out, first: &first) }
-            if let bearing { Hit.member("bearing_deg", (bearing * 100).rounded() / 100, into: &out, first: &first) }
-            more(&out, &first)
-        }, into: &out)
+        var first: Bool
+        if let start = owner.encodedStart(Int(slot), layer: layer) {
+            out.append(contentsOf: start)
+            first = start.last == UInt8(ascii: "{")
+        } else {
+            first = record.writeFeatureStart(in: layer, into: &out)
+        }
+        if let distance { Hit.member("distance_m", (distance * 1000).rounded() / 1000, into: &out, first: &first) }
+        if let bearing { Hit.member("bearing_deg", (bearing * 100).rounded() / 100, into: &out, first: &first) }
+        more(&out, &first)
+        out.append(contentsOf: "}}".utf8)
     }
 
     /// Writes `,"name":number` (no comma before the first member).

@@ -52,7 +52,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("hazards near me: 500 m, levels 1–2, open") { benchmark in
         let f = Fixture.shared
         let p = f.points[benchmark.currentIteration % f.points.count]
-        blackHole(try f.snapshot.hazardsNear(p, radius: 500, levels: ["1", "2"], statuses: ["registered", "rectifying"]))
+        blackHole(try f.snapshot.hazardsNear(p, radius: 500, levels: ["1", "2"], status: .oneOf(["registered", "rectifying"])))
     } setup: { try await setup() }
 
     Benchmark("bbox 1 km × 1 km over 1M hazards") { benchmark in
@@ -65,6 +65,22 @@ let benchmarks: @Sendable () -> Void = {
         let f = Fixture.shared
         let code = f.gridCodes[benchmark.currentIteration % f.gridCodes.count]
         blackHole(try f.snapshot.features(.hazards, inGrid: code))
+    } setup: { try await setup() }
+
+    // Batches: all 10,000 query points in one call (points/s = 10,000 / the time).
+    let batch = Benchmark.Configuration(
+        metrics: [.wallClock, .peakMemoryResident], timeUnits: .milliseconds, warmupIterations: 2,
+        maxDuration: .seconds(5), maxIterations: 200)
+    Benchmark("batch: nearest shelters k=5, 10,000 points, every core", configuration: batch) { benchmark in
+        blackHole(try Fixture.shared.snapshot.nearestShelters(to: Fixture.shared.points, k: 5))
+    } setup: { try await setup() }
+
+    Benchmark("batch: nearest shelters k=5, 10,000 points, one core", configuration: batch) { benchmark in
+        blackHole(try Fixture.shared.snapshot.nearestShelters(to: Fixture.shared.points, k: 5, workers: 1))
+    } setup: { try await setup() }
+
+    Benchmark("batch: radius 1 km over 1M hazards, 10,000 points, every core", configuration: batch) { benchmark in
+        blackHole(try Fixture.shared.snapshot.features(.hazards, within: 1000, of: Fixture.shared.points))
     } setup: { try await setup() }
 
     // Peers in the same run: linear scans over the same arrays with the same distances.
