@@ -48,8 +48,8 @@ public struct AttributeFilter: Sendable, Equatable, CustomStringConvertible {
 
 /// Filters resolved against a layer's columns once per query, so each candidate costs an
 /// array read and a comparison.
-struct RecordPredicate: Sendable {
-    enum Check: Sendable {
+struct RecordPredicate: Sendable, Hashable {
+    enum Check: Sendable, Hashable {
         case oneOf(column: Int, values: [FieldValue])
         case noneOf(column: Int, values: [FieldValue])
         case atLeast(column: Int, bound: Double)

@@ -106,6 +106,8 @@ struct NearestSearch {
     let predicate: RecordPredicate
     private let checkHidden: Bool
     private let filter: Bool
+    /// The filter's answer per slot, when the set keeps it (``FeatureSet/matching(_:)``).
+    private let passing: [UInt64]?
     private var queue = MinHeap()
     /// The k nearest measured so far, nearest first; bearings where already known (NaN
     /// for points, whose bearing costs an atan2 only if they make the answer).
@@ -124,6 +126,7 @@ struct NearestSearch {
         self.predicate = predicate
         checkHidden = !hidden.isEmpty
         filter = !predicate.isAlways
+        passing = filter ? set.matching(predicate) : nil
         best.reserveCapacity(min(k, 64) + 1)
     }
 
@@ -159,15 +162,24 @@ struct NearestSearch {
 
     private mutating func enqueueLeaf(_ slot: Int) {
         if checkHidden && hidden.contains(Int32(slot)) { return }
-        if filter && !predicate.matches(set.values(slot)) { return }
         let e = earth[slot]
         if e.isPoint {
-            // The chord never exceeds the geodesic: most leaves are dismissed on it alone.
+            // The chord never exceeds the geodesic: most leaves are dismissed on it alone,
+            // before their values are read for the filter (reading them first cost more).
             guard observer.chordSquared(e) <= limit * limit else { return }
+            if filter && !passes(slot) { return }
             if let (d, _, _) = observer.closedForm(e) { measured(slot, d); return }
+        } else {
+            guard boundSquared(slot) <= limit * limit else { return }
+            if filter && !passes(slot) { return }
         }
         let b2 = boundSquared(slot)
         if b2 <= limit * limit { queue.push(b2.squareRoot(), QueueEntry.bounded(slot)) }
+    }
+
+    private func passes(_ slot: Int) -> Bool {
+        if let passing { return passing[slot >> 6] & (1 << UInt64(slot & 63)) != 0 }
+        return predicate.matches(set.values(slot))
     }
 
     private mutating func measured(_ slot: Int, _ distance: Double, bearing: Double = .nan) {

@@ -1,5 +1,6 @@
 import OneMapGeometry
 import OneMapStorage
+import Synchronization
 
 /// An immutable set of one layer's features with its packed R-tree. What searches read
 /// (points, ECEF, vertex ECEF, boxes) is stored in tree order, struct of arrays, so that
@@ -40,6 +41,29 @@ final class FeatureSet: Sendable {
     let layer: Layer
 
     static let empty = FeatureSet(layer: .hazards, records: [])
+
+    /// Which slots each recently used filter lets through, one bit a slot: a search tests
+    /// a bit instead of comparing the record's values (the open-with-room check was a
+    /// tenth of a nearest-shelter search). Sets of at most ``matchCacheLimit`` features,
+    /// at most 16 filters each; the set is immutable, so a filter's bits never go stale.
+    private let matchCache = Mutex<[RecordPredicate: [UInt64]]>([:])
+    static let matchCacheLimit = 200_000
+
+    /// The slots `predicate` lets through as bits (bit `s` of word `s / 64`), or nil when
+    /// the set is too large to keep them (the caller tests each record).
+    func matching(_ predicate: RecordPredicate) -> [UInt64]? {
+        guard !predicate.isAlways, records.count <= Self.matchCacheLimit else { return nil }
+        if let bits = matchCache.withLock({ $0[predicate] }) { return bits }
+        var bits = [UInt64](repeating: 0, count: (records.count + 63) / 64)
+        for slot in 0..<records.count where predicate.matches(values(slot)) {
+            bits[slot >> 6] |= 1 << UInt64(slot & 63)
+        }
+        matchCache.withLock { cache in
+            if cache.count >= 16 { cache.removeAll() }
+            cache[predicate] = bits
+        }
+        return bits
+    }
 
     /// The record in `slot`'s GeoJSON up to its own last property, when kept.
     func encodedStart(_ slot: Int, layer asked: Layer) -> [UInt8]? {
