@@ -135,4 +135,18 @@ public struct IndexSnapshot: Sendable {
         guard let state = layers[layer] else { throw .layerNotLoaded(layer) }
         return state
     }
+
+    /// Which features a layer holds, as an identity: equal while the layer is unchanged
+    /// (its base and overlay sets are the same objects), different after any change to it.
+    /// For caches of what is derived from one layer alone (generalised roads).
+    public struct LayerIdentity: Hashable, Sendable {
+        let base: ObjectIdentifier
+        let overlay: ObjectIdentifier
+        let hidden: Int
+    }
+
+    public func layerIdentity(_ layer: Layer) -> LayerIdentity? {
+        guard let state = layers[layer] else { return nil }
+        return LayerIdentity(base: ObjectIdentifier(state.base), overlay: ObjectIdentifier(state.overlay), hidden: state.hidden.count)
+    }
 }

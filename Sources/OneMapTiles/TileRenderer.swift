@@ -17,6 +17,9 @@ public struct TileRenderer: Sendable {
     public let overdue: Set<String>
     /// A label point inside each area (GEOS point-on-surface), computed once per area set.
     private let anchors: [Coordinate?]
+    /// The roads as low zooms draw them, shared by the renderers of later revisions (it
+    /// rebuilds a zoom only when the roads themselves changed).
+    private let generalised: RoadGeneralisation
 
     public init(style: TileStyle, snapshot: IndexSnapshot, risk: RiskModel?, overdue: Set<String> = []) {
         self.style = style
@@ -25,26 +28,30 @@ public struct TileRenderer: Sendable {
         self.overdue = overdue
         let context = GEOSContext()
         anchors = risk?.areas.map { try? context.pointOnSurface($0.geometry) } ?? []
+        generalised = RoadGeneralisation()
     }
 
-    private init(style: TileStyle, snapshot: IndexSnapshot, risk: RiskModel?, overdue: Set<String>, anchors: [Coordinate?]) {
+    private init(style: TileStyle, snapshot: IndexSnapshot, risk: RiskModel?, overdue: Set<String>, anchors: [Coordinate?],
+                 generalised: RoadGeneralisation) {
         self.style = style
         self.snapshot = snapshot
         self.risk = risk
         self.overdue = overdue
         self.anchors = anchors
+        self.generalised = generalised
     }
 
     /// The same renderer over a later snapshot and map with the same areas (the label
     /// points are kept).
     public func with(snapshot: IndexSnapshot, risk: RiskModel?) -> TileRenderer {
         TileRenderer(style: style, snapshot: snapshot, risk: risk, overdue: overdue,
-                     anchors: risk?.areas.count == anchors.count ? anchors : TileRenderer(style: style, snapshot: snapshot, risk: risk).anchors)
+                     anchors: risk?.areas.count == anchors.count ? anchors : TileRenderer(style: style, snapshot: snapshot, risk: risk).anchors,
+                     generalised: generalised)
     }
 
     /// The same renderer with another set of overdue hazards.
     public func with(overdue: Set<String>) -> TileRenderer {
-        TileRenderer(style: style, snapshot: snapshot, risk: risk, overdue: overdue, anchors: anchors)
+        TileRenderer(style: style, snapshot: snapshot, risk: risk, overdue: overdue, anchors: anchors, generalised: generalised)
     }
 
     /// The tile as PNG, 256 px (scale 1) or 512 px (scale 2, `@2x`); `base` false leaves
@@ -87,6 +94,10 @@ public struct TileRenderer: Sendable {
     /// before any fill, so a junction reads as one road.
     private func drawRoads(on canvas: Canvas, _ frame: TileFrame, _ box: BoundingBox) {
         let s = style.roads
+        if s.generalised(at: frame.zoom), let level = generalised.level(snapshot, zoom: frame.zoom, style: s) {
+            drawGeneralisedRoads(level, on: canvas, frame)
+            return
+        }
         let byWidth = lines(.roads, styledBy: Columns.roadClass, s.line(for:), frame, box)
         guard !byWidth.isEmpty else { return }
         for road in byWidth where road.line.dash == nil {
@@ -96,6 +107,47 @@ public struct TileRenderer: Sendable {
         for road in byWidth {
             frame.trace(road.geometry, on: canvas)
             canvas.stroke(road.line.colour, width: s.width(of: road.line, zoom: frame.zoom), dash: road.line.dash ?? [])
+        }
+    }
+
+    /// Roads from their generalised level: each style's segments near the frame as one
+    /// path, casings of all solid styles first, then the styles narrowest first.
+    private func drawGeneralisedRoads(_ level: RoadGeneralisation.Level, on canvas: Canvas, _ frame: TileFrame) {
+        let s = style.roads
+        let margin = reach + s.casingWidth + 16
+        let minX = frame.originX - margin, maxX = frame.originX + frame.width + margin
+        let minY = frame.originY - margin, maxY = frame.originY + frame.height + margin
+        // Segments are filed by their first end and reach at most 128 px from it.
+        let cellRange = (x: RoadGeneralisation.pixel((minX / 256).rounded(.down)) - 1...RoadGeneralisation.pixel((maxX / 256).rounded(.down)) + 1,
+                         y: RoadGeneralisation.pixel((minY / 256).rounded(.down)) - 1...RoadGeneralisation.pixel((maxY / 256).rounded(.down)) + 1)
+        // The segments of each style that may show in the frame, as one path each.
+        func trace(_ slot: Int) -> Bool {
+            canvas.newPath()
+            var any = false
+            func add(_ flat: [Int32]) {
+                var i = 0
+                while i + 3 < flat.count {
+                    let x1 = Double(flat[i]), y1 = Double(flat[i + 1]), x2 = Double(flat[i + 2]), y2 = Double(flat[i + 3])
+                    i += 4
+                    guard max(x1, x2) >= minX, min(x1, x2) <= maxX, max(y1, y2) >= minY, min(y1, y2) <= maxY else { continue }
+                    canvas.move(x1 - frame.originX, y1 - frame.originY)
+                    canvas.line(x2 - frame.originX, y2 - frame.originY)
+                    any = true
+                }
+            }
+            for y in cellRange.y {
+                for x in cellRange.x {
+                    if let cell = level.cells[RoadGeneralisation.Cell(x: x, y: y)], slot < cell.count { add(cell[slot]) }
+                }
+            }
+            if slot < level.long.count { add(level.long[slot]) }
+            return any
+        }
+        for (slot, line) in level.lines.enumerated() where line.dash == nil {
+            if trace(slot) { canvas.stroke(s.casing, width: s.width(of: line, zoom: frame.zoom) + 2 * s.casingWidth) }
+        }
+        for (slot, line) in level.lines.enumerated() {
+            if trace(slot) { canvas.stroke(line.colour, width: s.width(of: line, zoom: frame.zoom), dash: line.dash ?? []) }
         }
     }
 
@@ -335,7 +387,7 @@ extension TileStyle.Colour {
     }
 }
 
-private enum Columns {
+enum Columns {
     static let hazardStatus = Layer.hazards.columnIndex("status")
     static let shelterName = Layer.shelters.columnIndex("name")
     static let shelterStatus = Layer.shelters.columnIndex("status")

@@ -239,6 +239,32 @@ public struct TileStyle: Sendable, Equatable, Decodable {
         /// Below this zoom widths shrink by √2 per zoom (to at least `min_width`).
         public var fullWidthZoom: Int
         public var minWidth: Double
+        /// Below this zoom roads are drawn generalised: snapped to whole pixels, each
+        /// pixel segment once, one path per road style (absent from a style file: 12;
+        /// 0: never). Not optional: an `Int?` last in this struct read back as garbage
+        /// through `#expect`'s copy of it (a 129-byte layout).
+        public var generaliseBelowZoom: Int
+
+        /// Whether roads at `zoom` are drawn generalised.
+        public func generalised(at zoom: Int) -> Bool { zoom < generaliseBelowZoom }
+
+        private enum CodingKeys: String, CodingKey {
+            case classes, other, casing, casingWidth, fullWidthZoom, minWidth, generaliseBelowZoom
+        }
+
+        public init(classes: [String: Line], other: Line, casing: Colour, casingWidth: Double, fullWidthZoom: Int, minWidth: Double,
+                    generaliseBelowZoom: Int = 12) {
+            (self.classes, self.other, self.casing, self.casingWidth) = (classes, other, casing, casingWidth)
+            (self.fullWidthZoom, self.minWidth, self.generaliseBelowZoom) = (fullWidthZoom, minWidth, generaliseBelowZoom)
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(classes: try c.decode([String: Line].self, forKey: .classes), other: try c.decode(Line.self, forKey: .other),
+                      casing: try c.decode(Colour.self, forKey: .casing), casingWidth: try c.decode(Double.self, forKey: .casingWidth),
+                      fullWidthZoom: try c.decode(Int.self, forKey: .fullWidthZoom), minWidth: try c.decode(Double.self, forKey: .minWidth),
+                      generaliseBelowZoom: try c.decodeIfPresent(Int.self, forKey: .generaliseBelowZoom) ?? 12)
+        }
 
         /// The line for a road of `roadClass`.
         public func line(for roadClass: String?) -> Line {
@@ -328,7 +354,7 @@ public struct TileStyle: Sendable, Equatable, Decodable {
             "cycleway": Line(minZoom: 16, width: 0.8, colour: colour("#0000FF"), dash: [2, 2]),
         ],
         other: Line(minZoom: 15, width: 1, colour: colour("#FFFFFF"), dash: nil),
-        casing: colour("#9E9E9EB3"), casingWidth: 0.6, fullWidthZoom: 16, minWidth: 0.6)
+        casing: colour("#9E9E9EB3"), casingWidth: 0.6, fullWidthZoom: 16, minWidth: 0.6, generaliseBelowZoom: 12)
 
     public static let defaultAdminBoundaries = AdminBoundaries(
         levels: [

@@ -195,11 +195,67 @@ import Testing
         #expect(withBase >= 30 && without == 0, "\(withBase) \(without)")
     }
 
+    /// Below `generalise_below_zoom` roads are drawn from whole-pixel segments, each once:
+    /// the ink lands where the exact drawing puts it (within a pixel, both ways), a road
+    /// added later shows at once, and with generalisation off the tile is the exact one.
+    @Test func generalisedRoadsInkWhereTheExactOnesDo() throws {
+        var random = SeededRandom(seed: 8)
+        func road(_ i: Int) -> LayerRecord {
+            var c = Coordinate(118.85 + random.uniform(0...0.2), 42.2 + random.uniform(0...0.12))
+            var line = [c]
+            for _ in 0..<Int(random.uniform(2...12)) {
+                c = Coordinate(c.x + random.uniform(-0.004...0.004), c.y + random.uniform(-0.003...0.003))
+                line.append(c)
+            }
+            let cls = ["primary", "secondary", "tertiary", "motorway"][i % 4]
+            return LayerRecord(id: "R\(i)", geometry: .lineString(line), values: Layer.roads.columns.map { $0.name == "road_class" ? .text(cls) : .null }, extra: [])
+        }
+        let roads = (0..<3000).map(road)
+        var exactStyle = try TileScene.style
+        exactStyle.roads.generaliseBelowZoom = 0
+        let style = try TileScene.style
+        #expect(style.roads.generalised(at: 11) && !style.roads.generalised(at: 12) && !exactStyle.roads.generalised(at: 8))
+        let index = SpatialIndex(records: [.roads: roads])
+        let generalised = TileRenderer(style: style, snapshot: index.snapshot, risk: nil)
+        let exact = TileRenderer(style: exactStyle, snapshot: index.snapshot, risk: nil)
+        func ink(_ image: RasterImage) -> Set<Int> {
+            Set((0..<(image.width * image.height)).filter { image.rgba[$0 * 4 + 3] > 96 })
+        }
+        func near(_ p: Int, _ set: Set<Int>, _ width: Int) -> Bool {
+            let x = p % width, y = p / width
+            for dy in -1...1 { for dx in -1...1 where set.contains((y + dy) * width + x + dx) { return true } }
+            return false
+        }
+        for zoom in [8, 10, 11] {
+            for tile in TileID.covering(BoundingBox(minX: 118.86, minY: 42.21, maxX: 119.04, maxY: 42.31), zoom: zoom) {
+                let a = try RasterImage(png: try generalised.render(tile)), b = try RasterImage(png: try exact.render(tile))
+                let inkA = ink(a), inkB = ink(b)
+                guard !inkB.isEmpty else { continue }
+                let covered = inkB.filter { near($0, inkA, a.width) }.count, extra = inkA.filter { !near($0, inkB, b.width) }.count
+                #expect(Double(covered) >= 0.97 * Double(inkB.count), "z\(zoom) \(tile): \(covered) of \(inkB.count)")
+                #expect(Double(extra) <= 0.03 * Double(inkA.count), "z\(zoom) \(tile): \(extra) of \(inkA.count) inked beyond")
+            }
+        }
+        // At and above the zoom, and with generalisation off, the drawing is the exact one.
+        let at12 = TileScene.locate(Coordinate(118.95, 42.26), zoom: 12).tile
+        #expect(try generalised.render(at12) == (try exact.render(at12)))
+        // A road added later is drawn (the generalised roads follow the index's roads).
+        let spot = Coordinate(118.5, 42.5)
+        let added = LayerRecord(id: "NEW", geometry: .lineString([Coordinate(118.45, 42.5), Coordinate(118.55, 42.5)]),
+                                values: Layer.roads.columns.map { $0.name == "road_class" ? .text("motorway") : .null }, extra: [])
+        let far = TileScene.locate(spot, zoom: 10)
+        #expect(try RasterImage(png: try generalised.render(far.tile)).isFullyTransparent)
+        _ = try index.apply(.insert(added), to: .roads)
+        let later = generalised.with(snapshot: index.snapshot, risk: nil)
+        #expect(try RasterImage(png: try later.render(far.tile)).pixel(far.x, far.y).a > 0)
+    }
+
     /// The shipped style spells out the built-in base, and a style file from before it
     /// (no roads, no admin_boundaries) still draws it.
     @Test func theShippedBaseIsTheBuiltInOneAndOlderStylesGetIt() throws {
         let style = try TileScene.style
-        #expect(style.roads == TileStyle.defaultRoads)
+        let builtInRoads = TileStyle.defaultRoads
+        #expect(style.roads == builtInRoads)
         #expect(style.adminBoundaries == TileStyle.defaultAdminBoundaries)
         var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Repository.path("config/style.json")))) as? [String: Any])
         object["roads"] = nil
@@ -207,7 +263,9 @@ import Testing
         let dir = try TemporaryDirectory()
         let older = try dir.write("older.json", String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
         let loaded = try TileStyle.load(path: older)
-        #expect(loaded.roads == TileStyle.defaultRoads && loaded.adminBoundaries == TileStyle.defaultAdminBoundaries)
+        #expect(loaded.roads == builtInRoads && loaded.adminBoundaries == TileStyle.defaultAdminBoundaries)
         #expect(loaded.digest != style.digest && !style.digest.isEmpty)
     }
 }
+
+

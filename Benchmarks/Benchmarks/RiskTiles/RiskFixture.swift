@@ -18,7 +18,8 @@ final class RiskFixture: Sendable {
     let live: LiveOneMap
     let cache: MBTilesCache
     let hazards: [LayerRecord]
-    /// Per zoom 10…16, 400 tiles centred on randomly chosen hazards.
+    /// Per zoom 8…16, 400 tiles centred on randomly chosen hazards (zooms 8 and 9 drawn
+    /// last, so the other zooms' tiles are those of earlier runs).
     let sampleTiles: [Int: [TileID]]
     let cachedTiles: [TileID]
     let loadSeconds: Double
@@ -36,7 +37,7 @@ final class RiskFixture: Sendable {
         self.hazards = hazards
         var random = SeededRandom(seed: 14)
         var samples: [Int: [TileID]] = [:]
-        for z in 10...16 {
+        for z in Array(10...16) + [8, 9] {
             samples[z] = (0..<400).map { _ in
                 let c = random.element(hazards).geometry.boundingBox!.center
                 return TileID.covering(BoundingBox(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y), zoom: z)[0]

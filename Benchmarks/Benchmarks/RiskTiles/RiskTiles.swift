@@ -33,7 +33,7 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(try RiskFixture.city.live.apply(RiskFixture.city.change(benchmark.currentIteration)))
     } setup: { _ = RiskFixture.city }
 
-    for z in 10...16 {
+    for z in 8...16 {
         Benchmark("tile render z\(z), 256 px, city") { benchmark in
             let f = RiskFixture.city
             let tiles = f.sampleTiles[z]!
