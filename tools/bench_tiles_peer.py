@@ -57,6 +57,10 @@ def extent(z, x, y):
     return minx, maxy - size, minx + size, maxy
 
 
+# The zooms of OneMap's cold-tile benchmark (RiskTiles): BENCH_ZOOMS=8,9,10 to choose.
+ZOOMS = tuple(int(z) for z in os.environ.get("BENCH_ZOOMS", "8,9,10,11,12,13,14,16").split(","))
+
+
 def run(mapfile, z, x, y, out, draws):
     args = ["map2img", "-m", mapfile, "-o", out, "-s", "256", "256", "-e", *map(str, extent(z, x, y))]
     if draws > 1:
@@ -84,7 +88,7 @@ def main(path, per_zoom):
     out = os.path.join(work, "tile.png")
     print(f"peer: {subprocess.run(['map2img', '-v'], capture_output=True, text=True).stdout.split(' OUTPUT')[0]}, "
           f"{os.path.basename(path)} risk version {version}, {per_zoom} tiles per zoom centred on random hazards")
-    for z in (10, 12, 14, 16):
+    for z in ZOOMS:
         whole, drawn = [], []
         for lon, lat in points:
             x, y = tile_of(lon, lat, z)

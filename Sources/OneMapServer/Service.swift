@@ -133,6 +133,17 @@ public final class OneMapService: Sendable {
             "overdue_hazards": "\(overdue)", "overdue_seconds": "\(String(format: "%.2f", overdueSeconds))",
             "layers": "\(collections.map { "\($0.layer)=\($0.count)" }.joined(separator: ","))",
         ])
+        // Low zooms draw the roads generalised (tiles/README.md): built in the background
+        // now, not on the first tile a user asks for at each zoom.
+        let renderer = live.renderer, roadLog = logger
+        DispatchQueue.global(qos: .utility).async {
+            let built = renderer.prepareGeneralisedRoads()
+            guard !built.isEmpty else { return }
+            roadLog.info("generalised roads ready", metadata: [
+                "zooms": "\(built.map { "z\($0.zoom)=\($0.segments)" }.joined(separator: ","))",
+                "seconds": "\(String(format: "%.2f", built.reduce(0) { $0 + $1.seconds }))",
+            ])
+        }
         if drive.pieceCount > 0 {
             let log = logger
             // Fastest routes use A* until the hierarchy is ready (seconds to minutes on a city).

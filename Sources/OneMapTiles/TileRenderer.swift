@@ -49,6 +49,23 @@ public struct TileRenderer: Sendable {
                      generalised: generalised)
     }
 
+    /// Builds the generalised roads of every zoom below `roads.generalise_below_zoom` (from
+    /// the first zoom any road class shows) now, rather than on the first tile of each:
+    /// a server does this in the background after it starts. Returns, per zoom, the
+    /// distinct pixel segments kept and the seconds it took.
+    @discardableResult
+    public func prepareGeneralisedRoads() -> [(zoom: Int, segments: Int, seconds: Double)] {
+        let s = style.roads
+        let first = ([s.other] + Array(s.classes.values)).map(\.minZoom).min() ?? 0
+        guard first < s.generaliseBelowZoom else { return [] }
+        return (max(0, first)..<min(s.generaliseBelowZoom, TileID.maxZoom + 1)).compactMap { zoom in
+            let started = ContinuousClock.now
+            guard let level = generalised.level(snapshot, zoom: zoom, style: s) else { return nil }
+            let elapsed = ContinuousClock.now - started
+            return (zoom, level.segments, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+    }
+
     /// The same renderer with another set of overdue hazards.
     public func with(overdue: Set<String>) -> TileRenderer {
         TileRenderer(style: style, snapshot: snapshot, risk: risk, overdue: overdue, anchors: anchors, generalised: generalised)

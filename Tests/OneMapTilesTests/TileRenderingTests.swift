@@ -236,6 +236,11 @@ import Testing
                 #expect(Double(extra) <= 0.03 * Double(inkA.count), "z\(zoom) \(tile): \(extra) of \(inkA.count) inked beyond")
             }
         }
+        // Prepared ahead (what a server does at start): every zoom from the first road class's
+        // (motorway, 5) below 12, each with its segments; none when generalisation is off.
+        let prepared = generalised.prepareGeneralisedRoads()
+        #expect(prepared.map(\.zoom) == Array(5...11) && prepared.allSatisfy { $0.segments > 0 })
+        #expect(exact.prepareGeneralisedRoads().isEmpty)
         // At and above the zoom, and with generalisation off, the drawing is the exact one.
         let at12 = TileScene.locate(Coordinate(118.95, 42.26), zoom: 12).tile
         #expect(try generalised.render(at12) == (try exact.render(at12)))
