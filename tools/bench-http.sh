@@ -2,7 +2,7 @@
 # The HTTP service under load, each figure beside its ceiling measured in the same run.
 # `onemap serve` on the city-sized Chifeng data (1,000,000 hazards, 20,000 shelters) and
 # Debian's wrk on loopback (2 threads, 64 connections, 10 s each) against nearest-shelter,
-# a 1 km bbox of hazards and two cached tiles (a small z14 one and a dense z8 one). Query
+# a 1 km bbox of hazards and two cached tiles (a small z14 one, a dense z8 one at 512 px). Query
 # points are the spatial benchmark's (data/generated/query-points.csv), one per request.
 # The ceiling: Debian's nginx-light on loopback (started and stopped here, access log off)
 # serving static files of the same sizes as the measured answers and the same tile bytes,
@@ -115,9 +115,11 @@ import math
 lon, lat, z = $1, $2, $3
 n = 2 ** z
 print(f'/tiles/{z}/{int((lon + 180) / 360 * n)}/{int((1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * n)}.png')"; }
-for spec in "118.905 42.255 14 small" "118.905 42.255 8 large"; do
+# Small: a z14 tile (about 18 KB); large: the dense z8 tile at 512 px (@2x, about 140 KB).
+for spec in "118.905 42.255 14 small" "118.905 42.255 8 large @2x"; do
     set -- $spec
     tile=$(tile_path "$1" "$2" "$3")
+    [ -n "${5:-}" ] && tile="${tile%.png}$5.png"
     curl -sf -o /dev/null "$url$tile"   # drawn once and cached
     measure "cached tile, $4: $tile" "$tile" "$tile"
 done
