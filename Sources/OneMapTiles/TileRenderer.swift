@@ -239,8 +239,17 @@ public struct TileRenderer: Sendable {
                 canvas.stroke(late ? s.overdue.colour : s.colour[level], width: late ? s.overdue.width : max(1, s.lineWidth / 2))
             }
         }
-        // Less severe first, so red symbols end up on top.
+        // Less severe first, so red symbols end up on top. Thinned below `thin_below_zoom`:
+        // one symbol of a level and ring per cell as wide as its radius.
+        let thin = s.thinned(at: zoom)
+        var placed = Set<ThinCell>()
         for (level, x, y, late) in points.sorted(by: { $0.0 > $1.0 }) {
+            if thin {
+                let cell = max(1, s.radius[level])
+                let key = ThinCell(level: level, late: late, x: RoadGeneralisation.pixel((x / cell).rounded(.down)),
+                                   y: RoadGeneralisation.pixel((y / cell).rounded(.down)))
+                guard placed.insert(key).inserted else { continue }
+            }
             if late {
                 canvas.circle(x, y, s.radius[level] + s.overdue.gap + s.overdue.width / 2)
                 canvas.stroke(s.overdue.colour, width: s.overdue.width)
@@ -249,6 +258,14 @@ public struct TileRenderer: Sendable {
             canvas.fill(s.colour[level], preserve: true)
             canvas.stroke(s.stroke, width: s.strokeWidth)
         }
+    }
+
+    /// A thinning cell: a symbol's level, ring and cell.
+    private struct ThinCell: Hashable {
+        var level: RiskLevel
+        var late: Bool
+        var x: Int32
+        var y: Int32
     }
 
     private func drawShelters(on canvas: Canvas, _ frame: TileFrame, _ box: BoundingBox, zoom: Int) {

@@ -90,6 +90,14 @@ public struct TileStyle: Sendable, Equatable, Decodable {
         /// Open hazards past their rectification deadline (督办超期): a ring of this colour
         /// and width around the symbol, or along lines and polygon edges.
         public var overdue: Overdue
+        /// Below this zoom point symbols are thinned: one symbol of a level (and ring) per
+        /// cell as wide as its radius; another whose centre falls in the same cell is not
+        /// drawn again (absent: 13; 0: never). A z11 tile of a city holds thousands of red
+        /// circles, most under others.
+        public var thinBelowZoom: Int?
+
+        /// Whether point symbols at `zoom` are thinned.
+        public func thinned(at zoom: Int) -> Bool { zoom < (thinBelowZoom ?? 13) }
 
         public struct Overdue: Sendable, Equatable, Decodable {
             public var colour: Colour

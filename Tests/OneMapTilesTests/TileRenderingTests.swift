@@ -255,6 +255,38 @@ import Testing
         #expect(try RasterImage(png: try later.render(far.tile)).pixel(far.x, far.y).a > 0)
     }
 
+    /// Below `thin_below_zoom` point symbols are thinned, one per level and cell: what is
+    /// drawn is a subset of the full drawing's ink that covers nearly all of it, and from the
+    /// zoom on (or with thinning off) the tile is the full one.
+    @Test func thinnedHazardSymbolsInkWithinTheFullDrawing() throws {
+        var random = SeededRandom(seed: 11)
+        let hazards = (0..<4000).map { i in
+            let c = Coordinate(118.9 + random.normal() * 0.01, 42.25 + random.normal() * 0.008)
+            return TileScene.source("T\(i)", c, level: i % 3 == 0 ? 1 : 2)
+        }
+        var fullStyle = try TileScene.style
+        fullStyle.hazards.thinBelowZoom = 0
+        let style = try TileScene.style
+        #expect(style.hazards.thinned(at: 12) && !style.hazards.thinned(at: 13) && !fullStyle.hazards.thinned(at: 5))
+        let snapshot = SpatialIndex(records: [.hazards: hazards]).snapshot
+        let thinned = TileRenderer(style: style, snapshot: snapshot, risk: nil), full = TileRenderer(style: fullStyle, snapshot: snapshot, risk: nil)
+        var compared = 0
+        for zoom in [11, 12] {
+            for tile in TileID.covering(BoundingBox(minX: 118.88, minY: 42.235, maxX: 118.92, maxY: 42.265), zoom: zoom) {
+                let a = try RasterImage(png: try thinned.render(tile)), b = try RasterImage(png: try full.render(tile))
+                let inkA = (0..<(a.width * a.height)).filter { a.rgba[$0 * 4 + 3] > 200 }
+                let inkB = Set((0..<(b.width * b.height)).filter { b.rgba[$0 * 4 + 3] > 200 })
+                guard inkB.count > 100 else { continue }
+                compared += 1
+                #expect(inkA.allSatisfy { b.rgba[$0 * 4 + 3] > 0 }, "z\(zoom) \(tile): ink where the full drawing has none")
+                #expect(Double(inkA.count) >= 0.9 * Double(inkB.count), "z\(zoom) \(tile): \(inkA.count) of \(inkB.count)")
+            }
+        }
+        #expect(compared >= 2)
+        let at13 = TileScene.locate(Coordinate(118.9, 42.25), zoom: 13).tile
+        #expect(try thinned.render(at13) == (try full.render(at13)))
+    }
+
     /// The shipped style spells out the built-in base, and a style file from before it
     /// (no roads, no admin_boundaries) still draws it.
     @Test func theShippedBaseIsTheBuiltInOneAndOlderStylesGetIt() throws {
