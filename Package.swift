@@ -57,7 +57,7 @@ let package = Package(
             name: "OneMapImport",
             dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapOGR", .product(name: "GRDB", package: "GRDB.swift")]),
         // In-memory spatial index (packed Hilbert R-tree), geodesic measures, queries, live updates.
-        .target(name: "OneMapIndex", dependencies: ["OneMapGeometry", "OneMapStorage"]),
+        .target(name: "OneMapIndex", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapWork"]),
         // The risk model: source levels (given, LEC, matrix) under configurable rules, area levels.
         .target(name: "OneMapRisk", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex"]),
         // Raster tiles of the one map: XYZ Web Mercator, drawn with cairo from an editable

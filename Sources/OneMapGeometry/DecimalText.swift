@@ -13,13 +13,10 @@ public enum DecimalText {
     /// query's coordinates were 2,700 instructions each through it).
     public static func number(_ text: String) -> Double? {
         var text = text
-        let decimal = text.withUTF8 { isDecimal(bytes: $0) }
+        let decimal = text.withUTF8 { isDecimal($0) }
         guard decimal, let value = Double(text), value.isFinite else { return nil }
         return value
     }
-
-    /// ``isDecimal(_:)`` over contiguous bytes.
-    public static func isDecimal(bytes: UnsafeBufferPointer<UInt8>) -> Bool { isDecimal(bytes) }
 
     /// Whether `bytes` are a decimal number's syntax.
     @inlinable public static func isDecimal(_ bytes: some Collection<UInt8>) -> Bool {

@@ -1,8 +1,6 @@
-import Dispatch
-import Foundation
 import OneMapGeometry
 import OneMapStorage
-import Synchronization
+import OneMapWork
 
 /// Many points asked at once (a planner's thousands of residential blocks, an incident's
 /// affected buildings): the same answers as one query per point, in the points' order,
@@ -20,7 +18,7 @@ extension IndexSnapshot {
         if maxDistance != .infinity { try QueryCheck.radius(maxDistance, name: "max_distance") }
         let state = try state(.shelters)
         let predicate = try criteria.predicate()
-        return Self.inParallel(points, workers: workers) { point in
+        return try points.parallelMap(workers: workers) { point in
             state.nearest(to: GeodesicObserver(point), k: k, maxDistance: maxDistance, where: predicate).map { ref, m in
                 ShelterHit(hit: Hit(state, ref, distance: m.distance, bearing: m.bearing))
             }
@@ -35,7 +33,7 @@ extension IndexSnapshot {
         if maxDistance != .infinity { try QueryCheck.radius(maxDistance, name: "max_distance") }
         let state = try state(layer)
         let predicate = try RecordPredicate(filters, layer: layer)
-        return Self.inParallel(points, workers: workers) { point in
+        return try points.parallelMap(workers: workers) { point in
             state.nearest(to: GeodesicObserver(point), k: k, maxDistance: maxDistance, where: predicate).map { ref, m in
                 Hit(state, ref, distance: m.distance, bearing: m.bearing)
             }
@@ -50,7 +48,7 @@ extension IndexSnapshot {
         if let limit, limit < 1 { throw QueryError.badParameter(name: "limit", reason: "\(limit) is below 1") }
         let state = try state(layer)
         let predicate = try RecordPredicate(filters, layer: layer)
-        return Self.inParallel(points, workers: workers) { point in
+        return try points.parallelMap(workers: workers) { point in
             Self.within(state, radius, GeodesicObserver(point), predicate, limit)
         }
     }
@@ -65,35 +63,6 @@ extension IndexSnapshot {
                 throw .badParameter(name: "points[\(i)]", reason: error.description)
             }
         }
-    }
-
-    /// `answer` of each point on `workers` threads (default: every core), in order. Points
-    /// are handed out in runs of 64 from a shared counter, so a slow run (a dense city
-    /// centre) does not leave the other cores idle.
-    static func inParallel<T: Sendable>(_ points: [Coordinate], workers: Int?,
-                                        _ answer: @Sendable (Coordinate) -> T) -> [T] {
-        let run = 64
-        let runs = (points.count + run - 1) / run
-        let threads = max(1, min(workers ?? ProcessInfo.processInfo.activeProcessorCount, runs))
-        if threads == 1 { return points.map(answer) }
-        let next = Atomic<Int>(0)
-        let parts = Mutex<[(Int, [T])]>([])
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
-            var mine: [(Int, [T])] = []
-            while true {
-                let r = next.add(1, ordering: .relaxed).oldValue
-                guard r < runs else { break }
-                let range = (r * run)..<min(points.count, (r + 1) * run)
-                mine.append((r, points[range].map(answer)))
-            }
-            parts.withLock { $0 += mine }
-        }
-        var ordered = parts.withLock { $0 }
-        ordered.sort { $0.0 < $1.0 }
-        var out: [T] = []
-        out.reserveCapacity(points.count)
-        for (_, answers) in ordered { out += answers }
-        return out
     }
 
     /// The radius query of one point on a layer's state (what ``features(_:within:of:where:limit:)`` does).

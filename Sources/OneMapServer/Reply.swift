@@ -30,27 +30,12 @@ enum Reply {
 
     /// A GeoJSON FeatureCollection with extra top-level members (counts, links).
     static func features(_ features: [Feature], members: [JSONMember] = [], status: HTTPResponse.Status = .ok) -> Response {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(512 + 1024 * features.count)
-        bytes.append(contentsOf: #"{"type":"FeatureCollection""#.utf8)
-        for member in members {
-            bytes.append(UInt8(ascii: ","))
-            JSONWriter.writeString(member.key, into: &bytes)
-            bytes.append(UInt8(ascii: ":"))
-            JSONWriter.write(member.value, into: &bytes)
-        }
-        bytes.append(contentsOf: #","features":["#.utf8)
-        for (i, feature) in features.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            GeoJSONWriter.write(feature, into: &bytes)
-        }
-        bytes.append(contentsOf: "]}".utf8)
-        return Self.bytes(bytes, contentType: "application/geo+json", status: status)
+        Self.features(count: features.count, members: members, status: status) { GeoJSONWriter.write(features[$0], into: &$1) }
     }
 
     /// A FeatureCollection of `count` features, each written by `write` straight into the
     /// answer's bytes (no features built first), with extra top-level members.
-    static func features(count: Int, members: [JSONMember] = [], estimate: Int = 1024,
+    static func features(count: Int, members: [JSONMember] = [], status: HTTPResponse.Status = .ok, estimate: Int = 1024,
                          write: (Int, inout [UInt8]) -> Void) -> Response {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(512 + estimate * count)
@@ -66,7 +51,7 @@ enum Reply {
             write(i, &bytes)
         }
         bytes.append(contentsOf: "]}".utf8)
-        return Self.bytes(bytes, contentType: "application/geo+json")
+        return Self.bytes(bytes, contentType: "application/geo+json", status: status)
     }
 
     static func feature(_ feature: Feature, members: [JSONMember] = [], status: HTTPResponse.Status = .ok) -> Response {

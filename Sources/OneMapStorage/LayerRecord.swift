@@ -33,17 +33,10 @@ public struct LayerRecord: Hashable, Sendable {
         return Feature(id: id, geometry: geometry, properties: properties)
     }
 
-    /// Writes ``feature(in:)`` with `more` properties after its own straight into `out`,
-    /// without building the feature first: the same bytes as `GeoJSONWriter.write` of it,
-    /// a third fewer instructions on a nearest-shelter answer.
-    public func writeFeature(in layer: Layer, more: (inout [UInt8], inout Bool) -> Void = { _, _ in }, into out: inout [UInt8]) {
-        var first = writeFeatureStart(in: layer, into: &out)
-        more(&out, &first)
-        out.append(contentsOf: "}}".utf8)
-    }
-
-    /// Writes the feature up to its own last property (no closing braces); returns whether
-    /// no property was written (the next one needs no comma).
+    /// Writes ``feature(in:)`` straight into `out` up to its own last property (no closing
+    /// braces: the caller adds its members, then `}}`), without building the feature — the
+    /// same bytes as `GeoJSONWriter.write`; returns whether no property was written (the
+    /// next member needs no comma).
     public func writeFeatureStart(in layer: Layer, into out: inout [UInt8]) -> Bool {
         out.append(contentsOf: #"{"type":"Feature","id":"#.utf8)
         JSONWriter.writeString(id, into: &out)

@@ -127,12 +127,3 @@ final class RoadGeneralisation: Sendable {
         }
     }
 }
-
-extension TileStyle.Line: Hashable {
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(minZoom)
-        hasher.combine(width)
-        hasher.combine(colour.hex)
-        hasher.combine(dash)
-    }
-}

@@ -6,7 +6,7 @@ import OneMapRisk
 /// Read from `config/style.json`, a file users edit (documented in `tiles/README.md`).
 public struct TileStyle: Sendable, Equatable, Decodable {
     /// An sRGB colour with opacity, written `#RRGGBB` or `#RRGGBBAA` in the file.
-    public struct Colour: Sendable, Equatable, Decodable {
+    public struct Colour: Sendable, Hashable, Decodable {
         public var red, green, blue, alpha: Double
 
         public static let black = Colour(red: 0, green: 0, blue: 0, alpha: 1)
@@ -223,7 +223,7 @@ public struct TileStyle: Sendable, Equatable, Decodable {
     }
 
     /// A line drawn by class or level: the base under the one map (roads, boundaries).
-    public struct Line: Sendable, Equatable, Decodable {
+    public struct Line: Sendable, Hashable, Decodable {
         /// Zoom from which lines of this class are drawn.
         public var minZoom: Int
         /// Width in pixels at ``Roads/fullWidthZoom`` and above; thinner below it.

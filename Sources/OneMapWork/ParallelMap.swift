@@ -1,16 +1,16 @@
 import Foundation
-import OneMapWork
 import Synchronization
 
 extension Array where Element: Sendable {
-    /// `transform` over every element on all cores, results in order; the first error thrown
-    /// is rethrown. For the many independent road searches siting needs. The caller's
-    /// ``WorkBudget`` goes with the work: every worker checks it between elements.
-    func parallelMap<T: Sendable>(_ transform: @Sendable (Element) throws -> T) throws -> [T] {
+    /// `transform` over every element on all cores (or `workers` threads), results in order;
+    /// the first error thrown is rethrown. For the many independent road searches siting
+    /// needs and the batch queries over many points. The caller's ``WorkBudget`` goes with
+    /// the work: every worker checks it between elements.
+    public func parallelMap<T: Sendable>(workers: Int? = nil, _ transform: @Sendable (Element) throws -> T) throws -> [T] {
         let budget = WorkBudget.current
         let results = Mutex<[T?]>(Array<T?>(repeating: nil, count: count))
         let failure = Mutex<(any Error)?>(nil)
-        let workers = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, count))
+        let workers = Swift.max(1, Swift.min(workers ?? ProcessInfo.processInfo.activeProcessorCount, count))
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             func work() {
