@@ -43,7 +43,7 @@ public enum DemoBuild {
         }
         guard let boundary else { throw ImportError.source(file: options.boundaryPath, message: "no boundary polygon") }
         let codeIndex = Layer.adminUnits.columnIndex("code")
-        let code = if case .text(let c) = boundary.values[codeIndex] { c } else { boundary.id }
+        let code = if case .text(let c) = boundary.value(codeIndex) { c } else { boundary.id }
 
         let generator = DemoGenerator(boundary: boundary.geometry, districtCode: code, spec: options.spec, seed: options.seed)
         var counts: [Layer: Int] = [:]

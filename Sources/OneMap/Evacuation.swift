@@ -29,8 +29,8 @@ public enum Evacuation {
         let context = GEOSContext()
         let prepared = try zone.map { try context.prepare($0) }
         return try snapshot.allFeatures(.shelters).compactMap { record in
-            guard ShelterCriteria.isOpen(record.values[status]) else { return nil }
-            let room = (record.values[capacity].count ?? 0) - (record.values[occupancy].count ?? 0)
+            guard ShelterCriteria.isOpen(record.value(status)) else { return nil }
+            let room = (record.value(capacity).count ?? 0) - (record.value(occupancy).count ?? 0)
             guard room >= minimumRoom else { return nil }
             if let prepared, try prepared.intersects(record.geometry) { return nil }
             return Candidate(record: record, room: room, point: try context.pointOnSurface(record.geometry))
@@ -74,7 +74,7 @@ public enum Evacuation {
             let context = GEOSContext()
             let inZone = try context.prepare(zone)
             origins = try snapshot.features(.grids, inside: zone, relation: .intersects).map { hit in
-                EvacuationPlan.Origin(id: hit.record.id, persons: hit.record.values[population].count ?? 0,
+                EvacuationPlan.Origin(id: hit.record.id, persons: hit.record.value(population).count ?? 0,
                                       point: try context.pointOnSurface(hit.record.geometry))
             }.filter { try $0.persons > 0 && inZone.intersects($0.point) }.sorted { $0.id < $1.id }
         }

@@ -34,7 +34,7 @@ public enum NearestByTime {
             case .some: return try snapshot.shelters(meeting: .anyStatus(filters: given))
             }
         case .facilities where status == nil:
-            return try all(snapshot, .facilities, filters).filter { IndexSnapshot.isInService($0.values[Layer.facilities.columnIndex("status")]) }
+            return try all(snapshot, .facilities, filters).filter { IndexSnapshot.isInService($0.value(Layer.facilities.columnIndex("status"))) }
         default:
             return try all(snapshot, layer, status?.test == .oneOf(["any"]) ? filters : given)
         }

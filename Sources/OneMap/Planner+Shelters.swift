@@ -239,8 +239,8 @@ extension Planner {
         let status = Layer.shelters.columnIndex("status"), area = Layer.shelters.columnIndex("effective_area_m2")
         let capacity = Layer.shelters.columnIndex("capacity")
         var known = 0, below: [String] = []
-        for shelter in try snapshot.allFeatures(.shelters) where IndexSnapshot.isInService(shelter.values[status]) {
-            guard let m2 = shelter.values[area].number, let persons = shelter.values[capacity].count, persons > 0 else { continue }
+        for shelter in try snapshot.allFeatures(.shelters) where IndexSnapshot.isInService(shelter.value(status)) {
+            guard let m2 = shelter.value(area).number, let persons = shelter.value(capacity).count, persons > 0 else { continue }
             known += 1
             if m2 / Double(persons) < standards.earthquakeAreaPerPerson { below.append(shelter.id) }
         }
@@ -254,7 +254,7 @@ extension Planner {
         let name = Layer.adminUnits.columnIndex("name")
         var names: [String: String] = [:]
         for unit in try snapshot.allFeatures(.adminUnits) {
-            if case .text(let c) = unit.values[code], case .text(let n) = unit.values[name] { names[c] = n }
+            if case .text(let c) = unit.value(code), case .text(let n) = unit.value(name) { names[c] = n }
         }
         return names
     }

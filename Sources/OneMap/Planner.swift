@@ -141,12 +141,12 @@ public struct Planner: Sendable {
         let wanted = kind == .depots ? "depot" : "fire_station"
         let context = GEOSContext()
         return try snapshot.allFeatures(layer).sorted { $0.id < $1.id }.compactMap { r in
-            guard r.values[status] == .text("planned") else { return nil }
-            if layer == .facilities, let k = facilityKind, r.values[k] != .text(wanted) { return nil }
+            guard r.value(status) == .text("planned") else { return nil }
+            if layer == .facilities, let k = facilityKind, r.value(k) != .text(wanted) { return nil }
             var named: String?
-            if case .text(let n) = r.values[name] { named = n }
-            return CandidateSite(id: r.id, name: named, point: try context.pointOnSurface(r.geometry), capacity: r.values[capacity].number,
-                                 area: area.flatMap { r.values[$0].number })
+            if case .text(let n) = r.value(name) { named = n }
+            return CandidateSite(id: r.id, name: named, point: try context.pointOnSurface(r.geometry), capacity: r.value(capacity).number,
+                                 area: area.flatMap { r.value($0).number })
         }
     }
 

@@ -43,7 +43,7 @@ public enum Population {
             let share = grid.residents > 0 ? part.residents / Double(grid.residents) : Double(part.samples.count) / Double(max(1, grid.samples.count))
             return GridShare(code: grid.code, name: grid.name, subdistrict: grid.subdistrict, residentsInside: part.residents, residents: grid.residents,
                              share: share, samplesInside: part.samples.count, samples: grid.samples.count,
-                             gridWorker: text(grid.record.values[worker]), contact: text(grid.record.values[contact]))
+                             gridWorker: text(grid.record.value(worker)), contact: text(grid.record.value(contact)))
         }
         return (inside.residents, grids)
     }

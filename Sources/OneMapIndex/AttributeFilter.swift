@@ -99,20 +99,20 @@ struct RecordPredicate: Sendable, Hashable {
 
     var isAlways: Bool { checks.isEmpty }
 
-    func matches(_ values: [FieldValue]) -> Bool {
+    func matches(_ record: LayerRecord) -> Bool {
         for check in checks {
             switch check {
             case .oneOf(let column, let accepted):
-                if !accepted.contains(values[column]) { return false }
+                if !accepted.contains(record.value(column)) { return false }
             case .noneOf(let column, let refused):
-                if refused.contains(values[column]) { return false }
+                if refused.contains(record.value(column)) { return false }
             case .atLeast(let column, let bound):
-                guard let n = values[column].number, n >= bound else { return false }
+                guard let n = record.value(column).number, n >= bound else { return false }
             case .atMost(let column, let bound):
-                guard let n = values[column].number, n <= bound else { return false }
+                guard let n = record.value(column).number, n <= bound else { return false }
             case .room(let capacity, let occupancy, let persons):
-                guard let total = values[capacity].number else { return false }
-                if total - (values[occupancy].number ?? 0) < persons { return false }
+                guard let total = record.value(capacity).number else { return false }
+                if total - (record.value(occupancy).number ?? 0) < persons { return false }
             }
         }
         return true

@@ -70,8 +70,8 @@ public struct ShelterHit: Sendable, Equatable {
     /// A hit on the shelters layer read as a shelter (its room and area per person).
     public static func of(_ hit: Hit) -> ShelterHit { ShelterHit(hit: hit) }
 
-    public var capacity: Int? { hit.record.values[Self.capacityColumn].count }
-    public var occupancy: Int? { hit.record.values[Self.occupancyColumn].count }
+    public var capacity: Int? { hit.record.value(Self.capacityColumn).count }
+    public var occupancy: Int? { hit.record.value(Self.occupancyColumn).count }
     /// capacity − occupancy, when the capacity is known.
     public var room: Int? { capacity.map { $0 - (occupancy ?? 0) } }
     public var effectiveArea: Double? { number(Self.areaColumn) }
@@ -81,7 +81,7 @@ public struct ShelterHit: Sendable, Equatable {
         return area / Double(capacity)
     }
 
-    private func number(_ column: Int) -> Double? { hit.record.values[column].number }
+    private func number(_ column: Int) -> Double? { hit.record.value(column).number }
 
     private static let capacityColumn = Layer.shelters.columnIndex("capacity")
     private static let occupancyColumn = Layer.shelters.columnIndex("occupancy")
@@ -123,7 +123,7 @@ extension IndexSnapshot {
     /// Every shelter that meets `criteria`, by id (candidates for a search by travel time).
     public func shelters(meeting criteria: ShelterCriteria) throws -> [LayerRecord] {
         let predicate = try criteria.predicate()
-        return try allFeatures(.shelters).filter { predicate.matches($0.values) }.sorted { $0.id < $1.id }
+        return try allFeatures(.shelters).filter { predicate.matches($0) }.sorted { $0.id < $1.id }
     }
 
     /// A grid worker's "hazards near me": hazards within `radius` metres, optionally of
@@ -192,7 +192,7 @@ extension IndexSnapshot {
         guard loadedLayers.contains(.facilities) else { return [] }
         let kindColumn = Layer.facilities.columnIndex("kind"), status = Layer.facilities.columnIndex("status")
         return try allFeatures(.facilities)
-            .filter { $0.values[kindColumn] == .text(kind) && Self.isInService($0.values[status]) }
+            .filter { $0.value(kindColumn) == .text(kind) && Self.isInService($0.value(status)) }
             .sorted { $0.id < $1.id }
     }
 }

@@ -52,7 +52,7 @@ extension FeatureSet {
                     (p < leaves && earth[p].isPoint) || observer.chordBoundSquared(chord + 6 * p) <= limitSquared
                 }) { slot in
                     if checkHidden && hidden.contains(Int32(slot)) { return }
-                    if filter && !predicate.matches(values(slot)) { return }
+                    if filter && !predicate.matches(record(slot)) { return }
                     let e = earth[slot]
                     if e.isPoint && observer.chordSquared(e) > limitSquared { return }
                     if e.isPoint {
@@ -179,7 +179,7 @@ struct NearestSearch {
 
     private func passes(_ slot: Int) -> Bool {
         if let passing { return passing[slot >> 6] & (1 << UInt64(slot & 63)) != 0 }
-        return predicate.matches(set.values(slot))
+        return predicate.matches(set.record(slot))
     }
 
     private mutating func measured(_ slot: Int, _ distance: Double, bearing: Double = .nan) {

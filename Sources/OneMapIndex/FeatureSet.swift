@@ -29,7 +29,9 @@ final class FeatureSet: Sendable {
     /// ECEF boxes of the tree's entries, for distance pruning.
     let chordBoxes: ChordBoxes
     let tree: PackedRTree
-    let slotByID: [String: Int32]
+    /// Record indexes by id: open addressing on the id's hash, -1 for an empty place, twice
+    /// as many places as records (8 bytes a feature; a `[String: Int32]` took about 40).
+    private let idTable: [Int32]
     /// Grid cells by code (filled for the grids layer only).
     let slotByCode: [String: Int32]
 
@@ -55,7 +57,7 @@ final class FeatureSet: Sendable {
         guard !predicate.isAlways, records.count <= Self.matchCacheLimit else { return nil }
         if let bits = matchCache.withLock({ $0[predicate] }) { return bits }
         var bits = [UInt64](repeating: 0, count: (records.count + 63) / 64)
-        for slot in 0..<records.count where predicate.matches(values(slot)) {
+        for slot in 0..<records.count where predicate.matches(record(slot)) {
             bits[slot >> 6] |= 1 << UInt64(slot & 63)
         }
         matchCache.withLock { cache in
@@ -127,38 +129,85 @@ final class FeatureSet: Sendable {
         self.vertexEarth = vertexEarth
         self.vertexStart = vertexStart
         chordBoxes = ChordBoxes(tree: tree, earth: earth, vertexEarth: vertexEarth, vertexStart: vertexStart)
-        var byID: [String: Int32] = [:]
-        byID.reserveCapacity(records.count)
+        var table = [Int32](repeating: -1, count: Self.idTableSize(records.count))
+        let mask = table.count - 1
         records.withUnsafeBufferPointer { records in
-            for index in records.indices { byID[records[index].id] = slotOfRecord[index] }
+            for index in records.indices {
+                var place = records[index].id.hashValue & mask
+                // A later record with an id already placed replaces it (the last one wins).
+                while table[place] >= 0 && records[Int(table[place])].id != records[index].id { place = (place + 1) & mask }
+                table[place] = Int32(index)
+            }
         }
-        slotByID = byID
+        idTable = table
         var byCode: [String: Int32] = [:]
         if layer == .grids, let codeColumn = layer.columns.firstIndex(where: { $0.name == "code" }) {
             for (index, record) in records.enumerated() {
-                if case .text(let code) = record.values[codeColumn] { byCode[code] = slotOfRecord[index] }
+                if case .text(let code) = record.value(codeColumn) { byCode[code] = slotOfRecord[index] }
             }
         }
         slotByCode = byCode
     }
 
+    private static func idTableSize(_ count: Int) -> Int {
+        var size = 16
+        while size < 2 * count { size <<= 1 }
+        return size
+    }
+
+    /// The slot of the record with `id`, or nil.
+    func slot(id: String) -> Int32? {
+        let mask = idTable.count - 1
+        var place = id.hashValue & mask
+        while true {
+            let index = idTable[place]
+            guard index >= 0 else { return nil }
+            if records[Int(index)].id == id { return slotOfRecord[Int(index)] }
+            place = (place + 1) & mask
+        }
+    }
+
     /// The record in `slot` (the tree's leaf order maps slots to record indexes).
     func record(_ slot: Int) -> LayerRecord { records[Int(tree.order[slot])] }
-
-    /// Typed values of the record in `slot` (for filters: no copy of the rest).
-    func values(_ slot: Int) -> [FieldValue] { records[Int(tree.order[slot])].values }
 
     /// Whether the feature in `slot` is a single point.
     func isPoint(_ slot: Int) -> Bool { earth[slot].isPoint }
 
     var count: Int { records.count }
 
+    /// What the set holds, counted from its structures (not measured): the records (each
+    /// record's slot in the array, its packed values, the heap of a long id and of a
+    /// geometry's coordinate lists), and the index. Heap blocks count malloc's 16-byte
+    /// rounding and 8-byte header, so the sum is close to what the set keeps resident.
+    var costs: SetCosts {
+        var costs = SetCosts(features: records.count, records: records.count * MemoryLayout<LayerRecord>.stride, index: indexByteCount)
+        func block(_ bytes: Int) -> Int { (bytes + 8 + 15) / 16 * 16 }
+        records.withUnsafeBufferPointer { records in
+            for record in records {
+                costs.values += block(32 + record.packed.byteCount)
+                if record.id.utf8.count > 15 { costs.records += block(32 + record.id.utf8.count) }
+                costs.geometry += record.geometry.heapBytes(block)
+                if !record.extra.isEmpty { costs.records += block(32 + record.extra.count * MemoryLayout<JSONMember>.stride) }
+            }
+        }
+        return costs
+    }
+
+    struct SetCosts {
+        var features: Int
+        var records: Int
+        var values = 0
+        var geometry = 0
+        var index: Int
+    }
+
     /// Approximate bytes the index structures hold, for the memory figures: the tree, the
     /// point arrays and the id map's entries (not the records themselves).
     var indexByteCount: Int {
         tree.byteCount + (earth.count + vertexEarth.count) * MemoryLayout<EarthPoint>.stride + (points.count + vertexCoordinates.count) * 16
             + (partStart.count + partEnds.count) * 4 + partKinds.count
-            + vertexStart.count * 4 + chordBoxes.values.count * 4 + slotOfRecord.count * 4 + slotByID.count * 24
+            + vertexStart.count * 4 + chordBoxes.values.count * 4 + slotOfRecord.count * 4 + idTable.count * 4
+            + (encodedStart?.reduce(0) { $0 + 32 + $1.count } ?? 0)
     }
 }
 
@@ -172,4 +221,25 @@ extension EarthPoint {
     }
 
     var isPoint: Bool { !x.isNaN }
+}
+
+extension Geometry {
+    /// Heap bytes of the geometry's coordinate lists (a point holds none), each list's block
+    /// rounded by `block`.
+    func heapBytes(_ block: (Int) -> Int) -> Int {
+        func list(_ count: Int, _ stride: Int) -> Int { count == 0 ? 0 : block(32 + count * stride) }
+        let coordinate = MemoryLayout<Coordinate>.stride
+        switch self {
+        case .point: return 0
+        case .lineString(let cs), .multiPoint(let cs): return list(cs.count, coordinate)
+        case .polygon(let rings): return list(rings.count, 8) + rings.reduce(0) { $0 + list($1.count, coordinate) }
+        case .multiLineString(let lines): return list(lines.count, 8) + lines.reduce(0) { $0 + list($1.count, coordinate) }
+        case .multiPolygon(let polygons):
+            return list(polygons.count, 8) + polygons.reduce(0) { total, rings in
+                total + list(rings.count, 8) + rings.reduce(0) { $0 + list($1.count, coordinate) }
+            }
+        case .geometryCollection(let parts):
+            return list(parts.count, MemoryLayout<Geometry>.stride) + parts.reduce(0) { $0 + $1.heapBytes(block) }
+        }
+    }
 }

@@ -11,7 +11,7 @@ extension IndexSnapshot {
             var cells: [GridLocator.Cell] = []
             state.forEach(meeting: box) { ref in
                 let record = state.record(ref)
-                if case .text(let c) = record.values[code] { cells.append(GridLocator.Cell(key: record.id, code: c, geometry: record.geometry)) }
+                if case .text(let c) = record.value(code) { cells.append(GridLocator.Cell(key: record.id, code: c, geometry: record.geometry)) }
             }
             return cells
         }

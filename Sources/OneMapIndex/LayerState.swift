@@ -49,8 +49,8 @@ struct LayerState: Sendable {
     func record(_ ref: FeatureRef) -> LayerRecord { set(ref.inOverlay).record(Int(ref.slot)) }
 
     func ref(id: String) -> FeatureRef? {
-        if let slot = overlay.slotByID[id] { return FeatureRef(inOverlay: true, slot: slot) }
-        if let slot = base.slotByID[id], !hidden.contains(slot) { return FeatureRef(inOverlay: false, slot: slot) }
+        if let slot = overlay.slot(id: id) { return FeatureRef(inOverlay: true, slot: slot) }
+        if let slot = base.slot(id: id), !hidden.contains(slot) { return FeatureRef(inOverlay: false, slot: slot) }
         return nil
     }
 
@@ -81,13 +81,13 @@ struct LayerState: Sendable {
         var overlayIDs = Set(overlayRecords.map(\.id))
         var hidden = hidden
         func exists(_ id: String) -> Bool {
-            overlayIDs.contains(id) || (base.slotByID[id].map { !hidden.contains($0) } ?? false)
+            overlayIDs.contains(id) || (base.slot(id: id).map { !hidden.contains($0) } ?? false)
         }
         func remove(_ id: String) throws(QueryError) {
             if overlayIDs.contains(id) {
                 overlayRecords.removeAll { $0.id == id }
                 overlayIDs.remove(id)
-            } else if let slot = base.slotByID[id], !hidden.contains(slot) {
+            } else if let slot = base.slot(id: id), !hidden.contains(slot) {
                 hidden.insert(slot)
             } else {
                 throw .unknownFeature(layer: layer, id: id)
@@ -126,9 +126,9 @@ struct LayerState: Sendable {
     }
 
     private func validate(_ record: LayerRecord) throws(QueryError) {
-        guard record.values.count == layer.columns.count else {
+        guard record.valueCount == layer.columns.count else {
             throw .invalidFeature(layer: layer, id: record.id,
-                                  reason: "has \(record.values.count) column values, the layer has \(layer.columns.count) columns")
+                                  reason: "has \(record.valueCount) column values, the layer has \(layer.columns.count) columns")
         }
         guard let box = record.geometry.boundingBox else {
             throw .invalidFeature(layer: layer, id: record.id, reason: "the geometry is empty")

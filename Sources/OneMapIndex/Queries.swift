@@ -76,7 +76,7 @@ extension IndexSnapshot {
         let predicate = try RecordPredicate(filters, layer: layer)
         var candidates: [FeatureRef] = []
         state.forEach(meeting: box) { ref in
-            if predicate.isAlways || predicate.matches(state.record(ref).values) { candidates.append(ref) }
+            if predicate.isAlways || predicate.matches(state.record(ref)) { candidates.append(ref) }
         }
         // A point whose box meets the query box is inside it; other shapes are tested
         // exactly, with GEOS set up only when one turns up.
@@ -163,7 +163,7 @@ extension IndexSnapshot {
         guard let box = area.boundingBox else { return [] }
         var candidates: [FeatureRef] = []
         state.forEach(meeting: box) { ref in
-            if predicate.isAlways || predicate.matches(state.record(ref).values) { candidates.append(ref) }
+            if predicate.isAlways || predicate.matches(state.record(ref)) { candidates.append(ref) }
         }
         guard !candidates.isEmpty else { return [] }
         let prepared = try context.prepare(area)
@@ -261,6 +261,6 @@ extension IndexSnapshot {
     public func allFeatures(_ layer: Layer, where filters: [AttributeFilter]) throws(QueryError) -> [LayerRecord] {
         let predicate = try RecordPredicate(filters, layer: layer)
         let all = try allFeatures(layer)
-        return predicate.isAlways ? all : all.filter { predicate.matches($0.values) }
+        return predicate.isAlways ? all : all.filter { predicate.matches($0) }
     }
 }

@@ -3,6 +3,7 @@ import OneMapStorage
 import Dispatch
 import Foundation
 import Synchronization
+import OneMapWork
 
 /// The in-memory spatial index of every loaded layer, shared by all readers and updated
 /// live.
@@ -20,27 +21,79 @@ public final class SpatialIndex: Sendable {
     /// Changes applied to each layer since its background compaction began.
     private let compactionLogs = Mutex<[Layer: [FeatureChange]]>([:])
 
+    /// What loading each layer cost (empty when the index was built from records in hand).
+    public let loadCosts: [LayerLoadCost]
+
     public init(records: [Layer: [LayerRecord]]) {
         var layers: [Layer: LayerState] = [:]
         for (layer, list) in records { layers[layer] = LayerState(layer: layer, records: list) }
         current = Mutex(IndexSnapshot(layers: layers, version: 0))
+        loadCosts = []
     }
 
-    /// Reads `layers` (those the file has, by default) from a GeoPackage and indexes them.
-    /// `progress` hears each layer's name and feature count as it finishes.
+    private init(layers: [Layer: LayerState], costs: [LayerLoadCost]) {
+        current = Mutex(IndexSnapshot(layers: layers, version: 0))
+        loadCosts = costs
+    }
+
+    /// Reads `layers` (those the file has, by default) from a GeoPackage and indexes them,
+    /// on two connections at once (the largest layer on one, the others on the other: a
+    /// city's hazards and roads load side by side on two cores). `progress` hears each
+    /// layer's name and feature count, in the order asked, once all are in.
     public static func load(from store: GeoPackage, layers wanted: [Layer]? = nil,
                             progress: (Layer, Int) -> Void = { _, _ in }) throws -> SpatialIndex {
-        var records: [Layer: [LayerRecord]] = [:]
-        try store.read { session in
-            for layer in try wanted ?? session.layers() {
-                var list: [LayerRecord] = []
-                list.reserveCapacity(try session.count(layer))
-                try session.forEachRecord(in: layer) { list.append($0) }
-                records[layer] = list
-                progress(layer, list.count)
+        let (order, counts): ([Layer], [Int]) = try store.read { session in
+            let order = try wanted ?? session.layers()
+            return (order, try order.map { try session.count($0) })
+        }
+        // Greedy halves by feature count: each layer to the lighter reader.
+        var groups: [[Int]] = [[], []], weights = [0, 0]
+        for i in order.indices.sorted(by: { counts[$0] > counts[$1] }) {
+            let lighter = weights[0] <= weights[1] ? 0 : 1
+            groups[lighter].append(i)
+            weights[lighter] += counts[i]
+        }
+        let loaded = Mutex<[Int: (LayerState, LayerLoadCost)]>([:])
+        let failure = Mutex<(any Error)?>(nil)
+        @Sendable func read(_ group: [Int], from store: GeoPackage) throws {
+            try store.read { session in
+                for i in group {
+                    let layer = order[i]
+                    let started = ContinuousClock.now
+                    var list: [LayerRecord] = []
+                    list.reserveCapacity(counts[i])
+                    try session.forEachRecord(in: layer) { list.append($0) }
+                    let read = ContinuousClock.now
+                    let state = LayerState(layer: layer, records: list)
+                    let cost = LayerLoadCost(layer: layer, costs: state.base.costs,
+                                             readSeconds: (read - started).seconds, indexSeconds: (ContinuousClock.now - read).seconds)
+                    loaded.withLock { $0[i] = (state, cost) }
+                }
             }
         }
-        return SpatialIndex(records: records)
+        // The second reader has its own connection; a file that cannot be opened twice
+        // (none should) is read on the first alone.
+        let second = groups[1].isEmpty ? nil : try? GeoPackage(path: store.path, mode: .readOnly)
+        let readers = second == nil ? [groups[0] + groups[1], []] : groups
+        DispatchQueue.concurrentPerform(iterations: 2) { reader in
+            guard !readers[reader].isEmpty else { return }
+            do {
+                try read(readers[reader], from: reader == 0 ? store : second ?? store)
+            } catch {
+                failure.withLock { if $0 == nil { $0 = error } }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        let all = loaded.withLock { $0 }
+        var layers: [Layer: LayerState] = [:]
+        var costs: [LayerLoadCost] = []
+        for i in order.indices {
+            guard let (state, cost) = all[i] else { continue }
+            layers[order[i]] = state
+            costs.append(cost)
+            progress(order[i], state.count)
+        }
+        return SpatialIndex(layers: layers, costs: costs)
     }
 
     /// The index as it is now; unaffected by later changes.
@@ -131,6 +184,13 @@ public struct IndexSnapshot: Sendable {
     /// beside the records themselves.
     public func indexByteCount(_ layer: Layer) -> Int { layers[layer]?.indexByteCount ?? 0 }
 
+    /// Bytes `layer` holds, records and index (see ``LayerLoadCost``; base and overlay).
+    public func heldBytes(_ layer: Layer) -> Int {
+        guard let state = layers[layer] else { return 0 }
+        let base = state.base.costs, overlay = state.overlay.costs
+        return base.records + base.values + base.geometry + base.index + overlay.records + overlay.values + overlay.geometry + overlay.index
+    }
+
     func state(_ layer: Layer) throws(QueryError) -> LayerState {
         guard let state = layers[layer] else { throw .layerNotLoaded(layer) }
         return state
@@ -149,4 +209,38 @@ public struct IndexSnapshot: Sendable {
         guard let state = layers[layer] else { return nil }
         return LayerIdentity(base: ObjectIdentifier(state.base), overlay: ObjectIdentifier(state.overlay), hidden: state.hidden.count)
     }
+}
+
+/// What one layer cost to load: bytes of its records (their slots, ids and other
+/// properties), of their packed values, of their geometries' coordinate lists, and of the
+/// index built on them — counted from the structures, not measured (layers load side by
+/// side, so the process's resident growth cannot be split between them) — and the time
+/// of each step.
+public struct LayerLoadCost: Sendable {
+    public var layer: Layer
+    public var features: Int
+    public var recordBytes: Int
+    public var valueBytes: Int
+    public var geometryBytes: Int
+    public var indexBytes: Int
+    public var readSeconds: Double
+    public var indexSeconds: Double
+
+    init(layer: Layer, costs: FeatureSet.SetCosts, readSeconds: Double, indexSeconds: Double) {
+        self.layer = layer
+        features = costs.features
+        recordBytes = costs.records
+        valueBytes = costs.values
+        geometryBytes = costs.geometry
+        indexBytes = costs.index
+        self.readSeconds = readSeconds
+        self.indexSeconds = indexSeconds
+    }
+
+    public var totalBytes: Int { recordBytes + valueBytes + geometryBytes + indexBytes }
+    public var bytesPerFeature: Int { features == 0 ? 0 : totalBytes / features }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

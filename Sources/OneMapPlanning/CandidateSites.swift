@@ -39,7 +39,7 @@ public enum CandidateSites {
         let level = Layer.adminUnits.columnIndex("level")
         var parts: [Geometry] = []
         if snapshot.loadedLayers.contains(.adminUnits) {
-            parts = try snapshot.allFeatures(.adminUnits).filter { $0.values[level] == .text("district") }.map(\.geometry)
+            parts = try snapshot.allFeatures(.adminUnits).filter { $0.value(level) == .text("district") }.map(\.geometry)
         }
         if parts.isEmpty, snapshot.loadedLayers.contains(.grids) { parts = try snapshot.allFeatures(.grids).map(\.geometry) }
         guard !parts.isEmpty else { return nil }

@@ -139,7 +139,7 @@ public struct DepotSiting: Sendable {
         let name = Layer.facilities.columnIndex("name")
         return try snapshot.facilitiesInService(kind: "depot").compactMap { r in
             guard case .point(let c) = r.geometry else { return nil }
-            return (r.id, r.values[name].string ?? r.id, c)
+            return (r.id, r.value(name).string ?? r.id, c)
         }
     }
 }

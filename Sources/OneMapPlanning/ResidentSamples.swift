@@ -61,7 +61,7 @@ public struct ResidentSamples: Sendable {
             let (frame, area, step, low) = (lattice.frame, lattice.area, lattice.step, lattice.corner)
             let points = lattice.points.map(\.metres)
             let centre = try context.pointOnSurface(record.geometry)
-            let residents = record.values[population].count ?? 0
+            let residents = record.value(population).count ?? 0
             let first = samples.count
             if points.isEmpty {
                 samples.append(Sample(coordinate: centre, residents: Double(residents), grid: grids.count))
@@ -72,8 +72,8 @@ public struct ResidentSamples: Sendable {
                 let total = weights.reduce(0, +)
                 samples += zip(coordinates, weights).map { Sample(coordinate: $0, residents: Double(residents) * $1 / total, grid: grids.count) }
             }
-            grids.append(Grid(record: record, code: record.values[code].string ?? record.id, name: record.values[name].string ?? "",
-                              subdistrict: record.values[subdistrict].string ?? "", residents: residents, spacing: step,
+            grids.append(Grid(record: record, code: record.value(code).string ?? record.id, name: record.value(name).string ?? "",
+                              subdistrict: record.value(subdistrict).string ?? "", residents: residents, spacing: step,
                               frame: frame, corner: low, centre: centre, area: area, samples: first..<samples.count))
         }
         self.grids = grids

@@ -42,7 +42,7 @@ public struct SafetyAudit: Sendable {
         }
         if snapshot.loadedLayers.contains(.facilities) {
             targets += try snapshot.allFeatures(.facilities).compactMap { record in
-                let k = record.values[kind].description
+                let k = record.value(kind).description
                 return protectedKinds.contains(k) ? (.facilities, record, k) : nil
             }
         }

@@ -119,9 +119,9 @@ public struct ShelterCoverage: Sendable {
         let (name, kind, area, capacity, status) = (c("name"), c("shelter_kind"), c("effective_area_m2"), c("capacity"), c("status"))
         let context = GEOSContext()
         return try snapshot.allFeatures(.shelters).sorted { $0.id < $1.id }.compactMap { r in
-            guard IndexSnapshot.isInService(r.values[status]) else { return nil }
-            return Shelter(id: r.id, name: r.values[name].string ?? r.id, kind: r.values[kind].description,
-                           area: r.values[area].number ?? 0, capacity: r.values[capacity].number ?? 0,
+            guard IndexSnapshot.isInService(r.value(status)) else { return nil }
+            return Shelter(id: r.id, name: r.value(name).string ?? r.id, kind: r.value(kind).description,
+                           area: r.value(area).number ?? 0, capacity: r.value(capacity).number ?? 0,
                            point: try context.pointOnSurface(r.geometry))
         }
     }

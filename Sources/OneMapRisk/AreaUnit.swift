@@ -40,7 +40,7 @@ public enum AreaUnit: Sendable, Equatable, Hashable, CustomStringConvertible {
     func contains(_ record: LayerRecord) -> Bool {
         switch self {
         case .grids: true
-        case .admin(let level): record.values[Self.levelColumn].description.lowercased() == level
+        case .admin(let level): record.value(Self.levelColumn).description.lowercased() == level
         }
     }
 

@@ -174,11 +174,11 @@ public struct RiskModel: Sendable {
 
     private static func area(_ record: LayerRecord, in layer: Layer) -> RiskArea {
         func text(_ name: String) -> String? {
-            guard let i = layer.columns.firstIndex(where: { $0.name == name }), case .text(let s) = record.values[i] else { return nil }
+            guard let i = layer.columns.firstIndex(where: { $0.name == name }), case .text(let s) = record.value(i) else { return nil }
             return s
         }
         func integer(_ name: String) -> Int? {
-            guard let i = layer.columns.firstIndex(where: { $0.name == name }), case .integer(let n) = record.values[i] else { return nil }
+            guard let i = layer.columns.firstIndex(where: { $0.name == name }), case .integer(let n) = record.value(i) else { return nil }
             return Int(n)
         }
         return RiskArea(id: record.id, name: text("name"),

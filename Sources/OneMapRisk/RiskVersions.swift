@@ -138,7 +138,7 @@ public enum RiskVersionStore {
         return try store.write { session in
             try session.create(versions)
             try session.create(areas)
-            let number = (try session.reader.rows(of: versions).compactMap { $0.values[0].count }.max()).map { $0 + 1 } ?? 1
+            let number = (try session.reader.rows(of: versions).compactMap { $0.value(0).count }.max()).map { $0 + 1 } ?? 1
             let version = RiskVersion(number: number, createdAt: formatter.string(from: now), unit: model.unit, rule: model.rules.areaRule,
                                       rules: JSONWriter.string(model.rules.json), inputs: inputs, note: note)
             try session.insert(into: versions, geometry: nil, values: [
@@ -168,10 +168,10 @@ public enum RiskVersionStore {
     public static func list(in store: GeoPackage) throws -> [RiskVersion] {
         try store.read { session in
             try session.rows(of: versions).map { row in
-                func text(_ i: Int) -> String { if case .text(let s) = row.values[i] { s } else { "" } }
-                return RiskVersion(number: row.values[0].count ?? 0, createdAt: text(1), unit: AreaUnit(parsing: text(2)),
+                func text(_ i: Int) -> String { if case .text(let s) = row.value(i) { s } else { "" } }
+                return RiskVersion(number: row.value(0).count ?? 0, createdAt: text(1), unit: AreaUnit(parsing: text(2)),
                                    rule: AreaRule(rawValue: text(3)) ?? .mostSevere, rules: text(4), inputs: text(5),
-                                   note: row.values[6] == .null ? nil : text(6))
+                                   note: row.value(6) == .null ? nil : text(6))
             }
         }
     }
@@ -249,7 +249,7 @@ public enum RiskVersionStore {
             let code = Layer.adminUnits.columnIndex("code"), name = Layer.adminUnits.columnIndex("name")
             var names: [String: String] = [:]
             try session.forEachRecord(in: .adminUnits) { unit in
-                if case .text(let c) = unit.values[code], case .text(let n) = unit.values[name] { names[c] = n }
+                if case .text(let c) = unit.value(code), case .text(let n) = unit.value(name) { names[c] = n }
             }
             return names
         }
@@ -272,7 +272,7 @@ public enum RiskVersionStore {
                 hash.mix(c.x.bitPattern)
                 hash.mix(c.y.bitPattern)
             }
-            for value in record.values {
+            record.packed.forEach { _, value in
                 hash.mix(value.description.utf8)
                 hash.mix(UInt8(0))
             }

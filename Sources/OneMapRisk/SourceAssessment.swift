@@ -24,8 +24,7 @@ extension RiskRules {
     /// The level of a `hazards` record under these rules, or nil when the record lacks the
     /// evidence the method needs (no level given, or a factor missing).
     public func assess(_ record: LayerRecord) -> SourceAssessment? {
-        let values = record.values
-        func number(_ column: Int) -> Double? { values[column].number }
+        func number(_ column: Int) -> Double? { record.value(column).number }
         let given: SourceAssessment? = number(Columns.level).flatMap { Int(exactly: $0) }.flatMap { RiskLevel(rawValue: $0) }
             .map { SourceAssessment(level: $0, basis: .given) }
         let byLEC: SourceAssessment? = {

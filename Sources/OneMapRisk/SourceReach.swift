@@ -37,9 +37,9 @@ final class SourceReach {
     }
 
     func reach(_ source: LayerRecord) throws -> Outcome {
-        if source.values[Columns.status] == .text("closed") { return .closed }
+        if source.value(Columns.status) == .text("closed") { return .closed }
         guard let level = rules.assess(source)?.level else { return .unassessed }
-        let impact = max(0, source.values[Columns.impact].number ?? 0)
+        let impact = max(0, source.value(Columns.impact).number ?? 0)
         guard let box = source.geometry.boundingBox else { return .reaches(level, []) }
         let search = box.widened(byMetres: impact)
         // Degrees of planar distance below which the geodesic distance may be within the

@@ -29,6 +29,10 @@ public struct ContractionHierarchy: Sendable {
     let downStart: [Int32]
     let downArc: [Int32]
     public var shortcutCount: Int { arcs.count - originalCount }
+    /// Bytes the hierarchy's arrays hold (not the search scratch, which grows with use).
+    public var heldBytes: Int {
+        arcs.count * MemoryLayout<Arc>.stride + (rank.count + upStart.count + upArc.count + downStart.count + downArc.count) * 4
+    }
     let originalCount: Int
     /// Search arrays reused across queries (a query touches a few thousand of the
     /// network's nodes; allocating and clearing arrays for all of them would cost more).

@@ -41,17 +41,16 @@ public struct RoadProfile: Sendable, Equatable {
 
     /// The speed in km/h this mode goes on `road` (a `roads` record), or nil if it may not.
     public func speed(_ road: LayerRecord) -> Double? {
-        let values = road.values
-        let roadClass = values[Columns.roadClass].description
+        let roadClass = road.value(Columns.roadClass).description
         guard let base = speeds[roadClass] ?? otherSpeed, base > 0 else { return nil }
-        if usesSpeedLimits, let limit = values[Columns.maxSpeed].number, limit > 0 { return min(limit, maxSpeed) }
+        if usesSpeedLimits, let limit = road.value(Columns.maxSpeed).number, limit > 0 { return min(limit, maxSpeed) }
         return base
     }
 
     /// 1 along the line only, -1 against it only, 0 both ways (always 0 when one-way
     /// streets do not bind this mode).
     public func direction(_ road: LayerRecord) -> Int {
-        guard respectsOneWay, let value = road.values[Columns.oneway].number else { return 0 }
+        guard respectsOneWay, let value = road.value(Columns.oneway).number else { return 0 }
         return Int(value)
     }
 }

@@ -226,7 +226,7 @@ struct TimeInterval {
     static func parse(_ text: String) -> Date? { Timestamps.parse(text) }
 
     func contains(_ record: LayerRecord) -> Bool {
-        guard case .text(let text) = record.values[column], let when = Self.parse(text) else { return false }
+        guard case .text(let text) = record.value(column), let when = Self.parse(text) else { return false }
         if let start, when < start { return false }
         if let end, when > end { return false }
         return true

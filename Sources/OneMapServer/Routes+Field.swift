@@ -180,7 +180,7 @@ extension Routes {
                     let hazard = service.snapshot.feature(.hazards, id: reason.sourceID)
                     return .object([
                         JSONMember("source", .string(reason.sourceID)),
-                        JSONMember("name", hazard?.values[name].string.map(JSONValue.string) ?? .null),
+                        JSONMember("name", hazard?.value(name).string.map(JSONValue.string) ?? .null),
                         JSONMember("level", .string(reason.level.description)),
                         JSONMember("distance_m", .number(reason.distance.rounded())),
                     ])

@@ -88,8 +88,19 @@ public final class OneMapService: Sendable {
         planning = try Planner.standards(path: options.planningPath)
         let style = try TileMaps.style(path: options.stylePath)
         tileStyle = style
-        let started = Date()
+        let started = Date(), startMemory = ProcessMemory.residentBytes()
         let source = try TileMaps.load(path: options.dataPath, rules: rules, style: style, allLayers: true)
+        let sourceMemory = ProcessMemory.residentBytes(), sourceSeconds = Date().timeIntervalSince(started)
+        // The driving graph is built on the other core while this one opens the caches and
+        // looks for overdue hazards (each about a second on a city).
+        let graphBuilt = Mutex<(graph: RoadGraph, seconds: Double)?>(nil), graphDone = DispatchGroup()
+        let loadedSnapshot = source.index.snapshot, driveProfile = RoadProfile.drive.with(access: planning.roadAccess)
+        DispatchQueue.global(qos: .userInitiated).async(group: graphDone) {
+            let started = Date()
+            let roads = loadedSnapshot.loadedLayers.contains(.roads) ? (try? loadedSnapshot.allFeatures(.roads)) ?? [] : []
+            let graph = RoadGraph(roads: roads, profile: driveProfile)
+            graphBuilt.withLock { $0 = (graph, Date().timeIntervalSince(started)) }
+        }
         store = try GeoPackage(path: options.dataPath, mode: .readWrite)
         try store.useWriteAheadLog()
         let base = options.cacheDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent(URL(fileURLWithPath: options.dataPath).lastPathComponent).path }
@@ -117,9 +128,11 @@ public final class OneMapService: Sendable {
         // A browser asks for a screenful of tiles at once: up to 256 may wait in line.
         heavy = WorkLimiter(limit: options.maxHeavyRequests, budget: options.heavyBudget, queueLimit: 256)
         tokens = try options.tokensPath.map { try TokenBook(path: $0, limit: options.authFailures, logger: logger) } ?? .empty()
+        let collectionsStarted = Date()
         collections = try CollectionInfo.all(in: store, snapshot: source.index.snapshot)
-        let roads = source.index.snapshot.loadedLayers.contains(.roads) ? try source.index.snapshot.allFeatures(.roads) : []
-        let drive = RoadGraph(roads: roads, profile: RoadProfile.drive.with(access: planning.roadAccess))
+        let collectionsSeconds = Date().timeIntervalSince(collectionsStarted)
+        graphDone.wait()
+        guard let (drive, graphSeconds) = graphBuilt.withLock({ $0 }) else { throw QueryError.layerNotLoaded(.roads) }
         let networks = Networks(live: live, planning: planning, drive: drive)
         self.networks = networks
         let incidentConfig = try Incidents.config(path: options.incidentsPath)
@@ -131,8 +144,26 @@ public final class OneMapService: Sendable {
             "data": "\(options.dataPath)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
             "rules": "\(origin)", "map": "\(source.mapKey)", "tokens": "\(tokens.count)",
             "overdue_hazards": "\(overdue)", "overdue_seconds": "\(String(format: "%.2f", overdueSeconds))",
+            "map_seconds": "\(String(format: "%.2f", sourceSeconds))", "graph_seconds": "\(String(format: "%.2f", graphSeconds))",
+            "collections_seconds": "\(String(format: "%.2f", collectionsSeconds))",
             "layers": "\(collections.map { "\($0.layer)=\($0.count)" }.joined(separator: ","))",
+            "resident_mb": "\(ProcessMemory.residentBytes() >> 20)",
         ])
+        let released = ProcessMemory.releaseFreePages()
+        // What each structure costs (BENCHMARKS.md's memory table is made from this line).
+        let costs = source.index.loadCosts
+        let indexed = costs.reduce(0) { $0 + $1.totalBytes }
+        var memory: Logger.Metadata = [:]
+        func mb(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
+        for cost in costs {
+            memory["\(cost.layer)"] = "\(cost.features) features: records \(mb(cost.recordBytes)) MB, values \(mb(cost.valueBytes)) MB, geometry \(mb(cost.geometryBytes)) MB, index \(mb(cost.indexBytes)) MB, \(cost.bytesPerFeature) B a feature; read \(String(format: "%.2f", cost.readSeconds)) s, indexed \(String(format: "%.2f", cost.indexSeconds)) s"
+        }
+        memory["layers_mb"] = "\(mb(indexed))"
+        memory["map_resident_mb"] = "\((sourceMemory - startMemory) >> 20)"
+        memory["drive_graph_mb"] = "\(mb(drive.heldBytes))"
+        memory["resident_mb"] = "\(ProcessMemory.residentBytes() >> 20)"
+        memory["free_pages_released_mb"] = "\(released >> 20)"
+        logger.info("memory", metadata: memory)
         // Low zooms draw the roads generalised (tiles/README.md): built in the background
         // now, not on the first tile a user asks for at each zoom.
         let renderer = live.renderer, roadLog = logger
@@ -148,11 +179,13 @@ public final class OneMapService: Sendable {
             let log = logger
             // Fastest routes use A* until the hierarchy is ready (seconds to minutes on a city).
             DispatchQueue.global(qos: .utility).async { [self] in
-                let started = Date()
+                let started = Date(), before = ProcessMemory.residentBytes()
                 let fast = drive.withHierarchy()
                 networks.graphs.withLock { $0["drive"] = fast }
                 log.info("road hierarchy ready", metadata: ["seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))",
-                                                            "shortcuts": "\(fast.hierarchy?.shortcutCount ?? 0)"])
+                                                            "shortcuts": "\(fast.hierarchy?.shortcutCount ?? 0)",
+                                                            "hierarchy_mb": "\((fast.hierarchy?.heldBytes ?? 0) >> 20)",
+                                                            "resident_added_mb": "\((ProcessMemory.residentBytes() - before) >> 20)"])
             }
         }
     }
@@ -227,7 +260,7 @@ struct CollectionInfo: Sendable {
             if summary.layer == .hazards {
                 let column = Layer.hazards.columnIndex("reported_at")
                 let times = try snapshot.allFeatures(.hazards).compactMap { record -> String? in
-                    if case .text(let t) = record.values[column] { return t }
+                    if case .text(let t) = record.value(column) { return t }
                     return nil
                 }
                 if let first = times.min(), let last = times.max() { interval = (first, last) }

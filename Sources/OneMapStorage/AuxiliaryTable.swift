@@ -46,6 +46,9 @@ public struct AuxiliaryRow: Sendable, Equatable {
         self.geometry = geometry
         self.values = values
     }
+
+    /// Value `index`, `.null` past the last (as ``LayerRecord/value(_:)`` reads).
+    public func value(_ index: Int) -> FieldValue { values.indices.contains(index) ? values[index] : .null }
 }
 
 extension WriteSession {

@@ -19,10 +19,10 @@ public enum DerivedFields {
         switch layer {
         case .shelters:
             let status = layer.columnIndex("status")
-            if record.values[status] == .null { record.values[status] = .text(defaultShelterStatus) }
+            if record.value(status) == .null { record.values[status] = .text(defaultShelterStatus) }
         case .grids:
             let code = layer.columnIndex("code")
-            if record.values[code] == .null { record.values[code] = .text(gridCode(forID: record.id)) }
+            if record.value(code) == .null { record.values[code] = .text(gridCode(forID: record.id)) }
         default:
             break
         }

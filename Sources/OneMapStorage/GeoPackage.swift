@@ -41,8 +41,9 @@ public final class GeoPackage: Sendable {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             // R-tree inserts touch nodes all over the index; with SQLite's 2 MB default cache
             // they were re-read from the file ~1.2 times per feature. 64 MB bounds memory
-            // and keeps a city's index in cache.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // and keeps a city's index in cache. Reading (loading a map) needs no more than
+            // the default: each page is read once, and the cache would be held for nothing.
+            if mode != .readOnly { try db.execute(sql: "PRAGMA cache_size = -65536") }
         }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
@@ -151,15 +152,20 @@ public struct ReadSession {
             } catch {
                 throw StorageError.badGeometry(layer, id: id, reason: "\(error)")
             }
-            var values: [FieldValue] = []
-            values.reserveCapacity(Int(columnCount))
+            // Packed straight from SQLite's buffers: no string is made for a text value.
+            var values = PackedValues.Packer(capacity: 8 * Int(columnCount))
             for index in 0..<columnCount {
                 let column = index + 2
                 switch sqlite3_column_type(raw, column) {
-                case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(raw, column)))
-                case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(raw, column)))
-                case SQLITE_TEXT: values.append(.text(text(column)))
-                default: values.append(.null)
+                case SQLITE_INTEGER: values.appendInteger(sqlite3_column_int64(raw, column))
+                case SQLITE_FLOAT: values.appendReal(sqlite3_column_double(raw, column))
+                case SQLITE_TEXT:
+                    if let bytes = sqlite3_column_text(raw, column) {
+                        values.appendText(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(raw, column))))
+                    } else {
+                        values.appendText(UnsafeBufferPointer(start: nil, count: 0))
+                    }
+                default: values.appendNull()
                 }
             }
             var extra: [JSONMember] = []
@@ -167,7 +173,7 @@ public struct ReadSession {
                 let parser = JSONParser(ByteStream(string: text(columnCount + 2)))
                 if case .object(let members) = try parser.parseValue() { extra = members }
             }
-            try body(LayerRecord(id: id, geometry: geometry, values: values, extra: extra))
+            try body(LayerRecord(id: id, geometry: geometry, packed: values.packed, extra: extra))
         }
     }
 

@@ -2,31 +2,66 @@ import OneMapGeometry
 
 /// One feature as a layer stores it: identifier, WGS84 geometry, typed column values in
 /// the layer's column order, and the other properties as JSON members.
+///
+/// The values are held packed (``PackedValues``: one small block instead of 24 bytes a value
+/// and a block per long text); ``value(_:)`` reads one, ``values`` builds the list.
 public struct LayerRecord: Hashable, Sendable {
     public var id: String
     public var geometry: Geometry
-    /// Values in ``Layer/columns`` order.
-    public var values: [FieldValue]
+    public private(set) var packed: PackedValues
     /// Properties that match no typed column, kept as they came.
     public var extra: [JSONMember]
 
     public init(id: String, geometry: Geometry, values: [FieldValue], extra: [JSONMember]) {
+        self.init(id: id, geometry: geometry, packed: PackedValues(values), extra: extra)
+    }
+
+    public init(id: String, geometry: Geometry, packed: PackedValues, extra: [JSONMember]) {
         self.id = id
         self.geometry = geometry
-        self.values = values
+        self.packed = packed
         self.extra = extra
+    }
+
+    /// Values in ``Layer/columns`` order, built on each read: read one with ``value(_:)``.
+    public var values: [FieldValue] {
+        get { packed.decoded }
+        set { packed = PackedValues(newValue) }
+    }
+
+    /// Value `column` (an index into ``Layer/columns``); `.null` past the last.
+    public func value(_ column: Int) -> FieldValue { packed.value(column) }
+
+    /// How many values the record has.
+    public var valueCount: Int { packed.count }
+
+    /// Records are equal when their ids, geometries, values and other properties are (values
+    /// compared as values: a real `0.0` equals `-0.0`, as `FieldValue` has it).
+    public static func == (lhs: LayerRecord, rhs: LayerRecord) -> Bool {
+        lhs.id == rhs.id && lhs.geometry == rhs.geometry && lhs.extra == rhs.extra
+            && (lhs.packed.bytes == rhs.packed.bytes || lhs.values == rhs.values)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(geometry)
+        hasher.combine(values)
+        hasher.combine(extra)
     }
 
     /// The record as a GeoJSON feature: typed columns (non-null) first under their
     /// canonical names, then the kept properties.
     public func feature(in layer: Layer) -> Feature {
         var properties: [JSONMember] = []
-        for (column, value) in zip(layer.columns, values) {
+        let columns = layer.columns
+        packed.forEach { index, value in
+            guard index < columns.count else { return }
+            let name = columns[index].name
             switch value {
-            case .null: continue
-            case .integer(let i): properties.append(JSONMember(column.name, .number(Double(i))))
-            case .real(let d): properties.append(JSONMember(column.name, .number(d)))
-            case .text(let s): properties.append(JSONMember(column.name, .string(s)))
+            case .null: break
+            case .integer(let i): properties.append(JSONMember(name, .number(Double(i))))
+            case .real(let d): properties.append(JSONMember(name, .number(d)))
+            case .text(let s): properties.append(JSONMember(name, .string(s)))
             }
         }
         properties.append(contentsOf: extra)
@@ -45,14 +80,16 @@ public struct LayerRecord: Hashable, Sendable {
         out.append(contentsOf: #","properties":{"#.utf8)
         var first = true
         let keys = Self.jsonKeys[layer] ?? []
-        for (index, value) in values.enumerated() where index < layer.columns.count {
-            if case .null = value { continue }
+        let columns = layer.columns
+        packed.forEach { index, value in
+            guard index < columns.count else { return }
+            if case .null = value { return }
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             if index < keys.count {
                 out.append(contentsOf: keys[index])
             } else {
-                JSONWriter.writeKey(layer.columns[index].name, into: &out)
+                JSONWriter.writeKey(columns[index].name, into: &out)
             }
             switch value {
             case .null: break

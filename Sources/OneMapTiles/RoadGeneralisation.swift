@@ -58,7 +58,7 @@ final class RoadGeneralisation: Sendable {
         var seen: [Set<Segment>] = []
         let column = Columns.roadClass
         snapshot.forEachCandidate(.roads, meeting: BoundingBox(minX: -180, minY: -90, maxX: 180, maxY: 90)) { record in
-            let text: String? = if case .text(let text) = record.values[column] { text } else { nil }
+            let text: String? = if case .text(let text) = record.value(column) { text } else { nil }
             let line = style.line(for: text)
             guard zoom >= line.minZoom else { return }
             let index: Int

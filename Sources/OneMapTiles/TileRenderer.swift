@@ -185,7 +185,7 @@ public struct TileRenderer: Sendable {
                        _ box: BoundingBox) -> [(line: TileStyle.Line, geometry: Geometry)] {
         var found: [(line: TileStyle.Line, geometry: Geometry)] = []
         snapshot.forEachCandidate(layer, meeting: box) { record in
-            let text: String? = if case .text(let text) = record.values[column] { text } else { nil }
+            let text: String? = if case .text(let text) = record.value(column) { text } else { nil }
             let chosen = line(text)
             guard frame.zoom >= chosen.minZoom else { return }
             found.append((chosen, record.geometry))
@@ -217,7 +217,7 @@ public struct TileRenderer: Sendable {
         let rules = risk?.rules ?? .standard
         var points: [(RiskLevel, Double, Double, Bool)] = []
         snapshot.forEachCandidate(.hazards, meeting: box) { record in
-            guard record.values[Columns.hazardStatus] != .text("closed"), let level = rules.assess(record)?.level,
+            guard record.value(Columns.hazardStatus) != .text("closed"), let level = rules.assess(record)?.level,
                   Double(zoom) >= s.minZoom[level] else { return }
             let late = !overdue.isEmpty && overdue.contains(record.id)
             switch record.geometry {
@@ -272,7 +272,7 @@ public struct TileRenderer: Sendable {
         let s = style.shelters
         guard zoom >= s.minZoom else { return }
         snapshot.forEachCandidate(.shelters, meeting: box) { record in
-            let status: String? = if case .text(let text) = record.values[Columns.shelterStatus] { text } else { nil }
+            let status: String? = if case .text(let text) = record.value(Columns.shelterStatus) { text } else { nil }
             let symbol = s.symbol(status: status)
             if case .point = record.geometry {} else {
                 frame.trace(record.geometry, on: canvas)
@@ -288,7 +288,7 @@ public struct TileRenderer: Sendable {
         let s = style.facilities
         guard zoom >= s.minZoom else { return }
         snapshot.forEachCandidate(.facilities, meeting: box) { record in
-            let kind = record.values[Columns.facilityKind].description
+            let kind = record.value(Columns.facilityKind).description
             Self.symbol(s.kinds[kind] ?? s.other, at: frame.point(Self.anchor(record.geometry)), size: s.size, stroke: s.stroke, on: canvas)
         }
     }
@@ -308,7 +308,7 @@ public struct TileRenderer: Sendable {
         for (layer, size, column) in [(Layer.shelters, style.shelters.size, Columns.shelterName),
                                       (.facilities, style.facilities.size, Columns.facilityName)] {
             snapshot.forEachCandidate(layer, meeting: box) { record in
-                guard case .text(let name) = record.values[column] else { return }
+                guard case .text(let name) = record.value(column) else { return }
                 let p = frame.point(Self.anchor(record.geometry))
                 canvas.label(name, x: p.x, y: p.y + size / 2 + s.size * 0.8, style: s)
             }

@@ -34,8 +34,8 @@ public enum Dashboard {
         var state: [String: String] = [:]
         var reported: [String: Date] = [:]
         for h in hazards {
-            state[h.id] = h.values[status].string ?? "registered"
-            if let t = h.values[reportedAt].string.flatMap(Timestamps.parse) { reported[h.id] = t }
+            state[h.id] = h.value(status).string ?? "registered"
+            if let t = h.value(reportedAt).string.flatMap(Timestamps.parse) { reported[h.id] = t }
         }
         let start = now.addingTimeInterval(-Double(days) * 86_400)
         let logged = try store.read { try $0.changes(layer: Layer.hazards.tableName, since: Timestamps.format(start), limit: 200_000) }
@@ -63,10 +63,10 @@ public enum Dashboard {
         var byKind: [String: Int] = [:]
         var byAge = Array(repeating: 0, count: ageBuckets.count)
         var open = 0, listingMissing = 0
-        for h in hazards where h.values[status].string != "closed" {
+        for h in hazards where h.value(status).string != "closed" {
             open += 1
             if Supervision.mustBeListed(h, config: config), Supervision.text(h, "supervision_owner") == nil { listingMissing += 1 }
-            byKind[h.values[kind].string ?? "(none)", default: 0] += 1
+            byKind[h.value(kind).string ?? "(none)", default: 0] += 1
             if let t = reported[h.id] {
                 let age = Supervision.wholeDays(now.timeIntervalSince(t))
                 byAge[ageBuckets.firstIndex { age <= $0.upTo } ?? ageBuckets.count - 1] += 1
@@ -79,11 +79,11 @@ public enum Dashboard {
         if snapshot.loadedLayers.contains(.shelters) {
             let st = Layer.shelters.columnIndex("status"), cap = Layer.shelters.columnIndex("capacity"), occ = Layer.shelters.columnIndex("occupancy")
             for s in try snapshot.allFeatures(.shelters) {
-                let state = s.values[st].string ?? "open"
+                let state = s.value(st).string ?? "open"
                 byStatus[state, default: 0] += 1
                 guard state == "open" else { continue }
                 openShelters += 1
-                let c = s.values[cap].count.map { Int(clamping: $0) } ?? 0, o = s.values[occ].count.map { Int(clamping: $0) } ?? 0
+                let c = s.value(cap).count.map { Int(clamping: $0) } ?? 0, o = s.value(occ).count.map { Int(clamping: $0) } ?? 0
                 capacity += c
                 occupied += min(o, c)
                 room += max(0, c - o)

@@ -158,13 +158,13 @@ public enum Supervision {
     /// Whether a hazard must be listed for supervision: its level or major-hazard grade is
     /// one the config names.
     static func mustBeListed(_ record: LayerRecord, config: FieldConfig) -> Bool {
-        let grade: Int? = if case .integer(let g) = record.values[Layer.hazards.columnIndex("major_hazard_grade")] { Int(exactly: g) } else { nil }
+        let grade: Int? = if case .integer(let g) = record.value(Layer.hazards.columnIndex("major_hazard_grade")) { Int(exactly: g) } else { nil }
         return levelName(record).map(config.supervise.levels.contains) == true || grade.map(config.supervise.majorHazardGrades.contains) == true
     }
 
     /// A hazard's level by name (red, orange, yellow, blue): stored as 1–4.
     static func levelName(_ record: LayerRecord) -> String? {
-        switch record.values[Layer.hazards.columnIndex("level")] {
+        switch record.value(Layer.hazards.columnIndex("level")) {
         case .integer(let i): Int(exactly: i).flatMap(RiskLevel.init(rawValue:))?.description
         case .text(let s): s.isEmpty ? nil : s
         default: nil
@@ -173,7 +173,7 @@ public enum Supervision {
 
     static func text(_ record: LayerRecord, _ column: String, layer: Layer = .hazards) -> String? {
         let i = layer.columnIndex(column)
-        guard i >= 0, i < record.values.count, let s = record.values[i].string, !s.isEmpty else { return nil }
+        guard i >= 0, i < record.valueCount, let s = record.value(i).string, !s.isEmpty else { return nil }
         return s
     }
 }

@@ -193,7 +193,7 @@ public final class FieldReports: Sendable {
             guard snapshot.feature(layer, id: record.id) == nil else { throw ReportError.duplicateID(layer, id: record.id) }
             try permit(author, layer, geometry: record.geometry, snapshot: snapshot, what: "register a hazard")
             let status = Self.column(layer, "status")
-            if case .text(let given) = record.values[status], given != "registered" {
+            if case .text(let given) = record.value(status), given != "registered" {
                 throw ReportError.lifecycle(from: "new", to: given, reason: "a new hazard is registered first")
             }
             let now = Timestamps.now()
@@ -253,10 +253,10 @@ public final class FieldReports: Sendable {
             var stamps: [String: JSONValue] = ["changed_by": .string(author.name), "changed_at": .string(now)]
             if layer == .hazards {
                 let status = Self.column(layer, "status")
-                if record.values[status] == .text("closed"), current.values[status] != .text("closed") {
+                if record.value(status) == .text("closed"), current.value(status) != .text("closed") {
                     stamps["closed_by"] = .string(author.name)
                     stamps["closed_at"] = .string(now)
-                } else if record.values[status] != .text("closed") {
+                } else if record.value(status) != .text("closed") {
                     stamps["closed_by"] = .null
                     stamps["closed_at"] = .null
                 }
@@ -361,8 +361,8 @@ public final class FieldReports: Sendable {
 
     private func checkLifecycle(from old: LayerRecord, to new: LayerRecord, author: Author) throws {
         let column = Self.column(.hazards, "status")
-        guard case .text(let to) = new.values[column] else { throw ReportError.statusRequired }
-        let from: String = if case .text(let s) = old.values[column] { s } else { "registered" }
+        guard case .text(let to) = new.value(column) else { throw ReportError.statusRequired }
+        let from: String = if case .text(let s) = old.value(column) { s } else { "registered" }
         guard !(Self.forward[from]?.contains(to) ?? false) else { return }
         guard author.isSupervisor else {
             let reason = from == "registered" && to == "closed"
@@ -376,14 +376,14 @@ public final class FieldReports: Sendable {
     /// be); at it an open shelter becomes `full`, and a full one with room again `open`.
     static func settleOccupancy(_ record: inout LayerRecord) throws {
         let status = column(.shelters, "status")
-        guard let capacity = record.values[column(.shelters, "capacity")].number,
-              let occupancy = record.values[column(.shelters, "occupancy")].number else { return }
+        guard let capacity = record.value(column(.shelters, "capacity")).number,
+              let occupancy = record.value(column(.shelters, "occupancy")).number else { return }
         if occupancy > capacity {
             throw ReportError.invalidValue("occupancy: \(Int(exactly: occupancy).map(String.init) ?? "\(occupancy)") is above the capacity \(Int(exactly: capacity).map(String.init) ?? "\(capacity)"); report the capacity first")
         }
-        if occupancy >= capacity, record.values[status] == .text("open") {
+        if occupancy >= capacity, record.value(status) == .text("open") {
             record.values[status] = .text("full")
-        } else if occupancy < capacity, record.values[status] == .text("full") {
+        } else if occupancy < capacity, record.value(status) == .text("full") {
             record.values[status] = .text("open")
         }
     }
@@ -392,8 +392,8 @@ public final class FieldReports: Sendable {
     private func checkLevel(from old: LayerRecord, to new: LayerRecord, author: Author) throws {
         guard !author.isSupervisor else { return }
         let column = Self.column(.hazards, "level")
-        guard case .integer(let before) = old.values[column] else { return }
-        switch new.values[column] {
+        guard case .integer(let before) = old.value(column) else { return }
+        switch new.value(column) {
         case .integer(let after) where after <= before: return
         case .integer(let after): throw ReportError.levelLowered(from: before, to: after)
         default: throw ReportError.levelLowered(from: before, to: nil)

@@ -86,7 +86,7 @@ extension AffectedArea {
             return AffectedArea(method: method, inputs: .object([JSONMember("radii_m", .array(radii.map { .number($0) }))]), zones: zones)
         case .hazard:
             guard let hazard else { throw IncidentError.invalid("area: 'hazard' needs the incident's source hazard (give hazard)") }
-            guard let distance = hazard.values[Layer.hazards.columnIndex("impact_distance_m")].number, distance > 0 else {
+            guard let distance = hazard.value(Layer.hazards.columnIndex("impact_distance_m")).number, distance > 0 else {
                 throw IncidentError.invalid("area: hazard \(hazard.id) has no impact distance; give radii_m or choose another area method")
             }
             let inputs = [JSONMember("hazard", .string(hazard.id)), JSONMember("impact_distance_m", .number(distance))]

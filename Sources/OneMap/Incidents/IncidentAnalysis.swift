@@ -132,12 +132,12 @@ public enum IncidentAnalysis {
             let status = layer.columnIndex("status")
             for hit in try snapshot.features(layer, in: wide) {
                 let r = hit.record
-                guard let k = text(r.values[kind]), kinds.contains(k) else { continue }
-                if layer == .hazards, r.values[status] == .text("closed") { continue }
+                guard let k = text(r.value(kind)), kinds.contains(k) else { continue }
+                if layer == .hazards, r.value(status) == .text("closed") { continue }
                 let distance = try prepared.intersects(r.geometry) ? 0 : ShapeGap.between(r.geometry, zone)
                 guard distance <= margin else { continue }
-                found.append(Target(layer: layer, id: r.id, name: text(r.values[name]) ?? r.id, kind: k,
-                                    capacity: capacity.flatMap { r.values[$0].number } ?? number(r.extra, "capacity"),
+                found.append(Target(layer: layer, id: r.id, name: text(r.value(name)) ?? r.id, kind: k,
+                                    capacity: capacity.flatMap { r.value($0).number } ?? number(r.extra, "capacity"),
                                     distance: distance, contact: contact(of: r), geometry: r.geometry))
             }
         }
@@ -151,10 +151,10 @@ public enum IncidentAnalysis {
         return try snapshot.features(.hazards, inside: zone, relation: .intersects).compactMap { hit -> HazardInside? in
             let r = hit.record
             guard r.id != source else { return nil }
-            let status = text(r.values[c("status")]) ?? "registered"
+            let status = text(r.value(c("status"))) ?? "registered"
             guard status != "closed" else { return nil }
-            let level: Int? = if case .integer(let l) = r.values[c("level")] { Int(exactly: l) } else { nil }
-            return HazardInside(id: r.id, name: text(r.values[c("name")]) ?? r.id, kind: text(r.values[c("kind")]) ?? "", level: level, status: status)
+            let level: Int? = if case .integer(let l) = r.value(c("level")) { Int(exactly: l) } else { nil }
+            return HazardInside(id: r.id, name: text(r.value(c("name"))) ?? r.id, kind: text(r.value(c("kind"))) ?? "", level: level, status: status)
         }.sorted { ($0.level ?? 9, $0.id) < ($1.level ?? 9, $1.id) }
     }
 
@@ -164,8 +164,8 @@ public enum IncidentAnalysis {
         let c = { Layer.shelters.columnIndex($0) }
         return try snapshot.features(.shelters, inside: zone, relation: .intersects).map { hit in
             let r = hit.record
-            return ShelterInside(id: r.id, name: text(r.values[c("name")]) ?? r.id, capacity: r.values[c("capacity")].count,
-                                 status: text(r.values[c("status")]) ?? DerivedFields.defaultShelterStatus)
+            return ShelterInside(id: r.id, name: text(r.value(c("name"))) ?? r.id, capacity: r.value(c("capacity")).count,
+                                 status: text(r.value(c("status"))) ?? DerivedFields.defaultShelterStatus)
         }.sorted { $0.id < $1.id }
     }
 
@@ -178,7 +178,7 @@ public enum IncidentAnalysis {
         guard let graph, graph.pieceCount > 0 else { reach.problem = "the data has no roads a car may use"; return reach }
         let kinds = ["fire_station", "rescue_team", "depot", "hospital"]
         let kindColumn = Layer.facilities.columnIndex("kind")
-        let candidates = try NearestByTime.candidates(snapshot, layer: .facilities, where: []).filter { text($0.values[kindColumn]).map(kinds.contains) ?? false }
+        let candidates = try NearestByTime.candidates(snapshot, layer: .facilities, where: []).filter { text($0.value(kindColumn)).map(kinds.contains) ?? false }
         var ranked: [(record: LayerRecord, place: Coordinate, seconds: Double)] = []
         do {
             // One search towards the incident ranks every candidate (the nearest-by-time rule).
@@ -195,23 +195,23 @@ public enum IncidentAnalysis {
             let r = item.record
             let route = traced && item.seconds.isFinite ? try graph.route(from: item.place, to: point) : nil
             let minutes = item.seconds / 60
-            return Resource(record: r, name: text(r.values[c("name")]) ?? r.id, kind: text(r.values[kindColumn]) ?? "",
-                            specialism: text(r.values[c("specialism")]) ?? text(r.extra.first { $0.key == "specialism" }?.value),
-                            headcount: r.values[c("headcount")].count, minutes: minutes, metres: route?.metres ?? .infinity,
+            return Resource(record: r, name: text(r.value(c("name"))) ?? r.id, kind: text(r.value(kindColumn)) ?? "",
+                            specialism: text(r.value(c("specialism"))) ?? text(r.extra.first { $0.key == "specialism" }?.value),
+                            headcount: r.value(c("headcount")).count, minutes: minutes, metres: route?.metres ?? .infinity,
                             meetsTarget: target.map { minutes <= $0 }, route: route, contact: contact(of: r))
         }
         func top(_ kind: String, _ k: Int, target: Double?) throws -> [Resource] {
-            try ranked.filter { text($0.record.values[kindColumn]) == kind }.prefix(k).map { try resource($0, target: target, traced: true) }
+            try ranked.filter { text($0.record.value(kindColumn)) == kind }.prefix(k).map { try resource($0, target: target, traced: true) }
         }
         let targets = config.targets, counts = config.resources
         reach.fireStations = try top("fire_station", counts.fireStations, target: targets.firstFireEngineMinutes)
         reach.depots = try top("depot", counts.depots, target: nil)
         reach.hospitals = try top("hospital", counts.hospitals, target: nil)
-        let teams = ranked.filter { text($0.record.values[kindColumn]) == "rescue_team" }
+        let teams = ranked.filter { text($0.record.value(kindColumn)) == "rescue_team" }
         reach.teamsInService = teams.count
         reach.teamsWithinTarget = teams.filter { $0.seconds / 60 <= targets.teamMinutes }.count
         let specialist = { (item: (record: LayerRecord, place: Coordinate, seconds: Double)) -> Bool in
-            let s = text(item.record.values[c("specialism")]) ?? ""
+            let s = text(item.record.value(c("specialism"))) ?? ""
             return wanted.contains(s)
         }
         // The teams the kind calls for first (a hazmat team for a leak), then the nearest others.

@@ -208,7 +208,7 @@ public enum IncidentBriefing {
         }
         report.tables.append(PlanReport.Table(title: "Nearest open shelters outside, with room 区外最近可用避难场所", note: f.evacuation.problem,
                                               header: ["Shelter", "Name", "Room", "Minutes", "Metres"], rows: f.evacuation.nearestOpen.map { r in
-            [r.shelter.id, IncidentAnalysis.text(r.shelter.values[Layer.shelters.columnIndex("name")]) ?? "—", Figures.count(Double(r.room)),
+            [r.shelter.id, IncidentAnalysis.text(r.shelter.value(Layer.shelters.columnIndex("name"))) ?? "—", Figures.count(Double(r.room)),
              Figures.number(r.route.seconds / 60, 1), Figures.metres(r.route.metres)]
         }))
         let plan = f.evacuation.plan

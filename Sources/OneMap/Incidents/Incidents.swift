@@ -245,7 +245,7 @@ public final class Incidents: Sendable {
     }
 
     static func name(of record: LayerRecord) -> String {
-        if case .text(let n) = record.values[Layer.hazards.columnIndex("name")] { return n }
+        if case .text(let n) = record.value(Layer.hazards.columnIndex("name")) { return n }
         return record.id
     }
 
@@ -334,9 +334,9 @@ public final class Incidents: Sendable {
             }
             var zones: [String: [IncidentZone]] = [:]
             for row in try session.rows(of: IncidentTables.zones) {
-                guard let id = text(row.values[0]), let geometry = row.geometry else { continue }
-                zones[id, default: []].append(IncidentZone(name: text(row.values[2]) ?? "", geometry: geometry, method: text(row.values[3]) ?? "",
-                                                           inputs: try json(row.values[4]), madeAt: text(row.values[5]) ?? ""))
+                guard let id = text(row.value(0)), let geometry = row.geometry else { continue }
+                zones[id, default: []].append(IncidentZone(name: text(row.value(2)) ?? "", geometry: geometry, method: text(row.value(3)) ?? "",
+                                                           inputs: try json(row.value(4)), madeAt: text(row.value(5)) ?? ""))
             }
             var reports: [String: [IncidentReport]] = [:]
             for row in try session.rows(of: IncidentTables.reports) {
