@@ -20,6 +20,8 @@ public struct TileRenderer: Sendable {
     /// The roads as low zooms draw them, shared by the renderers of later revisions (it
     /// rebuilds a zoom only when the roads themselves changed).
     private let generalised: RoadGeneralisation
+    /// This map version's areas merged per level, for low zooms (made on first use).
+    private let merged: MergedAreas
 
     public init(style: TileStyle, snapshot: IndexSnapshot, risk: RiskModel?, overdue: Set<String> = []) {
         self.style = style
@@ -29,16 +31,18 @@ public struct TileRenderer: Sendable {
         let context = GEOSContext()
         anchors = risk?.areas.map { try? context.pointOnSurface($0.geometry) } ?? []
         generalised = RoadGeneralisation()
+        merged = MergedAreas()
     }
 
     private init(style: TileStyle, snapshot: IndexSnapshot, risk: RiskModel?, overdue: Set<String>, anchors: [Coordinate?],
-                 generalised: RoadGeneralisation) {
+                 generalised: RoadGeneralisation, merged: MergedAreas) {
         self.style = style
         self.snapshot = snapshot
         self.risk = risk
         self.overdue = overdue
         self.anchors = anchors
         self.generalised = generalised
+        self.merged = merged
     }
 
     /// The same renderer over a later snapshot and map with the same areas (the label
@@ -46,7 +50,7 @@ public struct TileRenderer: Sendable {
     public func with(snapshot: IndexSnapshot, risk: RiskModel?) -> TileRenderer {
         TileRenderer(style: style, snapshot: snapshot, risk: risk, overdue: overdue,
                      anchors: risk?.areas.count == anchors.count ? anchors : TileRenderer(style: style, snapshot: snapshot, risk: risk).anchors,
-                     generalised: generalised)
+                     generalised: generalised, merged: MergedAreas())
     }
 
     /// Builds the generalised roads of every zoom below `roads.generalise_below_zoom` (from
@@ -68,7 +72,7 @@ public struct TileRenderer: Sendable {
 
     /// The same renderer with another set of overdue hazards.
     public func with(overdue: Set<String>) -> TileRenderer {
-        TileRenderer(style: style, snapshot: snapshot, risk: risk, overdue: overdue, anchors: anchors, generalised: generalised)
+        TileRenderer(style: style, snapshot: snapshot, risk: risk, overdue: overdue, anchors: anchors, generalised: generalised, merged: merged)
     }
 
     /// The tile as PNG, 256 px (scale 1) or 512 px (scale 2, `@2x`); `base` false leaves
@@ -197,8 +201,19 @@ public struct TileRenderer: Sendable {
         guard let risk, frame.zoom >= style.riskAreas.minZoom else { return }
         let slots = risk.areas(meeting: box)
         let s = style.riskAreas
+        // Low zooms: each level's union, clipped to the tile and traced to the pixel; the
+        // areas no source reaches keep their own outlines.
+        let parts = s.merged(at: frame.zoom) ? merged.parts(of: risk) : nil
+        if let parts {
+            for part in parts where part.box.intersects(box) {
+                frame.traceClipped(part.geometry, on: canvas)
+                canvas.fill(s.fill[part.level], preserve: true)
+                canvas.stroke(s.outline[part.level], width: s.outlineWidth)
+            }
+        }
         for slot in slots {
             let level = risk.assessments[slot].level
+            if parts != nil && level != nil { continue }
             guard level != nil || s.uncolouredOutline != nil else { continue }
             frame.trace(risk.areas[slot].geometry, on: canvas)
             if let level {
@@ -392,6 +407,78 @@ struct TileFrame {
     func trace(_ geometry: Geometry, on canvas: Canvas) {
         canvas.newPath()
         append(geometry, to: canvas)
+    }
+
+    /// How far outside the frame clipped rings run, in 256-px units: more than any solid
+    /// outline's half width, so the edges a clip adds are never seen.
+    static let clipMargin = 16.0
+
+    /// Makes the polygon rings of `geometry` the canvas's path, each clipped to the frame
+    /// grown by ``clipMargin`` (Sutherland–Hodgman: what lies inside is the same region, the
+    /// even-odd parity of every visible pixel unchanged) and traced to the pixel (a vertex
+    /// within half a unit of the last one kept is skipped). For fills and solid outlines
+    /// only: a dash pattern would restart where the clip moved the ring's start.
+    func traceClipped(_ geometry: Geometry, on canvas: Canvas) {
+        canvas.newPath()
+        let lo = -Self.clipMargin, hiX = width + Self.clipMargin, hiY = height + Self.clipMargin
+        func ring(_ coordinates: [Coordinate]) {
+            var points = coordinates.map(point)
+            if points.count > 1, points[0] == points[points.count - 1] { points.removeLast() }
+            // Clip against each edge of the grown frame in turn.
+            for edge in 0..<4 {
+                guard !points.isEmpty else { return }
+                func inside(_ p: (x: Double, y: Double)) -> Bool {
+                    switch edge {
+                    case 0: p.x >= lo
+                    case 1: p.x <= hiX
+                    case 2: p.y >= lo
+                    default: p.y <= hiY
+                    }
+                }
+                func cross(_ a: (x: Double, y: Double), _ b: (x: Double, y: Double)) -> (x: Double, y: Double) {
+                    switch edge {
+                    case 0, 1:
+                        let x = edge == 0 ? lo : hiX
+                        return (x, a.y + (b.y - a.y) * (x - a.x) / (b.x - a.x))
+                    default:
+                        let y = edge == 2 ? lo : hiY
+                        return (a.x + (b.x - a.x) * (y - a.y) / (b.y - a.y), y)
+                    }
+                }
+                var clipped: [(x: Double, y: Double)] = []
+                clipped.reserveCapacity(points.count + 4)
+                var previous = points[points.count - 1]
+                for current in points {
+                    switch (inside(previous), inside(current)) {
+                    case (true, true): clipped.append(current)
+                    case (true, false): clipped.append(cross(previous, current))
+                    case (false, true):
+                        clipped.append(cross(previous, current))
+                        clipped.append(current)
+                    case (false, false): break
+                    }
+                    previous = current
+                }
+                points = clipped
+            }
+            guard points.count >= 3 else { return }
+            var last = points[0]
+            canvas.move(last.x, last.y)
+            for p in points.dropFirst() where abs(p.x - last.x) >= 0.5 || abs(p.y - last.y) >= 0.5 {
+                canvas.line(p.x, p.y)
+                last = p
+            }
+            canvas.close()
+        }
+        func rings(_ geometry: Geometry) {
+            switch geometry {
+            case .polygon(let list): list.forEach(ring)
+            case .multiPolygon(let polygons): polygons.forEach { $0.forEach(ring) }
+            case .geometryCollection(let parts): parts.forEach(rings)
+            default: break
+            }
+        }
+        rings(geometry)
     }
 
     private func append(_ geometry: Geometry, to canvas: Canvas) {

@@ -73,6 +73,11 @@ public struct TileStyle: Sendable, Equatable, Decodable {
         public var outlineWidth: Double
         /// Outline of areas no open source reaches (null: not drawn).
         public var uncolouredOutline: Colour?
+        /// Below this zoom (default 10; 0: never) the areas of each level are drawn as their
+        /// union, outlined once: cells of a few pixels hold more outline than colour there.
+        public var mergeBelowZoom: Int?
+
+        public func merged(at zoom: Int) -> Bool { zoom < (mergeBelowZoom ?? 10) }
     }
 
     public struct Hazards: Sendable, Equatable, Decodable {
