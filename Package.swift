@@ -59,7 +59,7 @@ let package = Package(
         // In-memory spatial index (packed Hilbert R-tree), geodesic measures, queries, live updates.
         .target(name: "OneMapIndex", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapWork"]),
         // The risk model: source levels (given, LEC, matrix) under configurable rules, area levels.
-        .target(name: "OneMapRisk", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex"]),
+        .target(name: "OneMapRisk", dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapWork"]),
         // Raster tiles of the one map: XYZ Web Mercator, drawn with cairo from an editable
         // style; the MBTiles cache and the seeder. The only Swift that imports CCairo.
         .target(

@@ -18,6 +18,37 @@ import Testing
         }
     }
 
+    /// The hazards' digest (what ties a stored version to the hazards it was built from) is
+    /// hashed in runs on every core: it must stay the single-loop sum it always was, in any order.
+    @Test func theHazardDigestIsTheSumOfEachHazardsHashInAnyOrder() {
+        var random = SeededRandom(seed: 31)
+        let hazards = (0..<40_000).map { i in
+            let named: [String: FieldValue] = ["name": .text("第\(i)号隐患点"), "level": .integer(Int64(1 + i % 4)),
+                                               "lec_l": i % 3 == 0 ? .real(random.uniform(0...10)) : .null, "status": .text("registered")]
+            return LayerRecord(id: "H-\(i)", geometry: .point(Coordinate(118 + random.uniform(0...1), 42 + random.uniform(0...1))),
+                               values: Layer.hazards.columns.map { named[$0.name] ?? .null }, extra: [])
+        }
+        var total: UInt64 = 0
+        for record in hazards {
+            var hash = FNV1a()
+            hash.mix(record.id.utf8)
+            record.geometry.forEachCoordinate { c in
+                hash.mix(c.x.bitPattern)
+                hash.mix(c.y.bitPattern)
+            }
+            for value in record.values {
+                hash.mix(value.description.utf8)
+                hash.mix(UInt8(0))
+            }
+            total &+= hash.value
+        }
+        let digest = RiskVersionStore.inputsDigest(hazards)
+        #expect(digest == String(total, radix: 16))
+        #expect(RiskVersionStore.inputsDigest(hazards.shuffled(using: &random)) == digest)
+        #expect(RiskVersionStore.inputsDigest(Array(hazards.dropLast())) != digest)
+        #expect(RiskVersionStore.inputsDigest([]) == "0")
+    }
+
     @Test func aDiffListsExactlyTheCellsThatChangedColourAndWhy() throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("map.gpkg")
