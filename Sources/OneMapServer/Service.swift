@@ -91,16 +91,6 @@ public final class OneMapService: Sendable {
         let started = Date(), startMemory = ProcessMemory.residentBytes()
         let source = try TileMaps.load(path: options.dataPath, rules: rules, style: style, allLayers: true)
         let sourceMemory = ProcessMemory.residentBytes(), sourceSeconds = Date().timeIntervalSince(started)
-        // The driving graph is built on the other core while this one opens the caches and
-        // looks for overdue hazards (each about a second on a city).
-        let graphBuilt = Mutex<(graph: RoadGraph, seconds: Double)?>(nil), graphDone = DispatchGroup()
-        let loadedSnapshot = source.index.snapshot, driveProfile = RoadProfile.drive.with(access: planning.roadAccess)
-        DispatchQueue.global(qos: .userInitiated).async(group: graphDone) {
-            let started = Date()
-            let roads = loadedSnapshot.loadedLayers.contains(.roads) ? (try? loadedSnapshot.allFeatures(.roads)) ?? [] : []
-            let graph = RoadGraph(roads: roads, profile: driveProfile)
-            graphBuilt.withLock { $0 = (graph, Date().timeIntervalSince(started)) }
-        }
         store = try GeoPackage(path: options.dataPath, mode: .readWrite)
         try store.useWriteAheadLog()
         let base = options.cacheDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent(URL(fileURLWithPath: options.dataPath).lastPathComponent).path }
@@ -131,9 +121,7 @@ public final class OneMapService: Sendable {
         let collectionsStarted = Date()
         collections = try CollectionInfo.all(in: store, snapshot: source.index.snapshot)
         let collectionsSeconds = Date().timeIntervalSince(collectionsStarted)
-        graphDone.wait()
-        guard let (drive, graphSeconds) = graphBuilt.withLock({ $0 }) else { throw QueryError.layerNotLoaded(.roads) }
-        let networks = Networks(live: live, planning: planning, drive: drive)
+        let networks = Networks(live: live, planning: planning)
         self.networks = networks
         let incidentConfig = try Incidents.config(path: options.incidentsPath)
         incidents = try Incidents(store: store, live: live, config: incidentConfig, feed: feed) { try networks.roadGraph("drive") }
@@ -144,7 +132,7 @@ public final class OneMapService: Sendable {
             "data": "\(options.dataPath)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
             "rules": "\(origin)", "map": "\(source.mapKey)", "tokens": "\(tokens.count)",
             "overdue_hazards": "\(overdue)", "overdue_seconds": "\(String(format: "%.2f", overdueSeconds))",
-            "map_seconds": "\(String(format: "%.2f", sourceSeconds))", "graph_seconds": "\(String(format: "%.2f", graphSeconds))",
+            "map_seconds": "\(String(format: "%.2f", sourceSeconds))",
             "collections_seconds": "\(String(format: "%.2f", collectionsSeconds))",
             "layers": "\(collections.map { "\($0.layer)=\($0.count)" }.joined(separator: ","))",
             "resident_mb": "\(ProcessMemory.residentBytes() >> 20)",
@@ -154,13 +142,12 @@ public final class OneMapService: Sendable {
         let costs = source.index.loadCosts
         let indexed = costs.reduce(0) { $0 + $1.totalBytes }
         var memory: Logger.Metadata = [:]
-        func mb(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
+        @Sendable func mb(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
         for cost in costs {
             memory["\(cost.layer)"] = "\(cost.features) features: records \(mb(cost.recordBytes)) MB, values \(mb(cost.valueBytes)) MB, geometry \(mb(cost.geometryBytes)) MB, index \(mb(cost.indexBytes)) MB, \(cost.bytesPerFeature) B a feature; read \(String(format: "%.2f", cost.readSeconds)) s, indexed \(String(format: "%.2f", cost.indexSeconds)) s"
         }
         memory["layers_mb"] = "\(mb(indexed))"
         memory["map_resident_mb"] = "\((sourceMemory - startMemory) >> 20)"
-        memory["drive_graph_mb"] = "\(mb(drive.heldBytes))"
         memory["resident_mb"] = "\(ProcessMemory.residentBytes() >> 20)"
         memory["free_pages_released_mb"] = "\(released >> 20)"
         logger.info("memory", metadata: memory)
@@ -175,21 +162,28 @@ public final class OneMapService: Sendable {
                 "seconds": "\(String(format: "%.2f", built.reduce(0) { $0 + $1.seconds }))",
             ])
         }
-        if drive.pieceCount > 0 {
-            let log = logger
-            // Fastest routes use A* until the hierarchy is ready (seconds to minutes on a city).
-            DispatchQueue.global(qos: .utility).async { [self] in
-                let started = Date(), before = ProcessMemory.residentBytes()
-                let fast = drive.withHierarchy()
-                networks.graphs.withLock { $0["drive"] = fast }
-                // Contraction's scratch (every node's arc lists) is freed by now; give its pages back.
-                let released = ProcessMemory.releaseFreePages()
-                log.info("road hierarchy ready", metadata: ["seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))",
-                                                            "shortcuts": "\(fast.hierarchy?.shortcutCount ?? 0)",
-                                                            "hierarchy_mb": "\((fast.hierarchy?.heldBytes ?? 0) >> 20)",
-                                                            "resident_added_mb": "\((ProcessMemory.residentBytes() - before) >> 20)",
-                                                            "free_pages_released_mb": "\(released >> 20)"])
-            }
+        // The driving graph is built after start, beside the first requests (a city's takes
+        // about 2 s; a route asked meanwhile waits for it), then its contraction hierarchy
+        // (fastest routes use A* until it is ready: seconds to minutes on a city).
+        let log = logger, loadedSnapshot = source.index.snapshot, driveProfile = RoadProfile.drive.with(access: planning.roadAccess)
+        DispatchQueue.global(qos: .userInitiated).async {
+            let started = Date()
+            let roads = loadedSnapshot.loadedLayers.contains(.roads) ? (try? loadedSnapshot.allFeatures(.roads)) ?? [] : []
+            let drive = RoadGraph(roads: roads, profile: driveProfile)
+            networks.provideDrive(drive)
+            log.info("driving graph ready", metadata: ["seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
+                                                      "pieces": "\(drive.pieceCount)", "graph_mb": "\(mb(drive.heldBytes))"])
+            guard drive.pieceCount > 0 else { return }
+            let hierarchyStarted = Date(), before = ProcessMemory.residentBytes()
+            let fast = drive.withHierarchy()
+            networks.graphs.withLock { $0["drive"] = fast }
+            // Contraction's scratch (every node's arc lists) is freed by now; give its pages back.
+            let released = ProcessMemory.releaseFreePages()
+            log.info("road hierarchy ready", metadata: ["seconds": "\(String(format: "%.1f", Date().timeIntervalSince(hierarchyStarted)))",
+                                                        "shortcuts": "\(fast.hierarchy?.shortcutCount ?? 0)",
+                                                        "hierarchy_mb": "\((fast.hierarchy?.heldBytes ?? 0) >> 20)",
+                                                        "resident_added_mb": "\((ProcessMemory.residentBytes() - before) >> 20)",
+                                                        "free_pages_released_mb": "\(released >> 20)"])
         }
     }
 
@@ -200,19 +194,23 @@ public final class OneMapService: Sendable {
 }
 
 /// The road graphs by profile name (roads are not edited over HTTP) and the planner's
-/// resident samples, built on first use. The driving graph is built at start and gains its
-/// contraction hierarchy in the background; the walking one on its first use (a city's
-/// roads take seconds, and few ask to walk).
+/// resident samples, built on first use. The driving graph is built in the background from
+/// start (``provideDrive(_:)``; asking for it before waits) and gains its contraction
+/// hierarchy after; the walking one on its first use (a city's roads take seconds, and few
+/// ask to walk).
 final class Networks: Sendable {
     let live: LiveOneMap
     let planning: PlanningStandards
     let graphs: Mutex<[String: RoadGraph]>
     private let sampleCache: ResidentSampleCache
+    /// Left once the driving graph is in ``graphs``.
+    private let driveReady = DispatchGroup()
 
-    init(live: LiveOneMap, planning: PlanningStandards, drive: RoadGraph) {
+    init(live: LiveOneMap, planning: PlanningStandards) {
         self.live = live
         self.planning = planning
-        graphs = Mutex(["drive": drive])
+        graphs = Mutex([:])
+        driveReady.enter()
         let walk = Mutex<RoadGraph?>(nil)
         sampleCache = ResidentSampleCache(live: live, standards: planning) {
             // The walking graph, built once: the roads are not edited over HTTP.
@@ -236,8 +234,15 @@ final class Networks: Sendable {
     /// Nil when the map has no grids.
     func residentSamplesIfAny() throws -> ResidentSamples? { try sampleCache.samples() }
 
+    /// Hands over the driving graph built at start; whoever waits for it goes on.
+    func provideDrive(_ graph: RoadGraph) {
+        graphs.withLock { $0["drive"] = graph }
+        driveReady.leave()
+    }
+
     func roadGraph(_ name: String) throws -> RoadGraph? {
         guard let profile = RoadProfile.named(name) else { return nil }
+        if profile.name == "drive" { driveReady.wait() }
         return try graphs.withLock { graphs in
             if let graph = graphs[name] { return graph }
             let snapshot = live.index.snapshot
