@@ -38,8 +38,11 @@ public final class SpatialIndex: Sendable {
 
     /// Reads `layers` (those the file has, by default) from a GeoPackage and indexes them,
     /// on two connections at once (the largest layer on one, the others on the other: a
-    /// city's hazards and roads load side by side on two cores). `progress` hears each
-    /// layer's name and feature count, in the order asked, once all are in.
+    /// city's hazards and roads load side by side on two cores). Two connections read two
+    /// transactions: if another process committed meanwhile they may have seen different
+    /// states, so then every layer is read again in one transaction on one connection.
+    /// `progress` hears each layer's name and feature count, in the order asked, once all
+    /// are in.
     public static func load(from store: GeoPackage, layers wanted: [Layer]? = nil,
                             progress: (Layer, Int) -> Void = { _, _ in }) throws -> SpatialIndex {
         let (order, counts): ([Layer], [Int]) = try store.read { session in
@@ -75,6 +78,7 @@ public final class SpatialIndex: Sendable {
         // (none should) is read on the first alone.
         let second = groups[1].isEmpty ? nil : try? GeoPackage(path: store.path, mode: .readOnly)
         let readers = second == nil ? [groups[0] + groups[1], []] : groups
+        let version = try store.dataVersion()
         DispatchQueue.concurrentPerform(iterations: 2) { reader in
             guard !readers[reader].isEmpty else { return }
             do {
@@ -84,6 +88,10 @@ public final class SpatialIndex: Sendable {
             }
         }
         if let error = failure.withLock({ $0 }) { throw error }
+        if second != nil, try store.dataVersion() != version {
+            loaded.withLock { $0.removeAll() }
+            try read(Array(order.indices), from: store)
+        }
         let all = loaded.withLock { $0 }
         var layers: [Layer: LayerState] = [:]
         var costs: [LayerLoadCost] = []

@@ -90,6 +90,17 @@ public final class GeoPackage: Sendable {
     }
 
     /// Runs `body` against a consistent read snapshot.
+    /// SQLite's `data_version` on this connection: it changes when another connection
+    /// commits. Read before and after work spread over several connections, it tells
+    /// whether they can have seen different states of the file.
+    public func dataVersion() throws -> Int {
+        do {
+            return try queue.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+        } catch let error as DatabaseError {
+            throw StorageError.sqlite(path: path, message: error.message ?? "\(error)")
+        }
+    }
+
     public func read<T>(_ body: (ReadSession) throws -> T) throws -> T {
         do {
             return try queue.read { db in
