@@ -64,7 +64,7 @@ let package = Package(
         // style; the MBTiles cache and the seeder. The only Swift that imports CCairo.
         .target(
             name: "OneMapTiles",
-            dependencies: ["CCairo", "CZlib", "OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk",
+            dependencies: ["CCairo", "CZlib", "OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk", "OneMapWork",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            // Cached tiles are held as NIO byte buffers, sent without a copy.
                            .product(name: "NIOCore", package: "swift-nio")]),

@@ -199,6 +199,8 @@ final class FeatureSet: Sendable {
         var values = 0
         var geometry = 0
         var index: Int
+
+        var total: Int { records + values + geometry + index }
     }
 
     /// Approximate bytes the index structures hold, for the memory figures: the tree, the

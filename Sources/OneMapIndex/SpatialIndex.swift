@@ -195,8 +195,7 @@ public struct IndexSnapshot: Sendable {
     /// Bytes `layer` holds, records and index (see ``LayerLoadCost``; base and overlay).
     public func heldBytes(_ layer: Layer) -> Int {
         guard let state = layers[layer] else { return 0 }
-        let base = state.base.costs, overlay = state.overlay.costs
-        return base.records + base.values + base.geometry + base.index + overlay.records + overlay.values + overlay.geometry + overlay.index
+        return state.base.costs.total + state.overlay.costs.total
     }
 
     func state(_ layer: Layer) throws(QueryError) -> LayerState {
@@ -241,14 +240,11 @@ public struct LayerLoadCost: Sendable {
         valueBytes = costs.values
         geometryBytes = costs.geometry
         indexBytes = costs.index
+        totalBytes = costs.total
         self.readSeconds = readSeconds
         self.indexSeconds = indexSeconds
     }
 
-    public var totalBytes: Int { recordBytes + valueBytes + geometryBytes + indexBytes }
+    public let totalBytes: Int
     public var bytesPerFeature: Int { features == 0 ? 0 : totalBytes / features }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

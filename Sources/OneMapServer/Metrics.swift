@@ -68,7 +68,7 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let started = ContinuousClock.now
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.seconds
         metrics.record(route: context.endpointPath.flatMap { labels[$0] } ?? "(unmatched)", method: request.method.rawValue, status: response.status.code, seconds: seconds)
         return response
     }

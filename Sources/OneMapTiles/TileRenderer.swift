@@ -3,6 +3,7 @@ import OneMapGeometry
 import OneMapIndex
 import OneMapRisk
 import OneMapStorage
+import OneMapWork
 
 /// Draws the one map's raster tiles with cairo: risk areas as semi-transparent fills with
 /// outlines, hazards by level, shelters and facilities as symbols, Chinese labels at high
@@ -66,7 +67,7 @@ public struct TileRenderer: Sendable {
             let started = ContinuousClock.now
             guard let level = generalised.level(snapshot, zoom: zoom, style: s) else { return nil }
             let elapsed = ContinuousClock.now - started
-            return (zoom, level.segments, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            return (zoom, level.segments, elapsed.seconds)
         }
     }
 

@@ -45,3 +45,8 @@ public enum ProcessMemory {
 @_silgen_name("malloc_trim")
 private func mallocTrim(_ pad: Int) -> Int32
 #endif
+
+extension Duration {
+    /// The duration in seconds, as a `Double` (for logs and figures).
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

@@ -14,7 +14,7 @@ public final class WorkBudget: Sendable {
 
     public init(_ duration: Duration) {
         deadline = ContinuousClock.now.advanced(by: duration)
-        seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+        seconds = duration.seconds
     }
 
     public func cancel() { cancelled.store(true, ordering: .relaxed) }
@@ -112,7 +112,7 @@ public final class WorkLimiter: Sendable {
             let refusal = busy
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 state.withLock { $0.waiting.append(Waiter(id: id, continuation: continuation)) }
-                let seconds = Double(maxWait.components.seconds) + Double(maxWait.components.attoseconds) * 1e-18
+                let seconds = maxWait.seconds
                 DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
                     let expired = state.withLock { s -> CheckedContinuation<Void, any Error>? in
                         guard let i = s.waiting.firstIndex(where: { $0.id == id }) else { return nil }

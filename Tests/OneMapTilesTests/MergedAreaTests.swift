@@ -139,4 +139,24 @@ import Testing
         }
         #expect(compared == 8)
     }
+
+    /// A cell GEOS cannot union (a self-crossing "bow tie" beside a good cell): the merged
+    /// drawing falls back to drawing the areas one by one, as above the merge zoom.
+    @Test func areasGEOSCannotMergeAreDrawnOneByOne() throws {
+        let named: [String: FieldValue] = ["code": .text("BOW")]
+        let bow = [Coordinate(118.8, 42.2), Coordinate(118.9, 42.3), Coordinate(118.9, 42.2), Coordinate(118.8, 42.3), Coordinate(118.8, 42.2)]
+        let cells = [LayerRecord(id: "G-bow", geometry: .multiPolygon([[bow]]), values: Layer.grids.columns.map { named[$0.name] ?? .null }, extra: [])]
+            + Self.cells().prefix(3)
+        let snapshot = SpatialIndex(records: [.grids: cells, .hazards: [TileScene.source("R", Coordinate(118.805, 42.205), level: 1),
+                                                                                 TileScene.source("R2", Coordinate(118.88, 42.27), level: 1)]]).snapshot
+        let risk = try RiskModel.build(snapshot, rules: .standard)
+        #expect(risk.assessments.filter { $0.level != nil }.count >= 2, "\(risk.assessments.map(\.level))")
+        let merged = TileRenderer(style: try Self.style(mergingBelow: 20), snapshot: snapshot, risk: risk)
+        let plain = TileRenderer(style: try Self.style(mergingBelow: 0), snapshot: snapshot, risk: risk)
+        let tile = TileScene.locate(Coordinate(118.85, 42.25), zoom: 10).tile
+        let drawn = try merged.render(tile)
+        #expect(drawn == (try plain.render(tile)))
+        let image = try RasterImage(png: drawn)
+        #expect(stride(from: 3, to: image.rgba.count, by: 4).contains { image.rgba[$0] > 0 }, "the areas are drawn")
+    }
 }
