@@ -4,6 +4,7 @@ import OneMapIndex
 import OneMapRisk
 import OneMapStorage
 import OneMapTiles
+import OneMapWork
 import Synchronization
 
 /// The one map kept current while hazards change: the spatial core, the risk model, the
@@ -53,13 +54,31 @@ public final class LiveOneMap: Sendable {
     /// - Parameter afterLook: runs between the look and the applying of its result, outside
     ///   every lock (tests make a report there).
     public func refreshOverdue(now: Date = Date(), afterLook: (() throws -> Void)? = nil) throws -> [(id: String, box: BoundingBox?)] {
+        try look(now: now, afterLook: afterLook, locate: true)
+    }
+
+    /// The first look, made at start before anything is served: the hazards overdue now are
+    /// drawn so from the first tile, and any tile the caches hold is dropped (a cache opened
+    /// for this map version may hold tiles drawn before these deadlines passed). Returns how
+    /// many hazards are overdue. Unlike ``refreshOverdue(now:afterLook:)`` it neither sorts
+    /// nor locates them: a city's 600,000 took half a second to.
+    public func startOverdue(now: Date = Date()) throws -> Int {
+        try look(now: now, afterLook: nil, locate: false).count
+    }
+
+    private func look(now: Date, afterLook: (() throws -> Void)?, locate: Bool) throws -> [(id: String, box: BoundingBox?)] {
         guard let field else { return [] }
         let started = state.withLock { $0.revision }
         let snapshot = index.snapshot
         guard snapshot.loadedLayers.contains(.hazards) else { return [] }
         let test = Supervision.OverdueTest(config: field, now: now)
-        var late = Set<String>()
-        for record in try snapshot.allFeatures(.hazards) where test.isOverdue(record) { late.insert(record.id) }
+        // On every core, in runs of 64k hazards (a city's million took 0.85 s on one).
+        let hazards = try snapshot.allFeatures(.hazards)
+        let runs = try Array(stride(from: 0, to: hazards.count, by: 65_536)).parallelMap { start in
+            hazards[start..<min(start + 65_536, hazards.count)].filter(test.isOverdue).map(\.id)
+        }
+        var late = Set<String>(minimumCapacity: runs.reduce(0) { $0 + $1.count })
+        for run in runs { late.formUnion(run) }
         try afterLook?()
         return try writers.withLock { _ in
             var current = state.withLock { $0 }
@@ -75,6 +94,10 @@ public final class LiveOneMap: Sendable {
             current.renderer = current.renderer.with(overdue: late)
             let key = "\(baseKey).r\(current.revision)"
             state.withLock { $0 = current }
+            guard locate else {
+                for cache in caches { _ = try cache.invalidate([BoundingBox(minX: -180, minY: -90, maxX: 180, maxY: 90)], margin: 0, now: key) }
+                return changed.map { ($0, nil) }
+            }
             let now = index.snapshot
             let touched = changed.sorted().map { ($0, now.feature(.hazards, id: $0)?.geometry.boundingBox) }
             for cache in caches { _ = try cache.invalidate(touched.compactMap(\.1), margin: current.renderer.reach, now: key) }

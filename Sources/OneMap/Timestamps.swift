@@ -1,4 +1,6 @@
 import Foundation
+import OneMapStorage
+import OneMapWork
 
 /// RFC 3339 times without `ISO8601DateFormatter`, whose creation (ICU) cost a third of a
 /// features request; the format styles are values, safe to share across threads.
@@ -59,5 +61,29 @@ public enum Timestamps {
             }
             return Double(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
         }
+    }
+}
+
+extension Timestamps {
+    /// The earliest and latest of `records`' times in `column` as they are written, chosen
+    /// by the instant each names (a `…+08:00` time sorts before a later-looking `…Z` one; as
+    /// text it would not), on every core. Times that cannot be read are left out.
+    public static func span(_ records: [LayerRecord], column: Int) -> (first: String, last: String)? {
+        typealias End = (seconds: Double, text: String)
+        let runs = (try? Array(stride(from: 0, to: records.count, by: 65_536)).parallelMap { start -> (End, End)? in
+            var low: End?, high: End?
+            for record in records[start..<min(start + 65_536, records.count)] {
+                guard case .text(let text) = record.value(column),
+                      let seconds = wholeSeconds(text) ?? parse(text)?.timeIntervalSince1970 else { continue }
+                if low.map({ seconds < $0.seconds }) ?? true { low = (seconds, text) }
+                if high.map({ seconds > $0.seconds }) ?? true { high = (seconds, text) }
+            }
+            guard let low, let high else { return nil }
+            return (low, high)
+        }) ?? []
+        let found = runs.compactMap { $0 }
+        guard let first = found.min(by: { $0.0.seconds < $1.0.seconds })?.0,
+              let last = found.max(by: { $0.1.seconds < $1.1.seconds })?.1 else { return nil }
+        return (first.text, last.text)
     }
 }

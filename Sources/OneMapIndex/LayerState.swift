@@ -62,6 +62,9 @@ struct LayerState: Sendable {
 
     /// Every live record, base first.
     var liveRecords: [LayerRecord] {
+        // Nothing hidden (a server's state from its load until the first edit, and after
+        // each compaction): the base's own array, shared, not a copy of a million records.
+        if hidden.isEmpty { return overlay.records.isEmpty ? base.records : base.records + overlay.records }
         var all: [LayerRecord] = []
         all.reserveCapacity(count)
         for (index, record) in base.records.enumerated() where !hidden.contains(base.slotOfRecord[index]) { all.append(record) }

@@ -21,64 +21,111 @@ public final class SpatialIndex: Sendable {
     /// Changes applied to each layer since its background compaction began.
     private let compactionLogs = Mutex<[Layer: [FeatureChange]]>([:])
 
-    /// What loading each layer cost (empty when the index was built from records in hand).
-    public let loadCosts: [LayerLoadCost]
+    /// How long each layer took to read and to index, in the order asked (empty when the
+    /// index was built from records in hand).
+    private let loadTimes: [(layer: Layer, read: Double, index: Double)]
+
+    /// What loading each layer cost: its times, and the bytes its base holds, counted when
+    /// asked (a walk over every record: a tenth of a second on a city, kept off the load).
+    public var loadCosts: [LayerLoadCost] {
+        let snapshot = snapshot
+        return loadTimes.compactMap { time in
+            snapshot.layers[time.layer].map { LayerLoadCost(layer: time.layer, costs: $0.base.costs, readSeconds: time.read, indexSeconds: time.index) }
+        }
+    }
 
     public init(records: [Layer: [LayerRecord]]) {
         var layers: [Layer: LayerState] = [:]
         for (layer, list) in records { layers[layer] = LayerState(layer: layer, records: list) }
         current = Mutex(IndexSnapshot(layers: layers, version: 0))
-        loadCosts = []
+        loadTimes = []
     }
 
-    private init(layers: [Layer: LayerState], costs: [LayerLoadCost]) {
+    private init(layers: [Layer: LayerState], times: [(layer: Layer, read: Double, index: Double)]) {
         current = Mutex(IndexSnapshot(layers: layers, version: 0))
-        loadCosts = costs
+        loadTimes = times
+    }
+
+    /// The largest layer, when it has this many features or more, is read as two halves at once.
+    public static let splitAbove = 100_000
+
+    /// Part of a load: a whole layer (`fids` nil), or the rows of one half of its ids.
+    private struct Piece: Sendable {
+        let layer: Int
+        let fids: ClosedRange<Int64>?
+        let half: Int
     }
 
     /// Reads `layers` (those the file has, by default) from a GeoPackage and indexes them,
-    /// on two connections at once (the largest layer on one, the others on the other: a
-    /// city's hazards and roads load side by side on two cores). Two connections read two
+    /// on two connections at once (the largest layer's rows in two halves, one on each, then
+    /// the others shared out: a city's hazards, then its roads and the rest, on two cores). Two connections read two
     /// transactions: if another process committed meanwhile they may have seen different
     /// states, so then every layer is read again in one transaction on one connection.
     /// `progress` hears each layer's name and feature count, in the order asked, once all
     /// are in.
-    public static func load(from store: GeoPackage, layers wanted: [Layer]? = nil,
+    /// - Parameter splitAbove: the largest layer is read in two halves when it has at least
+    ///   this many features.
+    public static func load(from store: GeoPackage, layers wanted: [Layer]? = nil, splitAbove: Int = splitAbove,
                             progress: (Layer, Int) -> Void = { _, _ in }) throws -> SpatialIndex {
-        let (order, counts): ([Layer], [Int]) = try store.read { session in
+        // Before anything is read: a commit from now on shows in the version at the end.
+        let version = try store.dataVersion()
+        // The second reader has its own connection; a file that cannot be opened twice
+        // (none should) is read on the first alone.
+        let second = try? GeoPackage(path: store.path, mode: .readOnly)
+        let (order, counts, largest): ([Layer], [Int], ClosedRange<Int64>?) = try store.read { session in
             let order = try wanted ?? session.layers()
-            return (order, try order.map { try session.count($0) })
+            let counts = try order.map { try session.count($0) }
+            let biggest = counts.indices.max { counts[$0] < counts[$1] }
+            return (order, counts, try biggest.flatMap { counts[$0] >= splitAbove ? try session.fidBounds(order[$0]) : nil })
         }
-        // Greedy halves by feature count: each layer to the lighter reader.
-        var groups: [[Int]] = [[], []], weights = [0, 0]
-        for i in order.indices.sorted(by: { counts[$0] > counts[$1] }) {
+        // What each reader reads: the largest layer's rows in two halves by feature id, one
+        // half each, first (whoever reads the second half last builds its index while the
+        // other reads on), then the other layers by greedy halves of their feature counts.
+        var pieces: [[Piece]] = [[], []], weights = [0, 0]
+        var split: Int?
+        if second != nil, let largest, largest.upperBound > largest.lowerBound,
+           let i = counts.indices.max(by: { counts[$0] < counts[$1] }) {
+            let middle = largest.lowerBound + (largest.upperBound - largest.lowerBound) / 2
+            pieces[0].append(Piece(layer: i, fids: largest.lowerBound...middle, half: 0))
+            pieces[1].append(Piece(layer: i, fids: (middle + 1)...largest.upperBound, half: 1))
+            weights = [counts[i] / 2, counts[i] / 2]
+            split = i
+        }
+        for i in order.indices.sorted(by: { counts[$0] > counts[$1] }) where i != split {
             let lighter = weights[0] <= weights[1] ? 0 : 1
-            groups[lighter].append(i)
+            pieces[lighter].append(Piece(layer: i, fids: nil, half: 0))
             weights[lighter] += counts[i]
         }
-        let loaded = Mutex<[Int: (LayerState, LayerLoadCost)]>([:])
+        let readers = second == nil ? [pieces[0] + pieces[1], []] : pieces
+        let loaded = Mutex<[Int: (state: LayerState, read: Double, index: Double)]>([:])
+        let halves = Mutex<[Int: (records: [LayerRecord], seconds: Double)]>([:])
         let failure = Mutex<(any Error)?>(nil)
-        @Sendable func read(_ group: [Int], from store: GeoPackage) throws {
+        @Sendable func read(_ pieces: [Piece], from store: GeoPackage) throws {
             try store.read { session in
-                for i in group {
-                    let layer = order[i]
+                for piece in pieces {
+                    let layer = order[piece.layer]
                     let started = ContinuousClock.now
                     var list: [LayerRecord] = []
-                    list.reserveCapacity(counts[i])
-                    try session.forEachRecord(in: layer) { list.append($0) }
-                    let read = ContinuousClock.now
+                    list.reserveCapacity(piece.fids == nil ? counts[piece.layer] : counts[piece.layer] / 2 + 1024)
+                    try session.forEachRecord(in: layer, fids: piece.fids) { list.append($0) }
+                    var readSeconds = (ContinuousClock.now - started).seconds
+                    if piece.fids != nil {
+                        // The second half read makes the layer, the lower ids first.
+                        guard let other = halves.withLock({ halves in
+                            if let other = halves.removeValue(forKey: piece.layer) { return other }
+                            halves[piece.layer] = (list, readSeconds)
+                            return nil
+                        }) else { continue }
+                        list = piece.half == 0 ? list + other.records : other.records + list
+                        readSeconds = max(readSeconds, other.seconds)
+                    }
+                    let indexing = ContinuousClock.now
                     let state = LayerState(layer: layer, records: list)
-                    let cost = LayerLoadCost(layer: layer, costs: state.base.costs,
-                                             readSeconds: (read - started).seconds, indexSeconds: (ContinuousClock.now - read).seconds)
-                    loaded.withLock { $0[i] = (state, cost) }
+                    let indexSeconds = (ContinuousClock.now - indexing).seconds
+                    loaded.withLock { $0[piece.layer] = (state, readSeconds, indexSeconds) }
                 }
             }
         }
-        // The second reader has its own connection; a file that cannot be opened twice
-        // (none should) is read on the first alone.
-        let second = groups[1].isEmpty ? nil : try? GeoPackage(path: store.path, mode: .readOnly)
-        let readers = second == nil ? [groups[0] + groups[1], []] : groups
-        let version = try store.dataVersion()
         DispatchQueue.concurrentPerform(iterations: 2) { reader in
             guard !readers[reader].isEmpty else { return }
             do {
@@ -88,20 +135,22 @@ public final class SpatialIndex: Sendable {
             }
         }
         if let error = failure.withLock({ $0 }) { throw error }
+        // Two connections are two transactions: when another connection committed while
+        // they read, the halves may be of two states of the file. Read it all again in one.
         if second != nil, try store.dataVersion() != version {
             loaded.withLock { $0.removeAll() }
-            try read(Array(order.indices), from: store)
+            try read(order.indices.map { Piece(layer: $0, fids: nil, half: 0) }, from: store)
         }
         let all = loaded.withLock { $0 }
         var layers: [Layer: LayerState] = [:]
-        var costs: [LayerLoadCost] = []
+        var times: [(layer: Layer, read: Double, index: Double)] = []
         for i in order.indices {
-            guard let (state, cost) = all[i] else { continue }
-            layers[order[i]] = state
-            costs.append(cost)
-            progress(order[i], state.count)
+            guard let loaded = all[i] else { continue }
+            layers[order[i]] = loaded.state
+            times.append((order[i], loaded.read, loaded.index))
+            progress(order[i], loaded.state.count)
         }
-        return SpatialIndex(layers: layers, costs: costs)
+        return SpatialIndex(layers: layers, times: times)
     }
 
     /// The index as it is now; unaffected by later changes.

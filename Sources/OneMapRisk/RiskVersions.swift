@@ -285,9 +285,43 @@ public enum RiskVersionStore {
             hash.mix(c.y.bitPattern)
         }
         record.packed.forEach { _, value in
-            hash.mix(value.description.utf8)
+            mixDescription(value, into: &hash)
             hash.mix(UInt8(0))
         }
         return hash.value
+    }
+
+    /// Mixes the bytes of `value.description` (what the digest was defined on, so stored
+    /// versions keep matching) without making the string for numbers: an integer's decimal
+    /// digits, and a whole real below 10¹⁵ as its digits and `.0`, the form Swift prints
+    /// (formatting four reals a hazard was most of the digest's time).
+    static func mixDescription(_ value: FieldValue, into hash: inout FNV1a) {
+        switch value {
+        case .text(let text): hash.mix(text.utf8)
+        case .null: hash.mix("null".utf8)
+        case .integer(let i): mixDigits(i, into: &hash)
+        case .real(let d):
+            guard d.isFinite, d.magnitude < 1e15, d == d.rounded(.towardZero) else { return hash.mix(String(d).utf8) }
+            if d == 0 {
+                hash.mix((d.sign == .minus ? "-0.0" : "0.0").utf8)
+            } else {
+                mixDigits(Int64(d), into: &hash)
+                hash.mix(UInt8(ascii: "."))
+                hash.mix(UInt8(ascii: "0"))
+            }
+        }
+    }
+
+    /// Mixes `String(i)`'s bytes.
+    private static func mixDigits(_ i: Int64, into hash: inout FNV1a) {
+        if i < 0 { hash.mix(UInt8(ascii: "-")) }
+        // The magnitude's digits, most significant first (Int64.min's magnitude fits UInt64).
+        var magnitude = i.magnitude, divisor: UInt64 = 1
+        while magnitude / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            hash.mix(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
+        }
     }
 }

@@ -109,7 +109,7 @@ public final class OneMapService: Sendable {
         self.field = field
         live = LiveOneMap(source, caches: caches, field: field)
         let overdueStarted = Date()
-        let overdue = try live.refreshOverdue().count
+        let overdue = try live.startOverdue()
         let overdueSeconds = Date().timeIntervalSince(overdueStarted)
         feed = try ChangeFeed(store: store, limits: field.feedLimits)
         var limits = FieldReports.Limits()
@@ -266,12 +266,7 @@ struct CollectionInfo: Sendable {
         try store.read { try $0.summary() }.filter { snapshot.loadedLayers.contains($0.layer) }.map { summary in
             var interval: (String, String)?
             if summary.layer == .hazards {
-                let column = Layer.hazards.columnIndex("reported_at")
-                let times = try snapshot.allFeatures(.hazards).compactMap { record -> String? in
-                    if case .text(let t) = record.value(column) { return t }
-                    return nil
-                }
-                if let first = times.min(), let last = times.max() { interval = (first, last) }
+                interval = Timestamps.span(try snapshot.allFeatures(.hazards), column: Layer.hazards.columnIndex("reported_at"))
             }
             return CollectionInfo(layer: summary.layer, count: summary.count, extent: summary.extent, interval: interval)
         }

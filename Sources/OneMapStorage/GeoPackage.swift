@@ -125,6 +125,14 @@ public struct ReadSession {
         try Layer.allCases.filter { try db.tableExists($0.tableName) }
     }
 
+    /// The lowest and highest feature id (`fid`) of `layer`, nil when it is empty.
+    public func fidBounds(_ layer: Layer) throws -> ClosedRange<Int64>? {
+        try requireLayer(layer)
+        guard let row = try Row.fetchOne(db, sql: "SELECT min(fid), max(fid) FROM \(layer.tableName)"),
+              let low = row[0] as Int64?, let high = row[1] as Int64?, low <= high else { return nil }
+        return low...high
+    }
+
     /// Number of features in `layer`.
     public func count(_ layer: Layer) throws -> Int {
         try requireLayer(layer)
@@ -136,15 +144,20 @@ public struct ReadSession {
     /// Steps the SQLite statement directly: loading a city's million hazards is the
     /// service's start-up, and decoding through GRDB rows took a third of it.
     /// - Parameter id: only the feature with this id.
-    public func forEachRecord(in layer: Layer, id: String? = nil, _ body: (LayerRecord) throws -> Void) throws {
+    /// - Parameter fids: only the rows whose feature id (`fid`) lies in this range (a load
+    ///   reads a large layer as two ranges on two connections).
+    public func forEachRecord(in layer: Layer, id: String? = nil, fids: ClosedRange<Int64>? = nil, _ body: (LayerRecord) throws -> Void) throws {
         try requireLayer(layer)
         // A file of an older schema opened read-only may lack a column added since
         // (grids' `contact`, version 5): it reads as null.
         let present = Set(try db.columns(in: layer.tableName).map(\.name))
         let names = (["geom", "id"] + layer.columns.map { present.contains($0.name) ? $0.name : "NULL" } + ["properties"]).joined(separator: ", ")
         let columnCount = Int32(layer.columns.count)
-        let statement = try db.makeStatement(sql: "SELECT \(names) FROM \(layer.tableName)\(id == nil ? "" : " WHERE id = ?") ORDER BY fid")
-        if let id { try statement.setArguments([id]) }
+        var conditions: [String] = [], arguments: StatementArguments = []
+        if let id { conditions.append("id = ?"); arguments += [id] }
+        if let fids { conditions.append("fid BETWEEN ? AND ?"); arguments += [fids.lowerBound, fids.upperBound] }
+        let statement = try db.makeStatement(sql: "SELECT \(names) FROM \(layer.tableName)\(conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) ORDER BY fid")
+        try statement.setArguments(arguments)
         let raw = statement.sqliteStatement
         func text(_ column: Int32) -> String {
             guard let bytes = sqlite3_column_text(raw, column) else { return "" }

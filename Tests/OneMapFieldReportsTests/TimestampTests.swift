@@ -47,4 +47,43 @@ import Testing
             #expect(Timestamps.parse(text) == Self.reference(text), "\(text)")
         }
     }
+
+    /// A layer's time extent (`/collections/hazards`' temporal interval) is its earliest and
+    /// latest instant, not its least and greatest text: `…T07:00:00+08:00` is before
+    /// `…T00:00:00Z` of the same day. Brute force over random times in three offsets, with
+    /// unreadable and missing times left out, across several runs of records.
+    @Test func aSpanIsOfInstantsNotOfTexts() {
+        func hazard(_ i: Int, _ time: FieldValue) -> LayerRecord {
+            LayerRecord(id: "H-\(i)", geometry: .point(Coordinate(118, 42)),
+                        values: Layer.hazards.columns.map { $0.name == "reported_at" ? time : .null }, extra: [])
+        }
+        let column = Layer.hazards.columnIndex("reported_at")
+        let mixed = [hazard(0, .text("2026-01-01T00:00:00Z")), hazard(1, .text("2026-01-01T07:00:00+08:00")),
+                     hazard(2, .text("2026-01-01T05:00:00-03:00"))]
+        let span = Timestamps.span(mixed, column: column)
+        #expect(span?.first == "2026-01-01T07:00:00+08:00" && span?.last == "2026-01-01T05:00:00-03:00", "\(String(describing: span))")
+
+        var random = SeededRandom(seed: 77)
+        let offsets = ["Z", "+08:00", "-05:30"]
+        let records = (0..<150_000).map { i -> LayerRecord in
+            switch i % 97 {
+            case 0: return hazard(i, .null)
+            case 1: return hazard(i, .text("not a time"))
+            default:
+                let date = Date(timeIntervalSince1970: Double(Int.random(in: 1_600_000_000...1_800_000_000, using: &random)))
+                let offset = offsets[i % 3]
+                var format = Date.ISO8601FormatStyle(timeZone: TimeZone(secondsFromGMT: offset == "Z" ? 0 : offset == "+08:00" ? 28_800 : -19_800)!)
+                format = format.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .colon)
+                return hazard(i, .text(format.format(date)))
+            }
+        }
+        let instants = records.compactMap { record -> (Date, String)? in
+            guard case .text(let text) = record.value(column), let date = Self.reference(text) else { return nil }
+            return (date, text)
+        }
+        let found = Timestamps.span(records, column: column)
+        #expect(found?.first == instants.min { $0.0 < $1.0 }?.1 && found?.last == instants.max { $0.0 < $1.0 }?.1)
+        #expect(instants.contains { $0.1.hasSuffix("+08:00") } && instants.contains { $0.1.hasSuffix("-05:30") })
+        #expect(Timestamps.span([], column: column) == nil && Timestamps.span([hazard(0, .null)], column: column) == nil)
+    }
 }

@@ -20,7 +20,11 @@ import Testing
                            values: Layer.hazards.columns.map { named[$0.name] ?? .null }, extra: [])
     }
 
-    @Test func aCommitDuringTheLoadIsSeenByEveryLayerOrByNone() throws {
+    /// Also with the hazards read as two halves by feature id on the two connections (a
+    /// commit between the halves, or between finding the ids' bounds and reading, must be
+    /// caught as well).
+    @Test(arguments: [SpatialIndex.splitAbove, 1_000])
+    func aCommitDuringTheLoadIsSeenByEveryLayerOrByNone(splitAbove: Int) throws {
         let folder = try TemporaryDirectory()
         let path = folder.path("pair.gpkg")
         let store = try GeoPackage(path: path, mode: .create)
@@ -55,7 +59,7 @@ import Testing
         writer.start()
         defer { stop.store(true, ordering: .relaxed) }
         for _ in 0..<12 {
-            let snapshot = try SpatialIndex.load(from: GeoPackage(path: path, mode: .readOnly), layers: [.hazards, .grids]).snapshot
+            let snapshot = try SpatialIndex.load(from: GeoPackage(path: path, mode: .readOnly), layers: [.hazards, .grids], splitAbove: splitAbove).snapshot
             // Grid 0 came with 20,000 hazards; every later commit added one of each.
             #expect(snapshot.count(.hazards) - 20_000 == snapshot.count(.grids) - 1,
                     "hazards \(snapshot.count(.hazards)), grids \(snapshot.count(.grids))")
@@ -63,5 +67,34 @@ import Testing
         stop.store(true, ordering: .relaxed)
         while !writer.isFinished { usleep(1_000) }
         #expect(written.load(ordering: .relaxed) > 0)
+    }
+
+    /// Read in two halves, a layer is the same records in the same order as read whole:
+    /// ids with gaps (deleted rows), an odd count, and the halves meeting at the middle id.
+    @Test func halvesMakeTheSameLayerAsOneRead() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("halves.gpkg")
+        let store = try GeoPackage(path: path, mode: .create)
+        try store.write { session in
+            let hazards = try session.writer(for: .hazards, replacing: true)
+            for i in 0..<5_001 { try hazards.insert(Self.hazard(i)) }
+            try hazards.finish()
+            let grids = try session.writer(for: .grids, replacing: true)
+            for i in 0..<30 { try grids.insert(Self.grid(i)) }
+            try grids.finish()
+        }
+        #expect(try runProcess("sqlite3", [path, "DELETE FROM hazards WHERE fid % 7 = 3 OR fid BETWEEN 2400 AND 2600"]).status == 0)
+        let whole = try SpatialIndex.load(from: store, splitAbove: .max).snapshot
+        let halved = try SpatialIndex.load(from: store, splitAbove: 10).snapshot
+        let expected = try store.read { session in
+            var ids: [String] = []
+            try session.forEachRecord(in: .hazards) { ids.append($0.id) }
+            return ids
+        }
+        #expect(expected.count == 5_001 - 887)
+        #expect(try halved.allFeatures(.hazards) == whole.allFeatures(.hazards))
+        #expect(try halved.allFeatures(.hazards).map(\.id) == expected)
+        #expect(try halved.allFeatures(.grids) == whole.allFeatures(.grids))
+        for id in ["H0", "H2398", "H2600", "H5000"] { #expect(halved.feature(.hazards, id: id) == whole.feature(.hazards, id: id)) }
     }
 }

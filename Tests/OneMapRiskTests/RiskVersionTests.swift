@@ -22,9 +22,15 @@ import Testing
     /// hashed in runs on every core: it must stay the single-loop sum it always was, in any order.
     @Test func theHazardDigestIsTheSumOfEachHazardsHashInAnyOrder() {
         var random = SeededRandom(seed: 31)
+        // Numbers are hashed as their decimal text without making it: whole reals below 10¹⁵
+        // by their digits, the rest as Swift prints them.
+        let reals: [Double] = [0, -0.0, 1, -1, 40, 3, 0.5, -2.25, 999_999_999_999_999, -999_999_999_999_999, 1e15, 1e16, 123_456.0,
+                               4_503_599_627_370_496, .infinity, -.infinity, .nan, 1e-5, Double.leastNonzeroMagnitude, .greatestFiniteMagnitude]
+        let integers: [Int64] = [0, 1, -1, 9, 10, 99, 100, -100, 1_000_000_007, .max, .min, .min + 1]
         let hazards = (0..<40_000).map { i in
             let named: [String: FieldValue] = ["name": .text("第\(i)号隐患点"), "level": .integer(Int64(1 + i % 4)),
-                                               "lec_l": i % 3 == 0 ? .real(random.uniform(0...10)) : .null, "status": .text("registered")]
+                                               "lec_l": i % 3 == 0 ? .real(random.uniform(0...10)) : .null, "status": .text("registered"),
+                                               "impact_distance_m": .real(reals[i % reals.count]), "matrix_l": .integer(integers[i % integers.count])]
             return LayerRecord(id: "H-\(i)", geometry: .point(Coordinate(118 + random.uniform(0...1), 42 + random.uniform(0...1))),
                                values: Layer.hazards.columns.map { named[$0.name] ?? .null }, extra: [])
         }

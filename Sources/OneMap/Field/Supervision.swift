@@ -79,14 +79,24 @@ public enum Supervision {
 
         /// The rule of ``Supervision/dueDate(_:config:)``, answered against `now`.
         public func isOverdue(_ record: LayerRecord) -> Bool {
-            guard Supervision.text(record, "status") != "closed" else { return false }
-            if Supervision.text(record, "supervision_owner") != nil, let due = Supervision.text(record, "due_date") {
+            func text(_ column: Int) -> String? {
+                guard let s = record.value(column).string, !s.isEmpty else { return nil }
+                return s
+            }
+            guard text(Self.status) != "closed" else { return false }
+            if text(Self.owner) != nil, let due = text(Self.due) {
                 return Self.before(due, (nowText, now))
             }
-            guard let reported = Supervision.text(record, "reported_at") else { return false }
+            guard let reported = text(Self.reported) else { return false }
             let cutoff = Supervision.levelName(record).flatMap { cutoffs[$0] } ?? unlevelled
             return Self.before(reported, cutoff)
         }
+
+        // The columns read, found once (by name per hazard they were a tenth of the look).
+        private static let status = Layer.hazards.columnIndex("status")
+        private static let owner = Layer.hazards.columnIndex("supervision_owner")
+        private static let due = Layer.hazards.columnIndex("due_date")
+        private static let reported = Layer.hazards.columnIndex("reported_at")
 
         static func before(_ time: String, _ limit: (text: String, date: Date)) -> Bool {
             let u = time.utf8
@@ -163,8 +173,10 @@ public enum Supervision {
     }
 
     /// A hazard's level by name (red, orange, yellow, blue): stored as 1–4.
+    private static let levelColumn = Layer.hazards.columnIndex("level")
+
     static func levelName(_ record: LayerRecord) -> String? {
-        switch record.value(Layer.hazards.columnIndex("level")) {
+        switch record.value(levelColumn) {
         case .integer(let i): Int(exactly: i).flatMap(RiskLevel.init(rawValue:))?.description
         case .text(let s): s.isEmpty ? nil : s
         default: nil
