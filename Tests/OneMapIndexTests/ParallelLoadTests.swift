@@ -41,7 +41,13 @@ import Testing
         // Another connection adds a grid and a hazard in each of its transactions.
         let stop = Atomic<Bool>(false), written = Atomic<Int>(0)
         let writer = Thread {
-            guard let other = try? GeoPackage(path: path, mode: .readWrite) else { return }
+            // Opening for writing may meet a load's lock on a busy machine: try again.
+            var opened: GeoPackage?
+            while opened == nil && !stop.load(ordering: .relaxed) {
+                opened = try? GeoPackage(path: path, mode: .readWrite)
+                if opened == nil { usleep(10_000) }
+            }
+            guard let other = opened else { return }
             var i = 1
             while !stop.load(ordering: .relaxed) && i < 5_000 {
                 try? other.write { session in
@@ -58,6 +64,9 @@ import Testing
         }
         writer.start()
         defer { stop.store(true, ordering: .relaxed) }
+        // The loads begin once the writer is writing (a busy machine may start it late).
+        let waitedSince = Date()
+        while written.load(ordering: .relaxed) == 0 && Date().timeIntervalSince(waitedSince) < 60 { usleep(1_000) }
         for _ in 0..<12 {
             let snapshot = try SpatialIndex.load(from: GeoPackage(path: path, mode: .readOnly), layers: [.hazards, .grids], splitAbove: splitAbove).snapshot
             // Grid 0 came with 20,000 hazards; every later commit added one of each.
