@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // SHA-256 of write tokens (the tokens file keeps only hashes).
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // The PostGIS store (issue 19): PostgreSQL's wire protocol, COPY, LISTEN/NOTIFY.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // One door per C library: a module map and a shim header, nothing else.
@@ -48,6 +50,11 @@ let package = Package(
                 // The raw SQLite API GRDB links, for the per-row insert and trigger-function paths.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
+        // The PostGIS store: a PostgreSQL database with the six layers and the change log as
+        // tables with geometry(…, 4326) columns, its schema made and migrated by version.
+        .target(
+            name: "OneMapPostGIS",
+            dependencies: ["OneMapGeometry", "OneMapStorage", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // Vector files through GDAL/OGR (Shapefile, KML, XLSX, OSM, FlatGeobuf, …): read and
         // written as OneMap geometries. The only Swift that imports CGDAL.
         .target(name: "OneMapOGR", dependencies: ["CGDAL", "OneMapGeometry"]),
@@ -105,7 +112,7 @@ let package = Package(
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]),
         .target(
             name: "OneMapCLI",
-            dependencies: ["OneMap", "OneMapServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            dependencies: ["OneMap", "OneMapServer", "OneMapPostGIS", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(name: "onemap", dependencies: ["OneMapCLI"]),
         // The fuzz targets (any bytes in, an answer out, never a crash): run by the libFuzzer
@@ -117,6 +124,7 @@ let package = Package(
 
         .testTarget(name: "OneMapGeometryTests", dependencies: ["OneMapGeometry", "OneMapTestSupport"]),
         .testTarget(name: "OneMapStorageTests", dependencies: ["OneMapStorage", "OneMapTestSupport"]),
+        .testTarget(name: "OneMapPostGISTests", dependencies: ["OneMapPostGIS", "OneMapTestSupport"]),
         .testTarget(name: "OneMapIndexTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapRiskTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapTilesTests", dependencies: ["OneMap", "OneMapTestSupport"]),

@@ -7,8 +7,9 @@ packages=(libgeos-dev libproj-dev proj-data proj-bin libsqlite3-dev libcairo2-de
 # The test command also needs a real browser and its driver (the web map's tests) and
 # headless QGIS (python3-qgis: the GeoPackage's styles are checked as QGIS draws them)
 # and Python's venv for the PyPI tools (schemathesis, openapi-spec-validator), and GDAL's
-# Python bindings (the photos' relationship as GDAL reports it).
-[ "${ONEMAP_BROWSER:-0}" = 1 ] && packages+=(chromium chromium-driver python3-selenium python3-venv python3-pip python3-qgis python3-gdal)
+# Python bindings (the photos' relationship as GDAL reports it), and PostgreSQL 15 with
+# PostGIS 3 (the PostGIS store's tests run on a private throwaway cluster).
+[ "${ONEMAP_BROWSER:-0}" = 1 ] && packages+=(chromium chromium-driver python3-selenium python3-venv python3-pip python3-qgis python3-gdal postgresql-15 postgresql-15-postgis-3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -101,20 +101,26 @@ struct Serve: ParsableCommand {
 
 /// Runs async work to its end from a synchronous command (the root command is
 /// synchronous so that every other subcommand stays plain).
-private func runUntilDone(_ work: @escaping @Sendable () async throws -> Void) throws {
-    let outcome = OutcomeBox()
+func runUntilDone(_ work: @escaping @Sendable () async throws -> Void) throws {
+    _ = try runAsync(work)
+}
+
+/// Runs async `work` from a synchronous command and returns what it returns.
+func runAsync<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+    let outcome = OutcomeBox<T>()
     let done = DispatchSemaphore(value: 0)
     Task {
-        do { try await work() } catch { outcome.set(error) }
+        do { outcome.set(.success(try await work())) } catch { outcome.set(.failure(error)) }
         done.signal()
     }
     done.wait()
-    if let error = outcome.error { throw error }
+    guard let result = outcome.result else { throw CancellationError() }
+    return try result.get()
 }
 
-private final class OutcomeBox: @unchecked Sendable {
+private final class OutcomeBox<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var stored: (any Error)?
-    var error: (any Error)? { lock.withLock { stored } }
-    func set(_ error: any Error) { lock.withLock { stored = error } }
+    private var stored: Result<T, any Error>?
+    var result: Result<T, any Error>? { lock.withLock { stored } }
+    func set(_ result: Result<T, any Error>) { lock.withLock { stored = result } }
 }

@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import OneMapPostGIS
+import OneMapStorage
+import OneMapTestSupport
+import Testing
+
+/// `db init` on a real PostgreSQL 15 + PostGIS 3 (the test run's private cluster): the
+/// schema a PostGIS user and GDAL expect, made once, migrated by version, refused when newer.
+@Suite struct PostGISSchemaTests {
+    static let logger: Logger = {
+        var logger = Logger(label: "test.postgis")
+        logger.logLevel = .error
+        return logger
+    }()
+
+    static func initialize(_ url: String) async throws -> (from: Int, to: Int) {
+        try await PostGISStore.initialize(PostGISLocation(url), logger: logger)
+    }
+
+    @Test func initMakesTheLayersAndTheChangeLogOnceAndGDALReadsThem() async throws {
+        let cluster = try PostgresCluster.shared()
+        let database = try cluster.createDatabase("init")
+        let first = try await Self.initialize(cluster.url(database))
+        #expect(first.from == 0 && first.to == PostGISSchema.current)
+        // Again, over TCP this time: nothing to do.
+        let again = try await Self.initialize(cluster.tcpURL(database))
+        #expect(again.from == PostGISSchema.current && again.to == PostGISSchema.current)
+        #expect(try cluster.psql("SELECT value FROM onemap_metadata WHERE key = 'schema_version'", database: database) == String(PostGISSchema.current))
+
+        // Every layer: a geometry column in WGS84 of the layer's type, a GiST index, the id unique.
+        let columns = try cluster.psql("SELECT f_table_name || ' ' || type || ' ' || srid FROM geometry_columns ORDER BY 1", database: database)
+        let expected = Layer.allCases.map { layer -> String in
+            let type = switch layer.geometryRule {
+            case .any: "GEOMETRY"
+            case .point: "POINT"
+            case .lineString: "LINESTRING"
+            case .multiPolygon: "MULTIPOLYGON"
+            }
+            return "\(layer.tableName) \(type) 4326"
+        }.sorted()
+        #expect(columns.split(separator: "\n").map(String.init) == expected)
+        for layer in Layer.allCases {
+            let gist = try cluster.psql("SELECT count(*) FROM pg_indexes WHERE tablename = '\(layer.tableName)' AND indexdef LIKE '%USING gist (geom)%'", database: database)
+            #expect(gist == "1", "\(layer)")
+            let typed = try cluster.psql("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = '\(layer.tableName)'",
+                                         database: database)
+            #expect(typed == (["fid", "geom", "id"] + layer.columns.map(\.name) + ["properties"]).joined(separator: ","), "\(layer)")
+        }
+        #expect(try cluster.psql("SELECT obj_description('hazards'::regclass)", database: database) == Layer.hazards.title)
+        let log = try cluster.psql("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'onemap_changes'",
+                                   database: database)
+        #expect(log == (["fid"] + ChangeLog.table.columns.map(\.name)).joined(separator: ","))
+
+        // GDAL's PostgreSQL driver lists the six layers with their geometry types.
+        let info = try runProcess("ogrinfo", ["-ro", "-q", cluster.gdalName(database)])
+        #expect(info.status == 0, "\(info.stderr)")
+        // Lines "N: name (type)", no type for a layer of any geometry.
+        let listed = Dictionary(uniqueKeysWithValues: info.stdout.split(separator: "\n").compactMap { line -> (String, String)? in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            let rest = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard let open = rest.firstIndex(of: "(") else { return (rest, "") }
+            return (rest[..<open].trimmingCharacters(in: .whitespaces), String(rest[rest.index(after: open)...].dropLast()))
+        })
+        #expect(listed == ["admin_units": "Multi Polygon", "grids": "Multi Polygon", "hazards": "", "shelters": "",
+                           "facilities": "Point", "roads": "Line String"], "\(info.stdout)")
+    }
+
+    @Test func aNewerSchemaIsRefusedAndTwoInitsAtOnceMigrateOnce() async throws {
+        let cluster = try PostgresCluster.shared()
+        let database = try cluster.createDatabase("race")
+        let url = cluster.url(database)
+        async let a = Self.initialize(url)
+        async let b = Self.initialize(url)
+        let (x, y) = try await (a, b)
+        // One made the schema, the other found it made (the advisory lock serialises them).
+        #expect([x.from, y.from].sorted() == [0, PostGISSchema.current])
+        try cluster.psql("UPDATE onemap_metadata SET value = '99' WHERE key = 'schema_version'", database: database)
+        await #expect {
+            try await Self.initialize(url)
+        } throws: { error in
+            "\(error)".contains("schema version 99, newer than this build's \(PostGISSchema.current)")
+        }
+    }
+
+    @Test func anUnreachableDatabaseIsNamedWithoutItsPassword() async throws {
+        let cluster = try PostgresCluster.shared()
+        await #expect {
+            try await Self.initialize("postgres://onemap:topsecret@127.0.0.1:\(cluster.port)/no_such_database?sslmode=disable")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("no_such_database") && text.contains("does not exist") && !text.contains("topsecret")
+        }
+    }
+}
+
+/// `onemap db init` as a user runs it: the password from PGPASSWORD is used and never printed.
+@Suite struct DatabaseCommandTests {
+    @Test func dbInitCreatesThenFindsNothingToDo() throws {
+        let cluster = try PostgresCluster.shared()
+        let database = try cluster.createDatabase("cli")
+        let onemap = Repository.onemapExecutable
+        let first = try runProcess("/usr/bin/env", ["PGPASSWORD=not-needed-here", onemap, "db", "init", cluster.url(database)])
+        #expect(first.status == 0 && first.stdout.contains("schema version \(PostGISSchema.current) created"), "\(first.stdout)\(first.stderr)")
+        let again = try runProcess(onemap, ["db", "init", cluster.url(database)])
+        #expect(again.status == 0 && again.stdout.contains("nothing to do"), "\(again.stdout)\(again.stderr)")
+        #expect(try cluster.psql("SELECT count(*) FROM hazards", database: database) == "0")
+        let wrong = try runProcess(onemap, ["db", "init", "postgres://onemap:sekrit@127.0.0.1:\(cluster.port)/missing_db?sslmode=disable"])
+        #expect(wrong.status != 0 && wrong.stderr.contains("missing_db") && !(wrong.stderr + wrong.stdout).contains("sekrit"), "\(wrong.stderr)")
+        let bad = try runProcess(onemap, ["db", "init", "city.gpkg"])
+        #expect(bad.status != 0 && bad.stderr.contains("not a postgres:// URL"), "\(bad.stderr)")
+    }
+}
