@@ -124,7 +124,7 @@ let package = Package(
 
         .testTarget(name: "OneMapGeometryTests", dependencies: ["OneMapGeometry", "OneMapTestSupport"]),
         .testTarget(name: "OneMapStorageTests", dependencies: ["OneMapStorage", "OneMapTestSupport"]),
-        .testTarget(name: "OneMapPostGISTests", dependencies: ["OneMapPostGIS", "OneMapTestSupport"]),
+        .testTarget(name: "OneMapPostGISTests", dependencies: ["OneMapPostGIS", "OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapIndexTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapRiskTests", dependencies: ["OneMap", "OneMapTestSupport"]),
         .testTarget(name: "OneMapTilesTests", dependencies: ["OneMap", "OneMapTestSupport"]),
