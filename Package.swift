@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "OneMap",
             dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapIndex", "OneMapRisk", "OneMapTiles", "OneMapRouting",
-                           "OneMapPlanning", "OneMapImport", "OneMapOSM", "OneMapOGR", "OneMapDemo", "OneMapWork", "OneMapDefaults", "OneMapIncidents", .product(name: "Crypto", package: "swift-crypto")]),
+                           "OneMapPlanning", "OneMapImport", "OneMapOSM", "OneMapOGR", "OneMapDemo", "OneMapWork", "OneMapDefaults", "OneMapIncidents", "OneMapPostGIS", .product(name: "Crypto", package: "swift-crypto")]),
         // The HTTP service (Hummingbird 2): OGC API Features, queries, the one map, tiles,
         // reports from the field, the web map, metrics. A thin shell over OneMap.
         // The web map's page assets (web/: HTML, script, style), compiled into the binary.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OneMap
+import OneMapPostGIS
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +24,7 @@ struct Import: ParsableCommand {
     @Option(help: "Source CRS: an EPSG code (EPSG:4547), wgs84, gcj02 or bd09. Default: what the file declares, else WGS84.")
     var crs: String?
 
-    @Option(help: "The GeoPackage to write (created if missing).")
+    @Option(help: "The GeoPackage to write (created if missing), or a PostGIS database made by `onemap db init` (postgres://user@host:port/database).")
     var into = "onemap.gpkg"
 
     @Flag(help: "Repair invalid geometries with GEOS make-valid and close open rings, reporting how many.")
@@ -97,15 +98,30 @@ struct Import: ParsableCommand {
         if let mapping { try ImportMapping.load(path: mapping).applied(to: &options, file: mapping) }
         let line = ProgressLine(quiet: quiet)
         let started = Date()
-        let report = try Importer.run(file, into: into, options: options) { p in
+        let file = file
+        let progress: @Sendable (ImportProgress) -> Void = { p in
             var text = "importing \(file): \(p.features) features"
             if let total = p.totalBytes, total > 0 {
                 text += ", \(formatBytes(p.bytesRead)) of \(formatBytes(total)) (\(p.bytesRead * 100 / total)%)"
             }
             line.update(text)
         }
-        line.finish()
-        var summary = "imported \(report.imported) features into \(report.layer) of \(into) from \(report.sourceCRS) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+        let report: ImportReport
+        var target = into
+        if PostGISLocation.isLocation(into) {
+            let location: PostGISLocation
+            do { location = try PostGISLocation(into) } catch { throw ValidationError("--into: \(error.description)") }
+            target = location.description
+            let options = options
+            let done = try runAsync { try await PostGISImport.run(file, into: location, options: options, progress: progress) }
+            report = done.report
+            line.finish()
+            print("copied into \(location) in \(String(format: "%.1f", done.copySeconds)) s (\(Int(Double(report.imported) / max(done.copySeconds, 1e-6))) features/s)")
+        } else {
+            report = try Importer.run(file, into: into, options: options, progress: progress)
+            line.finish()
+        }
+        var summary = "imported \(report.imported) features into \(report.layer) of \(target) from \(report.sourceCRS) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
         if report.repaired > 0 || report.closedRings > 0 || report.droppedRings > 0 {
             summary += "; repaired \(report.repaired) invalid geometries (\(report.closedRings) rings closed, \(report.droppedRings) degenerate rings dropped)"
         }

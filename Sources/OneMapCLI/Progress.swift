@@ -1,17 +1,21 @@
 import Foundation
 
 /// Progress on standard error: a self-overwriting line on a terminal, or a line every
-/// few seconds otherwise (logs, CI), so long work is never silent.
-final class ProgressLine {
+/// few seconds otherwise (logs, CI), so long work is never silent. Its state is behind a
+/// lock: an import into PostGIS reports from the task that runs it.
+final class ProgressLine: @unchecked Sendable {
     private let isTerminal = isatty(2) == 1
     private var lastPrint = Date.distantPast
     private var wroteInPlace = false
     private let quiet: Bool
+    private let lock = NSLock()
 
     init(quiet: Bool) { self.quiet = quiet }
 
     func update(_ text: String) {
         guard !quiet else { return }
+        lock.lock()
+        defer { lock.unlock() }
         let now = Date()
         if isTerminal {
             guard now.timeIntervalSince(lastPrint) > 0.1 else { return }
@@ -32,6 +36,8 @@ final class ProgressLine {
     }
 
     func finish() {
+        lock.lock()
+        defer { lock.unlock() }
         if wroteInPlace { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         wroteInPlace = false
     }

@@ -9,8 +9,10 @@ extension PostGISStore {
     /// the layer's features when `replacing`. Returns how many were copied. A record the
     /// server refuses fails the whole copy, and the error names the line (the record's
     /// position, counted from 1) and the column.
+    /// - Parameter gridCodes: hazards' `grid_code`s to set in the same transaction (by id),
+    ///   when grids are imported and the hazards' derived codes change with them.
     @discardableResult
-    public func copy(_ records: [LayerRecord], into layer: Layer, replacing: Bool = false,
+    public func copy(_ records: [LayerRecord], into layer: Layer, replacing: Bool = false, gridCodes: [(id: String, code: String?)] = [],
                      progress: (@Sendable (Int) -> Void)? = nil) async throws(PostGISError) -> Int {
         let columns = ["geom", "id"] + layer.columns.map(\.name) + ["properties"]
         return try await run("copying \(records.count) features into \(layer)") {
@@ -33,6 +35,13 @@ extension PostGISStore {
                     if buffer.readableBytes > 0 { try await writer.write(buffer) }
                 }
                 progress?(records.count)
+                // One statement for all of them: ids and codes as two arrays, unnested.
+                if !gridCodes.isEmpty {
+                    let ids = gridCodes.map(\.id), codes = gridCodes.map { $0.code ?? "" }, none = gridCodes.map { $0.code == nil }
+                    try await connection.query(
+                        "UPDATE hazards SET grid_code = CASE WHEN changed.none THEN NULL ELSE changed.code END FROM unnest(\(ids)::text[], \(codes)::text[], \(none)::boolean[]) AS changed (id, code, none) WHERE hazards.id = changed.id",
+                        logger: self.logger)
+                }
                 return records.count
             }
         }

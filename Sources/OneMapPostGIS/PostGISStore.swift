@@ -16,7 +16,7 @@ public final class PostGISStore: Sendable {
     }
 
     /// Connects to `location` (its password is sent to the server, never logged).
-    public static func connect(_ location: PostGISLocation, logger: Logger) async throws(PostGISError) -> PostGISStore {
+    public static func connect(_ location: PostGISLocation, logger: Logger = quiet) async throws(PostGISError) -> PostGISStore {
         var configuration: PostgresConnection.Configuration
         do {
             switch location.endpoint {
@@ -97,7 +97,7 @@ public final class PostGISStore: Sendable {
     /// Connects to `location`, brings it to the current schema and closes the connection
     /// (what `onemap db init` does).
     @discardableResult
-    public static func initialize(_ location: PostGISLocation, logger: Logger) async throws(PostGISError) -> (from: Int, to: Int) {
+    public static func initialize(_ location: PostGISLocation, logger: Logger = quiet) async throws(PostGISError) -> (from: Int, to: Int) {
         let store = try await connect(location, logger: logger)
         do {
             let versions = try await store.initialize()
@@ -108,6 +108,13 @@ public final class PostGISStore: Sendable {
             throw error
         }
     }
+
+    /// A logger of the driver's errors only (the command line's default).
+    public static let quiet: Logger = {
+        var logger = Logger(label: "onemap.postgis")
+        logger.logLevel = .error
+        return logger
+    }()
 
     /// The advisory lock key migrations hold ("OneMap" in ASCII).
     static let migrationLock: Int64 = 0x4F6E_654D_6170

@@ -1,0 +1,72 @@
+import Foundation
+import OneMap
+import OneMapPostGIS
+import OneMapTestSupport
+import Testing
+
+/// `onemap import … --into postgres://…` leaves the database holding what the same imports
+/// leave in a GeoPackage: the same records, derived grid codes included, in the same order.
+@Suite struct PostGISImportTests {
+    @Test func importsIntoPostGISEqualImportsIntoAGeoPackage() async throws {
+        let folder = try TemporaryDirectory()
+        let demo = folder.path("demo.gpkg")
+        _ = try DemoBuild.run(DemoBuild.Options(boundaryPath: Repository.path("data/kangbashi_150603.gcj02.geojson"), boundaryCRS: .gcj02, output: demo))
+        let grids = try SpatialIndex.load(from: GeoPackage(path: demo, mode: .readOnly), layers: [.grids]).snapshot.allFeatures(.grids)
+        let inside = try #require(grids.first?.geometry.boundingBox)
+        let (x, y) = ((inside.minX + inside.maxX) / 2, (inside.minY + inside.maxY) / 2)
+        // Three new hazards without a grid code (derived from the grids), one of them outside every grid.
+        let newHazards = try folder.write("new.geojson", """
+            {"type": "FeatureCollection", "features": [
+             {"type": "Feature", "geometry": {"type": "Point", "coordinates": [\(x), \(y)]}, "properties": {"id": "N-1", "name": "新\\t隐患", "kind": "gas_station", "level": "重大"}},
+             {"type": "Feature", "geometry": {"type": "Point", "coordinates": [\(x + 0.0001), \(y)]}, "properties": {"id": "N-2", "kind": "mine", "level": 2, "extra": {"a": [1, 2]}}},
+             {"type": "Feature", "geometry": {"type": "Point", "coordinates": [100.0, 30.0]}, "properties": {"id": "N-3", "level": "低"}}]}
+            """)
+        // Later the grids are replaced by one cell around the first new hazard: codes are rechecked.
+        let d = 0.001
+        let oneGrid = try folder.write("grid.geojson", """
+            {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": "G-ONLY", "code": "999", "name": "唯一网格"},
+             "geometry": {"type": "Polygon", "coordinates": [[[\(x - d), \(y - d)], [\(x + d), \(y - d)], [\(x + d), \(y + d)], [\(x - d), \(y + d)], [\(x - d), \(y - d)]]]}}]}
+            """)
+        let cluster = try PostgresCluster.shared()
+        let database = try cluster.createDatabase("import")
+        let url = cluster.url(database)
+        let onemap = Repository.onemapExecutable
+        // Before db init the import is refused and says what to do.
+        let early = try runProcess(onemap, ["import", newHazards, "--layer", "hazards", "--into", url, "--quiet"])
+        #expect(early.status != 0 && early.stderr.contains("onemap db init"), "\(early.stderr)")
+        #expect(try runProcess(onemap, ["db", "init", url]).status == 0)
+
+        let file = folder.path("same.gpkg")
+        let steps: [[String]] = [
+            [demo, "--layer", "grids", "--source-layer", "grids"],
+            [demo, "--layer", "hazards", "--source-layer", "hazards"],
+            [newHazards, "--layer", "hazards"],
+            [demo, "--layer", "shelters", "--source-layer", "shelters"],
+            [oneGrid, "--layer", "grids", "--replace"],
+        ]
+        for step in steps {
+            for target in [file, url] {
+                let done = try runProcess(onemap, ["import"] + step + ["--into", target, "--quiet"])
+                #expect(done.status == 0, "\(step) into \(target): \(done.stderr)")
+            }
+        }
+        let location = try PostGISLocation(url)
+        let store = try await PostGISStore.connect(location)
+        let gpkg = try GeoPackage(path: file, mode: .readOnly)
+        for layer in [Layer.grids, .hazards, .shelters] {
+            let expected = try gpkg.read { session in
+                var list: [LayerRecord] = []
+                try session.forEachRecord(in: layer) { list.append($0) }
+                return list
+            }
+            let found = try await store.records(in: layer)
+            #expect(found.count == expected.count && found == expected, "\(layer): \(found.count) against \(expected.count)")
+        }
+        let code = Layer.hazards.columnIndex("grid_code")
+        let hazards = try await store.records(in: .hazards)
+        let codes = Dictionary(uniqueKeysWithValues: hazards.map { ($0.id, $0.value(code).string) })
+        #expect(codes["N-1"] == "999" && codes["N-3"] == .some(nil), "\(String(describing: codes["N-1"])) \(String(describing: codes["N-3"]))")
+        #expect(hazards.filter { $0.value(code).string == "999" }.count < hazards.count / 2)
+        await store.close()
+    }
+}
