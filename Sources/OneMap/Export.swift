@@ -25,6 +25,8 @@ public enum LayerExport {
     public enum Source: Sendable, Equatable {
         case layer(Layer)
         case riskMap(version: Int?)
+        /// A layer already read from another store (a PostGIS database).
+        case records(Layer, [LayerRecord])
     }
 
     /// Why an export cannot be written as asked.
@@ -47,16 +49,27 @@ public enum LayerExport {
     public static func run(layer: Layer, from storePath: String, format: GeoJSONWriter.Format, to fileDescriptor: Int32, path: String = "-",
                            crs: CoordinateReferenceSystem = .wgs84) throws -> Int {
         let store = try GeoPackage(path: storePath, mode: .readOnly)
+        return try run(layer: layer, records: { body in try store.read { try $0.forEachRecord(in: layer, body) } },
+                       format: format, to: fileDescriptor, path: path, crs: crs)
+    }
+
+    /// `records` of `layer` (a layer read from PostGIS) as GeoJSON to `fileDescriptor`.
+    @discardableResult
+    public static func run(layer: Layer, records: [LayerRecord], format: GeoJSONWriter.Format, to fileDescriptor: Int32, path: String = "-",
+                           crs: CoordinateReferenceSystem = .wgs84) throws -> Int {
+        try run(layer: layer, records: { body in try records.forEach(body) }, format: format, to: fileDescriptor, path: path, crs: crs)
+    }
+
+    private static func run(layer: Layer, records stream: ((LayerRecord) throws -> Void) throws -> Void, format: GeoJSONWriter.Format,
+                            to fileDescriptor: Int32, path: String, crs: CoordinateReferenceSystem) throws -> Int {
         let writer = GeoJSONWriter(fileDescriptor: fileDescriptor, format: format, path: path)
         let transform = try CoordinateTransform(from: crs)
         var count = 0
-        try store.read { session in
-            try session.forEachRecord(in: layer) { record in
-                var feature = record.feature(in: layer)
-                if crs != .wgs84 { feature.geometry = try feature.geometry.mapCoordinates(transform.fromWGS84) }
-                try writer.write(feature)
-                count += 1
-            }
+        try stream { record in
+            var feature = record.feature(in: layer)
+            if crs != .wgs84 { feature.geometry = try feature.geometry.mapCoordinates(transform.fromWGS84) }
+            try writer.write(feature)
+            count += 1
         }
         try writer.finish()
         return count
@@ -68,14 +81,18 @@ public enum LayerExport {
     @discardableResult
     public static func toFile(_ source: Source, from storePath: String, format: Format, crs: CoordinateReferenceSystem = .wgs84, output: String) throws -> Int {
         if format == .kml, crs != .wgs84 { throw ExportError.kmlIsWGS84(crs.description) }
-        let store = try GeoPackage(path: storePath, mode: .readOnly)
         let name: String
         let stream: ((Feature) throws -> Void) throws -> Void
         switch source {
         case .layer(let layer):
+            let store = try GeoPackage(path: storePath, mode: .readOnly)
             name = layer.tableName
             stream = { body in try store.read { try $0.forEachRecord(in: layer) { try body($0.feature(in: layer)) } } }
+        case .records(let layer, let records):
+            name = layer.tableName
+            stream = { body in for record in records { try body(record.feature(in: layer)) } }
         case .riskMap(let number):
+            let store = try GeoPackage(path: storePath, mode: .readOnly)
             let version = try RiskVersionStore.version(number, in: store)
             let features = RiskMap.features(of: try RiskVersionStore.areas(of: version, in: store), unit: version.unit)
             name = "risk_map_v\(version.number)"

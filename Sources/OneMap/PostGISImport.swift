@@ -89,3 +89,22 @@ public enum PostGISImport {
         return Report(report: report, copySeconds: Date().timeIntervalSince(started))
     }
 }
+
+/// `onemap export --from postgres://…`: a layer read from the database, written as from a GeoPackage.
+public enum PostGISExport {
+    public static func records(of layer: Layer, from location: PostGISLocation) async throws -> [LayerRecord] {
+        let store = try await PostGISStore.connect(location)
+        do {
+            let version = try await store.schemaVersion()
+            guard version > 0 else {
+                throw PostGISError.unusable(location: location.description, reason: "it has no OneMap schema (run onemap db init and import first)")
+            }
+            let records = try await store.records(in: layer)
+            await store.close()
+            return records
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+}

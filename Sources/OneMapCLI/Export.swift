@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OneMap
+import OneMapPostGIS
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +19,7 @@ struct Export: ParsableCommand {
     @Option(help: "With --layer risk_areas: the stored version (default: the latest).")
     var version: Int?
 
-    @Option(help: "The GeoPackage to read.")
+    @Option(help: "The GeoPackage to read, or a PostGIS database (postgres://user@host:port/database).")
     var from = "onemap.gpkg"
 
     @Option(help: "\(LayerExport.Format.allCases.map(\.rawValue).joined(separator: ", ")) (default: from the output's extension, else geojson).")
@@ -56,8 +57,20 @@ struct Export: ParsableCommand {
     func run() throws {
         let format = try resolvedFormat()
         let target = try CoordinateReferenceSystem.parse(crs)
-        let source: LayerExport.Source = layer == "risk_areas" ? .riskMap(version: version) : .layer(try Arguments.layer(layer))
+        var source: LayerExport.Source = layer == "risk_areas" ? .riskMap(version: version) : .layer(try Arguments.layer(layer))
+        if PostGISLocation.isLocation(from) {
+            let location: PostGISLocation
+            do { location = try PostGISLocation(from) } catch { throw ValidationError("--from: \(error.description)") }
+            guard case .layer(let l) = source else {
+                throw ValidationError("--layer risk_areas: a PostGIS database does not hold the risk map's stored versions yet; export them from the GeoPackage")
+            }
+            source = .records(l, try runAsync { try await PostGISExport.records(of: l, from: location) })
+        }
         guard let output else {
+            if case .records(let l, let records) = source {
+                try LayerExport.run(layer: l, records: records, format: format == .geojson ? .featureCollection : .sequence, to: 1, crs: target)
+                return
+            }
             guard case .layer(let l) = source else {
                 let count = try LayerExport.toFile(source, from: from, format: format, crs: target, output: "/dev/stdout")
                 FileHandle.standardError.write(Data("exported \(count) features\n".utf8))

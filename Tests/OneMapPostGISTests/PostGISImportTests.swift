@@ -68,5 +68,21 @@ import Testing
         #expect(codes["N-1"] == "999" && codes["N-3"] == .some(nil), "\(String(describing: codes["N-1"])) \(String(describing: codes["N-3"]))")
         #expect(hazards.filter { $0.value(code).string == "999" }.count < hazards.count / 2)
         await store.close()
+
+        // Exported from either store, each layer is the same bytes (GeoJSON), and the same
+        // features through GDAL (a GeoPackage file).
+        for layer in ["grids", "hazards", "shelters"] {
+            let fromFile = try runProcess(onemap, ["export", "--layer", layer, "--from", file, "--format", "geojsonseq"])
+            let fromDatabase = try runProcess(onemap, ["export", "--layer", layer, "--from", url, "--format", "geojsonseq"])
+            #expect(fromFile.status == 0 && fromDatabase.status == 0, "\(fromDatabase.stderr)")
+            #expect(!fromDatabase.stdout.isEmpty && fromDatabase.stdout == fromFile.stdout, "\(layer)")
+        }
+        let out = folder.path("hazards-out.gpkg")
+        let written = try runProcess(onemap, ["export", "--layer", "hazards", "--from", url, "-o", out])
+        #expect(written.status == 0, "\(written.stderr)")
+        let info = try runProcess("ogrinfo", ["-ro", "-so", out, "hazards"])
+        #expect(info.stdout.contains("Feature Count: \(hazards.count)"), "\(info.stdout)")
+        let riskAreas = try runProcess(onemap, ["export", "--layer", "risk_areas", "--from", url])
+        #expect(riskAreas.status != 0 && riskAreas.stderr.contains("does not hold the risk map"), "\(riskAreas.stderr)")
     }
 }
