@@ -81,6 +81,9 @@ struct GeoPackageSource: FeatureSource {
                 for (i, name) in attributes.enumerated() {
                     let value: DatabaseValue = row[i + 2]
                     if name == "id", let text = Self.text(value) { id = text; continue }
+                    // A OneMap file's `properties` holds its other properties as JSON; NULL
+                    // means there are none (it was read as a property `properties: null`).
+                    if name == "properties", value.isNull { continue }
                     if name == "properties", case .string(let json) = value.storage,
                         case .object(let members)? = try? JSONParser(ByteStream(string: json)).parseValue()
                     {

@@ -159,4 +159,20 @@ import Testing
         let geos = GEOSContext()
         for r in try records(dir.path("d.gpkg"), .hazards) { #expect(try geos.isValid(r.geometry)) }
     }
+
+    /// A OneMap GeoPackage imported into another store keeps its records as they are: its
+    /// `properties` column is the features' other properties, and NULL is none (it came in
+    /// as a property `properties: null` on every feature).
+    @Test func aOneMapGeoPackageImportsItsRecordsUnchanged() throws {
+        let dir = try TemporaryDirectory()
+        let src = try dir.write("h.geojson", Self.collection(Self.point("A", 109.7, 39.6, #"{"name":"甲","level":2}"#),
+                                                            Self.point("B", 109.8, 39.7, #"{"name":"乙","来源":"巡查","n":3}"#)))
+        _ = try Importer.run(src, into: dir.path("first.gpkg"), options: ImportOptions(layer: .hazards))
+        var options = ImportOptions(layer: .hazards)
+        options.sourceLayer = "hazards"
+        _ = try Importer.run(dir.path("first.gpkg"), into: dir.path("second.gpkg"), options: options)
+        let first = try records(dir.path("first.gpkg"), .hazards), second = try records(dir.path("second.gpkg"), .hazards)
+        #expect(second == first)
+        #expect(second.map(\.extra.count) == [0, 2], "\(second.map(\.extra))")
+    }
 }
