@@ -226,6 +226,20 @@ public struct IndexSnapshot: Sendable {
 
     public func count(_ layer: Layer) -> Int { layers[layer]?.count ?? 0 }
 
+    /// A box that holds every feature of `layer` (nil when it has none): its tree's root
+    /// box, and the changes' since the last compaction. After deletions it may be larger
+    /// than the features left, until the layer is compacted.
+    public func extent(_ layer: Layer) -> BoundingBox? {
+        guard let state = layers[layer], state.count > 0 else { return nil }
+        var extent = BoundingBox.empty
+        for set in [state.base, state.overlay] {
+            guard let root = set.tree.root else { continue }
+            let b = set.tree.box(at: root.position)
+            extent.extend(BoundingBox(minX: b.minX, minY: b.minY, maxX: b.maxX, maxY: b.maxY))
+        }
+        return extent
+    }
+
     /// The feature with `id`, or nil.
     public func feature(_ layer: Layer, id: String) -> LayerRecord? {
         guard let state = layers[layer], let ref = state.ref(id: id) else { return nil }

@@ -33,7 +33,9 @@ extension Routes {
             },
             Endpoint(method: .get, path: "/collections/{layer}", summary: "One layer", parameters: [Self.layerParameter],
                      response: .json(Schema.ref("Collection"))) { call in
-                Reply.json(collection(try info(call.context), base: call.base))
+                let layer = try pathLayer(call.context)
+                guard let info = service.collection(layer) else { throw Problem.notFound("no collection '\(layer)'") }
+                return Reply.json(collection(info, base: call.base))
             },
             Endpoint(method: .get, path: "/collections/{layer}/items",
                      summary: "Features of a layer; any column of the layer is also a filter (COLUMN=V1,V2, COLUMN>=N, COLUMN<=N)",
@@ -48,7 +50,7 @@ extension Routes {
                         .text("crs", "Only CRS84"),
                      ],
                      columnFilters: .pathLayer, response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
-                try items(call, try info(call.context))
+                try items(call, try pathLayer(call.context))
             },
             Endpoint(method: .post, path: "/collections/{layer}/items", summary: "Register a hazard (a GeoJSON Feature; hazards only). Needs a token; a grid worker only inside their grid",
                      parameters: [Self.layerParameter], body: .feature, response: .geoJSON(Schema.ref("Feature"), status: 201), secured: true) { call in
@@ -56,7 +58,7 @@ extension Routes {
             },
             Endpoint(method: .get, path: "/collections/{layer}/items/{id}", summary: "One feature, with its version as ETag",
                      parameters: [Self.layerParameter, Self.idParameter, Self.formatJSON], response: .geoJSON(Schema.ref("Feature"))) { call in
-                let layer = try info(call.context).layer
+                let layer = try pathLayer(call.context)
                 let id = try call.path("id")
                 guard let record = service.snapshot.feature(layer, id: id) else {
                     throw Problem.notFound("collection '\(layer)' has no feature with id '\(id)'")
@@ -83,12 +85,13 @@ extension Routes {
         ]
     }
 
-    func info(_ context: OneMapServer.Context) throws -> CollectionInfo {
+    /// The loaded layer the path names, or a 404 listing them.
+    func pathLayer(_ context: OneMapServer.Context) throws -> Layer {
         let name = context.parameters.get("layer") ?? ""
-        guard let layer = Layer(name: name), let info = service.collections.first(where: { $0.layer == layer }) else {
-            throw Problem.notFound("no collection '\(name)'; the collections are \(service.collections.map(\.layer.tableName).joined(separator: ", "))")
+        guard let layer = Layer(name: name), service.snapshot.loadedLayers.contains(layer) else {
+            throw Problem.notFound("no collection '\(name)'; the collections are \(service.snapshot.loadedLayers.map(\.tableName).joined(separator: ", "))")
         }
-        return info
+        return layer
     }
 
     func landing(_ base: String) -> JSONValue {
@@ -137,9 +140,8 @@ extension Routes {
 
     /// `/collections/{layer}/items`: bbox, limit (1…10,000, larger is capped), offset,
     /// datetime (layers with times), and property filters `column=v1,v2`.
-    func items(_ call: Call, _ info: CollectionInfo) throws -> Response {
+    func items(_ call: Call, _ layer: Layer) throws -> Response {
         let params = call.params
-        let layer = info.layer
         for name in ["bbox-crs", "crs"] {
             if let crs = try params.maybeString(name), !crs.hasSuffix("CRS84") && !crs.hasSuffix("4326") {
                 throw Problem.badParameter(name, "only CRS84 (WGS84 lon/lat) is offered")
@@ -152,7 +154,7 @@ extension Routes {
         let filters = params.filters()
         var interval: TimeInterval?
         if let text = try params.maybeString("datetime") {
-            guard let column = info.timeColumn else { throw Problem.badParameter("datetime", "collection '\(layer)' has no time property") }
+            guard let column = CollectionInfo.timeColumn(of: layer) else { throw Problem.badParameter("datetime", "collection '\(layer)' has no time property") }
             interval = try TimeInterval(parsing: text, column: column)
         }
         let snapshot = service.snapshot

@@ -19,20 +19,20 @@ extension Routes {
             Endpoint(method: .post, path: "/collections/{layer}/items/{id}/media",
                      summary: "Add a photo to a hazard (JPEG or PNG body, checked by its bytes; EXIF place and time kept, the rest of the metadata stripped; 413 over the size limit). Needs a token; a grid worker only in their grid. Idempotency-Key makes a retry store it once",
                      parameters: [Self.layerParameter, Self.idParameter], body: .image, response: .json(Schema.anyObject, status: 201), secured: true) { call in
-                let layer = try info(call.context).layer
+                let layer = try pathLayer(call.context)
                 guard layer == .hazards else { throw Problem.notFound("photos are taken of hazards; '\(layer)' takes none") }
                 return try await attach(call, to: .hazard(try call.path("id")), link: "\(call.base)/collections/hazards/items/\(Self.escapePath(try call.path("id")))/media")
             },
             Endpoint(method: .get, path: "/collections/{layer}/items/{id}/media", summary: "A hazard's photos, in the order they were added",
                      parameters: [Self.layerParameter, Self.idParameter], response: listSpec) { call in
-                let layer = try info(call.context).layer
+                let layer = try pathLayer(call.context)
                 guard layer == .hazards else { throw Problem.notFound("photos are taken of hazards; '\(layer)' takes none") }
                 let id = try call.path("id")
                 return try photoList(.hazard(id), link: "\(call.base)/collections/hazards/items/\(Self.escapePath(id))/media")
             },
             Endpoint(method: .get, path: "/collections/{layer}/items/{id}/media/{n}", summary: "One photo of a hazard (its bytes)",
                      parameters: [Self.layerParameter, Self.idParameter, Self.positionParameter], response: photoFile) { call in
-                let layer = try info(call.context).layer
+                let layer = try pathLayer(call.context)
                 guard layer == .hazards else { throw Problem.notFound("photos are taken of hazards; '\(layer)' takes none") }
                 return try photoBytes(.hazard(try call.path("id")), call)
             },

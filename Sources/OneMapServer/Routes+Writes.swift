@@ -7,7 +7,7 @@ import OneMap
 /// change log, concurrency) lives in the core.
 extension Routes {
     func create(_ call: Call) async throws -> Response {
-        let layer = try info(call.context).layer
+        let layer = try pathLayer(call.context)
         guard layer == FieldReports.creatable else { throw ReportError.notCreatable(layer) }
         let author = try call.writer
         let feature = try await Self.feature(from: call.request, maxBytes: service.options.maxBodyBytes)
@@ -19,7 +19,7 @@ extension Routes {
     }
 
     func update(_ call: Call) async throws -> Response {
-        let layer = try info(call.context).layer
+        let layer = try pathLayer(call.context)
         guard FieldReports.reportable.contains(layer) else { throw ReportError.readOnly(layer) }
         let author = try call.writer
         let id = try call.path("id")
@@ -31,7 +31,7 @@ extension Routes {
 
     /// `/collections/{layer}/items/{id}/history`: every logged change, oldest first.
     func history(_ call: Call) throws -> Response {
-        let layer = try info(call.context).layer
+        let layer = try pathLayer(call.context)
         let id = try call.path("id")
         let entries = try service.reports.history(layer, id: id)
         guard !entries.isEmpty || service.snapshot.feature(layer, id: id) != nil else { throw ReportError.unknownFeature(layer, id: id) }

@@ -52,7 +52,8 @@ public final class OneMapService: Sendable {
     let caches: [MBTilesCache]
     let tokens: TokenBook
     let metrics = Metrics()
-    let collections: [CollectionInfo]
+    /// The hazards' time extent, found again only when the hazards changed (by revision).
+    private let hazardSpan = Mutex<(revision: Int, span: (String, String)?)?>(nil)
     let rules: RiskRules
     /// How tiles look (the legend's shelter symbols come from here too).
     let tileStyle: TileStyle
@@ -118,9 +119,6 @@ public final class OneMapService: Sendable {
         // A browser asks for a screenful of tiles at once: up to 256 may wait in line.
         heavy = WorkLimiter(limit: options.maxHeavyRequests, budget: options.heavyBudget, queueLimit: 256)
         tokens = try options.tokensPath.map { try TokenBook(path: $0, limit: options.authFailures, logger: logger) } ?? .empty()
-        let collectionsStarted = Date()
-        collections = try CollectionInfo.all(in: store, snapshot: source.index.snapshot)
-        let collectionsSeconds = Date().timeIntervalSince(collectionsStarted)
         let networks = Networks(live: live, planning: planning)
         self.networks = networks
         let incidentConfig = try Incidents.config(path: options.incidentsPath)
@@ -128,6 +126,9 @@ public final class OneMapService: Sendable {
         analyst = IncidentAnalyst(live: live, store: store, config: incidentConfig, samples: {
             try networks.residentSamplesIfAny()
         }, drive: { try networks.roadGraph("drive") })
+        let collectionsStarted = Date()
+        let collections = self.collections
+        let collectionsSeconds = Date().timeIntervalSince(collectionsStarted)
         logger.info("loaded", metadata: [
             "data": "\(options.dataPath)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
             "rules": "\(origin)", "map": "\(source.mapKey)", "tokens": "\(tokens.count)",
@@ -188,6 +189,30 @@ public final class OneMapService: Sendable {
     }
 
     var snapshot: IndexSnapshot { live.index.snapshot }
+
+    /// What `/collections` says of each layer loaded, as it is now.
+    var collections: [CollectionInfo] { snapshot.loadedLayers.compactMap { collection($0) } }
+
+    /// What `/collections/{layer}` says of `layer` now (nil when it is not loaded): count and
+    /// extent from the index, and for hazards the first and last report time, found again
+    /// only after the hazards changed.
+    func collection(_ layer: Layer) -> CollectionInfo? {
+        // The revision before the snapshot: a change between them makes the next call look again.
+        let revision = live.layerRevisions[.hazards] ?? 0
+        let snapshot = snapshot
+        guard snapshot.loadedLayers.contains(layer) else { return nil }
+        var interval: (String, String)?
+        if layer == .hazards {
+            interval = hazardSpan.withLock { cached in
+                if let cached, cached.revision == revision { return cached.span }
+                let span = (try? snapshot.allFeatures(.hazards)).flatMap { Timestamps.span($0, column: Layer.hazards.columnIndex("reported_at")) }
+                    .map { ($0.first, $0.last) }
+                cached = (revision, span)
+                return span
+            }
+        }
+        return CollectionInfo(layer: layer, count: snapshot.count(layer), extent: snapshot.extent(layer), interval: interval)
+    }
 
     /// Reads the tokens file again (what SIGHUP does).
     public func reloadTokens(logger: Logger) { tokens.reload(logger: logger) }
@@ -262,18 +287,8 @@ struct CollectionInfo: Sendable {
     /// First and last `reported_at`, for layers with times.
     var interval: (String, String)?
 
-    static func all(in store: GeoPackage, snapshot: IndexSnapshot) throws -> [CollectionInfo] {
-        try store.read { try $0.summary() }.filter { snapshot.loadedLayers.contains($0.layer) }.map { summary in
-            var interval: (String, String)?
-            if summary.layer == .hazards {
-                interval = Timestamps.span(try snapshot.allFeatures(.hazards), column: Layer.hazards.columnIndex("reported_at"))
-            }
-            return CollectionInfo(layer: summary.layer, count: summary.count, extent: summary.extent, interval: interval)
-        }
-    }
-
     /// Layers whose features carry a time that `datetime` filters on.
-    var timeColumn: String? { layer == .hazards ? "reported_at" : nil }
+    static func timeColumn(of layer: Layer) -> String? { layer == .hazards ? "reported_at" : nil }
 }
 
 extension OneMapService {

@@ -25,6 +25,36 @@ import Testing
         }
     }
 
+    /// `/collections/hazards` tells the extent of the hazards there are now: a report from
+    /// outside the old box, made today, widens the box and ends the time interval (they were
+    /// fixed at start).
+    @Test func aCollectionsExtentFollowsTheReports() async throws {
+        let server = try await LiveServer()
+        func extent() async throws -> (box: [Double], interval: [String]) {
+            let json = try await server.get("/collections/hazards").json
+            let extent = json["extent"] as? [String: Any]
+            let box = ((extent?["spatial"] as? [String: Any])?["bbox"] as? [[Double]])?.first ?? []
+            let interval = ((extent?["temporal"] as? [String: Any])?["interval"] as? [[String]])?.first ?? []
+            return (box, interval)
+        }
+        let before = try await extent()
+        #expect(before.box.count == 4 && before.interval.count == 2)
+        let spot = Coordinate(before.box[2] + 0.05, before.box[3] + 0.05)
+        let made = try await server.request("POST", "/collections/hazards/items", headers: planner, body: hazardBody(spot, name: "界外 outside"))
+        #expect(made.status == 201, "\(made.text)")
+        let id = try #require(made.json["id"] as? String)
+        let reported = try await server.get("/collections/hazards/items/\(id)").json
+        let at = try #require((reported["properties"] as? [String: Any])?["reported_at"] as? String)
+        let after = try await extent()
+        #expect(after.box[0] == before.box[0] && after.box[1] == before.box[1] && after.box[2] == spot.x && after.box[3] == spot.y, "\(after.box)")
+        #expect(after.interval == [before.interval[0], at], "\(after.interval) \(at)")
+        // Every hazard lies in the box the collection gives (brute force over the index).
+        for hazard in try server.service.snapshotForTests.allFeatures(.hazards) {
+            guard let b = hazard.geometry.boundingBox else { continue }
+            #expect(b.minX >= after.box[0] && b.minY >= after.box[1] && b.maxX <= after.box[2] && b.maxY <= after.box[3], "\(hazard.id)")
+        }
+    }
+
     @Test func theSameReportSentTwiceWithOneKeyStoresOneHazard() async throws {
         let server = try await LiveServer()
         let spot = try inside(server, server.workerGrid)
