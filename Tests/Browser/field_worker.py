@@ -120,6 +120,19 @@ try:
     wait(worker, "return /closed/.test(document.getElementById('detail-body').textContent)")
     result["closed_shown"] = True
 
+    # The live banner (what changed, shown for eight seconds over the bottom of the page)
+    # never takes a tap meant for the form under it: it once covered "Register".
+    result["banner_tap"] = worker.execute_script("""
+        const banner = document.getElementById('live-banner'), button = document.getElementById('h-register');
+        banner.textContent = 'a hazard changed'; banner.style.display = '';
+        button.scrollIntoView({block: 'end'});
+        const r = button.getBoundingClientRect(), b = banner.getBoundingClientRect();
+        const covered = !(b.bottom <= r.top || b.top >= r.bottom || b.right <= r.left || b.left >= r.right);
+        // A tap in the middle of where the two overlap.
+        const hit = document.elementFromPoint(r.left + r.width / 2, (Math.max(r.top, b.top) + Math.min(r.bottom, b.bottom)) / 2);
+        banner.style.display = 'none';
+        return {covered: covered, hit: hit ? hit.id : null};""")
+
     # Offline: two reports wait on the phone, then go when the connection returns.
     worker.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
     worker.execute_script("window.dispatchEvent(new Event('offline'))")

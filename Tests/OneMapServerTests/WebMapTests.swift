@@ -158,6 +158,10 @@ import Testing
         #expect((result["grid_info"] as? String ?? "").contains("red") || (result["grid_info"] as? String ?? "").contains("orange")
                 || (result["grid_info"] as? String ?? "").contains("yellow") || (result["grid_info"] as? String ?? "").contains("blue"), "\(run.stdout)")
 
+        // The live banner lies over the register button at the bottom of the page, and the tap still reaches the button.
+        let bannerTap = result["banner_tap"] as? [String: Any] ?? [:]
+        #expect(bannerTap["covered"] as? Bool == true && bannerTap["hit"] as? String == "h-register", "\(bannerTap)")
+
         // The first hazard: stored once, with its photo (a real JPEG the browser decoded back), closed.
         let id = try #require(result["registered"] as? String, "\(run.stdout)")
         let stored = try await server.get("/collections/hazards/items/\(id)")
