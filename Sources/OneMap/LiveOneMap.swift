@@ -74,9 +74,7 @@ public final class LiveOneMap: Sendable {
         let test = Supervision.OverdueTest(config: field, now: now)
         // On every core, in runs of 64k hazards (a city's million took 0.85 s on one).
         let hazards = try snapshot.allFeatures(.hazards)
-        let runs = try Array(stride(from: 0, to: hazards.count, by: 65_536)).parallelMap { start in
-            hazards[start..<min(start + 65_536, hazards.count)].filter(test.isOverdue).map(\.id)
-        }
+        let runs = hazards.parallelRuns(of: 65_536) { run in run.filter(test.isOverdue).map(\.id) }
         var late = Set<String>(minimumCapacity: runs.reduce(0) { $0 + $1.count })
         for run in runs { late.formUnion(run) }
         try afterLook?()
@@ -95,7 +93,7 @@ public final class LiveOneMap: Sendable {
             let key = "\(baseKey).r\(current.revision)"
             state.withLock { $0 = current }
             guard locate else {
-                for cache in caches { _ = try cache.invalidate([BoundingBox(minX: -180, minY: -90, maxX: 180, maxY: 90)], margin: 0, now: key) }
+                for cache in caches { try cache.clear(now: key) }
                 return changed.map { ($0, nil) }
             }
             let now = index.snapshot

@@ -70,9 +70,9 @@ extension Timestamps {
     /// text it would not), on every core. Times that cannot be read are left out.
     public static func span(_ records: [LayerRecord], column: Int) -> (first: String, last: String)? {
         typealias End = (seconds: Double, text: String)
-        let runs = (try? Array(stride(from: 0, to: records.count, by: 65_536)).parallelMap { start -> (End, End)? in
+        let runs = records.parallelRuns(of: 65_536) { run -> (End, End)? in
             var low: End?, high: End?
-            for record in records[start..<min(start + 65_536, records.count)] {
+            for record in run {
                 guard case .text(let text) = record.value(column),
                       let seconds = wholeSeconds(text) ?? parse(text)?.timeIntervalSince1970 else { continue }
                 if low.map({ seconds < $0.seconds }) ?? true { low = (seconds, text) }
@@ -80,7 +80,7 @@ extension Timestamps {
             }
             guard let low, let high else { return nil }
             return (low, high)
-        }) ?? []
+        }
         let found = runs.compactMap { $0 }
         guard let first = found.min(by: { $0.0.seconds < $1.0.seconds })?.0,
               let last = found.max(by: { $0.1.seconds < $1.1.seconds })?.1 else { return nil }

@@ -267,13 +267,7 @@ public enum RiskVersionStore {
     public static func inputsDigest(_ hazards: [LayerRecord]) -> String {
         // The sum does not depend on the order, so runs of hazards are hashed on every core
         // (a city's million took most of a second on one).
-        let run = 16_384
-        let runs = stride(from: 0, to: hazards.count, by: run).map { $0..<min($0 + run, hazards.count) }
-        let sums = (try? runs.parallelMap { range in
-            var total: UInt64 = 0
-            for record in hazards[range] { total &+= digest(record) }
-            return total
-        }) ?? runs.map { range in hazards[range].reduce(UInt64(0)) { $0 &+ digest($1) } }
+        let sums = hazards.parallelRuns(of: 16_384) { run in run.reduce(UInt64(0)) { $0 &+ digest($1) } }
         return String(sums.reduce(0, &+), radix: 16)
     }
 

@@ -189,6 +189,23 @@ public final class MBTilesCache: Sendable {
         }
     }
 
+    /// Drops every tile and keys the file to `mapKey`: for a change that touches the whole
+    /// map (the first overdue look at start), where finding each tile it touches costs more
+    /// than drawing them again. Returns how many were dropped.
+    @discardableResult
+    public func clear(now mapKey: String) throws -> Int {
+        try queue.write { db in
+            hot.withLock { hot in
+                hot.generation += 1
+                hot.remove { _ in true }
+            }
+            try db.execute(sql: "DELETE FROM tiles")
+            let dropped = db.changesCount
+            try db.execute(sql: "INSERT OR REPLACE INTO metadata (name, value) VALUES ('onemap_map', ?)", arguments: [mapKey])
+            return dropped
+        }
+    }
+
     /// Drops the least recently used tiles once the file holds more than `limit`, down to
     /// nine tenths of it (so eviction runs once per tenth, not on every store). Recency is
     /// what this process has served or stored; tiles untouched since it started go first,

@@ -35,3 +35,20 @@ extension Array where Element: Sendable {
         return done
     }
 }
+
+extension Array where Element: Sendable {
+    /// `body` over consecutive slices of at most `length` elements, on every core, results
+    /// in slice order. For whole-layer passes that must finish — the hazards' digest, their
+    /// time span, the overdue look — so it is not under the caller's work budget.
+    public func parallelRuns<T: Sendable>(of length: Int, _ body: @Sendable (ArraySlice<Element>) -> T) -> [T] {
+        let length = Swift.max(1, length)
+        let runs = (count + length - 1) / length
+        let results = Mutex<[T?]>(Array<T?>(repeating: nil, count: runs))
+        DispatchQueue.concurrentPerform(iterations: runs) { run in
+            let start = run * length
+            let value = body(self[start..<Swift.min(start + length, count)])
+            results.withLock { $0[run] = value }
+        }
+        return results.withLock { $0.compactMap { $0 } }
+    }
+}

@@ -28,6 +28,31 @@ import Testing
         #expect(after.pixel(spot.x, spot.y, is: h.colour[.red]) && before.pixel(spot.x, spot.y, is: h.colour[.red]))
     }
 
+    /// The first look at start finds the same hazards as the minute-by-minute one, and drops
+    /// every tile the caches hold (drawn before these deadlines passed), keying them anew.
+    @Test func theFirstLookAtStartClearsTheCaches() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("start.gpkg")
+        let now = Date()
+        let old = Timestamps.format(now.addingTimeInterval(-90 * 86_400))
+        let hazards = (0..<5).map { i in
+            LayerRecord(id: "h\(i)", geometry: .point(Coordinate(118.905, 42.255)),
+                        values: Layer.hazards.columns.map { ["status": .text("registered"), "level": .integer(1), "reported_at": .text(old)][$0.name] ?? .null },
+                        extra: [])
+        }
+        try TileScene.store(at: path, hazards: hazards)
+        let config = try FieldConfig.load(path: Repository.path("config/field.json"))
+        let source = try TileMaps.load(path: path, rules: .standard, style: try TileScene.style, allLayers: true)
+        let cache = try MBTilesCache(path: directory.path("c.mbtiles"), mapKey: source.mapKey)
+        let tiles = try [TileID(z: 3, x: 6, y: 2), TileID(z: 12, x: 3400, y: 1500)].map { ($0, Data([1, 2, 3])) }
+        #expect(try cache.store(tiles))
+        let live = LiveOneMap(source, caches: [cache], field: config)
+        #expect(try live.startOverdue(now: now) == 5)
+        #expect(live.renderer.overdue == Set(hazards.map(\.id)))
+        #expect(try cache.count() == 0 && cache.mapKey == live.mapKey && live.mapKey != source.mapKey)
+        #expect(try cache.tile(tiles[0].0) == nil && cache.tile(tiles[1].0) == nil)
+    }
+
     @Test func theLiveMapFindsOverdueHazardsByTheRule() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("overdue.gpkg")
