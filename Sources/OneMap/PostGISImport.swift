@@ -17,25 +17,12 @@ public enum PostGISImport {
 
     public static func run(_ sourcePath: String, into location: PostGISLocation, options given: ImportOptions,
                            progress: (ImportProgress) -> Void = { _ in }) async throws -> Report {
-        let store = try await PostGISStore.connect(location)
-        do {
-            let report = try await run(sourcePath, into: store, options: given, progress: progress)
-            await store.close()
-            return report
-        } catch {
-            await store.close()
-            throw error
-        }
+        try await PostGISStore.using(location) { store in try await run(sourcePath, into: store, options: given, progress: progress) }
     }
 
     static func run(_ sourcePath: String, into store: PostGISStore, options given: ImportOptions,
                     progress: (ImportProgress) -> Void) async throws -> Report {
-        let version = try await store.schemaVersion()
-        guard version == PostGISSchema.current else {
-            throw PostGISError.unusable(location: store.location.description, reason: version == 0
-                ? "it has no OneMap schema yet: run onemap db init \(store.location) first"
-                : "it is at OneMap schema version \(version), this build's is \(PostGISSchema.current): run onemap db init \(store.location)")
-        }
+        try await store.requireCurrentSchema()
         var options = given
         // Rejects go where a GeoPackage import would put them: the working folder stands in
         // for the store's, named after the database.
@@ -90,21 +77,3 @@ public enum PostGISImport {
     }
 }
 
-/// `onemap export --from postgres://…`: a layer read from the database, written as from a GeoPackage.
-public enum PostGISExport {
-    public static func records(of layer: Layer, from location: PostGISLocation) async throws -> [LayerRecord] {
-        let store = try await PostGISStore.connect(location)
-        do {
-            let version = try await store.schemaVersion()
-            guard version > 0 else {
-                throw PostGISError.unusable(location: location.description, reason: "it has no OneMap schema (run onemap db init and import first)")
-            }
-            let records = try await store.records(in: layer)
-            await store.close()
-            return records
-        } catch {
-            await store.close()
-            throw error
-        }
-    }
-}

@@ -58,6 +58,15 @@ public final class PostGISStore: Sendable {
         }
     }
 
+    /// Refuses a database that is not at this build's schema, saying what to run.
+    public func requireCurrentSchema() async throws(PostGISError) {
+        let version = try await schemaVersion()
+        guard version != PostGISSchema.current else { return }
+        throw .unusable(location: location.description, reason: version == 0
+            ? "it has no OneMap schema yet: run onemap db init \(location) first"
+            : "it is at OneMap schema version \(version), this build's is \(PostGISSchema.current): run onemap db init \(location)")
+    }
+
     /// Brings the database to ``PostGISSchema/current``: PostGIS enabled, then every
     /// migration not yet applied, in one transaction under an advisory lock (two `db init`
     /// at once apply each migration once). Returns the versions before and after.
@@ -94,19 +103,26 @@ public final class PostGISStore: Sendable {
         }
     }
 
-    /// Connects to `location`, brings it to the current schema and closes the connection
-    /// (what `onemap db init` does).
-    @discardableResult
-    public static func initialize(_ location: PostGISLocation, logger: Logger = quiet) async throws(PostGISError) -> (from: Int, to: Int) {
+    /// Connects to `location`, runs `body` with the store and closes the connection,
+    /// whether `body` returns or throws.
+    public static func using<T: Sendable>(_ location: PostGISLocation, logger: Logger = quiet,
+                                          _ body: (PostGISStore) async throws -> T) async throws -> T {
         let store = try await connect(location, logger: logger)
         do {
-            let versions = try await store.initialize()
+            let result = try await body(store)
             await store.close()
-            return versions
+            return result
         } catch {
             await store.close()
             throw error
         }
+    }
+
+    /// Connects to `location`, brings it to the current schema and closes the connection
+    /// (what `onemap db init` does).
+    @discardableResult
+    public static func initialize(_ location: PostGISLocation, logger: Logger = quiet) async throws -> (from: Int, to: Int) {
+        try await using(location, logger: logger) { try await $0.initialize() }
     }
 
     /// A logger of the driver's errors only (the command line's default).
@@ -134,8 +150,9 @@ public final class PostGISStore: Sendable {
             return try await body()
         } catch let error as PostGISError {
             throw error
-        } catch let error as PostgresTransactionError where error.closureError is PostGISError {
-            throw error.closureError as! PostGISError
+        } catch let error as PostgresTransactionError {
+            if let inner = error.closureError as? PostGISError { throw inner }
+            throw .failed(location: location.description, step: step, reason: Self.reason(error))
         } catch {
             throw .failed(location: location.description, step: step, reason: Self.reason(error))
         }

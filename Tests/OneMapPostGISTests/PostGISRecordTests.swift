@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import OneMap
 import OneMapPostGIS
 import OneMapTestSupport
@@ -8,17 +7,11 @@ import Testing
 /// Features copied into PostGIS and read back are the same records: every geometry type
 /// bit for bit, every value type, text that COPY must escape, properties as written.
 @Suite struct PostGISRecordTests {
-    static let logger: Logger = {
-        var logger = Logger(label: "test.postgis")
-        logger.logLevel = .error
-        return logger
-    }()
-
     static func store(_ cluster: PostgresCluster, _ label: String) async throws -> (PostGISStore, String) {
         let database = try cluster.createDatabase(label)
         let location = try PostGISLocation(cluster.url(database))
-        try await PostGISStore.initialize(location, logger: logger)
-        return (try await PostGISStore.connect(location, logger: logger), database)
+        try await PostGISStore.initialize(location)
+        return (try await PostGISStore.connect(location), database)
     }
 
     @Test func edgeRecordsComeBackEqual() async throws {

@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import OneMapPostGIS
 import OneMapStorage
 import OneMapTestSupport
@@ -8,14 +7,8 @@ import Testing
 /// `db init` on a real PostgreSQL 15 + PostGIS 3 (the test run's private cluster): the
 /// schema a PostGIS user and GDAL expect, made once, migrated by version, refused when newer.
 @Suite struct PostGISSchemaTests {
-    static let logger: Logger = {
-        var logger = Logger(label: "test.postgis")
-        logger.logLevel = .error
-        return logger
-    }()
-
     static func initialize(_ url: String) async throws -> (from: Int, to: Int) {
-        try await PostGISStore.initialize(PostGISLocation(url), logger: logger)
+        try await PostGISStore.initialize(PostGISLocation(url))
     }
 
     @Test func initMakesTheLayersAndTheChangeLogOnceAndGDALReadsThem() async throws {
