@@ -138,20 +138,24 @@ public final class OneMapService: Sendable {
             "layers": "\(collections.map { "\($0.layer)=\($0.count)" }.joined(separator: ","))",
             "resident_mb": "\(ProcessMemory.residentBytes() >> 20)",
         ])
-        let released = ProcessMemory.releaseFreePages()
-        // What each structure costs (BENCHMARKS.md's memory table is made from this line).
-        let costs = source.index.loadCosts
-        let indexed = costs.reduce(0) { $0 + $1.totalBytes }
-        var memory: Logger.Metadata = [:]
+        // What each structure costs (BENCHMARKS.md's memory table is made from this line):
+        // counted after start, beside the first requests (a walk over every record).
+        let index = source.index, memoryLog = logger
         @Sendable func mb(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
-        for cost in costs {
-            memory["\(cost.layer)"] = "\(cost.features) features: records \(mb(cost.recordBytes)) MB, values \(mb(cost.valueBytes)) MB, geometry \(mb(cost.geometryBytes)) MB, index \(mb(cost.indexBytes)) MB, \(cost.bytesPerFeature) B a feature; read \(String(format: "%.2f", cost.readSeconds)) s, indexed \(String(format: "%.2f", cost.indexSeconds)) s"
+        DispatchQueue.global(qos: .utility).async {
+            let released = ProcessMemory.releaseFreePages()
+            let costs = index.loadCosts
+            let indexed = costs.reduce(0) { $0 + $1.totalBytes }
+            var memory: Logger.Metadata = [:]
+            for cost in costs {
+                memory["\(cost.layer)"] = "\(cost.features) features: records \(mb(cost.recordBytes)) MB, values \(mb(cost.valueBytes)) MB, geometry \(mb(cost.geometryBytes)) MB, index \(mb(cost.indexBytes)) MB, \(cost.bytesPerFeature) B a feature; read \(String(format: "%.2f", cost.readSeconds)) s, indexed \(String(format: "%.2f", cost.indexSeconds)) s"
+            }
+            memory["layers_mb"] = "\(mb(indexed))"
+            memory["map_resident_mb"] = "\((sourceMemory - startMemory) >> 20)"
+            memory["resident_mb"] = "\(ProcessMemory.residentBytes() >> 20)"
+            memory["free_pages_released_mb"] = "\(released >> 20)"
+            memoryLog.info("memory", metadata: memory)
         }
-        memory["layers_mb"] = "\(mb(indexed))"
-        memory["map_resident_mb"] = "\((sourceMemory - startMemory) >> 20)"
-        memory["resident_mb"] = "\(ProcessMemory.residentBytes() >> 20)"
-        memory["free_pages_released_mb"] = "\(released >> 20)"
-        logger.info("memory", metadata: memory)
         // Low zooms draw the roads generalised (tiles/README.md): built in the background
         // now, not on the first tile a user asks for at each zoom.
         let renderer = live.renderer, roadLog = logger
