@@ -23,20 +23,27 @@ public enum TileMaps {
     /// the file has), colours it and prepares a renderer.
     public static func load(path: String, rules: RiskRules, unit: AreaUnit = .grids, style: TileStyle, allLayers: Bool = false,
                             progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Source {
-        let store = try GeoPackage(path: path, mode: .readOnly)
-        let present = try store.read { try $0.layers() }
+        try load(store: try GeoPackage(path: path, mode: .readOnly), rules: rules, unit: unit, style: style, allLayers: allLayers, progress: progress)
+    }
+
+    /// Loads the layers of `store` (a GeoPackage or a database), as ``load(path:rules:unit:style:allLayers:progress:)``.
+    /// Risk-map versions are read from a GeoPackage only: over another store the key is the
+    /// unversioned digest.
+    public static func load(store: any LayerStore, rules: RiskRules, unit: AreaUnit = .grids, style: TileStyle, allLayers: Bool = false,
+                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Source {
+        let present = try store.layers()
         let drawn: [Layer] = allLayers ? present : [.shelters, .facilities, .roads, .adminUnits].filter(present.contains)
         let wanted = Set([unit.layer, .hazards] + drawn)
         // With allLayers (the server), whatever the file has: a roads-only file serves routes,
         // one without grids serves everything but the colours.
-        let index = try SpatialIndex.load(from: store, layers: Layer.allCases.filter { wanted.contains($0) && (!allLayers || present.contains($0)) })
+        let index = try Stores.loadIndex(from: store, layers: Layer.allCases.filter { wanted.contains($0) && (!allLayers || present.contains($0)) })
         let snapshot = index.snapshot
         let model = try RiskModel.build(snapshot, rules: rules, unit: unit, allowEmpty: allLayers, progress: progress)
         let hazards = snapshot.loadedLayers.contains(.hazards) ? try snapshot.allFeatures(.hazards) : []
         let digest = RiskVersionStore.inputsDigest(hazards)
         let rulesText = JSONWriter.string(rules.json)
         var key = "unversioned-\(digest)-\(FNV1a.hex((rulesText + unit.description).utf8))"
-        if let latest = try RiskVersionStore.list(in: store).last, latest.unit == unit, latest.rules == rulesText,
+        if let geoPackage = store as? GeoPackage, let latest = try RiskVersionStore.list(in: geoPackage).last, latest.unit == unit, latest.rules == rulesText,
            latest.inputs.contains("\"hazards_digest\":\"\(digest)\"") {
             key = "v\(latest.number)"
         }

@@ -3,15 +3,23 @@ import Foundation
 import Hummingbird
 import Logging
 import OneMap
+import OneMapPostGIS
 import OneMapServer
 
-/// `onemap serve`: the HTTP service over a GeoPackage.
+/// `onemap serve`: the HTTP service over a GeoPackage or a PostGIS database.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve a GeoPackage over HTTP: OGC API Features, queries, the one map, tiles, field reports and the web map at /map.")
+        abstract: "Serve a GeoPackage or a PostGIS database over HTTP: OGC API Features, queries, the one map, tiles, field reports and the web map at /map.",
+        discussion: """
+            --data postgres://user@host:port/database serves a database made with onemap db init: start as many \
+            replicas over one database as the load needs; each applies the others' writes within a second (at once \
+            on notification). The password comes from PGPASSWORD or ~/.pgpass, never from the command line's log.
+            """)
 
-    @Option(help: "The GeoPackage to serve (loaded into memory; writes are committed to it).")
+    @Option(help: "The GeoPackage to serve, or a postgres:// URL (loaded into memory; writes are committed to it).")
     var data = "onemap.gpkg"
+    @Option(help: "Connections to a postgres:// database this replica holds at most (one more listens for the others' writes).")
+    var poolSize = 4
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
     @Option(help: "The port (0: any free port, printed at start).")
@@ -51,6 +59,7 @@ struct Serve: ParsableCommand {
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout takes 1…3600 seconds, not \(idleTimeout)") }
         guard (4...10_000_000).contains(maxVertices) else { throw ValidationError("--max-vertices takes 4…10,000,000, not \(maxVertices)") }
         guard (1...1_000_000).contains(maxAuthFailures) else { throw ValidationError("--max-auth-failures takes 1…1,000,000, not \(maxAuthFailures)") }
+        guard (1...1000).contains(poolSize) else { throw ValidationError("--pool-size takes 1…1000, not \(poolSize)") }
         guard (16...100_000_000).contains(maxCachedTiles) else { throw ValidationError("--max-cached-tiles takes 16…100,000,000, not \(maxCachedTiles)") }
     }
 
@@ -69,6 +78,7 @@ struct Serve: ParsableCommand {
         options.fieldPath = field
         options.stylePath = style
         options.cacheDirectory = cacheDirectory
+        options.poolSize = poolSize
         options.maxHeavyRequests = maxHeavy
         options.heavyBudget = .seconds(budget)
         options.idleTimeout = .seconds(idleTimeout)
@@ -83,6 +93,10 @@ struct Serve: ParsableCommand {
         } catch let error as TokenFileError {
             throw ValidationError(error.description)
         } catch let error as FieldConfig.Failure {
+            throw ValidationError(error.description)
+        } catch let error as PostGISError {
+            throw ValidationError(error.description)
+        } catch let error as StorageError where Stores.isDatabase(data) {
             throw ValidationError(error.description)
         }
         // `kill -HUP` reads the tokens file again (added and revoked tokens, no restart).

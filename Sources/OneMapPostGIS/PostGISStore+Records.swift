@@ -49,39 +49,47 @@ extension PostGISStore {
 
     /// Every record of `layer`, in feature-id (`fid`) order.
     public func records(in layer: Layer) async throws(PostGISError) -> [LayerRecord] {
-        let columns = layer.columns
-        let select = (["ST_AsBinary(geom)", "id"] + columns.map(\.name) + ["properties::text"]).joined(separator: ", ")
+        let select = Self.selectList(layer)
         return try await run("reading \(layer)") {
             var records: [LayerRecord] = []
             let rows = try await self.connection.query(PostgresQuery(unsafeSQL: "SELECT \(select) FROM \(layer.tableName) ORDER BY fid"), logger: self.logger)
-            for try await row in rows {
-                let cells = row.makeRandomAccess()
-                let id = try cells[1].decode(String.self)
-                let geometry: Geometry
-                do {
-                    let wkb = try cells[0].decode(ByteBuffer.self)
-                    geometry = try WKBReader.decode(wkb.readableBytesView)
-                } catch {
-                    throw StorageError.badGeometry(layer, id: id, reason: "\(error)")
-                }
-                var values = PackedValues.Packer(capacity: 8 * columns.count)
-                for (i, column) in columns.enumerated() {
-                    let cell = cells[i + 2]
-                    switch PostGISSchema.type(column.kind) {
-                    case "bigint": if let v = try cell.decode(Int64?.self) { values.appendInteger(v) } else { values.appendNull() }
-                    case "double precision": if let v = try cell.decode(Double?.self) { values.appendReal(v) } else { values.appendNull() }
-                    default: values.append(try cell.decode(String?.self).map(FieldValue.text) ?? .null)
-                    }
-                }
-                var extra: [JSONMember] = []
-                if let text = try cells[columns.count + 2].decode(String?.self),
-                   case .object(let members) = try JSONParser(ByteStream(string: text)).parseValue() {
-                    extra = members
-                }
-                records.append(LayerRecord(id: id, geometry: geometry, packed: values.packed, extra: extra))
-            }
+            for try await row in rows { records.append(try Self.record(row, layer: layer)) }
             return records
         }
+    }
+
+    /// The columns a layer's rows are read with (``record(_:layer:)`` decodes them).
+    static func selectList(_ layer: Layer) -> String {
+        (["ST_AsBinary(geom)", "id"] + layer.columns.map(\.name) + ["properties::text"]).joined(separator: ", ")
+    }
+
+    /// One row read with ``selectList(_:)`` as a record.
+    static func record(_ row: PostgresRow, layer: Layer) throws -> LayerRecord {
+        let columns = layer.columns
+        let cells = row.makeRandomAccess()
+        let id = try cells[1].decode(String.self)
+        let geometry: Geometry
+        do {
+            let wkb = try cells[0].decode(ByteBuffer.self)
+            geometry = try WKBReader.decode(wkb.readableBytesView)
+        } catch {
+            throw StorageError.badGeometry(layer, id: id, reason: "\(error)")
+        }
+        var values = PackedValues.Packer(capacity: 8 * columns.count)
+        for (i, column) in columns.enumerated() {
+            let cell = cells[i + 2]
+            switch PostGISSchema.type(column.kind) {
+            case "bigint": if let v = try cell.decode(Int64?.self) { values.appendInteger(v) } else { values.appendNull() }
+            case "double precision": if let v = try cell.decode(Double?.self) { values.appendReal(v) } else { values.appendNull() }
+            default: values.append(try cell.decode(String?.self).map(FieldValue.text) ?? .null)
+            }
+        }
+        var extra: [JSONMember] = []
+        if let text = try cells[columns.count + 2].decode(String?.self),
+           case .object(let members) = try JSONParser(ByteStream(string: text)).parseValue() {
+            extra = members
+        }
+        return LayerRecord(id: id, geometry: geometry, packed: values.packed, extra: extra)
     }
 
     /// `record` as one line of COPY's text format: tab-separated, `\N` for null, backslash,

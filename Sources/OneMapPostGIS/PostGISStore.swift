@@ -17,6 +17,17 @@ public final class PostGISStore: Sendable {
 
     /// Connects to `location` (its password is sent to the server, never logged).
     public static func connect(_ location: PostGISLocation, logger: Logger = quiet) async throws(PostGISError) -> PostGISStore {
+        let configuration = try configuration(location)
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+            return PostGISStore(location: location, connection: connection, logger: logger)
+        } catch {
+            throw .unreachable(location: location.description, reason: Self.reason(error))
+        }
+    }
+
+    /// How PostgresNIO reaches `location`: TCP (with TLS as its `sslmode` says) or a socket.
+    static func configuration(_ location: PostGISLocation) throws(PostGISError) -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         do {
             switch location.endpoint {
@@ -39,12 +50,7 @@ public final class PostGISStore: Sendable {
             throw .unreachable(location: location.description, reason: "TLS could not be set up: \(error)")
         }
         configuration.options.connectTimeout = .seconds(10)
-        do {
-            let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-            return PostGISStore(location: location, connection: connection, logger: logger)
-        } catch {
-            throw .unreachable(location: location.description, reason: Self.reason(error))
-        }
+        return configuration
     }
 
     public func close() async {

@@ -189,6 +189,7 @@ enum Schema {
         ("RiskVersions", object([("versions", array(object([("version", type("integer")), ("created_at", type("string"))], required: ["version"])))], required: ["versions"])),
         ("TileJSON", object([("tilejson", type("string")), ("tiles", array(type("string"))), ("minzoom", type("integer")), ("maxzoom", type("integer")),
                              ("bounds", array(type("number"))), ("center", array(type("number")))], required: ["tilejson", "tiles"])),
-        ("Health", object([("status", type("string")), ("map", type("string")), ("features", anyObject)], required: ["status"])),
+        ("Health", object([("status", type("string")), ("map", type("string")), ("features", anyObject), ("store", type("string")),
+                             ("change", type("integer")), ("store_change", type("integer")), ("lag", type("integer"))], required: ["status"])),
     ]
 }

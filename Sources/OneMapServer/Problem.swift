@@ -118,6 +118,18 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .notAnImage: return Problem(.unprocessableContent, "Not a photo", error.description)
             case .tooMany: return Problem(.conflict, "Too many photos", error.description)
             case .unknownPhoto: return Problem(.notFound, "Not found", error.description)
+            case .notStored: return Problem(.notImplemented, "Not on this store", error.description)
+            }
+        case let error as StoreLacks:
+            return Problem(.notImplemented, "Not on this store", error.description)
+        case let error as StorageError:
+            switch error {
+            case .unavailable:
+                var problem = Problem(.serviceUnavailable, "Store unavailable", error.description)
+                problem.retryAfter = 5
+                return problem
+            case .conflict: return Problem(.conflict, "Conflict", error.description)
+            default: return Problem(.internalServerError, "Internal error", "the service failed to answer; the error is in its log")
             }
         case let error as WorkError:
             var problem = Problem(.serviceUnavailable, "Service busy", error.description)

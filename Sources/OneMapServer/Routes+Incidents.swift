@@ -28,7 +28,7 @@ extension Routes {
     static let incidentWait: Duration = .seconds(15)
 
     var incidentEndpoints: [Endpoint] {
-        let kinds = service.incidents.config.kindNames
+        let kinds = service.incidentConfig.kindNames
         let reportMembers: [MemberSpec] = [
             MemberSpec(name: "report_type", kind: .choice(ReportKind.allCases.map(\.rawValue), default: nil), required: true,
                        description: "initial (初报), follow_up (续报), verified (核报) or final (终报), in that order"),
@@ -40,7 +40,7 @@ extension Routes {
         return [
             Endpoint(method: .get, path: "/incident-kinds", summary: "The kinds of incident (config/incidents.json) with their default zones and the teams they call",
                      response: .json(Schema.anyObject)) { _ in
-                let config = service.incidents.config
+                let config = service.incidentConfig
                 return Reply.json(.object([JSONMember("kinds", .array(config.kindNames.compactMap { name in
                     config.kinds[name].map { kind in
                         .object([JSONMember("kind", .string(name)), JSONMember("label", .string(kind.label)),
@@ -54,7 +54,7 @@ extension Routes {
                      parameters: [.choice("status", IncidentStatus.allCases.map(\.rawValue), "Only incidents with this status")],
                      response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
                 let status = try call.params.maybeString("status").flatMap(IncidentStatus.init(rawValue:))
-                return Reply.features(service.incidents.list(status: status).map { $0.feature(base: call.base) })
+                return Reply.features(try service.incidents.list(status: status).map { $0.feature(base: call.base) })
             },
             Endpoint(method: .post, path: "/incidents",
                      summary: "Create an incident and its affected area. Needs a commander's, planner's or admin's token",
@@ -125,10 +125,10 @@ extension Routes {
                      response: ResponseSpec(contentType: "text/html", schema: .object([JSONMember("type", .string("string"))]), alternatives: ["application/json"])) { call in
                 let format = try call.params.string("format")
                 let figures = try await figures(call)
-                if format == "json" { return Reply.json(IncidentBriefing.json(figures, config: service.analyst.config, base: call.base)) }
+                if format == "json" { return Reply.json(IncidentBriefing.json(figures, config: service.incidentConfig, base: call.base)) }
                 let renderer = service.live.renderer
                 return try await service.heavy.run(waiting: Self.incidentWait) {
-                    Reply.html(Array(try IncidentBriefing.report(figures, config: service.analyst.config).html(renderer: renderer).utf8))
+                    Reply.html(Array(try IncidentBriefing.report(figures, config: service.incidentConfig).html(renderer: renderer).utf8))
                 }
             },
             Endpoint(method: .get, path: "/incidents/{id}/notify", summary: "Whom to tell: grid workers of the affected grids, key targets and the resources reached, with contacts",

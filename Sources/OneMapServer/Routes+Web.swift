@@ -42,13 +42,10 @@ extension Routes {
                  response: ResponseSpec(contentType: "application/vnd.oai.openapi+json;version=3.0", schema: Schema.anyObject)) { call in
             Reply.json(OpenAPIDocument.json(endpoints, base: call.base), contentType: "application/vnd.oai.openapi+json;version=3.0")
         },
-        Endpoint(method: .get, path: "/health", summary: "Liveness and loaded features", response: .json(Schema.ref("Health"))) { _ in
-            let snapshot = service.snapshot
-            return Reply.json(.object([
-                JSONMember("status", .string("ok")),
-                JSONMember("map", .string(service.live.mapKey)),
-                JSONMember("features", .object(snapshot.loadedLayers.map { JSONMember($0.tableName, .number(Double(snapshot.count($0)))) })),
-            ]))
+        Endpoint(method: .get, path: "/health",
+                 summary: "Liveness, loaded features, and the change applied: over a shared database, its newest and the lag behind it (store: unavailable while it cannot be reached; reads go on)",
+                 response: .json(Schema.ref("Health"))) { _ in
+            Reply.json(service.health())
         },
         Endpoint(method: .get, path: "/metrics", summary: "Prometheus metrics: requests by route template, method and status", response: .text("text/plain")) { _ in
             let snapshot = service.snapshot

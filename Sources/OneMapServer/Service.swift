@@ -6,7 +6,10 @@ import Synchronization
 
 /// How `onemap serve` runs.
 public struct ServiceOptions: Sendable {
+    /// A GeoPackage file, or a `postgres://` URL of a database several replicas share.
     public var dataPath: String
+    /// Connections to a database store each replica holds at most (its listener's is one more).
+    public var poolSize = 4
     public var host = "127.0.0.1"
     /// 0 picks a free port (tests).
     public var port = 8080
@@ -46,7 +49,11 @@ public struct ServiceOptions: Sendable {
 /// tile caches, the tokens and the metrics.
 public final class OneMapService: Sendable {
     public let options: ServiceOptions
-    let store: GeoPackage
+    /// Where the layers and the change log are kept.
+    let store: any LayerStore
+    /// The store as a GeoPackage, when it is one: risk-map versions, incidents and photos
+    /// are kept there.
+    let geoPackage: GeoPackage?
     let live: LiveOneMap
     /// Index 0: 256-px tiles; index 1: 512-px (`@2x`).
     let caches: [MBTilesCache]
@@ -65,10 +72,12 @@ public final class OneMapService: Sendable {
     let reports: FieldReports
     /// The road graphs and the resident samples, built once.
     let networks: Networks
-    /// The commander's incidents: every change goes through here (roles, lifecycle, report chain, change log).
-    let incidents: Incidents
-    /// Incident figures, kept current as hazards, shelters and grids change.
-    let analyst: IncidentAnalyst
+    /// The commander's incidents (nil over a store that does not keep them).
+    private let incidentDesk: Incidents?
+    /// Incident figures (nil with the incidents).
+    private let incidentAnalyst: IncidentAnalyst?
+    /// Incident kinds, zones and targets.
+    let incidentConfig: IncidentConfig
     /// Deadlines, supervision, photo and live-feed limits.
     let field: FieldConfig
     /// What changed, for `/events`.
@@ -90,13 +99,14 @@ public final class OneMapService: Sendable {
         let style = try TileMaps.style(path: options.stylePath)
         tileStyle = style
         let started = Date(), startMemory = ProcessMemory.residentBytes()
-        let source = try TileMaps.load(path: options.dataPath, rules: rules, style: style, allLayers: true)
+        let store = try Stores.open(options.dataPath, poolSize: options.poolSize, logger: logger)
+        self.store = store
+        geoPackage = store as? GeoPackage
+        // Read before the layers: whatever is logged after it is applied after the load.
+        let loadedThrough = try store.lastChangeNumber()
+        let source = try TileMaps.load(store: store, rules: rules, style: style, allLayers: true)
         let sourceMemory = ProcessMemory.residentBytes(), sourceSeconds = Date().timeIntervalSince(started)
-        store = try GeoPackage(path: options.dataPath, mode: .readWrite)
-        try store.useWriteAheadLog()
-        let base = options.cacheDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent(URL(fileURLWithPath: options.dataPath).lastPathComponent).path }
-            ?? options.dataPath
-        let stem = base.hasSuffix(".gpkg") ? String(base.dropLast(5)) : base
+        let stem = try Self.cacheStem(options, store: store)
         // One cache per tile size and per variant: the one map with its base (roads,
         // boundaries) and the risk layers alone (`?layers=risk`), in that order.
         caches = try [("tiles", "", "OneMap four-colour risk map"), ("risk-tiles", "-risk", "OneMap four-colour risk map, risk layers only")]
@@ -115,22 +125,28 @@ public final class OneMapService: Sendable {
         feed = try ChangeFeed(store: store, limits: field.feedLimits)
         var limits = FieldReports.Limits()
         limits.maxVertices = options.maxVertices
-        reports = try FieldReports(store: store, live: live, limits: limits, feed: feed)
+        reports = try FieldReports(store: store, live: live, limits: limits, feed: feed, appliedThrough: loadedThrough)
         // A browser asks for a screenful of tiles at once: up to 256 may wait in line.
         heavy = WorkLimiter(limit: options.maxHeavyRequests, budget: options.heavyBudget, queueLimit: 256)
         tokens = try options.tokensPath.map { try TokenBook(path: $0, limit: options.authFailures, logger: logger) } ?? .empty()
         let networks = Networks(live: live, planning: planning)
         self.networks = networks
         let incidentConfig = try Incidents.config(path: options.incidentsPath)
-        incidents = try Incidents(store: store, live: live, config: incidentConfig, feed: feed) { try networks.roadGraph("drive") }
-        analyst = IncidentAnalyst(live: live, store: store, config: incidentConfig, samples: {
-            try networks.residentSamplesIfAny()
-        }, drive: { try networks.roadGraph("drive") })
+        self.incidentConfig = incidentConfig
+        if let geoPackage {
+            incidentDesk = try Incidents(store: geoPackage, live: live, config: incidentConfig, feed: feed) { try networks.roadGraph("drive") }
+            incidentAnalyst = IncidentAnalyst(live: live, store: geoPackage, config: incidentConfig, samples: {
+                try networks.residentSamplesIfAny()
+            }, drive: { try networks.roadGraph("drive") })
+        } else {
+            incidentDesk = nil
+            incidentAnalyst = nil
+        }
         let collectionsStarted = Date()
         let collections = self.collections
         let collectionsSeconds = Date().timeIntervalSince(collectionsStarted)
         logger.info("loaded", metadata: [
-            "data": "\(options.dataPath)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
+            "data": "\(store.location)", "change": "\(reports.appliedChange)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
             "rules": "\(origin)", "map": "\(source.mapKey)", "tokens": "\(tokens.count)",
             "overdue_hazards": "\(overdue)", "overdue_seconds": "\(String(format: "%.2f", overdueSeconds))",
             "map_seconds": "\(String(format: "%.2f", sourceSeconds))",
@@ -138,6 +154,7 @@ public final class OneMapService: Sendable {
             "layers": "\(collections.map { "\($0.layer)=\($0.count)" }.joined(separator: ","))",
             "resident_mb": "\(ProcessMemory.residentBytes() >> 20)",
         ])
+        if geoPackage == nil { Self.follow(store, reports: reports, logger: logger) }
         // What each structure costs (BENCHMARKS.md's memory table is made from this line):
         // counted after start, beside the first requests (a walk over every record).
         let index = source.index, memoryLog = logger
@@ -193,6 +210,88 @@ public final class OneMapService: Sendable {
     }
 
     var snapshot: IndexSnapshot { live.index.snapshot }
+
+    /// Applies what other replicas write to a shared store, on a thread of its own: at each
+    /// notification the store passes on, and at least once a second (a missed notification
+    /// is caught up by change number). Ends when the service is gone.
+    static func follow(_ store: any LayerStore, reports: FieldReports, logger: Logger) {
+        let wake = DispatchSemaphore(value: 0)
+        store.watchChanges { wake.signal() }
+        weak let weakReports = reports
+        let thread = Thread {
+            var failing = false
+            while let reports = weakReports {
+                do {
+                    let read = try reports.applyChangesFromElsewhere()
+                    if failing {
+                        logger.info("store reachable again: caught up", metadata: ["changes": "\(read)", "change": "\(reports.appliedChange)"])
+                        failing = false
+                    }
+                } catch {
+                    if !failing { logger.warning("cannot follow the store's change log; retrying every second", metadata: ["error": "\(error)"]) }
+                    failing = true
+                }
+                _ = wake.wait(timeout: .now() + 1)
+            }
+        }
+        thread.name = "onemap-follow"
+        thread.start()
+    }
+
+    /// What `/health` says: the map, the features loaded, the change number applied and,
+    /// over a database, its newest change and how many this replica is behind.
+    func health() -> JSONValue {
+        let snapshot = snapshot
+        let applied = reports.appliedChange
+        var members = [
+            JSONMember("status", .string("ok")),
+            JSONMember("map", .string(live.mapKey)),
+            JSONMember("features", .object(snapshot.loadedLayers.map { JSONMember($0.tableName, .number(Double(snapshot.count($0)))) })),
+            JSONMember("change", .number(Double(applied))),
+        ]
+        if geoPackage == nil {
+            if let newest = try? store.lastChangeNumber() {
+                members += [JSONMember("store", .string("reachable")), JSONMember("store_change", .number(Double(newest))),
+                            JSONMember("lag", .number(Double(max(0, newest - applied))))]
+            } else {
+                members.append(JSONMember("store", .string("unavailable")))
+            }
+        }
+        return .object(members)
+    }
+
+    /// The incidents, over a store that keeps them.
+    var incidents: Incidents { get throws { guard let incidentDesk else { throw StoreLacks("incidents", location: store.location) }; return incidentDesk } }
+    var analyst: IncidentAnalyst { get throws { guard let incidentAnalyst else { throw StoreLacks("incidents", location: store.location) }; return incidentAnalyst } }
+
+    /// The GeoPackage `what` is kept in.
+    func requireGeoPackage(_ what: String) throws -> GeoPackage {
+        guard let geoPackage else { throw StoreLacks(what, location: store.location) }
+        return geoPackage
+    }
+
+    /// Where the tile caches go, without `.tiles.mbtiles`: beside the GeoPackage (or in the
+    /// cache directory); for a database, in the cache directory under the database's name,
+    /// else in a new temporary folder (each replica needs caches of its own).
+    static func cacheStem(_ options: ServiceOptions, store: any LayerStore) throws -> String {
+        if store is GeoPackage {
+            let base = options.cacheDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent(URL(fileURLWithPath: options.dataPath).lastPathComponent).path }
+                ?? options.dataPath
+            return base.hasSuffix(".gpkg") ? String(base.dropLast(5)) : base
+        }
+        let name = Stores.databaseName(options.dataPath) ?? "onemap"
+        let safe = String(name.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" ? Character($0) : "_" })
+        let folder: String
+        if let directory = options.cacheDirectory {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            folder = directory
+        } else {
+            let made = FileManager.default.temporaryDirectory.appendingPathComponent("onemap-cache-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: made, withIntermediateDirectories: true)
+            folder = made.path
+        }
+        return URL(fileURLWithPath: folder).appendingPathComponent("postgis-\(safe)").path
+    }
 
     /// What `/collections` says of each layer loaded, as it is now.
     var collections: [CollectionInfo] { snapshot.loadedLayers.compactMap { collection($0) } }

@@ -41,10 +41,28 @@ public final class PostgresCluster: Sendable {
         public var description: String
     }
 
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("tools/postgres-cluster.sh").path
+
+    /// A cluster of the caller's own (one a test may stop and start), stopped at exit if
+    /// not before (``stop()``).
+    public static func startPrivate() throws -> PostgresCluster { try start() }
+
+    /// Stops the server at once, as a crash would (its files stay): connections drop.
+    public func pause() throws { try control("pause") }
+    /// Starts it again, on the same port.
+    public func resume() throws { try control("resume") }
+    /// Stops it and removes its files.
+    public func stop() throws { try control("stop") }
+
+    private func control(_ command: String) throws {
+        let result = try runProcess("/bin/bash", [Self.script, command, socketFolder])
+        guard result.status == 0 else { throw ClusterError(description: "tools/postgres-cluster.sh \(command): \(result.stderr)") }
+    }
+
     /// Runs `tools/postgres-cluster.sh start` beside the sources and stops it at exit.
     static func start() throws(ClusterError) -> PostgresCluster {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("tools/postgres-cluster.sh").path
+        let script = Self.script
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("onemap-pg-\(UUID().uuidString)").path
         let result: ProcessResult
         do { result = try runProcess("/bin/bash", [script, "start", folder]) } catch { throw ClusterError(description: "\(error)") }
@@ -88,13 +106,20 @@ public final class PostgresCluster: Sendable {
     }
 }
 
-/// The script and folder of a cluster this process started, for `atexit`.
-private let startedCluster = Mutex<(script: String, folder: String)?>(nil)
+/// The script and folders of the clusters this process started, for `atexit`.
+private let startedClusters = Mutex<(script: String, folders: [String])>(("", []))
 
 private func stopAtExit(script: String, folder: String) {
-    startedCluster.withLock { $0 = (script, folder) }
+    let first = startedClusters.withLock { started in
+        started.script = script
+        started.folders.append(folder)
+        return started.folders.count == 1
+    }
+    guard first else { return }
     atexit {
-        guard let (script, folder) = startedCluster.withLock({ $0 }) else { return }
-        _ = try? runProcess("/bin/bash", [script, "stop", folder])
+        let (script, folders) = startedClusters.withLock { $0 }
+        for folder in folders where FileManager.default.fileExists(atPath: folder) {
+            _ = try? runProcess("/bin/bash", [script, "stop", folder])
+        }
     }
 }

@@ -21,35 +21,11 @@ import Testing
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
     }
 
-    /// Starts `onemap ARGUMENTS` in `directory` and reads its log lines until the one that
-    /// says where it serves: the process, that URL (nil if it never came) and the lines.
+    /// Starts `onemap ARGUMENTS` (a serve command) in `directory` until it says where it
+    /// serves: the process, that URL and its log lines so far.
     func start(_ arguments: [String], in directory: URL) throws -> (Process, String?, [String]) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: onemap)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = Pipe()
-        try process.run()
-        var lines: [String] = []
-        var url: String?
-        var pending = Data()
-        let deadline = Date().addingTimeInterval(60)
-        while url == nil, Date() < deadline {
-            let chunk = errors.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            pending.append(chunk)
-            while let newline = pending.firstIndex(of: 0x0A) {
-                let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
-                pending.removeSubrange(pending.startIndex...newline)
-                lines.append(line)
-                if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], object["message"] as? String == "serving" {
-                    url = object["url"] as? String
-                }
-            }
-        }
-        return (process, url, lines)
+        let server = try ServeProcess(Array(arguments.dropFirst()), in: directory)
+        return (server.process, server.url, server.log)
     }
 
     /// A binary that runs from any folder: no config/ there, the compiled-in style, rules and

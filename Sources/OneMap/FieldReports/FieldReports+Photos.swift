@@ -26,6 +26,8 @@ extension FieldReports {
         case notAnImage(String)
         case tooMany(Int)
         case unknownPhoto(String, position: Int)
+        /// The store is not a GeoPackage: photos are kept in GeoPackage files only so far.
+        case notStored(location: String)
 
         public var description: String {
             switch self {
@@ -35,6 +37,7 @@ extension FieldReports {
             case .notAnImage(let reason): "the photo must be a JPEG or PNG image: \(reason)"
             case .tooMany(let limit): "this already has \(limit) photos, the most one feature takes"
             case .unknownPhoto(let what, let position): "\(what) has no photo \(position)"
+            case .notStored(let location): "photos are kept in a GeoPackage store; this server's store is \(location) (PostGIS), which does not take them yet"
             }
         }
 
@@ -86,7 +89,7 @@ extension FieldReports {
             let logged = target.logged
             if let requestKey {
                 try Self.checkRequestKey(requestKey)
-                if let entry = try store.read({ try $0.change(author: author.name, requestKey: requestKey) }) {
+                if let entry = try photoStore().read({ try $0.change(author: author.name, requestKey: requestKey) }) {
                     guard entry.layer == logged.layer, entry.featureID == logged.id, entry.operation == .attach,
                           let position = entry.after?.properties.first(where: { $0.key == "position" })?.value.numberValue.flatMap({ Int(exactly: $0) }) else {
                         throw ReportError.requestKeyReused(requestKey, reason: "\(entry.operation.rawValue) of \(entry.layer) '\(entry.featureID)' (change \(entry.number))")
@@ -108,7 +111,7 @@ extension FieldReports {
                 contentType: image.contentType, bytes: image.stripped.count, width: image.width, height: image.height,
                 sha256: SHA256.hash(data: image.stripped).map { String(format: "%02x", $0) }.joined(),
                 takenAt: image.takenAt, longitude: image.longitude, latitude: image.latitude, uploadedBy: author.name, uploadedAt: now)
-            let (number, position, change) = try store.write { session -> (Int64, Int, Int64) in
+            let (number, position, change) = try photoStore().write { session -> (Int64, Int, Int64) in
                 let fid = try baseFID(target, session.reader)
                 let count = try session.reader.photos(of: target.relation, baseFID: fid).count
                 guard count < limits.maxPerFeature else { throw PhotoError.tooMany(limits.maxPerFeature) }
@@ -128,6 +131,12 @@ extension FieldReports {
         }
     }
 
+    /// The GeoPackage photos are kept in.
+    private func photoStore() throws -> GeoPackage {
+        guard let geoPackage else { throw PhotoError.notStored(location: store.location) }
+        return geoPackage
+    }
+
     /// The photos of `target`, in the order they were stored.
     public func photos(of target: PhotoTarget) throws -> [MediaTables.Photo] {
         try list(target)
@@ -135,7 +144,7 @@ extension FieldReports {
 
     /// Photo `position` (1 for the first) of `target`: its bytes and type.
     public func photo(_ position: Int, of target: PhotoTarget) throws -> (data: [UInt8], contentType: String) {
-        try store.read { session in
+        try photoStore().read { session in
             let fid = try baseFID(target, session)
             guard let found = try session.photoData(of: target.relation, baseFID: fid, position: position) else {
                 throw PhotoError.unknownPhoto(target.what, position: position)
@@ -145,7 +154,7 @@ extension FieldReports {
     }
 
     private func list(_ target: PhotoTarget) throws -> [MediaTables.Photo] {
-        try store.read { session in try session.photos(of: target.relation, baseFID: try baseFID(target, session)) }
+        try photoStore().read { session in try session.photos(of: target.relation, baseFID: try baseFID(target, session)) }
     }
 
     /// The base row's `fid`; an unknown hazard or report is a 404.
@@ -174,7 +183,7 @@ extension FieldReports {
             guard author.mayCommand else {
                 throw ReportError.forbidden("\(author.name) is a grid worker; photos of incident reports are added by commanders, planners and admins")
             }
-            let place = try store.read { session -> Geometry? in
+            let place = try photoStore().read { session -> Geometry? in
                 guard try session.has(IncidentTables.incidents) else { return nil }
                 return try session.rows(of: IncidentTables.incidents, where: "id", equals: .text(incident)).first?.geometry
             }

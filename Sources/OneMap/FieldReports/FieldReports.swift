@@ -69,7 +69,12 @@ public final class FieldReports: Sendable {
     public static let reportable: Set<Layer> = [.hazards, .shelters]
     public static let creatable: Layer = .hazards
 
-    public let store: GeoPackage
+    /// Where the layers and the change log are kept (a GeoPackage, or PostGIS shared with
+    /// other replicas).
+    public let store: any LayerStore
+    /// The store as a GeoPackage file, when it is one: photos and the edit journal of
+    /// other programs' edits live there.
+    public var geoPackage: GeoPackage? { store as? GeoPackage }
     public let live: LiveOneMap
     public let limits: Limits
     /// Where accepted changes are announced (the server's `/events`); nil: nowhere.
@@ -77,16 +82,78 @@ public final class FieldReports: Sendable {
     let lock = Mutex(())
     /// The edit journal's last row this service has applied (``applyEditsFromElsewhere()``).
     private let journal: Mutex<(seen: Int64, dataVersion: Int64)>
+    /// The change number through which the change log is applied to the live map (this
+    /// service's own writes and, over a shared store, every other replica's).
+    let applied: Mutex<Int64>
     /// Column matching (names and aliases) of each reportable layer, built once.
     private let mappers: [Layer: RecordMapper]
 
-    public init(store: GeoPackage, live: LiveOneMap, limits: Limits = Limits(), feed: ChangeFeed? = nil) throws {
+    /// `store`'s features are those `live` was loaded with, through its last change number
+    /// now (read here: load the map, then make this).
+    public init(store: any LayerStore, live: LiveOneMap, limits: Limits = Limits(), feed: ChangeFeed? = nil, appliedThrough: Int64? = nil) throws {
         self.store = store
         self.live = live
         self.limits = limits
         self.feed = feed
         mappers = try Dictionary(uniqueKeysWithValues: Self.reportable.map { ($0, try RecordMapper(layer: $0)) })
-        journal = Mutex(try store.read { (try $0.lastEdit(), try $0.dataVersion()) })
+        journal = Mutex(try (store as? GeoPackage)?.read { (try $0.lastEdit(), try $0.dataVersion()) } ?? (0, 0))
+        applied = Mutex(try appliedThrough ?? store.lastChangeNumber())
+    }
+
+    /// The change number through which the live map has every change.
+    public var appliedChange: Int64 { applied.withLock { $0 } }
+
+    /// Applies what other writers of a shared store (other replicas) logged since the last
+    /// change applied here: the features each change names, read as the store holds them now,
+    /// go into the live index (dropping the tiles they touch and re-colouring for hazards),
+    /// and the changes go out on the live feed. Returns how many changes were read.
+    @discardableResult
+    public func applyChangesFromElsewhere() throws -> Int {
+        try lock.withLock { _ in try catchUp(through: nil) }
+    }
+
+    /// Applies the logged changes after ``appliedChange`` (through `last` when given); call
+    /// under ``lock``.
+    @discardableResult
+    func catchUp(through last: Int64?) throws -> Int {
+        var read = 0
+        while true {
+            let after = applied.withLock { $0 }
+            if let last, after >= last { return read }
+            let entries = try store.changes(after: after, limit: 1000).filter { last == nil || $0.number <= last! }
+            guard !entries.isEmpty else { return read }
+            read += entries.count
+            var ids: [Layer: [String]] = [:]
+            let loaded = live.index.snapshot.loadedLayers
+            for entry in entries where entry.operation != .attach {
+                guard let layer = Layer(rawValue: entry.layer), loaded.contains(layer) else { continue }
+                if !(ids[layer]?.contains(entry.featureID) ?? false) { ids[layer, default: []].append(entry.featureID) }
+            }
+            var hints: [Int64: ChangeFeed.Hint] = [:]
+            for (layer, wanted) in ids.sorted(by: { $0.key.tableName < $1.key.tableName }) {
+                var stored: [String: LayerRecord] = [:]
+                for record in try store.records(in: layer, ids: wanted) { stored[record.id] = record }
+                for id in wanted {
+                    let exists = live.index.snapshot.feature(layer, id: id)
+                    let change: FeatureChange
+                    switch (stored[id], exists) {
+                    case (let r?, let e?): if r == e { continue }; change = .update(r)
+                    case (let r?, nil): change = .insert(r)
+                    case (nil, _?): change = .delete(id: id)
+                    case (nil, nil): continue
+                    }
+                    let update = try live.apply(change, to: layer)
+                    if let number = entries.last(where: { $0.layer == layer.tableName && $0.featureID == id })?.number {
+                        hints[number] = ChangeFeed.Hint(update)
+                    }
+                }
+            }
+            applied.withLock { $0 = entries.last?.number ?? $0 }
+            if let feed {
+                for (number, hint) in hints.sorted(by: { $0.key < $1.key }) { feed.hint(number, hint) }
+                feed.publish()
+            }
+        }
     }
 
     /// What one look at the edit journal applied.
@@ -103,7 +170,8 @@ public final class FieldReports: Sendable {
     /// second. Edits to grids, roads and admin units reach queries and tiles; the risk areas
     /// and the road graph built from them are rebuilt on restart.
     public func applyEditsFromElsewhere() throws -> ExternalEdits {
-        try lock.withLock { _ in
+        guard let store = geoPackage else { return ExternalEdits() }
+        return try lock.withLock { _ in
             let (seen, version) = journal.withLock { $0 }
             let now = try store.read { try $0.dataVersion() }
             guard now != version else { return ExternalEdits() }
@@ -216,62 +284,73 @@ public final class FieldReports: Sendable {
     public func update(_ layer: Layer, id: String, patch: Patch, ifMatch: String? = nil, by author: Author, requestKey: String? = nil) throws -> Accepted {
         let mapper = try mapper(layer)
         return try lock.withLock { _ in
-            if let requestKey, let done = try replay(requestKey, by: author, layer: layer, id: id, operation: .update) { return done }
-            let snapshot = live.index.snapshot
-            guard let current = snapshot.feature(layer, id: id) else { throw ReportError.unknownFeature(layer, id: id) }
-            let currentVersion = Self.version(of: current, in: layer)
-            if let ifMatch, !Self.matches(ifMatch, currentVersion) {
-                throw ReportError.stale(id: id, expected: ifMatch, current: currentVersion)
+            do {
+                return try updateLocked(layer, id: id, patch: patch, ifMatch: ifMatch, by: author, requestKey: requestKey, mapper: mapper)
+            } catch StorageError.conflict {
+                // Another replica changed the feature since this one applied it: apply what it
+                // did, then merge the patch into that (an If-Match naming the old version now fails).
+                try catchUp(through: nil)
+                return try updateLocked(layer, id: id, patch: patch, ifMatch: ifMatch, by: author, requestKey: requestKey, mapper: mapper)
             }
-            // Patch keys by the column they land in, so an alias (状态) replaces its column (status).
-            let patchMembers = patch.properties.map { JSONMember(mapper.columnName(for: $0.key) ?? $0.key, $0.value) }
-            try Self.refuseServerOwned(patchMembers.map(\.key), mapper: mapper)
-            if layer == .hazards { try Self.refuseSupervision(patchMembers.map(\.key), by: author) }
-            if layer == .shelters {
-                if let refused = patchMembers.first(where: { !Self.shelterReportable.contains($0.key) }) {
-                    throw ReportError.notReportable(refused.key, allowed: Self.shelterReportable)
-                }
-                if patch.geometry != nil { throw ReportError.cannotMove(layer) }
-            }
-            if patchMembers.contains(where: { $0.key == "status" && $0.value == .null }) { throw ReportError.statusRequired }
-            let merged = Self.mergePatch(current.feature(in: layer).properties, patchMembers)
-            var record = try mapper.record(for: Feature(id: id, geometry: patch.geometry ?? current.geometry, properties: merged), fallbackID: id)
-            record.id = id
-            if patch.geometry != nil { try checkShape(record.geometry) }
-            try permit(author, layer, geometry: current.geometry, snapshot: snapshot, what: "change this \(layer == .hazards ? "hazard" : "shelter")")
-            if patch.geometry != nil { try permit(author, layer, geometry: record.geometry, snapshot: snapshot, what: "move it there") }
-            if layer == .shelters { try Self.settleOccupancy(&record) }
-            if layer == .hazards {
-                try checkLifecycle(from: current, to: record, author: author)
-                try checkLevel(from: current, to: record, author: author)
-                record.values[Self.column(layer, "grid_code")] = try gridCode(of: record.geometry, snapshot: snapshot).map(FieldValue.text) ?? .null
-            }
-            guard record != current else {
-                return Accepted(record: current, feature: current.feature(in: layer), version: currentVersion, change: nil)
-            }
-            let now = Timestamps.now()
-            var stamps: [String: JSONValue] = ["changed_by": .string(author.name), "changed_at": .string(now)]
-            if layer == .hazards {
-                let status = Self.column(layer, "status")
-                if record.value(status) == .text("closed"), current.value(status) != .text("closed") {
-                    stamps["closed_by"] = .string(author.name)
-                    stamps["closed_at"] = .string(now)
-                } else if record.value(status) != .text("closed") {
-                    stamps["closed_by"] = .null
-                    stamps["closed_at"] = .null
-                }
-            }
-            Self.setExtra(&record, stamps)
-            let change = try commit(layer, record, replacing: current, author: author, at: now, requestKey: requestKey)
-            return Accepted(record: record, feature: record.feature(in: layer), version: Self.version(of: record, in: layer), change: change)
         }
+    }
+
+    private func updateLocked(_ layer: Layer, id: String, patch: Patch, ifMatch: String?, by author: Author, requestKey: String?, mapper: RecordMapper) throws -> Accepted {
+        if let requestKey, let done = try replay(requestKey, by: author, layer: layer, id: id, operation: .update) { return done }
+        let snapshot = live.index.snapshot
+        guard let current = snapshot.feature(layer, id: id) else { throw ReportError.unknownFeature(layer, id: id) }
+        let currentVersion = Self.version(of: current, in: layer)
+        if let ifMatch, !Self.matches(ifMatch, currentVersion) {
+            throw ReportError.stale(id: id, expected: ifMatch, current: currentVersion)
+        }
+        // Patch keys by the column they land in, so an alias (状态) replaces its column (status).
+        let patchMembers = patch.properties.map { JSONMember(mapper.columnName(for: $0.key) ?? $0.key, $0.value) }
+        try Self.refuseServerOwned(patchMembers.map(\.key), mapper: mapper)
+        if layer == .hazards { try Self.refuseSupervision(patchMembers.map(\.key), by: author) }
+        if layer == .shelters {
+            if let refused = patchMembers.first(where: { !Self.shelterReportable.contains($0.key) }) {
+                throw ReportError.notReportable(refused.key, allowed: Self.shelterReportable)
+            }
+            if patch.geometry != nil { throw ReportError.cannotMove(layer) }
+        }
+        if patchMembers.contains(where: { $0.key == "status" && $0.value == .null }) { throw ReportError.statusRequired }
+        let merged = Self.mergePatch(current.feature(in: layer).properties, patchMembers)
+        var record = try mapper.record(for: Feature(id: id, geometry: patch.geometry ?? current.geometry, properties: merged), fallbackID: id)
+        record.id = id
+        if patch.geometry != nil { try checkShape(record.geometry) }
+        try permit(author, layer, geometry: current.geometry, snapshot: snapshot, what: "change this \(layer == .hazards ? "hazard" : "shelter")")
+        if patch.geometry != nil { try permit(author, layer, geometry: record.geometry, snapshot: snapshot, what: "move it there") }
+        if layer == .shelters { try Self.settleOccupancy(&record) }
+        if layer == .hazards {
+            try checkLifecycle(from: current, to: record, author: author)
+            try checkLevel(from: current, to: record, author: author)
+            record.values[Self.column(layer, "grid_code")] = try gridCode(of: record.geometry, snapshot: snapshot).map(FieldValue.text) ?? .null
+        }
+        guard record != current else {
+            return Accepted(record: current, feature: current.feature(in: layer), version: currentVersion, change: nil)
+        }
+        let now = Timestamps.now()
+        var stamps: [String: JSONValue] = ["changed_by": .string(author.name), "changed_at": .string(now)]
+        if layer == .hazards {
+            let status = Self.column(layer, "status")
+            if record.value(status) == .text("closed"), current.value(status) != .text("closed") {
+                stamps["closed_by"] = .string(author.name)
+                stamps["closed_at"] = .string(now)
+            } else if record.value(status) != .text("closed") {
+                stamps["closed_by"] = .null
+                stamps["closed_at"] = .null
+            }
+        }
+        Self.setExtra(&record, stamps)
+        let change = try commit(layer, record, replacing: current, author: author, at: now, requestKey: requestKey)
+        return Accepted(record: record, feature: record.feature(in: layer), version: Self.version(of: record, in: layer), change: change)
     }
 
     // MARK: History
 
     /// Every logged change of one feature, oldest first.
-    public static func history(in store: GeoPackage, layer: Layer, id: String) throws -> [ChangeLog.Entry] {
-        try store.read { try $0.history(layer: layer.tableName, featureID: id) }
+    public static func history(in store: any LayerStore, layer: Layer, id: String) throws -> [ChangeLog.Entry] {
+        try store.history(layer: layer.tableName, featureID: id)
     }
 
     public func history(_ layer: Layer, id: String) throws -> [ChangeLog.Entry] {
@@ -299,10 +378,12 @@ public final class FieldReports: Sendable {
     /// refused rather than answered with the wrong feature.
     private func replay(_ key: String, by author: Author, layer: Layer, id: String?, operation: ChangeLog.Operation) throws -> Accepted? {
         try Self.checkRequestKey(key)
-        guard let entry = try store.read({ try $0.change(author: author.name, requestKey: key) }) else { return nil }
+        guard let entry = try store.change(author: author.name, requestKey: key) else { return nil }
         guard entry.layer == layer.tableName, entry.operation == operation, id == nil || id == entry.featureID else {
             throw ReportError.requestKeyReused(key, reason: "\(entry.operation.rawValue) of \(entry.layer) '\(entry.featureID)' (change \(entry.number))")
         }
+        // Over a shared store the first request may have been taken by another replica.
+        try catchUp(through: entry.number)
         if let record = live.index.snapshot.feature(layer, id: entry.featureID) {
             return Accepted(record: record, feature: record.feature(in: layer), version: Self.version(of: record, in: layer), change: entry.number, replayed: true)
         }
@@ -313,20 +394,21 @@ public final class FieldReports: Sendable {
         let entry = ChangeLog.Entry(changedAt: now, author: author.name, role: author.role.rawValue, authorGrid: author.grid,
                                     layer: layer.tableName, featureID: record.id, operation: old == nil ? .create : .update,
                                     before: old?.feature(in: layer), after: record.feature(in: layer), requestKey: requestKey)
-        let number = try store.write { session -> Int64 in
-            // The server applies its own write below: it is not an edit from elsewhere.
-            let mark = try session.editJournalMark()
-            defer { _ = try? session.forgetEdits(after: mark) }
-            if old == nil {
-                let writer = try session.writer(for: layer, replacing: false)
-                try writer.insert(record)
-                try writer.finish()
-            } else {
-                try session.update(record, in: layer)
-            }
-            return try session.append(entry)
+        let number: Int64
+        do {
+            number = try store.commit(old == nil ? .insert(record) : .update(record), to: layer, replacing: old, logging: entry)
+        } catch StorageError.duplicateID(let id, let layer) {
+            // Another replica registered this id meanwhile.
+            try catchUp(through: nil)
+            throw ReportError.duplicateID(layer, id: id)
         }
+        // What other replicas logged before this change is applied first, in order. The write
+        // is stored whatever happens next: if the store went away just after, it is applied
+        // here anyway and the log is read on from the last number reached (this change is then
+        // read again and found applied).
+        let caughtUp = (try? catchUp(through: number - 1)) != nil
         let update = try live.apply(old == nil ? .insert(record) : .update(record), to: layer)
+        if caughtUp { applied.withLock { $0 = max($0, number) } }
         feed?.publish(number, hint: ChangeFeed.Hint(update))
         return number
     }

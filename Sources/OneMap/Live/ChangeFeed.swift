@@ -84,14 +84,14 @@ public final class ChangeFeed: Sendable {
         var dropped = 0
     }
 
-    public let store: GeoPackage
+    public let store: any LayerStore
     public let limits: Limits
     private let state: Mutex<State>
 
-    public init(store: GeoPackage, limits: Limits = Limits()) throws {
+    public init(store: any LayerStore, limits: Limits = Limits()) throws {
         self.store = store
         self.limits = limits
-        state = Mutex(State(through: try store.read { try $0.lastChangeNumber() }))
+        state = Mutex(State(through: try store.lastChangeNumber()))
     }
 
     /// Subscribers now.
@@ -114,7 +114,7 @@ public final class ChangeFeed: Sendable {
                 JSONMember("change", .number(Double(state.through))), JSONMember("subscribers", .number(Double(state.subscribers.count + 1))),
             ])))
             if let after, after < state.through {
-                let missed = try store.read { try $0.changes(after: after, limit: limits.resume + 1) }.filter { $0.number <= state.through }
+                let missed = try store.changes(after: after, limit: limits.resume + 1).filter { $0.number <= state.through }
                 if missed.count > limits.resume || after < 0 {
                     continuation.yield(Event(id: state.through, name: "reset", data: .object([
                         JSONMember("reason", .string("more than \(limits.resume) changes since \(after); reload the map")),
@@ -137,17 +137,25 @@ public final class ChangeFeed: Sendable {
     /// the writer of change `number` knows beyond the log (the areas it recoloured).
     public func publish(_ number: Int64? = nil, hint: Hint? = nil) {
         state.withLock { state in
-            if let number, let hint {
-                state.hints[number] = hint
-                // Hints are for the resume window only.
-                if state.hints.count > limits.resume { state.hints = state.hints.filter { $0.key > number - Int64(limits.resume) } }
-            }
-            guard let entries = try? store.read({ try $0.changes(after: state.through, limit: 10_000) }), !entries.isEmpty else { return }
+            if let number, let hint { Self.keep(hint, for: number, in: &state, window: limits.resume) }
+            guard let entries = try? store.changes(after: state.through, limit: 10_000), !entries.isEmpty else { return }
             for entry in entries {
                 Self.send(Self.event(entry, hint: state.hints[entry.number]), to: &state)
                 state.through = entry.number
             }
         }
+    }
+
+    /// Keeps what the applier of change `number` knows beyond the log (a replica applying
+    /// another's change), for when the change is published.
+    public func hint(_ number: Int64, _ hint: Hint) {
+        state.withLock { Self.keep(hint, for: number, in: &$0, window: limits.resume) }
+    }
+
+    private static func keep(_ hint: Hint, for number: Int64, in state: inout State, window: Int) {
+        state.hints[number] = hint
+        // Hints are for the resume window only.
+        if state.hints.count > window { state.hints = state.hints.filter { $0.key > number - Int64(window) } }
     }
 
     /// Edits other programs committed (QGIS, the CLI): not in the change log, so not

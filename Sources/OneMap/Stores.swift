@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import OneMapPostGIS
+
+/// Opening a store by what `--data` names: a GeoPackage file, or a `postgres://` URL.
+public enum Stores {
+    /// Whether `data` names a PostgreSQL database rather than a file.
+    public static func isDatabase(_ data: String) -> Bool { PostGISLocation.isLocation(data) }
+
+    /// The database's name, when `data` is a `postgres://` URL.
+    public static func databaseName(_ data: String) -> String? {
+        isDatabase(data) ? (try? PostGISLocation(data))?.database : nil
+    }
+
+    /// The store `data` names, opened for writing: a GeoPackage in write-ahead-log mode, or
+    /// a PostGIS database at this build's schema with a pool of `poolSize` connections.
+    public static func open(_ data: String, poolSize: Int = 4, logger: Logger = PostGISStore.quiet) throws -> any LayerStore {
+        if isDatabase(data) {
+            return try PostGISLiveStore(location: try PostGISLocation(data), poolSize: poolSize, logger: logger)
+        }
+        let store = try GeoPackage(path: data, mode: .readWrite)
+        try store.useWriteAheadLog()
+        return store
+    }
+
+    /// Every layer `store` has (of `wanted`), read and indexed: a GeoPackage by its own fast
+    /// path (both cores), a database layer by layer on as many connections as cores.
+    public static func loadIndex(from store: any LayerStore, layers wanted: [Layer]) throws -> SpatialIndex {
+        if let geoPackage = store as? GeoPackage { return try SpatialIndex.load(from: geoPackage, layers: wanted) }
+        let present = try store.layers()
+        let layers = wanted.filter(present.contains)
+        let read = try layers.parallelMap { layer -> [LayerRecord] in
+            var records: [LayerRecord] = []
+            try store.forEachRecord(in: layer) { records.append($0) }
+            return records
+        }
+        return SpatialIndex(records: Dictionary(uniqueKeysWithValues: zip(layers, read)))
+    }
+}
+
+/// Something this server's store does not keep (incidents, photos and risk-map versions
+/// are kept in GeoPackage stores only so far).
+public struct StoreLacks: Error, Sendable, CustomStringConvertible {
+    public var what: String
+    public var location: String
+    public init(_ what: String, location: String) {
+        self.what = what
+        self.location = location
+    }
+    public var description: String {
+        "\(what) are kept in a GeoPackage store; this server's store is \(location) (PostGIS), which does not keep them yet"
+    }
+}

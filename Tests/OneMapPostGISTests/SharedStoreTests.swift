@@ -1,0 +1,140 @@
+import Foundation
+import OneMap
+import OneMapPostGIS
+import OneMapTestSupport
+import Testing
+
+/// The storage boundary: the GeoPackage and PostGIS stores answer the same calls the same
+/// way, and field reports over a shared PostGIS store lose no writer's change.
+@Suite(.serialized) struct SharedStoreTests {
+    enum Backend: String, CaseIterable, CustomTestStringConvertible {
+        case geoPackage, postGIS
+        var testDescription: String { rawValue }
+    }
+
+    /// The demo district in a GeoPackage, and the same in a fresh PostGIS database.
+    struct Deployment {
+        let directory: TemporaryDirectory
+        let path: String
+        let url: String
+        let rules: RiskRules
+        let style: TileStyle
+
+        init(_ label: String) async throws {
+            directory = try TemporaryDirectory()
+            path = directory.path("demo.gpkg")
+            _ = try DemoBuild.run(DemoBuild.Options(boundaryPath: Repository.path("data/kangbashi_150603.gcj02.geojson"), boundaryCRS: .gcj02, output: path))
+            rules = try RiskMap.rules(path: Repository.path("config/risk-rules.json")).0
+            style = try TileMaps.style(path: Repository.path("config/style.json"))
+            let cluster = try PostgresCluster.shared()
+            url = cluster.url(try cluster.createDatabase(label))
+            try await DemoDatabase.copy(path, into: url)
+        }
+
+        func store(_ backend: Backend) throws -> any LayerStore {
+            try Stores.open(backend == .geoPackage ? path : url, poolSize: 2)
+        }
+
+        /// Field reports over a store of `backend`, with a live map loaded from it.
+        func reports(_ backend: Backend) throws -> FieldReports {
+            let store = try store(backend)
+            let through = try store.lastChangeNumber()
+            let source = try TileMaps.load(store: store, rules: rules, style: style, allLayers: true)
+            return try FieldReports(store: store, live: LiveOneMap(source), appliedThrough: through)
+        }
+    }
+
+    static let planner = Author(name: "规划科", role: .planner)
+
+    @Test(arguments: Backend.allCases) func bothStoresAnswerTheStorageCallsAlike(_ backend: Backend) async throws {
+        let deployment = try await Deployment("calls")
+        let store = try deployment.store(backend)
+        #expect(Set(try store.layers()) == Set(Layer.allCases))
+        var hazards: [LayerRecord] = []
+        try store.forEachRecord(in: .hazards) { hazards.append($0) }
+        var expected: [LayerRecord] = []
+        try GeoPackage(path: deployment.path, mode: .readOnly).forEachRecord(in: .hazards) { expected.append($0) }
+        #expect(hazards == expected, "the layer reads back as the GeoPackage holds it, in feature-id order")
+
+        var record = try #require(hazards.first)
+        let before = record
+        record.values[Layer.hazards.columnIndex("name")] = .text("改名 'quoted' \\ tab\t")
+        func entry(_ id: String, _ operation: ChangeLog.Operation, key: String? = nil) -> ChangeLog.Entry {
+            ChangeLog.Entry(changedAt: "2026-12-04T03:00:00Z", author: "规划科", role: "planner", authorGrid: nil, layer: "hazards", featureID: id,
+                            operation: operation, before: nil, after: record.feature(in: .hazards), requestKey: key)
+        }
+        #expect(try store.lastChangeNumber() == 0)
+        let one = try store.commit(.update(record), to: .hazards, replacing: before, logging: entry(record.id, .update, key: "k1"))
+        #expect(one == 1)
+        #expect(try store.records(in: .hazards, ids: [record.id, "none"]) == [record])
+        var added = record
+        added.id = "NEW-1"
+        let two = try store.commit(.insert(added), to: .hazards, replacing: nil, logging: entry("NEW-1", .create))
+        #expect(two == 2)
+        #expect(throws: StorageError.duplicateID("NEW-1", layer: .hazards)) {
+            try store.commit(.insert(added), to: .hazards, replacing: nil, logging: entry("NEW-1", .create))
+        }
+        #expect(try store.lastChangeNumber() == 2, "a refused write logs nothing")
+        let three = try store.commit(.delete(id: "NEW-1"), to: .hazards, replacing: added, logging: entry("NEW-1", .delete))
+        #expect(three == 3)
+        #expect(try store.records(in: .hazards, ids: ["NEW-1"]).isEmpty)
+        #expect(try store.changes(after: 1, limit: 10).map(\.number) == [2, 3])
+        #expect(try store.changes(after: 0, limit: 1).first?.after == record.feature(in: .hazards))
+        #expect(try store.change(author: "规划科", requestKey: "k1")?.number == 1)
+        #expect(try store.change(author: "someone else", requestKey: "k1") == nil)
+        #expect(try store.history(layer: "hazards", featureID: "NEW-1").map(\.operation) == [.create, .delete])
+        if backend == .postGIS {
+            // A writer that read the feature before the change above is refused, and nothing is stored.
+            #expect(throws: StorageError.conflict(.hazards, id: record.id)) {
+                try store.commit(.update(before), to: .hazards, replacing: before, logging: entry(record.id, .update))
+            }
+            #expect(try store.lastChangeNumber() == 3)
+            #expect(try store.records(in: .hazards, ids: [record.id]) == [record])
+        }
+    }
+
+    /// Two replicas over one database patch one feature, the second from a stale map: its
+    /// write is refused by the store, it applies the first's change and merges into it.
+    /// Without the check in the commit, the second replica's write replaced the first's name.
+    @Test func aReplicaWritingFromAStaleMapMergesIntoTheOthersChange() async throws {
+        let deployment = try await Deployment("stale")
+        let first = try deployment.reports(.postGIS), second = try deployment.reports(.postGIS)
+        let id = "H-0000001"
+        let renamed = try first.update(.hazards, id: id, patch: .init(properties: [JSONMember("name", .string("renamed by the first"))]), by: Self.planner)
+        #expect(renamed.change == 1)
+        #expect(second.live.index.snapshot.feature(.hazards, id: id)?.value(Layer.hazards.columnIndex("name")) != .text("renamed by the first"),
+                "the second has not applied it yet")
+        let raised = try second.update(.hazards, id: id, patch: .init(properties: [JSONMember("level", .number(1))]), by: Self.planner)
+        #expect(raised.change == 2)
+        let properties = Dictionary(raised.feature.properties.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        #expect(properties["name"] == .string("renamed by the first") && properties["level"] == .number(1))
+        #expect(second.appliedChange == 2)
+        let stored = try #require(try deployment.store(.postGIS).records(in: .hazards, ids: [id]).first)
+        #expect(stored == raised.record)
+        // The first catches up to the same feature.
+        #expect(try first.applyChangesFromElsewhere() == 1)
+        #expect(first.live.index.snapshot.feature(.hazards, id: id) == stored)
+    }
+
+    /// The field-report rules answer alike over both stores: register, step the lifecycle,
+    /// a step sent again with its key, history.
+    @Test(arguments: Backend.allCases) func fieldReportsAnswerAlikeOverBothStores(_ backend: Backend) async throws {
+        let deployment = try await Deployment("reports")
+        let reports = try deployment.reports(backend)
+        let spot = try #require(reports.live.index.snapshot.feature(.hazards, id: "H-0000001")?.geometry)
+        let made = try reports.register(Feature(id: "R-1", geometry: spot, properties: [JSONMember("kind", .string("gas_station")), JSONMember("level", .number(3))]),
+                                        by: Self.planner, requestKey: "reg-1")
+        #expect(made.change == 1)
+        let again = try reports.register(Feature(id: "R-1", geometry: spot, properties: [JSONMember("kind", .string("gas_station")), JSONMember("level", .number(3))]),
+                                         by: Self.planner, requestKey: "reg-1")
+        #expect(again.replayed && again.change == 1)
+        let step = try reports.update(.hazards, id: "R-1", patch: .init(properties: [JSONMember("status", .string("rectifying"))]), by: Self.planner)
+        #expect(step.change == 2)
+        #expect(throws: ReportError.duplicateID(.hazards, id: "R-1")) {
+            try reports.register(Feature(id: "R-1", geometry: spot, properties: [JSONMember("kind", .string("gas_station"))]), by: Self.planner)
+        }
+        #expect(try reports.history(.hazards, id: "R-1").map(\.operation) == [.create, .update])
+        let stored = try #require(try reports.store.records(in: .hazards, ids: ["R-1"]).first)
+        #expect(stored == step.record && reports.live.index.snapshot.feature(.hazards, id: "R-1") == stored)
+    }
+}
