@@ -23,6 +23,15 @@ public enum Stores {
         return store
     }
 
+    /// The store `data` names, to read: a GeoPackage opened read-only, or a database (one
+    /// connection per core).
+    public static func openForReading(_ data: String) throws -> any LayerStore {
+        if isDatabase(data) {
+            return try PostGISLiveStore(location: try PostGISLocation(data), poolSize: max(1, ProcessInfo.processInfo.activeProcessorCount))
+        }
+        return try GeoPackage(path: data, mode: .readOnly)
+    }
+
     /// Every layer `store` has (of `wanted`), read and indexed: a GeoPackage by its own fast
     /// path (both cores), a database layer by layer on as many connections as cores.
     public static func loadIndex(from store: any LayerStore, layers wanted: [Layer]) throws -> SpatialIndex {

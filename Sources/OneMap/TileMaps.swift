@@ -19,11 +19,11 @@ public enum TileMaps {
         public var index: SpatialIndex
     }
 
-    /// Loads `path` (areas, hazards, shelters, facilities, roads, admin units; with `allLayers`, every layer
+    /// Loads `path` (a GeoPackage, or a `postgres://` database: areas, hazards, shelters, facilities, roads, admin units; with `allLayers`, every layer
     /// the file has), colours it and prepares a renderer.
     public static func load(path: String, rules: RiskRules, unit: AreaUnit = .grids, style: TileStyle, allLayers: Bool = false,
                             progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Source {
-        try load(store: try GeoPackage(path: path, mode: .readOnly), rules: rules, unit: unit, style: style, allLayers: allLayers, progress: progress)
+        try load(store: try Stores.openForReading(path), rules: rules, unit: unit, style: style, allLayers: allLayers, progress: progress)
     }
 
     /// Loads the layers of `store` (a GeoPackage or a database), as ``load(path:rules:unit:style:allLayers:progress:)``.

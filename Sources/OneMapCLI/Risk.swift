@@ -10,7 +10,7 @@ struct Risk: ParsableCommand {
 
     /// Where the map comes from and how it is coloured.
     struct Making: ParsableArguments {
-        @Option(help: "The GeoPackage with the areas and hazards.")
+        @Option(help: "The GeoPackage with the areas and hazards (onemap tiles also reads a postgres:// database made by onemap db init).")
         var data = "onemap.gpkg"
 
         @Option(help: "The rules file: source method and thresholds, area rule (default: ONEMAP_RULES, else config/risk-rules.json here, else the built-in DOMAIN.md rules).")

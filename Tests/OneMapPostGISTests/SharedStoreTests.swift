@@ -137,4 +137,20 @@ import Testing
         let stored = try #require(try reports.store.records(in: .hazards, ids: ["R-1"]).first)
         #expect(stored == step.record && reports.live.index.snapshot.feature(.hazards, id: "R-1") == stored)
     }
+
+    /// Tiles drawn from the database (what `onemap tiles seed --data postgres://…` exports for
+    /// a CDN) are the GeoPackage's, pixel for pixel, under the same map key.
+    @Test func tilesFromTheDatabaseAreTheGeoPackagesTiles() async throws {
+        let deployment = try await Deployment("tiles")
+        let fromFile = try TileMaps.load(path: deployment.path, rules: deployment.rules, style: deployment.style)
+        let fromDatabase = try TileMaps.load(path: deployment.url, rules: deployment.rules, style: deployment.style)
+        #expect(fromFile.mapKey == fromDatabase.mapKey)
+        #expect(fromFile.extent == fromDatabase.extent)
+        let centre = Coordinate((fromFile.extent.minX + fromFile.extent.maxX) / 2, (fromFile.extent.minY + fromFile.extent.maxY) / 2)
+        for zoom in [10, 13, 15] {
+            let tile = try #require(TileID.covering(BoundingBox(minX: centre.x, minY: centre.y, maxX: centre.x, maxY: centre.y), zoom: zoom).first)
+            let a = try fromFile.renderer.render(tile, scale: 1, base: true), b = try fromDatabase.renderer.render(tile, scale: 1, base: true)
+            #expect(a == b, "tile \(tile)")
+        }
+    }
 }
