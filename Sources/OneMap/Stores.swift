@@ -38,12 +38,28 @@ public enum Stores {
         if let geoPackage = store as? GeoPackage { return try SpatialIndex.load(from: geoPackage, layers: wanted) }
         let present = try store.layers()
         let layers = wanted.filter(present.contains)
-        let read = try layers.parallelMap { layer -> [LayerRecord] in
+        // A database's largest layer is read as two halves by feature id, on two connections.
+        var pieces: [(layer: Layer, fids: ClosedRange<Int64>?)] = layers.map { ($0, nil) }
+        if let database = store as? PostGISLiveStore {
+            let sizes = try layers.map { (layer: $0, bounds: try database.fidBounds($0)) }
+            if let largest = sizes.max(by: { ($0.bounds?.count ?? 0) < ($1.bounds?.count ?? 0) }), let bounds = largest.bounds,
+               bounds.count >= SpatialIndex.splitAbove, let index = layers.firstIndex(of: largest.layer) {
+                let middle = bounds.fids.lowerBound + (bounds.fids.upperBound - bounds.fids.lowerBound) / 2
+                pieces[index] = (largest.layer, bounds.fids.lowerBound...middle)
+                pieces.insert((largest.layer, (middle + 1)...bounds.fids.upperBound), at: index + 1)
+            }
+        }
+        let read = try pieces.parallelMap { piece -> [LayerRecord] in
+            if let database = store as? PostGISLiveStore { return try database.records(in: piece.layer, fids: piece.fids) }
             var records: [LayerRecord] = []
-            try store.forEachRecord(in: layer) { records.append($0) }
+            try store.forEachRecord(in: piece.layer) { records.append($0) }
             return records
         }
-        return SpatialIndex(records: Dictionary(uniqueKeysWithValues: zip(layers, read)))
+        var records: [Layer: [LayerRecord]] = [:]
+        for (piece, part) in zip(pieces, read) {
+            if records[piece.layer] == nil { records[piece.layer] = part } else { records[piece.layer]?.append(contentsOf: part) }
+        }
+        return SpatialIndex(records: records)
     }
 }
 

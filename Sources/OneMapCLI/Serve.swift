@@ -20,6 +20,8 @@ struct Serve: ParsableCommand {
     var data = "onemap.gpkg"
     @Option(help: "Connections to a postgres:// database this replica holds at most (one more listens for the others' writes).")
     var poolSize = 4
+    @Option(help: "With a postgres:// --data: read the map at start from this database instead (a streaming standby of it), then catch up from --data.")
+    var loadFrom: String?
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
     @Option(help: "The port (0: any free port, printed at start).")
@@ -59,6 +61,7 @@ struct Serve: ParsableCommand {
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout takes 1…3600 seconds, not \(idleTimeout)") }
         guard (4...10_000_000).contains(maxVertices) else { throw ValidationError("--max-vertices takes 4…10,000,000, not \(maxVertices)") }
         guard (1...1_000_000).contains(maxAuthFailures) else { throw ValidationError("--max-auth-failures takes 1…1,000,000, not \(maxAuthFailures)") }
+        if loadFrom != nil, !Stores.isDatabase(data) { throw ValidationError("--load-from needs a postgres:// --data (a standby of that database)") }
         guard (1...1000).contains(poolSize) else { throw ValidationError("--pool-size takes 1…1000, not \(poolSize)") }
         guard (16...100_000_000).contains(maxCachedTiles) else { throw ValidationError("--max-cached-tiles takes 16…100,000,000, not \(maxCachedTiles)") }
     }
@@ -79,6 +82,7 @@ struct Serve: ParsableCommand {
         options.stylePath = style
         options.cacheDirectory = cacheDirectory
         options.poolSize = poolSize
+        options.loadFrom = loadFrom
         options.maxHeavyRequests = maxHeavy
         options.heavyBudget = .seconds(budget)
         options.idleTimeout = .seconds(idleTimeout)

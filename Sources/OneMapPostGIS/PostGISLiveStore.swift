@@ -12,8 +12,8 @@ import Synchronization
 ///
 /// Synchronous, as the store protocol is: each call takes a connection from a pool of at
 /// most ``poolSize`` (opened when first needed, dropped when the server closed it, opened
-/// again on the next call) and waits for PostgresNIO's futures on the store's own
-/// event-loop thread, never on the caller's, so a caller on Swift's cooperative pool cannot
+/// again on the next call) and waits for PostgresNIO's futures, run on the store's own
+/// event-loop threads (one per core, up to the pool size), never on the caller's, so a caller on Swift's cooperative pool cannot
 /// starve the connection it waits for.
 ///
 /// Writes are serialised on the change log: each commit takes one transaction-level
@@ -46,7 +46,7 @@ public final class PostGISLiveStore: LayerStore {
         self.poolSize = poolSize
         self.logger = logger
         configuration = try PostGISStore.configuration(location)
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, min(poolSize, ProcessInfo.processInfo.activeProcessorCount)))
         slots = DispatchSemaphore(value: poolSize)
         do {
             let version = try withConnection("reading the schema version") { connection in
@@ -87,13 +87,36 @@ public final class PostGISLiveStore: LayerStore {
     }
 
     public func forEachRecord(in layer: Layer, _ body: (LayerRecord) throws -> Void) throws {
-        // Rows arrive on the event-loop thread: decoded there, handed over in batches.
+        try forEachRecord(in: layer, fids: nil, body)
+    }
+
+    /// The features of `layer` whose feature id (`fid`) lies in `fids` (all with nil), in
+    /// feature-id order: a large layer is read as two ranges on two connections at once.
+    public func forEachRecord(in layer: Layer, fids: ClosedRange<Int64>?, _ body: (LayerRecord) throws -> Void) throws {
+        for record in try records(in: layer, fids: fids) { try body(record) }
+    }
+
+    /// The features of `layer` whose feature id lies in `fids` (all with nil), in
+    /// feature-id order, as one array (a load takes it as it is).
+    public func records(in layer: Layer, fids: ClosedRange<Int64>?) throws -> [LayerRecord] {
+        // Rows arrive on an event-loop thread: decoded there, handed over at the end.
         let batches = RecordBatches()
+        let range = fids.map { " WHERE fid BETWEEN \($0.lowerBound) AND \($0.upperBound)" } ?? ""
         try withConnection("reading \(layer)") { connection in
-            _ = try connection.query(PostgresQuery(unsafeSQL: "SELECT \(PostGISStore.selectList(layer)) FROM \(layer.tableName) ORDER BY fid"),
+            _ = try connection.query(PostgresQuery(unsafeSQL: "SELECT \(PostGISStore.selectList(layer)) FROM \(layer.tableName)\(range) ORDER BY fid"),
                                      logger: logger) { row in batches.add(try PostGISStore.record(row, layer: layer)) }.wait()
         }
-        for record in batches.take() { try body(record) }
+        return batches.take()
+    }
+
+    /// The lowest and highest feature id of `layer` and how many features it has (nil when empty).
+    public func fidBounds(_ layer: Layer) throws -> (fids: ClosedRange<Int64>, count: Int)? {
+        try withConnection("counting \(layer)") { connection in
+            guard let row = try Self.rows(connection, "SELECT min(fid), max(fid), count(*) FROM \(unescaped: layer.tableName)", logger: logger).first else { return nil }
+            let (low, high, count) = try row.decode((Int64?, Int64?, Int64).self)
+            guard let low, let high, low <= high else { return nil }
+            return (low...high, Int(count))
+        }
     }
 
     public func records(in layer: Layer, ids: [String]) throws -> [LayerRecord] {

@@ -10,6 +10,9 @@ public struct ServiceOptions: Sendable {
     public var dataPath: String
     /// Connections to a database store each replica holds at most (its listener's is one more).
     public var poolSize = 4
+    /// Where a replica reads the map at start, when not from `dataPath`: a read-only standby
+    /// of the database (it then catches up from the primary by change number).
+    public var loadFrom: String?
     public var host = "127.0.0.1"
     /// 0 picks a free port (tests).
     public var port = 8080
@@ -102,9 +105,11 @@ public final class OneMapService: Sendable {
         let store = try Stores.open(options.dataPath, poolSize: options.poolSize, logger: logger)
         self.store = store
         geoPackage = store as? GeoPackage
-        // Read before the layers: whatever is logged after it is applied after the load.
-        let loadedThrough = try store.lastChangeNumber()
-        let source = try TileMaps.load(store: store, rules: rules, style: style, allLayers: true)
+        // Read before the layers: whatever is logged after it is applied after the load. A
+        // standby's log is the primary's up to its own last number, and its layers are as of it.
+        let loadStore = try options.loadFrom.map { try Stores.openForReading($0) } ?? store
+        let loadedThrough = try loadStore.lastChangeNumber()
+        let source = try TileMaps.load(store: loadStore, rules: rules, style: style, allLayers: true)
         let sourceMemory = ProcessMemory.residentBytes(), sourceSeconds = Date().timeIntervalSince(started)
         let stem = try Self.cacheStem(options, store: store)
         // One cache per tile size and per variant: the one map with its base (roads,
@@ -154,7 +159,12 @@ public final class OneMapService: Sendable {
             "layers": "\(collections.map { "\($0.layer)=\($0.count)" }.joined(separator: ","))",
             "resident_mb": "\(ProcessMemory.residentBytes() >> 20)",
         ])
-        if geoPackage == nil { Self.follow(store, reports: reports, logger: logger) }
+        if geoPackage == nil {
+            // What was written while the map loaded (or since the standby's copy) is applied
+            // before the replica listens: it never serves an older map than it read.
+            do { try reports.applyChangesFromElsewhere() } catch { logger.warning("catching up at start failed; the follower goes on", metadata: ["error": "\(error)"]) }
+            Self.follow(store, reports: reports, logger: logger)
+        }
         // What each structure costs (BENCHMARKS.md's memory table is made from this line):
         // counted after start, beside the first requests (a walk over every record).
         let index = source.index, memoryLog = logger

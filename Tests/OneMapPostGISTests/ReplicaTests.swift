@@ -181,4 +181,27 @@ import Testing
             for id in ["S-0", "S-25", "S-59"] { #expect(try await feature(id, on: replica) != nil, "\(id) on \(replica.url)") }
         }
     }
+
+    /// A replica may read the map at start from a standby (here a copy of the database made
+    /// before the writes: a standby that lags) and catch up from the primary by number.
+    @Test func aReplicaLoadsFromAStandbyAndCatchesUpFromThePrimary() async throws {
+        let cluster = try PostgresCluster.shared()
+        let dir = try TemporaryDirectory()
+        let (url, token) = try await deployment(cluster, dir, label: "standby")
+        let database = String(url.dropFirst("postgres:///".count).prefix { $0 != "?" })
+        let standby = database + "_standby"
+        try cluster.psql("CREATE DATABASE \(standby) TEMPLATE \(database)", database: "postgres")
+        let a = try replica(url, dir, "a")
+        defer { a.stop() }
+        for i in 0..<5 {
+            #expect(try await register("L-\(i)", at: (109.9419 + Double(i) * 1e-4, 39.6482), on: a, token: token).status == 201)
+        }
+        let c = try ServeProcess(["--data", url, "--load-from", cluster.url(standby), "--port", "0", "--cache-directory", dir.path("c"),
+                                  "--log-level", "notice"])
+        defer { c.stop() }
+        let health = try await health(c)
+        #expect(health["change"] as? Int == 5 && health["lag"] as? Int == 0, "\(health)")
+        for i in 0..<5 { #expect(try await feature("L-\(i)", on: c) != nil, "L-\(i), written after the standby's copy, is on C") }
+        #expect(try cluster.psql("SELECT count(*) FROM hazards WHERE id LIKE 'L-%'", database: standby) == "0", "the standby had none of them")
+    }
 }
