@@ -16,12 +16,12 @@ public enum PostGISImport {
     }
 
     public static func run(_ sourcePath: String, into location: PostGISLocation, options given: ImportOptions,
-                           progress: (ImportProgress) -> Void = { _ in }) async throws -> Report {
+                           progress: @escaping @Sendable (ImportProgress) -> Void = { _ in }) async throws -> Report {
         try await PostGISStore.using(location) { store in try await run(sourcePath, into: store, options: given, progress: progress) }
     }
 
     static func run(_ sourcePath: String, into store: PostGISStore, options given: ImportOptions,
-                    progress: (ImportProgress) -> Void) async throws -> Report {
+                    progress: @escaping @Sendable (ImportProgress) -> Void) async throws -> Report {
         try await store.requireCurrentSchema()
         var options = given
         // Rejects go where a GeoPackage import would put them: the working folder stands in
@@ -30,6 +30,9 @@ public enum PostGISImport {
             let stem = URL(fileURLWithPath: sourcePath).deletingPathExtension().lastPathComponent
             options.rejectsPath = FileManager.default.currentDirectoryPath + "/\(store.location.database).\(stem).rejects.geojsonl"
         }
+        // Grids are staged (their import rechecks every hazard's code); every other layer
+        // streams from the source into COPY.
+        if options.layer != .grids { return try await stream(sourcePath, into: store, options: options, progress: progress) }
         let staging = FileManager.default.temporaryDirectory.appendingPathComponent("onemap-import-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: staging) }
@@ -74,6 +77,137 @@ public enum PostGISImport {
         let started = Date()
         try await store.copy(imported, into: options.layer, replacing: options.replace, gridCodes: codes)
         return Report(report: report, copySeconds: Date().timeIntervalSince(started))
+    }
+
+    /// Reads, checks and maps the source on a thread of its own (``Importer/stream``) while
+    /// the records it hands over are copied, chunk by chunk, into the layer in one COPY: the
+    /// import takes as long as the slower of the two, not their sum. Hazards without a
+    /// `grid_code` take the code of the database's grid they lie in (``GridLocator``, the
+    /// rule a GeoPackage import derives them by). A bad feature (without `--skip-invalid`)
+    /// or a record the database refuses ends both and the layer stays as it was.
+    static func stream(_ sourcePath: String, into store: PostGISStore, options: ImportOptions,
+                       progress: @escaping @Sendable (ImportProgress) -> Void) async throws -> Report {
+        let grids = options.layer == .hazards ? try await store.records(in: .grids) : []
+        let channel = ChunkChannel(capacity: 8)
+        let produced = ProducedReport()
+        let producer = Thread {
+            let column = Layer.hazards.columnIndex("grid_code")
+            var chunk: [LayerRecord] = []
+            chunk.reserveCapacity(ChunkChannel.chunk)
+            var derived = 0
+            do {
+                let finder = grids.isEmpty ? nil : try SpatialIndex(records: [.grids: grids]).snapshot.gridLocator()
+                var report = try Importer.stream(sourcePath, options: options, progress: progress) { record, _ in
+                    var record = record
+                    if let finder, record.value(column) == .null, let code = try finder.code(of: record.geometry) {
+                        record.values[column] = .text(code)
+                        derived += 1
+                    }
+                    chunk.append(record)
+                    if chunk.count == ChunkChannel.chunk {
+                        try channel.send(chunk)
+                        chunk.removeAll(keepingCapacity: true)
+                    }
+                } finish: {
+                    if !chunk.isEmpty { try channel.send(chunk) }
+                }
+                report.gridCodesDerived = derived
+                produced.set(.success(report))
+                channel.close(nil)
+            } catch {
+                produced.set(.failure(error))
+                channel.close(error)
+            }
+        }
+        producer.stackSize = 8 << 20
+        let started = Date()
+        producer.start()
+        do {
+            try await store.copy(chunks: { try channel.receive() }, into: options.layer, replacing: options.replace)
+        } catch {
+            // The producer's own error (a bad feature) says more than the copy that it ended.
+            channel.cancel(error)
+            produced.wait()
+            if case .failure(let own)? = produced.result { throw own }
+            throw error
+        }
+        produced.wait()
+        guard let result = produced.result else { throw CancellationError() }
+        let report = try result.get()
+        return Report(report: report, copySeconds: Date().timeIntervalSince(started))
+    }
+}
+
+/// Chunks of records from the reading thread to the copy: at most `capacity` waiting (the
+/// reader waits when the database is slower), ended by the reader, or by the copy failing.
+final class ChunkChannel: @unchecked Sendable {
+    static let chunk = 4096
+    private let condition = NSCondition()
+    private var queue: [[LayerRecord]] = []
+    private var closed = false
+    private var failure: (any Error)?
+    private var cancelled: (any Error)?
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Hands a chunk over, waiting while `capacity` wait; throws once the copy has failed.
+    func send(_ records: [LayerRecord]) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.count >= capacity, cancelled == nil { condition.wait() }
+        if let cancelled { throw cancelled }
+        queue.append(records)
+        condition.broadcast()
+    }
+
+    /// The reader is done: with nil, every chunk was sent; else why it stopped.
+    func close(_ error: (any Error)?) {
+        condition.lock()
+        closed = true
+        failure = error
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The copy failed: the reader's next send throws.
+    func cancel(_ error: any Error) {
+        condition.lock()
+        cancelled = error
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next chunk, nil after the last; throws what stopped the reader.
+    func receive() throws -> [LayerRecord]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty, !closed { condition.wait() }
+        if !queue.isEmpty {
+            condition.broadcast()
+            return queue.removeFirst()
+        }
+        if let failure { throw failure }
+        return nil
+    }
+}
+
+/// The reading thread's report, waited for by the copy's side.
+final class ProducedReport: @unchecked Sendable {
+    private let condition = NSCondition()
+    private(set) var result: Result<ImportReport, any Error>?
+
+    func set(_ value: Result<ImportReport, any Error>) {
+        condition.lock()
+        result = value
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func wait() {
+        condition.lock()
+        while result == nil { condition.wait() }
+        condition.unlock()
     }
 }
 

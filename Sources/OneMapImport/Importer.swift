@@ -51,6 +51,51 @@ public enum Importer {
         _ sourcePath: String, into storePath: String, options: ImportOptions,
         progress: (ImportProgress) -> Void = { _ in }
     ) throws -> ImportReport {
+        let existed = FileManager.default.fileExists(atPath: storePath)
+        // A rejects file written by a read that finished, when what follows fails: not kept.
+        var keptRejects: String?
+        do {
+            let store = try GeoPackage(path: storePath, mode: .create)
+            return try store.write { session in
+                let writer = try session.writer(for: options.layer, replacing: options.replace, bulk: true)
+                var streamed = options
+                streamed.rejectsPath = options.rejectsPath ?? defaultRejectsPath(store: storePath, source: sourcePath)
+                var report = try stream(sourcePath, options: streamed, progress: progress) { record, location in
+                    do {
+                        try writer.insert(record)
+                    } catch let e as StorageError {
+                        throw ImportError.feature(file: sourcePath, location: location, message: "\(e)")
+                    }
+                } finish: {
+                    try writer.finish()
+                }
+                keptRejects = report.rejectsPath
+                // Derived fields: hazards take the grid they lie in, whichever layer came first.
+                report.gridCodesDerived = switch options.layer {
+                case .hazards: try session.deriveHazardGridCodes(recheck: false)
+                case .grids: try session.deriveHazardGridCodes(recheck: true)
+                default: 0
+                }
+                report.imported = writer.inserted
+                return report
+            }
+        } catch {
+            if let keptRejects { try? FileManager.default.removeItem(atPath: keptRejects) }
+            if !existed { removeStoreFiles(storePath) }
+            throw error
+        }
+    }
+
+    /// Reads `sourcePath` as ``run(_:into:options:progress:)`` does (format, encoding, CRS,
+    /// mapping, checks, repairs, rejects) and hands each good record to `insert`, in source
+    /// order with where it was in the source (an error about it names that); `finish` runs after the last, before the rejects file is kept. The first bad
+    /// feature (without `--skip-invalid`) fails the whole read after every feature was
+    /// checked, with the summary; `options.rejectsPath` must be set. The report's
+    /// `imported` counts the records handed over.
+    public static func stream(
+        _ sourcePath: String, options: ImportOptions, progress: (ImportProgress) -> Void = { _ in },
+        insert: (LayerRecord, _ location: String) throws -> Void, finish: () throws -> Void = {}
+    ) throws -> ImportReport {
         guard FileManager.default.fileExists(atPath: sourcePath) else { throw ImportError.source(file: sourcePath, message: "no such file") }
         var format = try Format.detect(sourcePath)
         if options.throughGDAL, format == .geojson || format == .csv { format = .ogr }
@@ -84,72 +129,55 @@ public enum Importer {
         if let known = source.knownColumns {
             try checkMappedColumnsExist(options.columnMap, in: known, file: sourcePath)
         }
-
-        let existed = FileManager.default.fileExists(atPath: storePath)
-        let rejectsPath = options.rejectsPath ?? defaultRejectsPath(store: storePath, source: sourcePath)
+        let rejectsPath = options.rejectsPath ?? defaultRejectsPath(store: sourcePath + ".store", source: sourcePath)
         let rejects = RejectsFile(path: rejectsPath)
         do {
-            let store = try GeoPackage(path: storePath, mode: .create)
-            let report = try store.write { session in
-                let writer = try session.writer(for: options.layer, replacing: options.replace, bulk: true)
-                var pipeline = FeaturePipeline(file: sourcePath, transform: transform, mapper: mapper, fix: options.fix)
-                let stem = Self.idStem(URL(fileURLWithPath: sourcePath).deletingPathExtension().lastPathComponent)
-                var ordinal = 0
-                var failures: [ImportError] = []
-                var failed = 0
-                var unseen = Set(options.columnMap.keys)
-                var seen: [String] = []  // property names in the order first met, for the error
-                try source.forEach { item, bytesRead in
-                    ordinal += 1
-                    if !unseen.isEmpty {
-                        for member in item.feature.properties where !seen.contains(member.key) {
-                            seen.append(member.key)
-                            unseen.remove(member.key)
-                        }
+            var pipeline = FeaturePipeline(file: sourcePath, transform: transform, mapper: mapper, fix: options.fix)
+            let stem = Self.idStem(URL(fileURLWithPath: sourcePath).deletingPathExtension().lastPathComponent)
+            var ordinal = 0, handed = 0
+            var failures: [ImportError] = []
+            var failed = 0
+            var unseen = Set(options.columnMap.keys)
+            var seen: [String] = []  // property names in the order first met, for the error
+            try source.forEach { item, bytesRead in
+                ordinal += 1
+                if !unseen.isEmpty {
+                    for member in item.feature.properties where !seen.contains(member.key) {
+                        seen.append(member.key)
+                        unseen.remove(member.key)
                     }
-                    do {
-                        let record = try pipeline.record(for: item, fallbackID: "\(stem)-\(ordinal)")
-                        // After a failure without --skip-invalid nothing will be kept: only check.
-                        if failed == 0 || options.skipInvalid {
-                            do {
-                                try writer.insert(record)
-                            } catch let e as StorageError {
-                                throw ImportError.feature(file: sourcePath, location: item.location, message: "\(e)")
-                            }
-                        }
-                    } catch let error as ImportError {
-                        failed += 1
-                        if failures.count < 5 { failures.append(error) }
-                        if options.skipInvalid { try rejects.write(item, reason: error, transform: transform) }
+                }
+                do {
+                    let record = try pipeline.record(for: item, fallbackID: "\(stem)-\(ordinal)")
+                    // After a failure without --skip-invalid nothing will be kept: only check.
+                    if failed == 0 || options.skipInvalid {
+                        try insert(record, item.location)
+                        handed += 1
                     }
-                    if ordinal % 10_000 == 0 { progress(ImportProgress(features: ordinal, bytesRead: bytesRead, totalBytes: source.totalBytes)) }
+                } catch let error as ImportError {
+                    failed += 1
+                    if failures.count < 5 { failures.append(error) }
+                    if options.skipInvalid { try rejects.write(item, reason: error, transform: transform) }
                 }
-                if !unseen.isEmpty, source.knownColumns == nil {
-                    try checkMappedColumnsExist(options.columnMap, in: seen, file: sourcePath)
-                }
-                let unmapped = pipeline.unmapped.map { ImportReport.UnmappedCount(column: $0.key.column, property: $0.key.property, value: $0.key.value, features: $0.value) }
-                    .sorted { ($0.features, $1.column, $1.value) > ($1.features, $0.column, $0.value) }
-                if failed > 0 && !options.skipInvalid {
-                    throw Self.summarised(failures[0], failed: failed, of: ordinal, unmapped: unmapped)
-                }
-                try writer.finish()
-                // Derived fields: hazards take the grid they lie in, whichever layer came first.
-                let gridCodes = switch options.layer {
-                case .hazards: try session.deriveHazardGridCodes(recheck: false)
-                case .grids: try session.deriveHazardGridCodes(recheck: true)
-                default: 0
-                }
-                try rejects.finish()
-                progress(ImportProgress(features: ordinal, bytesRead: source.totalBytes ?? 0, totalBytes: source.totalBytes))
-                return ImportReport(
-                    layer: options.layer, imported: writer.inserted, repaired: pipeline.repaired, closedRings: pipeline.closedRings, sourceCRS: crs,
-                    droppedRings: pipeline.droppedRings, rejected: failed, rejectsPath: failed > 0 ? rejectsPath : nil, unmapped: unmapped,
-                    reader: source.readerDescription, gridCodesDerived: gridCodes)
+                if ordinal % 10_000 == 0 { progress(ImportProgress(features: ordinal, bytesRead: bytesRead, totalBytes: source.totalBytes)) }
             }
-            return report
+            if !unseen.isEmpty, source.knownColumns == nil {
+                try checkMappedColumnsExist(options.columnMap, in: seen, file: sourcePath)
+            }
+            let unmapped = pipeline.unmapped.map { ImportReport.UnmappedCount(column: $0.key.column, property: $0.key.property, value: $0.key.value, features: $0.value) }
+                .sorted { ($0.features, $1.column, $1.value) > ($1.features, $0.column, $0.value) }
+            if failed > 0 && !options.skipInvalid {
+                throw Self.summarised(failures[0], failed: failed, of: ordinal, unmapped: unmapped)
+            }
+            try finish()
+            try rejects.finish()
+            progress(ImportProgress(features: ordinal, bytesRead: source.totalBytes ?? 0, totalBytes: source.totalBytes))
+            return ImportReport(
+                layer: options.layer, imported: handed, repaired: pipeline.repaired, closedRings: pipeline.closedRings, sourceCRS: crs,
+                droppedRings: pipeline.droppedRings, rejected: failed, rejectsPath: failed > 0 ? rejectsPath : nil, unmapped: unmapped,
+                reader: source.readerDescription, gridCodesDerived: 0)
         } catch {
             rejects.discard()
-            if !existed { removeStoreFiles(storePath) }
             throw error
         }
     }

@@ -14,27 +14,41 @@ extension PostGISStore {
     @discardableResult
     public func copy(_ records: [LayerRecord], into layer: Layer, replacing: Bool = false, gridCodes: [(id: String, code: String?)] = [],
                      progress: (@Sendable (Int) -> Void)? = nil) async throws(PostGISError) -> Int {
+        let once = Once(records)
+        return try await copy(chunks: { once.take() }, into: layer, replacing: replacing, gridCodes: gridCodes, progress: progress)
+    }
+
+    /// As ``copy(_:into:replacing:gridCodes:progress:)``, the records arriving in chunks:
+    /// `next` is called until it returns nil (it may wait for its producer); an error it
+    /// throws ends the copy and rolls the transaction back.
+    @discardableResult
+    public func copy(chunks next: @escaping @Sendable () throws -> [LayerRecord]?, into layer: Layer, replacing: Bool = false,
+                     gridCodes: [(id: String, code: String?)] = [], progress: (@Sendable (Int) -> Void)? = nil) async throws(PostGISError) -> Int {
         let columns = ["geom", "id"] + layer.columns.map(\.name) + ["properties"]
-        return try await run("copying \(records.count) features into \(layer)") {
+        return try await run("copying features into \(layer)") {
             try await self.connection.withTransaction(logger: self.logger) { connection in
                 if replacing { try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(layer.tableName)"), logger: self.logger) }
+                var copied = 0
                 try await connection.copyFrom(table: layer.tableName, columns: columns, format: .text(.init()), logger: self.logger) { writer in
                     var buffer = ByteBuffer()
                     buffer.reserveCapacity(1 << 20)
                     var line: [UInt8] = []
-                    for (n, record) in records.enumerated() {
-                        line.removeAll(keepingCapacity: true)
-                        Self.copyLine(record, columns: layer.columns.count, into: &line)
-                        buffer.writeBytes(line)
-                        if buffer.readableBytes >= 1 << 20 {
-                            try await writer.write(buffer)
-                            buffer.clear()
-                            progress?(n + 1)
+                    while let chunk = try next() {
+                        for record in chunk {
+                            line.removeAll(keepingCapacity: true)
+                            Self.copyLine(record, columns: layer.columns.count, into: &line)
+                            buffer.writeBytes(line)
+                            copied += 1
+                            if buffer.readableBytes >= 1 << 20 {
+                                try await writer.write(buffer)
+                                buffer.clear()
+                                progress?(copied)
+                            }
                         }
                     }
                     if buffer.readableBytes > 0 { try await writer.write(buffer) }
                 }
-                progress?(records.count)
+                progress?(copied)
                 // One statement for all of them: ids and codes as two arrays, unnested.
                 if !gridCodes.isEmpty {
                     let ids = gridCodes.map(\.id), codes = gridCodes.map { $0.code ?? "" }, none = gridCodes.map { $0.code == nil }
@@ -42,7 +56,7 @@ extension PostGISStore {
                         "UPDATE hazards SET grid_code = CASE WHEN changed.none THEN NULL ELSE changed.code END FROM unnest(\(ids)::text[], \(codes)::text[], \(none)::boolean[]) AS changed (id, code, none) WHERE hazards.id = changed.id",
                         logger: self.logger)
                 }
-                return records.count
+                return copied
             }
         }
     }
@@ -138,4 +152,12 @@ extension PostGISStore {
         wkb.insert(contentsOf: [0xE6, 0x10, 0x00, 0x00], at: 5)
         return wkb
     }
+}
+
+/// A value handed out once (the whole of a copy's records as its one chunk).
+private final class Once: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: [LayerRecord]?
+    init(_ value: [LayerRecord]) { self.value = value }
+    func take() -> [LayerRecord]? { lock.withLock { defer { value = nil }; return value } }
 }

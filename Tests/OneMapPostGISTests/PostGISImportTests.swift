@@ -85,4 +85,37 @@ import Testing
         let riskAreas = try runProcess(onemap, ["export", "--layer", "risk_areas", "--from", url])
         #expect(riskAreas.status != 0 && riskAreas.stderr.contains("does not hold the risk map"), "\(riskAreas.stderr)")
     }
+
+    /// An import streamed into COPY (records copied while the source is still read) that
+    /// meets a bad feature near the end leaves the layer as it was and names the feature; with
+    /// --skip-invalid the rest arrive and the bad one is in the rejects file; an id the
+    /// database already holds fails the whole copy.
+    @Test func aStreamedImportFailingLateLeavesTheLayerAsItWas() async throws {
+        let folder = try TemporaryDirectory()
+        let count = 10_000
+        var lines: [String] = []
+        for i in 0..<count {
+            let geometry = #"{"type": "Point", "coordinates": [\#(i == count - 2 ? 500 : 109.7 + Double(i) * 1e-5), 39.6]}"#
+            lines.append(#"{"type": "Feature", "geometry": \#(geometry), "properties": {"id": "B-\#(i)", "kind": "mine", "level": 3}}"#)
+        }
+        let source = try folder.write("late.geojsonl", lines.joined(separator: "\n") + "\n")
+        let cluster = try PostgresCluster.shared()
+        let database = try cluster.createDatabase("late")
+        let url = cluster.url(database)
+        let onemap = Repository.onemapExecutable
+        #expect(try runProcess(onemap, ["db", "init", url]).status == 0)
+        let failed = try runProcess(onemap, ["import", source, "--layer", "hazards", "--into", url, "--quiet"], directory: folder.url.path)
+        #expect(failed.status != 0 && failed.stderr.contains("late.geojsonl") && failed.stderr.contains("9999"), "\(failed.stderr)")
+        #expect(try cluster.psql("SELECT count(*) FROM hazards", database: database) == "0", "nothing of the failed import is kept")
+
+        let skipped = try runProcess(onemap, ["import", source, "--layer", "hazards", "--into", url, "--skip-invalid", "--quiet"], directory: folder.url.path)
+        #expect(skipped.status == 0, "\(skipped.stderr)")
+        #expect(try cluster.psql("SELECT count(*), count(DISTINCT id) FROM hazards", database: database) == "\(count - 1)|\(count - 1)")
+        let rejects = try String(contentsOfFile: folder.path("\(database).late.rejects.geojsonl"), encoding: .utf8)
+        #expect(rejects.contains("B-\(count - 2)") && rejects.split(separator: "\n").count == 1, "\(rejects)")
+
+        let again = try runProcess(onemap, ["import", source, "--layer", "hazards", "--into", url, "--skip-invalid", "--quiet"], directory: folder.url.path)
+        #expect(again.status != 0 && again.stderr.contains("B-0"), "an id the layer has: \(again.stderr)")
+        #expect(try cluster.psql("SELECT count(*) FROM hazards", database: database) == "\(count - 1)")
+    }
 }
