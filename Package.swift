@@ -54,7 +54,7 @@ let package = Package(
         // tables with geometry(…, 4326) columns, its schema made and migrated by version.
         .target(
             name: "OneMapPostGIS",
-            dependencies: ["OneMapGeometry", "OneMapStorage", .product(name: "PostgresNIO", package: "postgres-nio")]),
+            dependencies: ["OneMapGeometry", "OneMapStorage", "OneMapRisk", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // Vector files through GDAL/OGR (Shapefile, KML, XLSX, OSM, FlatGeobuf, …): read and
         // written as OneMap geometries. The only Swift that imports CGDAL.
         .target(name: "OneMapOGR", dependencies: ["CGDAL", "OneMapGeometry"]),

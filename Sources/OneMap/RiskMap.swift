@@ -40,7 +40,7 @@ public enum RiskMap {
 
     /// Stores the live map `model` as the next version on `author`'s word: planners and
     /// admins only (a grid worker's token is refused), the author named in the version's note.
-    public static func storeLive(_ model: RiskModel, hazards: [LayerRecord], in store: GeoPackage, by author: Author,
+    public static func storeLive(_ model: RiskModel, hazards: [LayerRecord], in store: any LayerStore, by author: Author,
                                  note: String?, now: Date = Date()) throws -> RiskVersion {
         guard author.isSupervisor else { throw ReportError.forbidden("\(author.name) is a grid worker and may not store a version of the one map") }
         let signed = "stored by \(author.name) (\(author.role.rawValue))" + (note.map { ": " + $0 } ?? "")

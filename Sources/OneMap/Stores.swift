@@ -62,17 +62,3 @@ public enum Stores {
         return SpatialIndex(records: records)
     }
 }
-
-/// Something this server's store does not keep (incidents, photos and risk-map versions
-/// are kept in GeoPackage stores only so far).
-public struct StoreLacks: Error, Sendable, CustomStringConvertible {
-    public var what: String
-    public var location: String
-    public init(_ what: String, location: String) {
-        self.what = what
-        self.location = location
-    }
-    public var description: String {
-        "\(what) are kept in a GeoPackage store; this server's store is \(location) (PostGIS), which does not keep them yet"
-    }
-}

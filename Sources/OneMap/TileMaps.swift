@@ -27,8 +27,6 @@ public enum TileMaps {
     }
 
     /// Loads the layers of `store` (a GeoPackage or a database), as ``load(path:rules:unit:style:allLayers:progress:)``.
-    /// Risk-map versions are read from a GeoPackage only: over another store the key is the
-    /// unversioned digest.
     public static func load(store: any LayerStore, rules: RiskRules, unit: AreaUnit = .grids, style: TileStyle, allLayers: Bool = false,
                             progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Source {
         let present = try store.layers()
@@ -43,7 +41,7 @@ public enum TileMaps {
         let digest = RiskVersionStore.inputsDigest(hazards)
         let rulesText = JSONWriter.string(rules.json)
         var key = "unversioned-\(digest)-\(FNV1a.hex((rulesText + unit.description).utf8))"
-        if let geoPackage = store as? GeoPackage, let latest = try RiskVersionStore.list(in: geoPackage).last, latest.unit == unit, latest.rules == rulesText,
+        if let latest = try RiskVersionStore.list(in: store).last, latest.unit == unit, latest.rules == rulesText,
            latest.inputs.contains("\"hazards_digest\":\"\(digest)\"") {
             key = "v\(latest.number)"
         }

@@ -162,17 +162,7 @@ public final class PostGISLiveStore: LayerStore {
                 case .delete(let id):
                     _ = try Self.rows(connection, PostgresQuery(unsafeSQL: "DELETE FROM \(layer.tableName) WHERE id = $1", binds: Self.binds([.text(id)])), logger: logger)
                 }
-                _ = try Self.rows(connection, "SELECT pg_advisory_xact_lock(\(Self.changeLock))", logger: logger)
-                let values: [FieldValue] = [
-                    .text(entry.changedAt), .text(entry.author), .text(entry.role), entry.authorGrid.map(FieldValue.text) ?? .null,
-                    .text(entry.layer), .text(entry.featureID), .text(entry.operation.rawValue), Self.text(entry.before), Self.text(entry.after),
-                    entry.requestKey.map(FieldValue.text) ?? .null,
-                ]
-                let columns = ChangeLog.table.columns.map(\.name)
-                let number = try Self.rows(connection, PostgresQuery(
-                    unsafeSQL: "INSERT INTO \(ChangeLog.table.name) (\(columns.joined(separator: ", "))) VALUES (\((1...columns.count).map { "$\($0)" }.joined(separator: ", "))) RETURNING fid",
-                    binds: Self.binds(values)), logger: logger).first?.decode(Int64.self) ?? 0
-                _ = try Self.rows(connection, "SELECT pg_notify(\(Self.channel), \(String(number)))", logger: logger)
+                let number = try PostGISTableWriter(connection: connection, logger: logger).append(entry)
                 _ = try Self.rows(connection, "COMMIT", logger: logger)
                 return number
             } catch {
@@ -198,6 +188,135 @@ public final class PostGISLiveStore: LayerStore {
 
     public func history(layer: String, featureID: String) throws -> [ChangeLog.Entry] {
         try entries("WHERE layer = \(layer) AND feature_id = \(featureID) ORDER BY fid")
+    }
+
+    public func changes(layer: String, since: String, limit: Int) throws -> [ChangeLog.Entry] {
+        try entries("WHERE layer = \(layer) AND changed_at > \(since) ORDER BY fid LIMIT \(Int64(clamping: limit))")
+    }
+
+    // MARK: OneMap's own tables
+
+    public func rows(of table: AuxiliaryTable, where column: String?, equals value: FieldValue) throws -> [AuxiliaryRow] {
+        try withConnection("reading \(table.name)") { connection in
+            try PostGISTableWriter(connection: connection, logger: logger).rows(of: table, where: column, equals: value, locking: false)
+        }
+    }
+
+    /// One transaction, holding the change-log lock from its start: writes of OneMap's own
+    /// tables are few (a commander's step, a stored map version) and a number drawn from what
+    /// the table holds (the next version) must not be drawn twice.
+    public func writeTables<T>(_ tables: [AuxiliaryTable], _ body: (any TableWriting) throws -> T) throws -> T {
+        try withConnection("writing \(tables.map(\.name).joined(separator: ", "))") { connection in
+            _ = try Self.rows(connection, "BEGIN", logger: logger)
+            do {
+                _ = try Self.rows(connection, "SELECT pg_advisory_xact_lock(\(Self.changeLock))", logger: logger)
+                let result = try body(PostGISTableWriter(connection: connection, logger: logger))
+                _ = try Self.rows(connection, "COMMIT", logger: logger)
+                return result
+            } catch {
+                _ = try? Self.rows(connection, "ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    public func colourCounts() throws -> [(version: Int, createdAt: String, counts: [String: Int])] {
+        try withConnection("counting the risk-map versions' colours") { connection in
+            var byVersion: [Int64: [String: Int]] = [:]
+            for row in try Self.rows(connection, "SELECT version, coalesce(colour, 'none'), count(*) FROM risk_areas GROUP BY 1, 2", logger: logger) {
+                let (version, colour, count) = try row.decode((Int64, String, Int64).self)
+                byVersion[version, default: [:]][colour] = Int(count)
+            }
+            return try Self.rows(connection, "SELECT version, created_at FROM risk_versions ORDER BY version", logger: logger).map { row in
+                let (version, createdAt) = try row.decode((Int64, String).self)
+                return (Int(version), createdAt, byVersion[version] ?? [:])
+            }
+        }
+    }
+
+    // MARK: Photos
+
+    public func photos(of owner: PhotoOwner) throws -> [MediaTables.Photo]? {
+        try withConnection("reading photos") { connection in
+            guard let fid = try Self.fid(of: owner, connection, logger: logger) else { return nil }
+            let m = MediaTables.media, mapping = owner.relation.mapping
+            return try Self.rows(connection, PostgresQuery(unsafeSQL: """
+                SELECT m.id, m.content_type, m.bytes, m.width, m.height, m.sha256, m.taken_at, m.longitude, m.latitude, m.uploaded_by, m.uploaded_at
+                FROM \(mapping) r JOIN \(m) m ON m.id = r.related_id WHERE r.base_id = $1 ORDER BY m.id
+                """, binds: Self.binds([.integer(fid)])), logger: logger).map { row in
+                let (number, type, bytes, width, height, sha, taken, lon, lat, by, at) =
+                    try row.decode((Int64, String, Int64, Int64?, Int64?, String, String?, Double?, Double?, String, String).self)
+                return MediaTables.Photo(number: number, contentType: type, bytes: Int(bytes), width: width.map { Int($0) }, height: height.map { Int($0) },
+                                         sha256: sha, takenAt: taken, longitude: lon, latitude: lat, uploadedBy: by, uploadedAt: at)
+            }
+        }
+    }
+
+    public func photoData(of owner: PhotoOwner, position: Int) throws -> (data: [UInt8], contentType: String)? {
+        guard position >= 1 else { return nil }
+        return try withConnection("reading a photo") { connection in
+            guard let fid = try Self.fid(of: owner, connection, logger: logger) else { return nil }
+            guard let row = try Self.rows(connection, PostgresQuery(unsafeSQL: """
+                SELECT m.data, m.content_type FROM \(owner.relation.mapping) r JOIN \(MediaTables.media) m ON m.id = r.related_id
+                WHERE r.base_id = $1 ORDER BY m.id LIMIT 1 OFFSET $2
+                """, binds: Self.binds([.integer(fid), .integer(Int64(position - 1))])), logger: logger).first else { return nil }
+            let (data, type) = try row.decode((ByteBuffer, String).self)
+            return (Array(data.readableBytesView), type)
+        }
+    }
+
+    public func attach(_ data: [UInt8], photo: MediaTables.Photo, to owner: PhotoOwner, limit: Int,
+                       logging entry: (_ number: Int64, _ position: Int) -> ChangeLog.Entry) throws -> AttachOutcome {
+        try withConnection("storing a photo") { connection in
+            _ = try Self.rows(connection, "BEGIN", logger: logger)
+            do {
+                let writer = PostGISTableWriter(connection: connection, logger: logger)
+                _ = try Self.rows(connection, "SELECT pg_advisory_xact_lock(\(Self.changeLock))", logger: logger)
+                guard let fid = try Self.fid(of: owner, connection, logger: logger) else {
+                    _ = try Self.rows(connection, "ROLLBACK", logger: logger)
+                    return .noOwner
+                }
+                let mapping = owner.relation.mapping
+                let count = try Self.rows(connection, PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(mapping) WHERE base_id = $1", binds: Self.binds([.integer(fid)])),
+                                          logger: logger).first?.decode(Int64.self) ?? 0
+                guard count < limit else {
+                    _ = try Self.rows(connection, "ROLLBACK", logger: logger)
+                    return .full
+                }
+                var binds = PostgresBindings(capacity: 11)
+                binds.append(ByteBuffer(bytes: data))
+                binds.append(photo.contentType)
+                binds.append(Int64(photo.bytes))
+                for value in [photo.width, photo.height] { if let value { binds.append(Int64(value)) } else { binds.appendNull() } }
+                binds.append(photo.sha256)
+                if let taken = photo.takenAt { binds.append(taken) } else { binds.appendNull() }
+                for value in [photo.longitude, photo.latitude] { if let value { binds.append(value) } else { binds.appendNull() } }
+                binds.append(photo.uploadedBy)
+                binds.append(photo.uploadedAt)
+                let number = try Self.rows(connection, PostgresQuery(unsafeSQL: """
+                    INSERT INTO \(MediaTables.media) (data, content_type, bytes, width, height, sha256, taken_at, longitude, latitude, uploaded_by, uploaded_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id
+                    """, binds: binds), logger: logger).first?.decode(Int64.self) ?? 0
+                _ = try Self.rows(connection, PostgresQuery(unsafeSQL: "INSERT INTO \(mapping) (base_id, related_id) VALUES ($1, $2)",
+                                                            binds: Self.binds([.integer(fid), .integer(number)])), logger: logger)
+                let position = Int(count) + 1
+                let change = try writer.append(entry(number, position))
+                _ = try Self.rows(connection, "COMMIT", logger: logger)
+                return .stored(number: number, position: position, change: change)
+            } catch {
+                _ = try? Self.rows(connection, "ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// The `fid` of a photo's owner row, nil when there is none.
+    static func fid(of owner: PhotoOwner, _ connection: PostgresConnection, logger: Logger) throws -> Int64? {
+        let query: PostgresQuery = switch owner {
+        case .hazard(let id): "SELECT fid FROM hazards WHERE id = \(id)"
+        case .incidentReport(let incident, let sequence): "SELECT fid FROM incident_reports WHERE incident_id = \(incident) AND sequence = \(Int64(sequence))"
+        }
+        return try rows(connection, query, logger: logger).first?.decode(Int64.self)
     }
 
     private func entries(_ condition: PostgresQuery) throws -> [ChangeLog.Entry] {
@@ -291,15 +410,20 @@ public final class PostGISLiveStore: LayerStore {
         return try future.wait().rows
     }
 
-    /// A record's columns as binds, in the order geom (hex EWKB), id, typed columns, properties.
-    static func binds(_ record: LayerRecord) -> PostgresBindings {
+    /// A geometry as PostGIS's hex extended WKB with SRID 4326 (what `$n::geometry` reads).
+    static func hexEWKB(_ geometry: Geometry) -> String {
         let hex = Array("0123456789abcdef".utf8)
         var ewkb: [UInt8] = []
-        for byte in PostGISStore.extendedWKB(record.geometry) {
+        for byte in PostGISStore.extendedWKB(geometry) {
             ewkb.append(hex[Int(byte >> 4)])
             ewkb.append(hex[Int(byte & 15)])
         }
-        let values: [FieldValue] = [.text(String(decoding: ewkb, as: UTF8.self)), .text(record.id)]
+        return String(decoding: ewkb, as: UTF8.self)
+    }
+
+    /// A record's columns as binds, in the order geom (hex EWKB), id, typed columns, properties.
+    static func binds(_ record: LayerRecord) -> PostgresBindings {
+        let values: [FieldValue] = [.text(hexEWKB(record.geometry)), .text(record.id)]
             + record.values.map { value in if case .real(let d) = value, !d.isFinite { .null } else { value } }
             + [record.extra.isEmpty ? .null : .text(JSONWriter.string(.object(record.extra)))]
         return binds(values)
@@ -328,6 +452,96 @@ public final class PostGISLiveStore: LayerStore {
     static func feature(_ text: String?) throws -> Feature? {
         guard let text else { return nil }
         return try GeoJSONFeatureReader(bytes: Array(text.utf8)).next()?.feature
+    }
+}
+
+/// Rows of OneMap's own tables and change-log rows, written on one connection inside its
+/// transaction (``PostGISLiveStore/writeTables(_:_:)``, ``PostGISLiveStore/commit(_:to:replacing:logging:)``).
+struct PostGISTableWriter: TableWriting {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func insert(into table: AuxiliaryTable, geometry: Geometry?, values: [FieldValue]) throws -> Int64 {
+        var names = table.columns.map(\.name), marks = names.indices.map { "$\($0 + 1)" }, all = values
+        if table.geometryType != nil {
+            guard let geometry else { throw StorageError.sqlite(path: table.name, message: "a row needs a geometry") }
+            names.insert("geom", at: 0)
+            marks = (0...table.columns.count).map { $0 == 0 ? "$1::geometry" : "$\($0 + 1)" }
+            all.insert(.text(PostGISLiveStore.hexEWKB(geometry)), at: 0)
+        }
+        return try PostGISLiveStore.rows(connection, PostgresQuery(
+            unsafeSQL: "INSERT INTO \(table.name) (\(names.joined(separator: ", "))) VALUES (\(marks.joined(separator: ", "))) RETURNING fid",
+            binds: PostGISLiveStore.binds(all)), logger: logger).first?.decode(Int64.self) ?? 0
+    }
+
+    func update(_ table: AuxiliaryTable, where column: String, equals value: FieldValue, geometry: Geometry?, values: [FieldValue]) throws {
+        var names = table.columns.map(\.name), all = values
+        if table.geometryType != nil, let geometry {
+            names.insert("geom", at: 0)
+            all.insert(.text(PostGISLiveStore.hexEWKB(geometry)), at: 0)
+        }
+        let sets = names.enumerated().map { i, name in "\(name) = $\(i + 1)\(name == "geom" ? "::geometry" : "")" }
+        all.append(value)
+        _ = try PostGISLiveStore.rows(connection, PostgresQuery(
+            unsafeSQL: "UPDATE \(table.name) SET \(sets.joined(separator: ", ")) WHERE \(column) = $\(all.count)", binds: PostGISLiveStore.binds(all)),
+            logger: logger)
+    }
+
+    func delete(from table: AuxiliaryTable, where column: String, equals value: FieldValue) throws {
+        _ = try PostGISLiveStore.rows(connection, PostgresQuery(unsafeSQL: "DELETE FROM \(table.name) WHERE \(column) = $1", binds: PostGISLiveStore.binds([value])),
+                                      logger: logger)
+    }
+
+    func lockRows(of table: AuxiliaryTable, where column: String, equals value: FieldValue) throws -> [AuxiliaryRow] {
+        try rows(of: table, where: column, equals: value, locking: true)
+    }
+
+    func rows(of table: AuxiliaryTable) throws -> [AuxiliaryRow] { try rows(of: table, where: nil, equals: .null, locking: false) }
+
+    func rows(of table: AuxiliaryTable, where column: String?, equals value: FieldValue, locking: Bool) throws -> [AuxiliaryRow] {
+        let geometry = table.geometryType != nil
+        let names = (geometry ? ["ST_AsBinary(geom)"] : []) + table.columns.map(\.name)
+        var sql = "SELECT \(names.joined(separator: ", ")) FROM \(table.name)"
+        var binds: [FieldValue] = []
+        if let column {
+            sql += " WHERE \(column) = $1"
+            binds.append(value)
+        }
+        sql += " ORDER BY fid" + (locking ? " FOR UPDATE" : "")
+        let types = table.columns.map(PostGISSchema.auxiliaryType)
+        return try PostGISLiveStore.rows(connection, PostgresQuery(unsafeSQL: sql, binds: PostGISLiveStore.binds(binds)), logger: logger).map { row in
+            let cells = row.makeRandomAccess()
+            var shape: Geometry?
+            if geometry, let wkb = try cells[0].decode(ByteBuffer?.self) { shape = try WKBReader.decode(wkb.readableBytesView) }
+            let offset = geometry ? 1 : 0
+            let values: [FieldValue] = try types.enumerated().map { i, type in
+                let cell = cells[i + offset]
+                switch type {
+                case "bigint": return try cell.decode(Int64?.self).map(FieldValue.integer) ?? .null
+                case "double": return try cell.decode(Double?.self).map(FieldValue.real) ?? .null
+                case "bytea": return .null
+                default: return try cell.decode(String?.self).map(FieldValue.text) ?? .null
+                }
+            }
+            return AuxiliaryRow(geometry: shape, values: values)
+        }
+    }
+
+    /// Appends to the change log under the lock that keeps change numbers committing in
+    /// order, and notifies the replicas.
+    func append(_ entry: ChangeLog.Entry) throws -> Int64 {
+        _ = try PostGISLiveStore.rows(connection, "SELECT pg_advisory_xact_lock(\(PostGISLiveStore.changeLock))", logger: logger)
+        let values: [FieldValue] = [
+            .text(entry.changedAt), .text(entry.author), .text(entry.role), entry.authorGrid.map(FieldValue.text) ?? .null,
+            .text(entry.layer), .text(entry.featureID), .text(entry.operation.rawValue), PostGISLiveStore.text(entry.before), PostGISLiveStore.text(entry.after),
+            entry.requestKey.map(FieldValue.text) ?? .null,
+        ]
+        let columns = ChangeLog.table.columns.map(\.name)
+        let number = try PostGISLiveStore.rows(connection, PostgresQuery(
+            unsafeSQL: "INSERT INTO \(ChangeLog.table.name) (\(columns.joined(separator: ", "))) VALUES (\((1...columns.count).map { "$\($0)" }.joined(separator: ", "))) RETURNING fid",
+            binds: PostGISLiveStore.binds(values)), logger: logger).first?.decode(Int64.self) ?? 0
+        _ = try PostGISLiveStore.rows(connection, "SELECT pg_notify(\(PostGISLiveStore.channel), \(String(number)))", logger: logger)
+        return number
     }
 }
 

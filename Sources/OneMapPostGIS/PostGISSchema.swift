@@ -1,3 +1,4 @@
+import OneMapRisk
 import OneMapStorage
 
 /// The PostGIS schema, as numbered migrations: a database is at the version of the last
@@ -16,6 +17,7 @@ public enum PostGISSchema {
     /// Migration `n` is `migrations[n - 1]`: the SQL statements that bring version n − 1 to n.
     public static let migrations: [[String]] = [
         version1,
+        version2,
     ]
 
     /// Version 1: PostGIS, the metadata, the six layers, the change log.
@@ -28,6 +30,62 @@ public enum PostGISSchema {
         for layer in Layer.allCases { statements += layerTable(layer) }
         statements += changeLog
         return statements
+    }
+
+    /// Version 2: OneMap's own tables beside the layers: the commander's incidents (their
+    /// places, zones and report chains), the stored risk-map versions with their areas, and
+    /// the photos of hazards and incident reports with their mapping tables (as the
+    /// GeoPackage's Related Tables: `base_id` is the owner's `fid`, `related_id` the photo's `id`).
+    static var version2: [String] { (IncidentTables.all + riskTables).flatMap(auxiliaryTable) + media }
+
+    static var media: [String] {
+        let m = MediaTables.media
+        let columns = MediaTables.columns.map { column in
+            column.name == "id" ? "id bigserial PRIMARY KEY" : "\(column.name) \(columnType(column.sql))"
+        }
+        return ["CREATE TABLE \(m) (\(columns.joined(separator: ", ")))",
+                "COMMENT ON TABLE \(m) IS 'Photos of hazards and incident reports (bytes, type, size, where and when taken, who sent them)'"]
+            + MediaTables.columns.map { "COMMENT ON COLUMN \(m).\($0.name) IS \(literal($0.meaning))" }
+            + MediaTables.relations.flatMap { relation in [
+                "CREATE TABLE \(relation.mapping) (base_id bigint NOT NULL, related_id bigint NOT NULL REFERENCES \(m) (id))",
+                "CREATE INDEX \(relation.mapping)_base_idx ON \(relation.mapping) (base_id)",
+                "COMMENT ON TABLE \(relation.mapping) IS \(literal("Which photos belong to which \(relation.base) row: base_id is its fid, related_id the photo's id"))",
+            ] }
+    }
+
+    /// The risk-map versions and their areas.
+    public static let riskTables = [RiskVersionStore.versions, RiskVersionStore.areas]
+
+    /// One of OneMap's own tables as in the GeoPackage: `fid bigserial`, a `geom
+    /// geometry(Geometry, 4326)` with a GiST index for the ones with a place, the columns
+    /// with PostgreSQL's types and the same constraints, the same indexes and meanings.
+    static func auxiliaryTable(_ table: AuxiliaryTable) -> [String] {
+        let t = table.name
+        let columns = table.columns.map { "\($0.name) \(columnType($0.sql))" }
+        let geometry = table.geometryType == nil ? [] : ["geom geometry(Geometry, 4326) NOT NULL"]
+        return ["CREATE TABLE \(t) (" + (["fid bigserial PRIMARY KEY"] + geometry + columns).joined(separator: ", ") + ")"]
+            + (table.geometryType == nil ? [] : ["CREATE INDEX \(t)_geom_idx ON \(t) USING gist (geom)"])
+            + table.indexes.map { "CREATE INDEX \(t)_\($0.joined(separator: "_"))_idx ON \(t) (\($0.joined(separator: ", ")))" }
+            + ["COMMENT ON TABLE \(t) IS \(literal(table.title))"]
+            + table.columns.map { "COMMENT ON COLUMN \(t).\($0.name) IS \(literal($0.meaning))" }
+    }
+
+    /// A GeoPackage column's SQL (`INTEGER NOT NULL UNIQUE`) in PostgreSQL's types.
+    static func columnType(_ sql: String) -> String {
+        let words = sql.split(separator: " ").map(String.init)
+        guard let first = words.first else { return "text" }
+        let type = switch first.uppercased() {
+        case "INTEGER": "bigint"
+        case "REAL": "double precision"
+        case "BLOB": "bytea"
+        default: "text"
+        }
+        return ([type] + words.dropFirst()).joined(separator: " ")
+    }
+
+    /// PostgreSQL's type for an auxiliary column, as declared.
+    static func auxiliaryType(_ column: AuxiliaryTable.Column) -> String {
+        String(columnType(column.sql).prefix { $0 != " " })
     }
 
     /// The table of `layer`, its indexes and comments.

@@ -124,7 +124,7 @@ public enum RiskVersionStore {
     /// Stores `model` as the next version, in one transaction. `hazards` are the inputs it
     /// was built from (counted and digested into the version's `inputs`).
     @discardableResult
-    public static func save(_ model: RiskModel, hazards: [LayerRecord], in store: GeoPackage, note: String? = nil,
+    public static func save(_ model: RiskModel, hazards: [LayerRecord], in store: any LayerStore, note: String? = nil,
                             now: Date = Date()) throws -> RiskVersion {
         let inputs = JSONWriter.string(.object([
             JSONMember("hazards", .number(Double(hazards.count))),
@@ -136,10 +136,9 @@ public enum RiskVersionStore {
         ]))
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return try store.write { session in
-            try session.create(versions)
-            try session.create(areas)
-            let number = (try session.reader.rows(of: versions).compactMap { $0.value(0).count }.max()).map { $0 + 1 } ?? 1
+        return try store.writeTables([versions, areas]) { session in
+            // Drawn inside the write transaction (a shared store's writers wait for each other).
+            let number = (try session.rows(of: versions).compactMap { $0.value(0).count }.max()).map { $0 + 1 } ?? 1
             let version = RiskVersion(number: number, createdAt: formatter.string(from: now), unit: model.unit, rule: model.rules.areaRule,
                                       rules: JSONWriter.string(model.rules.json), inputs: inputs, note: note)
             try session.insert(into: versions, geometry: nil, values: [
@@ -160,15 +159,14 @@ public enum RiskVersionStore {
                     .text(JSONWriter.string(RiskModel.reasonsJSON(assessment.reasons))),
                 ])
             }
-            try session.updateExtent(of: areas)
             return version
         }
     }
 
     /// Every stored version, oldest first.
-    public static func list(in store: GeoPackage) throws -> [RiskVersion] {
-        try store.read { session in
-            try session.rows(of: versions).map { row in
+    public static func list(in store: any LayerStore) throws -> [RiskVersion] {
+        do {
+            return try store.rows(of: versions).map { row in
                 func text(_ i: Int) -> String { if case .text(let s) = row.value(i) { s } else { "" } }
                 return RiskVersion(number: row.value(0).count ?? 0, createdAt: text(1), unit: AreaUnit(parsing: text(2)),
                                    rule: AreaRule(rawValue: text(3)) ?? .mostSevere, rules: text(4), inputs: text(5),
@@ -178,20 +176,20 @@ public enum RiskVersionStore {
     }
 
     /// The version numbered `number` (the latest when nil).
-    public static func version(_ number: Int?, in store: GeoPackage) throws -> RiskVersion {
+    public static func version(_ number: Int?, in store: any LayerStore) throws -> RiskVersion {
         let all = try list(in: store)
-        guard let latest = all.last else { throw RiskVersionError.noVersions(path: store.path) }
+        guard let latest = all.last else { throw RiskVersionError.noVersions(path: store.location) }
         guard let number else { return latest }
         guard let found = all.first(where: { $0.number == number }) else {
-            throw RiskVersionError.unknownVersion(number, path: store.path, known: all.map(\.number))
+            throw RiskVersionError.unknownVersion(number, path: store.location, known: all.map(\.number))
         }
         return found
     }
 
     /// The areas of a version, in area id order.
-    public static func areas(of version: RiskVersion, in store: GeoPackage) throws -> [StoredRiskArea] {
-        try store.read { session in
-            try session.rows(of: areas, where: "version", equals: .integer(Int64(version.number))).map { row in
+    public static func areas(of version: RiskVersion, in store: any LayerStore) throws -> [StoredRiskArea] {
+        do {
+            return try store.rows(of: areas, where: "version", equals: .integer(Int64(version.number))).map { row in
                 let v = row.values
                 func text(_ i: Int) -> String? { if case .text(let s) = v[i] { s } else { nil } }
                 let reasonsText = text(14) ?? "[]"
@@ -205,7 +203,7 @@ public enum RiskVersionStore {
 
     /// The areas whose colour differs from version `from` to version `to`, with the
     /// sources that came and went behind the colour.
-    public static func diff(from: Int, to: Int, in store: GeoPackage) throws -> [RiskAreaChange] {
+    public static func diff(from: Int, to: Int, in store: any LayerStore) throws -> [RiskAreaChange] {
         let a = try version(from, in: store), b = try version(to, in: store)
         guard a.unit == b.unit else { throw RiskVersionError.differentUnits(a.number, a.unit, b.number, b.unit) }
         return diff(try areas(of: a, in: store), a.number, try areas(of: b, in: store), b.number)
@@ -213,7 +211,7 @@ public enum RiskVersionStore {
 
     /// The areas whose colour differs from version `from` to the live map `model`
     /// (`onlyIn` 0 names the live map).
-    public static func diff(from: Int, toLive model: RiskModel, in store: GeoPackage) throws -> [RiskAreaChange] {
+    public static func diff(from: Int, toLive model: RiskModel, in store: any LayerStore) throws -> [RiskAreaChange] {
         let a = try version(from, in: store)
         guard a.unit == model.unit else { throw RiskVersionError.differentUnits(a.number, a.unit, 0, model.unit) }  // 0: the live map
         return diff(try areas(of: a, in: store), a.number, model.storedAreas, 0)
@@ -237,7 +235,7 @@ public enum RiskVersionStore {
     }
 
     /// Areas and residents per colour and subdistrict in a version, subdistricts by name.
-    public static func stats(of version: RiskVersion, in store: GeoPackage) throws -> [RiskStatsRow] {
+    public static func stats(of version: RiskVersion, in store: any LayerStore) throws -> [RiskStatsRow] {
         var rows: [String?: RiskStatsRow] = [:]
         for area in try areas(of: version, in: store) {
             var row = rows[area.subdistrict] ?? RiskStatsRow(subdistrict: area.subdistrict, areas: [:], residents: [:])
@@ -245,14 +243,12 @@ public enum RiskVersionStore {
             row.residents[area.level, default: 0] += area.population ?? 0
             rows[area.subdistrict] = row
         }
-        let names = try store.read { session -> [String: String] in
-            guard try session.layers().contains(.adminUnits) else { return [:] }
+        var names: [String: String] = [:]
+        if try store.layers().contains(.adminUnits) {
             let code = Layer.adminUnits.columnIndex("code"), name = Layer.adminUnits.columnIndex("name")
-            var names: [String: String] = [:]
-            try session.forEachRecord(in: .adminUnits) { unit in
+            try store.forEachRecord(in: .adminUnits) { unit in
                 if case .text(let c) = unit.value(code), case .text(let n) = unit.value(name) { names[c] = n }
             }
-            return names
         }
         return rows.values.map { row in
             var row = row

@@ -118,10 +118,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .notAnImage: return Problem(.unprocessableContent, "Not a photo", error.description)
             case .tooMany: return Problem(.conflict, "Too many photos", error.description)
             case .unknownPhoto: return Problem(.notFound, "Not found", error.description)
-            case .notStored: return Problem(.notImplemented, "Not on this store", error.description)
             }
-        case let error as StoreLacks:
-            return Problem(.notImplemented, "Not on this store", error.description)
         case let error as StorageError:
             switch error {
             case .unavailable:

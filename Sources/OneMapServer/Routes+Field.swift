@@ -79,7 +79,7 @@ extension Routes {
                 // Every hazard is read (seconds on a city): bounded like the other heavy work.
                 let service = service
                 return Reply.json(try await service.heavy.run(waiting: Self.incidentWait) {
-                    try Dashboard.summary(snapshot: service.snapshot, model: service.live.model, store: try service.requireGeoPackage("dashboard figures (risk-map versions and the change log by day)"),
+                    try Dashboard.summary(snapshot: service.snapshot, model: service.live.model, store: service.store,
                                           config: service.field, mapKey: service.live.mapKey, overdue: service.live.renderer.overdue)
                 })
             },

@@ -54,7 +54,7 @@ extension Routes {
                      parameters: [.choice("status", IncidentStatus.allCases.map(\.rawValue), "Only incidents with this status")],
                      response: .geoJSON(Schema.ref("FeatureCollection"))) { call in
                 let status = try call.params.maybeString("status").flatMap(IncidentStatus.init(rawValue:))
-                return Reply.features(try service.incidents.list(status: status).map { $0.feature(base: call.base) })
+                return Reply.features(service.incidents.list(status: status).map { $0.feature(base: call.base) })
             },
             Endpoint(method: .post, path: "/incidents",
                      summary: "Create an incident and its affected area. Needs a commander's, planner's or admin's token",

@@ -9,9 +9,9 @@ extension Routes {
     func riskAreas(version number: Int?, unit: AreaUnit?, box: BoundingBox?) async throws -> (features: [Feature], members: [JSONMember]) {
         func meets(_ g: Geometry) -> Bool { box.map { b in g.boundingBox.map { $0.intersects(b) } ?? false } ?? true }
         if let number {
-            let version = try RiskVersionStore.version(number, in: try service.requireGeoPackage("risk-map versions"))
+            let version = try RiskVersionStore.version(number, in: service.store)
             if let unit, unit != version.unit { throw Problem.badParameter("unit", "version \(number) colours \(version.unit), not \(unit)") }
-            let areas = try RiskVersionStore.areas(of: version, in: try service.requireGeoPackage("risk-map versions")).filter { meets($0.geometry) }
+            let areas = try RiskVersionStore.areas(of: version, in: service.store).filter { meets($0.geometry) }
             return (RiskMap.features(of: areas, unit: version.unit), [
                 JSONMember("version", .number(Double(version.number))), JSONMember("created_at", .string(version.createdAt)),
                 JSONMember("unit", .string(version.unit.description)), JSONMember("rule", .string(version.rule.rawValue)),
@@ -60,7 +60,7 @@ extension Routes {
                  response: .json(Schema.anyObject, status: 201), secured: true) { call in
             let author = try call.writer
             let body = try await call.body(maxBytes: service.options.maxBodyBytes)
-            let version = try RiskMap.storeLive(service.live.model, hazards: try service.snapshot.allFeatures(.hazards), in: try service.requireGeoPackage("risk-map versions"),
+            let version = try RiskMap.storeLive(service.live.model, hazards: try service.snapshot.allFeatures(.hazards), in: service.store,
                                                 by: author, note: try body.maybeString("note"))
             call.context.logger.notice("risk map version stored", metadata: ["version": "\(version.number)", "author": "\(author.name)", "role": "\(author.role.rawValue)"])
             return Reply.json(.object([JSONMember("version", .number(Double(version.number))), JSONMember("created_at", .string(version.createdAt)),
@@ -68,7 +68,7 @@ extension Routes {
                               status: .created)
         },
         Endpoint(method: .get, path: "/riskmap/versions", summary: "Stored versions of the one map", response: .json(Schema.ref("RiskVersions"))) { _ in
-            let versions = try RiskVersionStore.list(in: try service.requireGeoPackage("risk-map versions"))
+            let versions = try RiskVersionStore.list(in: service.store)
             return Reply.json(.object([JSONMember("versions", .array(versions.map { v in
                 .object([JSONMember("version", .number(Double(v.number))), JSONMember("created_at", .string(v.createdAt)),
                          JSONMember("unit", .string(v.unit.description)), JSONMember("area_rule", .string(v.rule.rawValue)),
@@ -84,11 +84,11 @@ extension Routes {
             let from = try call.params.int("from"), toText = try call.params.maybeString("to") ?? "live"
             let changes: [RiskAreaChange], to: JSONValue
             if toText == "live" {
-                changes = try RiskVersionStore.diff(from: from, toLive: service.live.model, in: try service.requireGeoPackage("risk-map versions"))
+                changes = try RiskVersionStore.diff(from: from, toLive: service.live.model, in: service.store)
                 to = .string("live")
             } else {
                 guard let number = Int(toText), number >= 1 else { throw Problem.badParameter("to", "'\(toText)' is not a version number or live") }
-                changes = try RiskVersionStore.diff(from: from, to: number, in: try service.requireGeoPackage("risk-map versions"))
+                changes = try RiskVersionStore.diff(from: from, to: number, in: service.store)
                 to = .number(Double(number))
             }
             return Reply.features(RiskMap.features(of: changes), members: [
@@ -98,8 +98,8 @@ extension Routes {
         },
         Endpoint(method: .get, path: "/riskmap/stats", summary: "Areas and residents per colour and subdistrict",
                  parameters: [.int("version", 1...Int.max, "Version (default: the latest)")], response: .json(Schema.anyObject)) { call in
-            let version = try RiskVersionStore.version(try call.params.maybeInt("version"), in: try service.requireGeoPackage("risk-map versions"))
-            return Reply.json(RiskMap.statsJSON(version, rows: try RiskVersionStore.stats(of: version, in: try service.requireGeoPackage("risk-map versions"))))
+            let version = try RiskVersionStore.version(try call.params.maybeInt("version"), in: service.store)
+            return Reply.json(RiskMap.statsJSON(version, rows: try RiskVersionStore.stats(of: version, in: service.store)))
         },
         Endpoint(method: .get, path: "/riskmap/legend", summary: "Levels, colours and counts of the current map; the tiles' shelter symbols by status, facility symbols by kind, and the base's road classes and boundary levels",
                  response: .json(Schema.anyObject)) { _ in

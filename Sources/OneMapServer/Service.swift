@@ -75,10 +75,10 @@ public final class OneMapService: Sendable {
     let reports: FieldReports
     /// The road graphs and the resident samples, built once.
     let networks: Networks
-    /// The commander's incidents (nil over a store that does not keep them).
-    private let incidentDesk: Incidents?
-    /// Incident figures (nil with the incidents).
-    private let incidentAnalyst: IncidentAnalyst?
+    /// The commander's incidents: every change goes through here (roles, lifecycle, report chain, change log).
+    let incidents: Incidents
+    /// Incident figures, kept current as hazards, shelters and grids change.
+    let analyst: IncidentAnalyst
     /// Incident kinds, zones and targets.
     let incidentConfig: IncidentConfig
     /// Deadlines, supervision, photo and live-feed limits.
@@ -138,15 +138,16 @@ public final class OneMapService: Sendable {
         self.networks = networks
         let incidentConfig = try Incidents.config(path: options.incidentsPath)
         self.incidentConfig = incidentConfig
-        if let geoPackage {
-            incidentDesk = try Incidents(store: geoPackage, live: live, config: incidentConfig, feed: feed) { try networks.roadGraph("drive") }
-            incidentAnalyst = IncidentAnalyst(live: live, store: geoPackage, config: incidentConfig, samples: {
-                try networks.residentSamplesIfAny()
-            }, drive: { try networks.roadGraph("drive") })
-        } else {
-            incidentDesk = nil
-            incidentAnalyst = nil
+        incidents = try Incidents(store: store, live: live, config: incidentConfig, feed: feed) { try networks.roadGraph("drive") }
+        // Other replicas' incident changes, read from the change log.
+        let desk = incidents, incidentLog = logger
+        reports.whenOtherTablesChange { entries in
+            guard entries.contains(where: { $0.layer.hasPrefix("incident") }) else { return }
+            do { try desk.refresh() } catch { incidentLog.warning("reading the incidents again failed", metadata: ["error": "\(error)"]) }
         }
+        analyst = IncidentAnalyst(live: live, store: store, config: incidentConfig, samples: {
+            try networks.residentSamplesIfAny()
+        }, drive: { try networks.roadGraph("drive") })
         let collectionsStarted = Date()
         let collections = self.collections
         let collectionsSeconds = Date().timeIntervalSince(collectionsStarted)
@@ -268,16 +269,6 @@ public final class OneMapService: Sendable {
             }
         }
         return .object(members)
-    }
-
-    /// The incidents, over a store that keeps them.
-    var incidents: Incidents { get throws { guard let incidentDesk else { throw StoreLacks("incidents", location: store.location) }; return incidentDesk } }
-    var analyst: IncidentAnalyst { get throws { guard let incidentAnalyst else { throw StoreLacks("incidents", location: store.location) }; return incidentAnalyst } }
-
-    /// The GeoPackage `what` is kept in.
-    func requireGeoPackage(_ what: String) throws -> GeoPackage {
-        guard let geoPackage else { throw StoreLacks(what, location: store.location) }
-        return geoPackage
     }
 
     /// Where the tile caches go, without `.tiles.mbtiles`: beside the GeoPackage (or in the

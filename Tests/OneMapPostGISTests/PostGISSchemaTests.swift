@@ -31,8 +31,11 @@ import Testing
             case .multiPolygon: "MULTIPOLYGON"
             }
             return "\(layer.tableName) \(type) 4326"
-        }.sorted()
-        #expect(columns.split(separator: "\n").map(String.init) == expected)
+        }
+        // OneMap's own tables with a place (version 2): any geometry in WGS84.
+        let own = (IncidentTables.all + PostGISSchema.riskTables).filter { $0.geometryType != nil }.map { "\($0.name) GEOMETRY 4326" }
+        let allExpected = (expected + own).sorted()
+        #expect(columns.split(separator: "\n").map(String.init) == allExpected)
         for layer in Layer.allCases {
             let gist = try cluster.psql("SELECT count(*) FROM pg_indexes WHERE tablename = '\(layer.tableName)' AND indexdef LIKE '%USING gist (geom)%'", database: database)
             #expect(gist == "1", "\(layer)")
@@ -44,8 +47,16 @@ import Testing
         let log = try cluster.psql("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'onemap_changes'",
                                    database: database)
         #expect(log == (["fid"] + ChangeLog.table.columns.map(\.name)).joined(separator: ","))
+        for table in IncidentTables.all + PostGISSchema.riskTables {
+            let columns = try cluster.psql("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = '\(table.name)'",
+                                           database: database)
+            #expect(columns == (["fid"] + (table.geometryType == nil ? [] : ["geom"]) + table.columns.map(\.name)).joined(separator: ","), "\(table.name)")
+        }
+        let media = try cluster.psql("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = '\(MediaTables.media)'",
+                                     database: database)
+        #expect(media == MediaTables.columns.map(\.name).joined(separator: ","))
 
-        // GDAL's PostgreSQL driver lists the six layers with their geometry types.
+        // GDAL's PostgreSQL driver lists the six layers and OneMap's tables with a place, with their geometry types.
         let info = try runProcess("ogrinfo", ["-ro", "-q", cluster.gdalName(database)])
         #expect(info.status == 0, "\(info.stderr)")
         // Lines "N: name (type)", no type for a layer of any geometry.
@@ -56,7 +67,7 @@ import Testing
             return (rest[..<open].trimmingCharacters(in: .whitespaces), String(rest[rest.index(after: open)...].dropLast()))
         })
         #expect(listed == ["admin_units": "Multi Polygon", "grids": "Multi Polygon", "hazards": "", "shelters": "",
-                           "facilities": "Point", "roads": "Line String"], "\(info.stdout)")
+                           "facilities": "Point", "roads": "Line String", "incidents": "", "incident_zones": "", "risk_areas": ""], "\(info.stdout)")
     }
 
     @Test func aNewerSchemaIsRefusedAndTwoInitsAtOnceMigrateOnce() async throws {

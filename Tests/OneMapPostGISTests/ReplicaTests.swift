@@ -106,6 +106,23 @@ import Testing
             #expect(properties?["name"] as? String == "renamed on A" && properties?["level"] as? Int == 1, "\(replica.url): \(String(describing: properties))")
         }
 
+        // An incident opened on A is on B; a status set on B is on A and C.
+        let auth = ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
+        let opened = try await HTTPExchange.send("POST", a.url + "incidents", headers: auth,
+                                                 body: #"{"id": "INC-R-1", "kind": "hazardous_chemical_leak", "hazard": "H-0000001"}"#)
+        #expect(opened.status == 201, "\(opened.body)")
+        let afterIncident = try #require(try await health(a)["store_change"] as? Int)
+        #expect(try await waitUntil(b, applied: afterIncident))
+        #expect(try await HTTPExchange.send("GET", b.url + "incidents/INC-R-1").status == 200, "the incident opened on A is on B")
+        let stepped = try await HTTPExchange.send("PATCH", b.url + "incidents/INC-R-1", headers: auth, body: #"{"status": "responding"}"#)
+        #expect(stepped.status == 200, "\(stepped.body)")
+        let afterStep = try #require(try await health(b)["store_change"] as? Int)
+        for replica in [a, c] {
+            #expect(try await waitUntil(replica, applied: afterStep))
+            let properties = try await HTTPExchange.send("GET", replica.url + "incidents/INC-R-1").json["properties"] as? [String: Any]
+            #expect(properties?["status"] as? String == "responding", "\(replica.url) has B's step")
+        }
+
         // C dies without a word; B takes writes meanwhile; C comes back caught up.
         c.kill9()
         for i in 10..<20 {

@@ -153,4 +153,75 @@ import Testing
             #expect(a == b, "tile \(tile)")
         }
     }
+
+    static let commander = Author(name: "指挥长", role: .commander)
+
+    /// The commander's incidents answer alike over both stores: create from a hazard,
+    /// change the status, append reports, history; read back from the store as written.
+    @Test(arguments: Backend.allCases) func incidentsAnswerAlikeOverBothStores(_ backend: Backend) async throws {
+        let deployment = try await Deployment("incidents")
+        let store = try deployment.store(backend)
+        let source = try TileMaps.load(store: store, rules: deployment.rules, style: deployment.style, allLayers: true)
+        let config = try Incidents.config(path: Repository.path("config/incidents.json"))
+        let desk = try Incidents(store: store, live: LiveOneMap(source), config: config) { nil }
+        let made = try desk.create(.init(id: "INC-T-1", kind: "hazardous_chemical_leak", hazardID: "H-0000001"), by: Self.commander)
+        #expect(made.change == 1 && made.incident.area.zones.count >= 2)
+        let moved = try desk.update("INC-T-1", .init(status: .responding), by: Self.commander)
+        #expect(moved.change == 2)
+        let first = try desk.report("INC-T-1", .init(kind: .initial, casualties: Casualties(dead: 0, injured: 3), text: "泄漏'quoted'"), by: Self.commander)
+        #expect(first.change == 4, "the report's row and the incident's: two changes")
+        #expect(try desk.history("INC-T-1").map(\.operation) == [.create, .update, .create, .update])
+        // Read again from the store, the incident is what the desk holds.
+        let again = try Incidents(store: try deployment.store(backend), live: LiveOneMap(source), config: config) { nil }
+        #expect(try again.incident("INC-T-1") == desk.incident("INC-T-1"))
+        #expect(try Incidents.stored(in: store).map(\.id) == ["INC-T-1"])
+    }
+
+    /// Risk-map versions answer alike: stored from the live map, listed, read back, compared.
+    @Test(arguments: Backend.allCases) func riskVersionsAnswerAlikeOverBothStores(_ backend: Backend) async throws {
+        let deployment = try await Deployment("versions")
+        let store = try deployment.store(backend)
+        let source = try TileMaps.load(store: store, rules: deployment.rules, style: deployment.style, allLayers: true)
+        let live = LiveOneMap(source)
+        let hazards = try live.index.snapshot.allFeatures(.hazards)
+        let one = try RiskMap.storeLive(live.model, hazards: hazards, in: store, by: Self.planner, note: "first")
+        let two = try RiskMap.storeLive(live.model, hazards: hazards, in: store, by: Self.planner, note: "second")
+        #expect(one.number == 1 && two.number == 2)
+        #expect(try RiskVersionStore.list(in: store).map(\.number) == [1, 2])
+        let areas = try RiskVersionStore.areas(of: one, in: store)
+        #expect(areas.count == live.model.areas.count)
+        #expect(areas.map(\.level) == live.model.storedAreas.sorted { $0.id < $1.id }.map(\.level))
+        #expect(try RiskVersionStore.diff(from: 1, to: 2, in: store).isEmpty)
+        let counts = try store.colourCounts()
+        #expect(counts.map(\.version) == [1, 2] && counts[0].counts.values.reduce(0, +) == live.model.areas.count)
+        // The map key of a store with a version built from the same hazards and rules is that version.
+        #expect(try TileMaps.load(store: store, rules: deployment.rules, style: deployment.style, allLayers: true).mapKey == "v2")
+    }
+
+    /// Photos answer alike over both stores: stored stripped, listed in order, read back byte
+    /// for byte, a key sent again answered from the first, the per-feature limit, unknown owners.
+    @Test(arguments: Backend.allCases) func photosAnswerAlikeOverBothStores(_ backend: Backend) async throws {
+        let deployment = try await Deployment("photos")
+        let reports = try deployment.reports(backend)
+        var limits = FieldReports.PhotoLimits()
+        limits.maxPerFeature = 2
+        let first = TestImages.png(width: 5, height: 4, text: "secret"), second = TestImages.png(width: 3, height: 2, text: "other")
+        let one = try reports.attachPhoto(first.bytes, to: .hazard("H-0000001"), by: Self.planner, limits: limits, requestKey: "p-1")
+        #expect(one.position == 1 && one.photo.bytes == first.stripped.count)
+        let again = try reports.attachPhoto(first.bytes, to: .hazard("H-0000001"), by: Self.planner, limits: limits, requestKey: "p-1")
+        #expect(again.replayed && again.change == one.change && again.position == 1)
+        let two = try reports.attachPhoto(second.bytes, to: .hazard("H-0000001"), by: Self.planner, limits: limits)
+        #expect(two.position == 2 && two.change == one.change + 1)
+        #expect(throws: FieldReports.PhotoError.tooMany(2)) {
+            try reports.attachPhoto(second.bytes, to: .hazard("H-0000001"), by: Self.planner, limits: limits)
+        }
+        #expect(throws: ReportError.unknownFeature(.hazards, id: "NONE")) {
+            try reports.attachPhoto(second.bytes, to: .hazard("NONE"), by: Self.planner, limits: limits)
+        }
+        #expect(try reports.photos(of: .hazard("H-0000001")).map(\.sha256) == [one.photo.sha256, two.photo.sha256])
+        let stored = try reports.photo(1, of: .hazard("H-0000001"))
+        #expect(stored.data == first.stripped && stored.contentType == "image/png")
+        #expect(throws: FieldReports.PhotoError.unknownPhoto("hazard 'H-0000001'", position: 3)) { try reports.photo(3, of: .hazard("H-0000001")) }
+        #expect(try reports.store.changes(after: 0, limit: 10).map(\.operation) == [.attach, .attach])
+    }
 }

@@ -15,7 +15,7 @@ public enum Dashboard {
 
     /// `overdue`: the open hazards past their deadline, as the live map keeps them
     /// (``LiveOneMap/refreshOverdue(now:afterLook:)``): counted, not found again.
-    public static func summary(snapshot: IndexSnapshot, model: RiskModel, store: GeoPackage, config: FieldConfig,
+    public static func summary(snapshot: IndexSnapshot, model: RiskModel, store: any LayerStore, config: FieldConfig,
                                mapKey: String, overdue: Set<String>, now: Date = Date()) throws -> JSONValue {
         let hazards = snapshot.loadedLayers.contains(.hazards) ? try snapshot.allFeatures(.hazards) : []
         let status = Layer.hazards.columnIndex("status"), kind = Layer.hazards.columnIndex("kind"), reportedAt = Layer.hazards.columnIndex("reported_at")
@@ -23,7 +23,7 @@ public enum Dashboard {
         // Colours: each stored version, then now.
         let levels = RiskLevel.allCases.map(\.description) + ["none"]
         func colours(_ counts: [String: Int]) -> [JSONMember] { levels.map { JSONMember($0, .number(Double(counts[$0] ?? 0))) } }
-        let versions = try store.read { try $0.colourCounts() }
+        let versions = try store.colourCounts()
         var nowCounts: [String: Int] = [:]
         for (level, n) in model.counts { nowCounts[level?.description ?? "none", default: 0] += n }
         let colourSeries: [JSONValue] = versions.map { v in
@@ -38,7 +38,7 @@ public enum Dashboard {
             if let t = h.value(reportedAt).string.flatMap(Timestamps.parse) { reported[h.id] = t }
         }
         let start = now.addingTimeInterval(-Double(days) * 86_400)
-        let logged = try store.read { try $0.changes(layer: Layer.hazards.tableName, since: Timestamps.format(start), limit: 200_000) }
+        let logged = try store.changes(layer: Layer.hazards.tableName, since: Timestamps.format(start), limit: 200_000)
         var pending = logged.reversed()[...]
         var series: [JSONValue] = []
         let statuses = ["registered", "rectifying", "closed"]

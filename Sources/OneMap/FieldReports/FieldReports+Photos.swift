@@ -26,8 +26,6 @@ extension FieldReports {
         case notAnImage(String)
         case tooMany(Int)
         case unknownPhoto(String, position: Int)
-        /// The store is not a GeoPackage: photos are kept in GeoPackage files only so far.
-        case notStored(location: String)
 
         public var description: String {
             switch self {
@@ -37,7 +35,6 @@ extension FieldReports {
             case .notAnImage(let reason): "the photo must be a JPEG or PNG image: \(reason)"
             case .tooMany(let limit): "this already has \(limit) photos, the most one feature takes"
             case .unknownPhoto(let what, let position): "\(what) has no photo \(position)"
-            case .notStored(let location): "photos are kept in a GeoPackage store; this server's store is \(location) (PostGIS), which does not take them yet"
             }
         }
 
@@ -58,10 +55,13 @@ extension FieldReports {
         case hazard(String)
         case incidentReport(incident: String, sequence: Int)
 
-        var relation: MediaTables.Relation {
+        var relation: MediaTables.Relation { owner.relation }
+
+        /// The store's name for it.
+        var owner: PhotoOwner {
             switch self {
-            case .hazard: MediaTables.hazards
-            case .incidentReport: MediaTables.incidentReports
+            case .hazard(let id): .hazard(id)
+            case .incidentReport(let incident, let sequence): .incidentReport(incident: incident, sequence: sequence)
             }
         }
 
@@ -89,7 +89,7 @@ extension FieldReports {
             let logged = target.logged
             if let requestKey {
                 try Self.checkRequestKey(requestKey)
-                if let entry = try photoStore().read({ try $0.change(author: author.name, requestKey: requestKey) }) {
+                if let entry = try store.change(author: author.name, requestKey: requestKey) {
                     guard entry.layer == logged.layer, entry.featureID == logged.id, entry.operation == .attach,
                           let position = entry.after?.properties.first(where: { $0.key == "position" })?.value.numberValue.flatMap({ Int(exactly: $0) }) else {
                         throw ReportError.requestKeyReused(requestKey, reason: "\(entry.operation.rawValue) of \(entry.layer) '\(entry.featureID)' (change \(entry.number))")
@@ -111,30 +111,28 @@ extension FieldReports {
                 contentType: image.contentType, bytes: image.stripped.count, width: image.width, height: image.height,
                 sha256: SHA256.hash(data: image.stripped).map { String(format: "%02x", $0) }.joined(),
                 takenAt: image.takenAt, longitude: image.longitude, latitude: image.latitude, uploadedBy: author.name, uploadedAt: now)
-            let (number, position, change) = try photoStore().write { session -> (Int64, Int, Int64) in
-                let fid = try baseFID(target, session.reader)
-                let count = try session.reader.photos(of: target.relation, baseFID: fid).count
-                guard count < limits.maxPerFeature else { throw PhotoError.tooMany(limits.maxPerFeature) }
-                let number = try session.attach(image.stripped, photo: photo, to: target.relation, baseFID: fid)
-                photo.number = number
-                // The photo's place where it was taken (EXIF), else the feature's.
-                let geometry: Geometry = if let lon = image.longitude, let lat = image.latitude { .point(Coordinate(lon, lat)) } else { place }
-                let described = Feature(id: "\(MediaTables.media)/\(number)", geometry: geometry, properties: Self.describe(photo, position: count + 1))
-                let change = try session.append(ChangeLog.Entry(
-                    changedAt: now, author: author.name, role: author.role.rawValue, authorGrid: author.grid, layer: logged.layer,
-                    featureID: logged.id, operation: .attach, before: nil, after: described, requestKey: requestKey))
-                return (number, count + 1, change)
+            // The photo's place where it was taken (EXIF), else the feature's.
+            let geometry: Geometry = if let lon = image.longitude, let lat = image.latitude { .point(Coordinate(lon, lat)) } else { place }
+            let described = photo
+            let outcome = try store.attach(image.stripped, photo: photo, to: target.owner, limit: limits.maxPerFeature) { number, position in
+                var numbered = described
+                numbered.number = number
+                return ChangeLog.Entry(
+                    changedAt: now, author: author.name, role: author.role.rawValue, authorGrid: author.grid, layer: logged.layer, featureID: logged.id,
+                    operation: .attach, before: nil,
+                    after: Feature(id: "\(MediaTables.media)/\(number)", geometry: geometry, properties: Self.describe(numbered, position: position)),
+                    requestKey: requestKey)
+            }
+            let (number, position, change): (Int64, Int, Int64)
+            switch outcome {
+            case .stored(let n, let p, let c): (number, position, change) = (n, p, c)
+            case .full: throw PhotoError.tooMany(limits.maxPerFeature)
+            case .noOwner: throw Self.unknownOwner(target)
             }
             photo.number = number
             feed?.publish(change)
             return AcceptedPhoto(photo: photo, position: position, change: change)
         }
-    }
-
-    /// The GeoPackage photos are kept in.
-    private func photoStore() throws -> GeoPackage {
-        guard let geoPackage else { throw PhotoError.notStored(location: store.location) }
-        return geoPackage
     }
 
     /// The photos of `target`, in the order they were stored.
@@ -144,30 +142,21 @@ extension FieldReports {
 
     /// Photo `position` (1 for the first) of `target`: its bytes and type.
     public func photo(_ position: Int, of target: PhotoTarget) throws -> (data: [UInt8], contentType: String) {
-        try photoStore().read { session in
-            let fid = try baseFID(target, session)
-            guard let found = try session.photoData(of: target.relation, baseFID: fid, position: position) else {
-                throw PhotoError.unknownPhoto(target.what, position: position)
-            }
-            return found
-        }
+        if let found = try store.photoData(of: target.owner, position: position) { return found }
+        _ = try list(target)  // an unknown owner is a 404 of its own
+        throw PhotoError.unknownPhoto(target.what, position: position)
     }
 
     private func list(_ target: PhotoTarget) throws -> [MediaTables.Photo] {
-        try photoStore().read { session in try session.photos(of: target.relation, baseFID: try baseFID(target, session)) }
+        guard let photos = try store.photos(of: target.owner) else { throw Self.unknownOwner(target) }
+        return photos
     }
 
-    /// The base row's `fid`; an unknown hazard or report is a 404.
-    private func baseFID(_ target: PhotoTarget, _ session: ReadSession) throws -> Int64 {
+    /// An unknown hazard or report is a 404.
+    private static func unknownOwner(_ target: PhotoTarget) -> any Error {
         switch target {
-        case .hazard(let id):
-            guard let fid = try session.fid(in: Layer.hazards.tableName, id: id) else { throw ReportError.unknownFeature(.hazards, id: id) }
-            return fid
-        case .incidentReport(let incident, let sequence):
-            guard let fid = try session.incidentReportFID(incident: incident, sequence: sequence) else {
-                throw IncidentError.unknownIncident("\(incident) (report \(sequence))")
-            }
-            return fid
+        case .hazard(let id): ReportError.unknownFeature(.hazards, id: id)
+        case .incidentReport(let incident, let sequence): IncidentError.unknownIncident("\(incident) (report \(sequence))")
         }
     }
 
@@ -183,10 +172,7 @@ extension FieldReports {
             guard author.mayCommand else {
                 throw ReportError.forbidden("\(author.name) is a grid worker; photos of incident reports are added by commanders, planners and admins")
             }
-            let place = try photoStore().read { session -> Geometry? in
-                guard try session.has(IncidentTables.incidents) else { return nil }
-                return try session.rows(of: IncidentTables.incidents, where: "id", equals: .text(incident)).first?.geometry
-            }
+            let place = try store.rows(of: IncidentTables.incidents, where: "id", equals: .text(incident)).first?.geometry
             guard let place else { throw IncidentError.unknownIncident(incident) }
             return place
         }

@@ -85,6 +85,14 @@ public final class FieldReports: Sendable {
     /// The change number through which the change log is applied to the live map (this
     /// service's own writes and, over a shared store, every other replica's).
     let applied: Mutex<Int64>
+    /// Told of logged changes to tables other than the layers (incidents) read on catch-up.
+    private let otherTables = Mutex<(@Sendable ([ChangeLog.Entry]) -> Void)?>(nil)
+
+    /// Calls `body` with the changes to OneMap's other tables (incidents, their reports)
+    /// that catching up reads: what other replicas of a shared store wrote there.
+    public func whenOtherTablesChange(_ body: @escaping @Sendable ([ChangeLog.Entry]) -> Void) {
+        otherTables.withLock { $0 = body }
+    }
     /// Column matching (names and aliases) of each reportable layer, built once.
     private let mappers: [Layer: RecordMapper]
 
@@ -148,6 +156,8 @@ public final class FieldReports: Sendable {
                     }
                 }
             }
+            let others = entries.filter { Layer(rawValue: $0.layer) == nil }
+            if !others.isEmpty, let tell = otherTables.withLock({ $0 }) { tell(others) }
             applied.withLock { $0 = entries.last?.number ?? $0 }
             if let feed {
                 for (number, hint) in hints.sorted(by: { $0.key < $1.key }) { feed.hint(number, hint) }

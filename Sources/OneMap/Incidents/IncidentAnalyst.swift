@@ -48,13 +48,13 @@ public final class IncidentAnalyst: Sendable {
     }
 
     private let live: LiveOneMap
-    private let store: GeoPackage
+    private let store: any LayerStore
     public let config: IncidentConfig
     private let samples: @Sendable () throws -> ResidentSamples?
     private let drive: @Sendable () throws -> RoadGraph?
     private let cache = Mutex<[String: Cached]>([:])
 
-    public init(live: LiveOneMap, store: GeoPackage, config: IncidentConfig, samples: @escaping @Sendable () throws -> ResidentSamples?,
+    public init(live: LiveOneMap, store: any LayerStore, config: IncidentConfig, samples: @escaping @Sendable () throws -> ResidentSamples?,
                 drive: @escaping @Sendable () throws -> RoadGraph?) {
         self.live = live
         self.store = store
@@ -118,7 +118,7 @@ public final class IncidentAnalyst: Sendable {
         let outerResidents = residents.last ?? IncidentAnalysis.Residents(total: 0, grids: [])
         let relief = IncidentAnalysis.relief(persons: outerResidents.total.rounded(), config: config.relief)
         let contacts = IncidentAnalysis.contacts(residents: outerResidents, targets: targets.last ?? [], reach: reach)
-        let change = try store.read { try $0.lastChangeNumber() }
+        let change = try store.lastChangeNumber()
         let result = IncidentFigures(incident: incident, zones: figures, reach: reach, evacuation: evacuation, relief: relief, contacts: contacts,
                                      computedAt: Timestamps.now(), change: change, mapKey: live.mapKey, recomputed: recomputed,
                                      seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)

@@ -12,7 +12,7 @@ import Synchronization
 /// with its change-log row in one transaction, and only then kept in memory — under one
 /// lock, as ``FieldReports`` does. The server and the CLI decode and call.
 public final class Incidents: Sendable {
-    public let store: GeoPackage
+    public let store: any LayerStore
     /// Where accepted changes are announced (the server's `/events`); nil: nowhere.
     public let feed: ChangeFeed?
     public let config: IncidentConfig
@@ -82,7 +82,7 @@ public final class Incidents: Sendable {
         public var change: Int64
     }
 
-    public init(store: GeoPackage, live: LiveOneMap, config: IncidentConfig, feed: ChangeFeed? = nil, drive: @escaping @Sendable () throws -> RoadGraph?) throws {
+    public init(store: any LayerStore, live: LiveOneMap, config: IncidentConfig, feed: ChangeFeed? = nil, drive: @escaping @Sendable () throws -> RoadGraph?) throws {
         self.feed = feed
         self.store = store
         self.live = live
@@ -102,6 +102,13 @@ public final class Incidents: Sendable {
     }
 
     // MARK: Reading
+
+    /// Reads every incident again from the store: what other replicas of a shared store
+    /// wrote (their changes reach this one through the change log).
+    public func refresh() throws {
+        // Under the lock: a change this desk commits meanwhile is not overwritten by an older read.
+        try state.withLock { $0 = try Self.load(store) }
+    }
 
     /// Every incident, newest first.
     public func list(status: IncidentStatus? = nil) -> [Incident] {
@@ -139,7 +146,7 @@ public final class Incidents: Sendable {
             let title = request.title ?? "\(config.kinds[request.kind]?.label ?? request.kind)\(hazard.map { " — \(Self.name(of: $0))" } ?? "")"
             let incident = Incident(id: id, kind: request.kind, title: title, location: location, hazardID: hazard?.id, startedAt: startedAt,
                                     status: .reported, createdBy: author.name, createdAt: now, changedBy: nil, changedAt: nil, area: area, reports: [])
-            let change = try commit(incident, replacing: nil, author: author, at: now)
+            let change = try commitChecked(incident, replacing: nil, author: author, at: now, in: &incidents)
             incidents[id] = incident
             return Accepted(incident: incident, change: change)
         }
@@ -169,7 +176,7 @@ public final class Incidents: Sendable {
         next.changedAt = now
         return try state.withLock { incidents in
             guard incidents[id] == current else { throw IncidentError.lifecycle("incident '\(id)' changed while this change was made; read it again and retry") }
-            let number = try commit(next, replacing: current, author: author, at: now)
+            let number = try commitChecked(next, replacing: current, author: author, at: now, in: &incidents)
             incidents[id] = next
             return Accepted(incident: next, change: number)
         }
@@ -198,7 +205,7 @@ public final class Incidents: Sendable {
             if input.kind == .final { next.status = .closed }
             next.changedBy = author.name
             next.changedAt = now
-            let number = try commit(next, replacing: current, author: author, at: now, report: report)
+            let number = try commitChecked(next, replacing: current, author: author, at: now, report: report, in: &incidents)
             incidents[id] = next
             return Accepted(incident: next, change: number)
         }
@@ -207,14 +214,12 @@ public final class Incidents: Sendable {
     /// The logged changes of one incident and its reports, oldest first.
     public func history(_ id: String) throws -> [ChangeLog.Entry] {
         let reportCount = try incident(id).reports.count
-        return try store.read { session in
-            let own = try session.history(layer: IncidentTables.incidents.name, featureID: id)
-            var reports: [ChangeLog.Entry] = []
-            for n in 1...max(1, reportCount) {
-                reports += try session.history(layer: IncidentTables.reports.name, featureID: "\(id)/\(n)")
-            }
-            return (own + reports).sorted { $0.number < $1.number }
+        let own = try store.history(layer: IncidentTables.incidents.name, featureID: id)
+        var reports: [ChangeLog.Entry] = []
+        for n in 1...max(1, reportCount) {
+            reports += try store.history(layer: IncidentTables.reports.name, featureID: "\(id)/\(n)")
         }
+        return (own + reports).sorted { $0.number < $1.number }
     }
 
     // MARK: Rules
@@ -261,9 +266,14 @@ public final class Incidents: Sendable {
 
     /// Writes the incident (its row and zones, and a new report) with its change-log row in one transaction.
     private func commit(_ incident: Incident, replacing old: Incident?, author: Author, at now: String, report: IncidentReport? = nil) throws -> Int64 {
-        let number = try store.write { session -> Int64 in
-            for table in IncidentTables.all { try session.create(table) }
+        let number = try store.writeTables(IncidentTables.all) { session -> Int64 in
             let values = Self.values(incident)
+            // Over a shared store another replica may have changed the incident since this one
+            // read it: then nothing is written, and the incidents are read again.
+            let stored = try session.lockRows(of: IncidentTables.incidents, where: "id", equals: .text(incident.id)).first
+            if stored?.values != old.map(Self.values) || (old == nil && stored != nil) {
+                throw StorageError.conflict(.hazards, id: incident.id)
+            }
             if old == nil {
                 try session.insert(into: IncidentTables.incidents, geometry: incident.location, values: values)
             } else {
@@ -276,9 +286,7 @@ public final class Incidents: Sendable {
                         .text(incident.id), .integer(Int64(rank)), .text(zone.name), .text(zone.method), .text(JSONWriter.string(zone.inputs)), .text(zone.madeAt),
                     ])
                 }
-                try session.updateExtent(of: IncidentTables.zones)
             }
-            try session.updateExtent(of: IncidentTables.incidents)
             if let report {
                 let c = report.casualties
                 func count(_ n: Int?) -> FieldValue { n.map { .integer(Int64($0)) } ?? .null }
@@ -301,6 +309,20 @@ public final class Incidents: Sendable {
         return number
     }
 
+    /// ``commit(_:replacing:author:at:report:)``, and when another replica changed the
+    /// incident meanwhile: the incidents read again, and the step refused to be made again on
+    /// what the incident is now (nothing of it was stored).
+    private func commitChecked(_ incident: Incident, replacing old: Incident?, author: Author, at now: String, report: IncidentReport? = nil,
+                               in incidents: inout [String: Incident]) throws -> Int64 {
+        do {
+            return try commit(incident, replacing: old, author: author, at: now, report: report)
+        } catch StorageError.conflict {
+            if let stored = try? Self.load(store) { incidents = stored }
+            if old == nil { throw IncidentError.duplicateID(incident.id) }
+            throw IncidentError.lifecycle("incident '\(incident.id)' was changed by another desk meanwhile; read it again and retry")
+        }
+    }
+
     /// Polygons as the MultiPolygons the zones table declares.
     static func multi(_ geometry: Geometry) -> Geometry {
         if case .polygon(let rings) = geometry { return .multiPolygon([rings]) }
@@ -314,7 +336,7 @@ public final class Incidents: Sendable {
     }
 
     /// Every incident stored in `store`, newest first (without opening the map).
-    public static func stored(in store: GeoPackage) throws -> [Incident] {
+    public static func stored(in store: any LayerStore) throws -> [Incident] {
         newestFirst(Array(try load(store).values))
     }
 
@@ -323,8 +345,9 @@ public final class Incidents: Sendable {
     }
 
     /// Every incident the file holds, with its zones and reports.
-    static func load(_ store: GeoPackage) throws -> [String: Incident] {
-        try store.read { session in
+    static func load(_ store: any LayerStore) throws -> [String: Incident] {
+        let session = store
+        do {
             func text(_ v: FieldValue) -> String? { v.string }
             func int(_ v: FieldValue) -> Int? { if case .integer(let i) = v { Int(exactly: i) } else { nil } }
             // A value another program wrote that is not JSON is kept as its text, not a failed start.
