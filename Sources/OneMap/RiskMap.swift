@@ -17,8 +17,10 @@ public enum RiskMap {
 
     /// The areas and hazards of `path` in the spatial core.
     public static func load(path: String, unit: AreaUnit = .grids) throws -> IndexSnapshot {
-        let store = try GeoPackage(path: path, mode: .readOnly)
-        return try SpatialIndex.load(from: store, layers: [unit.layer, .hazards]).snapshot
+        let store = try Stores.openForReading(path)
+        let present = try store.layers()
+        for layer in [unit.layer, .hazards] where !present.contains(layer) { throw StorageError.layerMissing(layer, path: store.location) }
+        return try Stores.loadIndex(from: store, layers: [unit.layer, .hazards]).snapshot
     }
 
     /// Builds the map of `path` and stores it there as the next version.
@@ -32,9 +34,9 @@ public enum RiskMap {
     /// it, so that the file opens in QGIS in the four colours (the style ONEMAP_STYLE or
     /// config/style.json names, else the built-in one).
     public static func save(_ model: RiskModel, hazards: [LayerRecord], path: String, note: String?) throws -> RiskVersion {
-        let store = try GeoPackage(path: path, mode: .readWrite)
+        let store = try Stores.openForWriting(path)
         let version = try RiskVersionStore.save(model, hazards: hazards, in: store, note: note)
-        try QGISStyles.write(into: store, style: TileMaps.style(path: nil))
+        if let geoPackage = store as? GeoPackage { try QGISStyles.write(into: geoPackage, style: TileMaps.style(path: nil)) }
         return version
     }
 

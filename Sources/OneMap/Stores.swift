@@ -32,12 +32,19 @@ public enum Stores {
         return try GeoPackage(path: data, mode: .readOnly)
     }
 
-    /// Every layer `store` has (of `wanted`), read and indexed: a GeoPackage by its own fast
-    /// path (both cores), a database layer by layer on as many connections as cores.
-    public static func loadIndex(from store: any LayerStore, layers wanted: [Layer]) throws -> SpatialIndex {
+    /// The store `data` names, to write to: a GeoPackage as it is (its journal mode kept), or a
+    /// database at this build's schema.
+    public static func openForWriting(_ data: String) throws -> any LayerStore {
+        if isDatabase(data) { return try PostGISLiveStore(location: try PostGISLocation(data), poolSize: 2) }
+        return try GeoPackage(path: data, mode: .readWrite)
+    }
+
+    /// Every layer `store` has (of `wanted`; nil: all it has), read and indexed: a GeoPackage
+    /// by its own fast path (both cores), a database layer by layer on as many connections as cores.
+    public static func loadIndex(from store: any LayerStore, layers wanted: [Layer]? = nil) throws -> SpatialIndex {
         if let geoPackage = store as? GeoPackage { return try SpatialIndex.load(from: geoPackage, layers: wanted) }
         let present = try store.layers()
-        let layers = wanted.filter(present.contains)
+        let layers = (wanted ?? Layer.allCases).filter(present.contains)
         // A database's largest layer is read as two halves by feature id, on two connections.
         var pieces: [(layer: Layer, fids: ClosedRange<Int64>?)] = layers.map { ($0, nil) }
         if let database = store as? PostGISLiveStore {

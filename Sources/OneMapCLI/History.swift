@@ -7,7 +7,7 @@ struct History: ParsableCommand {
         abstract: "Show a feature's whole story from the change log: who changed what, when, and the feature before and after.",
         discussion: "Every accepted report (POST and PATCH over HTTP) is logged in the GeoPackage's onemap_changes table in the same transaction as the write.")
 
-    @Option(name: .long, help: "The GeoPackage.")
+    @Option(name: .long, help: "The GeoPackage, or a postgres:// database made by onemap db init.")
     var data: String
 
     @Option(name: .long, help: "The layer: hazards (default) or shelters.")
@@ -26,7 +26,7 @@ struct History: ParsableCommand {
 
     func run() throws {
         guard let layer = Layer(name: layer) else { return }
-        let store = try GeoPackage(path: data, mode: .readOnly)
+        let store = try Stores.openForReading(data)
         let entries = try FieldReports.history(in: store, layer: layer, id: id)
         if format == "json" {
             var bytes: [UInt8] = []

@@ -11,14 +11,14 @@ struct IncidentCommand: ParsableCommand {
         subcommands: [Create.self, Report.self, Update.self, Show.self, List.self, Briefing.self])
 
     struct Common: ParsableArguments {
-        @Option(help: "The GeoPackage.") var data = "onemap.gpkg"
+        @Option(help: "The GeoPackage, or a postgres:// database made by onemap db init.") var data = "onemap.gpkg"
         @Option(help: "Incident kinds, zones, targets and relief kits (default: ONEMAP_INCIDENTS, else config/incidents.json here, else built in).")
         var incidents: String?
         @Option(name: .customLong("as"), help: "Who makes the change, for the change log (default: $USER).") var author: String?
         @Option(help: "The role recorded: commander, planner or admin.") var role = "commander"
 
         func desk() throws -> IncidentDesk {
-            guard FileManager.default.fileExists(atPath: data) else { throw ValidationError("--data: \(data) does not exist") }
+            guard Stores.isDatabase(data) || FileManager.default.fileExists(atPath: data) else { throw ValidationError("--data: \(data) does not exist") }
             return try IncidentDesk(path: data, incidentsPath: incidents)
         }
 
@@ -178,8 +178,8 @@ struct IncidentCommand: ParsableCommand {
                 guard let value = IncidentStatus(rawValue: s) else { throw ValidationError("--status takes reported, responding, contained or closed, not \(s)") }
                 return value
             }
-            guard FileManager.default.fileExists(atPath: common.data) else { throw ValidationError("--data: \(common.data) does not exist") }
-            let store = try GeoPackage(path: common.data, mode: .readWrite)
+            guard Stores.isDatabase(common.data) || FileManager.default.fileExists(atPath: common.data) else { throw ValidationError("--data: \(common.data) does not exist") }
+            let store = try Stores.openForWriting(common.data)
             for incident in try Incidents.stored(in: store).filter({ wanted == nil || $0.status == wanted }) {
                 print([incident.id, incident.status.rawValue, incident.kind, "\(incident.reports.count) reports", incident.startedAt, incident.title].joined(separator: "\t"))
             }

@@ -12,7 +12,7 @@ struct PlanCommand: ParsableCommand {
 
     /// What every plan takes.
     struct Options: ParsableArguments {
-        @Option(help: "The GeoPackage.") var data = "onemap.gpkg"
+        @Option(help: "The GeoPackage, or a postgres:// database made by onemap db init.") var data = "onemap.gpkg"
         @Option(help: "Planning standards (radii, areas per person, limits) (default: ONEMAP_PLANNING, else config/planning.json here, else the built-in GB 50413 values).")
         var planning: String?
         @Option(help: "text (tables) or geojson (features with the summary as foreign members).") var format: OutputFormat = .text
@@ -38,9 +38,9 @@ struct PlanCommand: ParsableCommand {
                 renderer = source.renderer
                 snapshot = source.index.snapshot
             } else {
-                let store = try GeoPackage(path: data, mode: .readOnly)
-                let present = Set(try store.read { try $0.layers() })
-                snapshot = try SpatialIndex.load(from: store, layers: kind.layers.filter(present.contains)).snapshot
+                let store = try Stores.openForReading(data)
+                let present = Set(try store.layers())
+                snapshot = try Stores.loadIndex(from: store, layers: kind.layers.filter(present.contains)).snapshot
             }
             progress.say("building the road graphs")
             var planner = try Planner(snapshot: snapshot, standards: standards, profiles: kind.profiles)

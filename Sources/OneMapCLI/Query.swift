@@ -11,7 +11,7 @@ struct Query: ParsableCommand {
 
 /// Where the data is and which features count, shared by every query.
 struct Source: ParsableArguments {
-    @Option(help: "The GeoPackage to query.")
+    @Option(help: "The GeoPackage to query, or a postgres:// database made by onemap db init.")
     var data = "onemap.gpkg"
 
     @Option(name: .customLong("where"), help: ArgumentHelp(
@@ -22,12 +22,12 @@ struct Source: ParsableArguments {
 
     /// Indexes just the layers a query needs.
     func load(_ layers: [Layer]) throws -> IndexSnapshot {
-        let store = try GeoPackage(path: data, mode: .readOnly)
-        let present = try store.read { try $0.layers() }
+        let store = try Stores.openForReading(data)
+        let present = try store.layers()
         for layer in layers where !present.contains(layer) {
             throw ValidationError("\(data) has no '\(layer)' layer")
         }
-        return try SpatialIndex.load(from: store, layers: layers).snapshot
+        return try Stores.loadIndex(from: store, layers: layers).snapshot
     }
 }
 

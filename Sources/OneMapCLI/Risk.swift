@@ -10,7 +10,7 @@ struct Risk: ParsableCommand {
 
     /// Where the map comes from and how it is coloured.
     struct Making: ParsableArguments {
-        @Option(help: "The GeoPackage with the areas and hazards (onemap tiles also reads a postgres:// database made by onemap db init).")
+        @Option(help: "The GeoPackage with the areas and hazards, or a postgres:// database made by onemap db init.")
         var data = "onemap.gpkg"
 
         @Option(help: "The rules file: source method and thresholds, area rule (default: ONEMAP_RULES, else config/risk-rules.json here, else the built-in DOMAIN.md rules).")
@@ -40,7 +40,7 @@ struct Risk: ParsableCommand {
 
         func run() throws {
             if let version {
-                let store = try GeoPackage(path: making.data, mode: .readOnly)
+                let store = try Stores.openForReading(making.data)
                 let stored = try RiskVersionStore.version(version, in: store)
                 try printCollection(RiskMap.features(of: try RiskVersionStore.areas(of: stored, in: store), unit: stored.unit))
                 return
@@ -90,11 +90,11 @@ struct Risk: ParsableCommand {
     struct Versions: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the stored versions of the one map.")
 
-        @Option(help: "The GeoPackage.")
+        @Option(help: "The GeoPackage, or a postgres:// database made by onemap db init.")
         var data = "onemap.gpkg"
 
         func run() throws {
-            let store = try GeoPackage(path: data, mode: .readOnly)
+            let store = try Stores.openForReading(data)
             let versions = try RiskVersionStore.list(in: store)
             guard !versions.isEmpty else { throw RiskVersionError.noVersions(path: data) }
             for v in versions {
@@ -107,7 +107,7 @@ struct Risk: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Which areas changed colour between two versions, and why (the sources that came and went).")
 
-        @Option(help: "The GeoPackage.")
+        @Option(help: "The GeoPackage, or a postgres:// database made by onemap db init.")
         var data = "onemap.gpkg"
         @Argument(help: "The earlier version.") var from: Int
         @Argument(help: "The later version.") var to: Int
@@ -115,7 +115,7 @@ struct Risk: ParsableCommand {
         var format: OutputFormat = .text
 
         func run() throws {
-            let store = try GeoPackage(path: data, mode: .readOnly)
+            let store = try Stores.openForReading(data)
             let changes = try RiskVersionStore.diff(from: from, to: to, in: store)
             switch format {
             case .geojson, .json: try printCollection(RiskMap.features(of: changes))
@@ -137,7 +137,7 @@ struct Risk: ParsableCommand {
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Areas and residents per colour, per subdistrict, in a stored version.")
 
-        @Option(help: "The GeoPackage.")
+        @Option(help: "The GeoPackage, or a postgres:// database made by onemap db init.")
         var data = "onemap.gpkg"
         @Option(help: "The version (default: the latest).")
         var version: Int?
@@ -145,7 +145,7 @@ struct Risk: ParsableCommand {
         var format: OutputFormat = .text
 
         func run() throws {
-            let store = try GeoPackage(path: data, mode: .readOnly)
+            let store = try Stores.openForReading(data)
             let stored = try RiskVersionStore.version(version, in: store)
             let rows = try RiskVersionStore.stats(of: stored, in: store)
             let levels: [RiskLevel?] = RiskLevel.allCases.map(Optional.some) + [nil]
@@ -174,7 +174,7 @@ struct Risk: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The legend of the one map: levels, colours, names, and areas and residents per level, as JSON (and as a PNG image with --png).")
 
-        @Option(help: "The GeoPackage.")
+        @Option(help: "The GeoPackage, or a postgres:// database made by onemap db init.")
         var data = "onemap.gpkg"
         @Option(help: "The version (default: the latest).")
         var version: Int?
@@ -187,7 +187,7 @@ struct Risk: ParsableCommand {
 
         func run() throws {
             guard scale == 1 || scale == 2 else { throw ValidationError(TileError.badScale(scale).description) }
-            let store = try GeoPackage(path: data, mode: .readOnly)
+            let store = try Stores.openForReading(data)
             let stored = try RiskVersionStore.version(version, in: store)
             let areas = try RiskVersionStore.areas(of: stored, in: store)
             let legend = RiskLegend(unit: stored.unit, rule: stored.rule, levels: areas.map { ($0.level, $0.population) })

@@ -10,14 +10,14 @@ struct RouteCommand: ParsableCommand {
         subcommands: [Path.self, Evacuate.self, Plan.self, Isochrone.self, FireCoverageCommand.self])
 
     struct Network: ParsableArguments {
-        @Option(help: "The GeoPackage with the roads (and grids, shelters, facilities).")
+        @Option(help: "The GeoPackage with the roads (and grids, shelters, facilities), or a postgres:// database made by onemap db init.")
         var data = "onemap.gpkg"
         @Option(help: "drive (OSM classes and limits, one-way streets) or walk (5 km/h, both ways).")
         var profile = "drive"
 
         func load() throws -> (RoadGraph, IndexSnapshot) {
             guard let profile = RoadProfile.named(profile) else { throw ValidationError("--profile takes drive or walk, not \(profile)") }
-            let snapshot = try SpatialIndex.load(from: GeoPackage(path: data, mode: .readOnly)).snapshot
+            let snapshot = try Stores.loadIndex(from: Stores.openForReading(data)).snapshot
             guard snapshot.loadedLayers.contains(.roads) else { throw ValidationError("\(data) has no roads layer; import one with onemap import FILE --layer roads") }
             // The access rule (how far from the roads a point may lie) is the planning file's.
             let graph = RoadGraph(roads: try snapshot.allFeatures(.roads), profile: profile.with(access: try Planner.standards(path: nil).roadAccess))

@@ -13,7 +13,7 @@ struct SupervisionCommand: ParsableCommand {
             as /supervision and the tiles' overdue ring.
             """)
 
-    @Option(help: "The GeoPackage.")
+    @Option(help: "The GeoPackage, or a postgres:// database made by onemap db init.")
     var data: String
     @Option(help: "Deadlines and supervision settings (default: ONEMAP_FIELD, else config/field.json here, else built in).")
     var field: String?
@@ -35,10 +35,10 @@ struct SupervisionCommand: ParsableCommand {
     func run() throws {
         let config: FieldConfig
         do { config = try FieldConfig.load(path: field) } catch let error as FieldConfig.Failure { throw ValidationError(error.description) }
-        let store = try GeoPackage(path: data, mode: .readOnly)
-        let layers = try store.read { try $0.layers() }.filter { $0 == .hazards || $0 == .grids }
+        let store = try Stores.openForReading(data)
+        let layers = try store.layers().filter { $0 == .hazards || $0 == .grids }
         guard layers.contains(.hazards) else { throw ValidationError("\(data) has no hazards layer") }
-        let snapshot = try SpatialIndex.load(from: store, layers: layers).snapshot
+        let snapshot = try Stores.loadIndex(from: store, layers: layers).snapshot
         let (overdue, grid, subdistrict) = (overdue, grid, subdistrict)
         let report = try Supervision.report(snapshot, config: config) { row in
             (!overdue || row.overdue) && (grid.map { row.gridCode == $0 } ?? true) && (subdistrict.map { row.subdistrict == $0 } ?? true)

@@ -224,4 +224,31 @@ import Testing
         #expect(throws: FieldReports.PhotoError.unknownPhoto("hazard 'H-0000001'", position: 3)) { try reports.photo(3, of: .hazard("H-0000001")) }
         #expect(try reports.store.changes(after: 0, limit: 10).map(\.operation) == [.attach, .attach])
     }
+
+    /// The command line over either store: `--data postgres://…` answers as the GeoPackage does.
+    @Test func commandsAnswerAlikeOverBothStores() async throws {
+        let deployment = try await Deployment("commands")
+        let onemap = Repository.onemapExecutable
+        let commands: [[String]] = [
+            ["query", "nearest-shelter", "--lon", "109.7810", "--lat", "39.6080", "--k", "3"],
+            ["query", "within", "--layer", "hazards", "--lon", "109.7810", "--lat", "39.6080", "--radius", "800"],
+            ["query", "bbox", "--layer", "roads", "--bbox", "109.77,39.60,109.79,39.62"],
+            ["supervision", "--format", "csv"],
+        ]
+        for command in commands {
+            let file = try runProcess(onemap, command + ["--data", deployment.path])
+            let database = try runProcess(onemap, command + ["--data", deployment.url])
+            #expect(file.status == 0 && database.status == 0, "\(command): \(database.stderr)")
+            #expect(!file.stdout.isEmpty && database.stdout == file.stdout, "\(command)")
+        }
+        // A version stored in either: the same statistics.
+        for data in [deployment.path, deployment.url] {
+            #expect(try runProcess(onemap, ["risk", "build", "--data", data, "--note", "both"]).status == 0)
+        }
+        let fileStats = try runProcess(onemap, ["risk", "stats", "--data", deployment.path])
+        let databaseStats = try runProcess(onemap, ["risk", "stats", "--data", deployment.url])
+        // The first line names the version and when it was built.
+        let table = { (text: String) in text.split(separator: "\n").dropFirst().joined(separator: "\n") }
+        #expect(!table(fileStats.stdout).isEmpty && table(databaseStats.stdout) == table(fileStats.stdout), "\(databaseStats.stdout)\n\(fileStats.stdout)")
+    }
 }

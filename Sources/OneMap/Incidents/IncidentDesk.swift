@@ -11,7 +11,7 @@ import Synchronization
 /// the live one map over it, its road graphs and resident samples, the incidents and
 /// their analyst. The server builds the same pieces around its own caches.
 public final class IncidentDesk: Sendable {
-    public let store: GeoPackage
+    public let store: any LayerStore
     public let live: LiveOneMap
     public let incidents: Incidents
     public let analyst: IncidentAnalyst
@@ -20,7 +20,7 @@ public final class IncidentDesk: Sendable {
     /// Opens `path` for writing (migrating it forward) with the risk rules, planning
     /// standards, tile style and incident configuration found as `onemap serve` finds them.
     public init(path: String, rulesPath: String? = nil, planningPath: String? = nil, stylePath: String? = nil, incidentsPath: String? = nil) throws {
-        store = try GeoPackage(path: path, mode: .readWrite)
+        store = try Stores.openForWriting(path)
         let (rules, _) = try RiskMap.rules(path: rulesPath)
         let source = try TileMaps.load(path: path, rules: rules, style: try TileMaps.style(path: stylePath), allLayers: true)
         live = LiveOneMap(source)
