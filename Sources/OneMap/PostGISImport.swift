@@ -75,8 +75,15 @@ public enum PostGISImport {
             }
         }
         let started = Date()
-        try await store.copy(imported, into: options.layer, replacing: options.replace, gridCodes: codes)
+        try await store.copy(imported, into: options.layer, replacing: options.replace, gridCodes: codes,
+                             logging: [reload(options.layer)] + (codes.isEmpty ? [] : [reload(.hazards)]))
         return Report(report: report, copySeconds: Date().timeIntervalSince(started))
+    }
+
+    /// The change-log row of a bulk load: running replicas read the layer again.
+    static func reload(_ layer: Layer) -> ChangeLog.Entry {
+        ChangeLog.Entry(changedAt: Timestamps.now(), author: NSUserName(), role: "import", authorGrid: nil, layer: layer.tableName, featureID: "*",
+                        operation: .reload, before: nil, after: nil, requestKey: nil)
     }
 
     /// Reads, checks and maps the source on a thread of its own (``Importer/stream``) while
@@ -123,7 +130,8 @@ public enum PostGISImport {
         let started = Date()
         producer.start()
         do {
-            try await store.copy(chunks: { try channel.receive() }, into: options.layer, replacing: options.replace)
+            try await store.copy(chunks: { try channel.receive() }, into: options.layer, replacing: options.replace,
+                                 logging: [reload(options.layer)])
         } catch {
             // The producer's own error (a bad feature) says more than the copy that it ended.
             channel.cancel(error)

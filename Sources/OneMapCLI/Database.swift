@@ -12,7 +12,7 @@ struct DatabaseCommand: ParsableCommand {
     struct Initialize: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "init",
-            abstract: "Enable PostGIS and create OneMap's tables (the six layers, the change log), or migrate them to this build's schema version. Safe to run again.")
+            abstract: "Enable PostGIS and create OneMap's tables (the six layers with their edit triggers, the change log, incidents, risk-map versions, photos), or migrate them to this build's schema version. Safe to run again.")
 
         @Argument(help: "postgres://user@host:port/database, or postgres:///database?host=/socket/folder (password: PGPASSWORD or ~/.pgpass)")
         var url: String
@@ -27,7 +27,7 @@ struct DatabaseCommand: ParsableCommand {
             if from == to {
                 print("\(location): already at OneMap schema version \(to); nothing to do")
             } else if from == 0 {
-                print("\(location): PostGIS enabled, OneMap schema version \(to) created (the six layers, the change log)")
+                print("\(location): PostGIS enabled, OneMap schema version \(to) created (the six layers, the change log, incidents, risk-map versions, photos)")
             } else {
                 print("\(location): OneMap schema migrated from version \(from) to \(to)")
             }

@@ -34,6 +34,10 @@ public final class PostGISLiveStore: LayerStore {
     private let nextID = Atomic<Int>(1)
     private let listener = Listener()
 
+    /// What OneMap's own transactions run first: the layers' triggers (schema version 3) then
+    /// leave the logging to OneMap, which logs each change once.
+    static let ownWrite: PostgresQuery = "SET LOCAL onemap.writer = 'onemap'"
+
     /// The channel every commit notifies, with its change number as payload.
     public static let channel = "onemap_changes"
     /// The advisory lock commits hold while they draw and commit a change number.
@@ -132,6 +136,7 @@ public final class PostGISLiveStore: LayerStore {
         try withConnection("writing \(layer) feature \(change.id)") { connection in
             _ = try Self.rows(connection, "BEGIN", logger: logger)
             do {
+                _ = try Self.rows(connection, Self.ownWrite, logger: logger)
                 // The stored feature must still be the one the writer read (another replica may
                 // have changed it): locked until commit, compared whole.
                 if case .insert = change {} else {
@@ -209,6 +214,7 @@ public final class PostGISLiveStore: LayerStore {
         try withConnection("writing \(tables.map(\.name).joined(separator: ", "))") { connection in
             _ = try Self.rows(connection, "BEGIN", logger: logger)
             do {
+                _ = try Self.rows(connection, Self.ownWrite, logger: logger)
                 _ = try Self.rows(connection, "SELECT pg_advisory_xact_lock(\(Self.changeLock))", logger: logger)
                 let result = try body(PostGISTableWriter(connection: connection, logger: logger))
                 _ = try Self.rows(connection, "COMMIT", logger: logger)
@@ -530,19 +536,30 @@ struct PostGISTableWriter: TableWriting {
     /// Appends to the change log under the lock that keeps change numbers committing in
     /// order, and notifies the replicas.
     func append(_ entry: ChangeLog.Entry) throws -> Int64 {
-        _ = try PostGISLiveStore.rows(connection, "SELECT pg_advisory_xact_lock(\(PostGISLiveStore.changeLock))", logger: logger)
+        _ = try PostGISLiveStore.rows(connection, Self.changeLock, logger: logger)
+        let number = try PostGISLiveStore.rows(connection, Self.insert(entry), logger: logger).first?.decode(Int64.self) ?? 0
+        _ = try PostGISLiveStore.rows(connection, Self.notify(number), logger: logger)
+        return number
+    }
+
+    /// Taken before a change number is drawn: numbers commit in order.
+    static let changeLock: PostgresQuery = "SELECT pg_advisory_xact_lock(\(PostGISLiveStore.changeLock))"
+
+    /// The change-log row of `entry`, returning its number.
+    static func insert(_ entry: ChangeLog.Entry) -> PostgresQuery {
         let values: [FieldValue] = [
             .text(entry.changedAt), .text(entry.author), .text(entry.role), entry.authorGrid.map(FieldValue.text) ?? .null,
             .text(entry.layer), .text(entry.featureID), .text(entry.operation.rawValue), PostGISLiveStore.text(entry.before), PostGISLiveStore.text(entry.after),
             entry.requestKey.map(FieldValue.text) ?? .null,
         ]
         let columns = ChangeLog.table.columns.map(\.name)
-        let number = try PostGISLiveStore.rows(connection, PostgresQuery(
+        return PostgresQuery(
             unsafeSQL: "INSERT INTO \(ChangeLog.table.name) (\(columns.joined(separator: ", "))) VALUES (\((1...columns.count).map { "$\($0)" }.joined(separator: ", "))) RETURNING fid",
-            binds: PostGISLiveStore.binds(values)), logger: logger).first?.decode(Int64.self) ?? 0
-        _ = try PostGISLiveStore.rows(connection, "SELECT pg_notify(\(PostGISLiveStore.channel), \(String(number)))", logger: logger)
-        return number
+            binds: PostGISLiveStore.binds(values))
     }
+
+    /// Tells the listening replicas of change `number`.
+    static func notify(_ number: Int64) -> PostgresQuery { "SELECT pg_notify(\(PostGISLiveStore.channel), \(String(number)))" }
 }
 
 /// The notification listener's connection, apart from the store (its reconnections must

@@ -18,6 +18,7 @@ public enum PostGISSchema {
     public static let migrations: [[String]] = [
         version1,
         version2,
+        version3,
     ]
 
     /// Version 1: PostGIS, the metadata, the six layers, the change log.
@@ -51,6 +52,50 @@ public enum PostGISSchema {
                 "CREATE INDEX \(relation.mapping)_base_idx ON \(relation.mapping) (base_id)",
                 "COMMENT ON TABLE \(relation.mapping) IS \(literal("Which photos belong to which \(relation.base) row: base_id is its fid, related_id the photo's id"))",
             ] }
+    }
+
+    /// Version 3: edits other programs make to the layers (QGIS, psql, ogr2ogr) are logged as
+    /// OneMap's own are, so every replica applies them: a trigger on each layer appends one
+    /// change-log row per row changed (author: the database user, role `database`; an id
+    /// changed is the old id's delete and the new id's create) under the same advisory lock,
+    /// and notifies. OneMap's own transactions say so (`SET LOCAL onemap.writer = 'onemap'`)
+    /// and are logged by OneMap, once.
+    static var version3: [String] {
+        func feature(_ row: String) -> String {
+            "json_build_object('type', 'Feature', 'id', \(row).id, 'geometry', ST_AsGeoJSON(\(row).geom)::json, 'properties', "
+                + "(to_jsonb(\(row)) - 'fid' - 'geom' - 'id' - 'properties') || CASE WHEN json_typeof(\(row).properties) = 'object' THEN \(row).properties::jsonb ELSE '{}'::jsonb END)::text"
+        }
+        func log(_ id: String, _ operation: String, _ before: String, _ after: String) -> String {
+            """
+            INSERT INTO onemap_changes (changed_at, author, role, author_grid, layer, feature_id, operation, before, after, request_key)
+              VALUES (to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), session_user, 'database', NULL, TG_TABLE_NAME,
+                      \(id), '\(operation)', \(before), \(after), NULL) RETURNING fid INTO number;
+              PERFORM pg_notify('\(PostGISLiveStore.channel)', number::text);
+            """
+        }
+        let function = """
+            CREATE FUNCTION onemap_log_edit() RETURNS trigger LANGUAGE plpgsql AS $body$
+            DECLARE
+              number bigint;
+            BEGIN
+              IF coalesce(current_setting('onemap.writer', true), '') = 'onemap' THEN RETURN NULL; END IF;
+              PERFORM pg_advisory_xact_lock(\(PostGISLiveStore.changeLock));
+              IF TG_OP = 'INSERT' THEN
+                \(log("NEW.id", "create", "NULL", feature("NEW")))
+              ELSIF TG_OP = 'DELETE' THEN
+                \(log("OLD.id", "delete", feature("OLD"), "NULL"))
+              ELSIF OLD.id IS DISTINCT FROM NEW.id THEN
+                \(log("OLD.id", "delete", feature("OLD"), "NULL"))
+                \(log("NEW.id", "create", "NULL", feature("NEW")))
+              ELSE
+                \(log("NEW.id", "update", feature("OLD"), feature("NEW")))
+              END IF;
+              RETURN NULL;
+            END
+            $body$
+            """
+        return [function, "COMMENT ON FUNCTION onemap_log_edit() IS 'OneMap: logs edits other programs make to a layer, so every replica applies them'"]
+            + Layer.allCases.map { "CREATE TRIGGER \($0.tableName)_onemap_log AFTER INSERT OR UPDATE OR DELETE ON \($0.tableName) FOR EACH ROW EXECUTE FUNCTION onemap_log_edit()" }
     }
 
     /// The risk-map versions and their areas.

@@ -11,11 +11,13 @@ extension PostGISStore {
     /// position, counted from 1) and the column.
     /// - Parameter gridCodes: hazards' `grid_code`s to set in the same transaction (by id),
     ///   when grids are imported and the hazards' derived codes change with them.
+    /// - Parameter logging: change-log rows written in the same transaction (an import's
+    ///   `reload` of the layer, so running replicas read it again), each notified.
     @discardableResult
     public func copy(_ records: [LayerRecord], into layer: Layer, replacing: Bool = false, gridCodes: [(id: String, code: String?)] = [],
-                     progress: (@Sendable (Int) -> Void)? = nil) async throws(PostGISError) -> Int {
+                     logging: [ChangeLog.Entry] = [], progress: (@Sendable (Int) -> Void)? = nil) async throws(PostGISError) -> Int {
         let once = Once(records)
-        return try await copy(chunks: { once.take() }, into: layer, replacing: replacing, gridCodes: gridCodes, progress: progress)
+        return try await copy(chunks: { once.take() }, into: layer, replacing: replacing, gridCodes: gridCodes, logging: logging, progress: progress)
     }
 
     /// As ``copy(_:into:replacing:gridCodes:progress:)``, the records arriving in chunks:
@@ -23,10 +25,13 @@ extension PostGISStore {
     /// throws ends the copy and rolls the transaction back.
     @discardableResult
     public func copy(chunks next: @escaping @Sendable () throws -> [LayerRecord]?, into layer: Layer, replacing: Bool = false,
-                     gridCodes: [(id: String, code: String?)] = [], progress: (@Sendable (Int) -> Void)? = nil) async throws(PostGISError) -> Int {
+                     gridCodes: [(id: String, code: String?)] = [], logging: [ChangeLog.Entry] = [],
+                     progress: (@Sendable (Int) -> Void)? = nil) async throws(PostGISError) -> Int {
         let columns = ["geom", "id"] + layer.columns.map(\.name) + ["properties"]
         return try await run("copying features into \(layer)") {
             try await self.connection.withTransaction(logger: self.logger) { connection in
+                // OneMap logs this load itself (one `reload` row), not the layer's trigger row by row.
+                try await connection.query(PostGISLiveStore.ownWrite, logger: self.logger)
                 if replacing { try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(layer.tableName)"), logger: self.logger) }
                 var copied = 0
                 try await connection.copyFrom(table: layer.tableName, columns: columns, format: .text(.init()), logger: self.logger) { writer in
@@ -55,6 +60,11 @@ extension PostGISStore {
                     try await connection.query(
                         "UPDATE hazards SET grid_code = CASE WHEN changed.none THEN NULL ELSE changed.code END FROM unnest(\(ids)::text[], \(codes)::text[], \(none)::boolean[]) AS changed (id, code, none) WHERE hazards.id = changed.id",
                         logger: self.logger)
+                }
+                for entry in logging {
+                    try await connection.query(PostGISTableWriter.changeLock, logger: self.logger)
+                    let number = try await connection.query(PostGISTableWriter.insert(entry), logger: self.logger).collect().first?.decode(Int64.self) ?? 0
+                    try await connection.query(PostGISTableWriter.notify(number), logger: self.logger)
                 }
                 return copied
             }

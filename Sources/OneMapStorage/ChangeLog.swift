@@ -30,6 +30,9 @@ public enum ChangeLog {
         case create, update, delete
         /// A photo related to the feature (schema version 6).
         case attach
+        /// The layer loaded or replaced in bulk (an import into a shared database): one row
+        /// for all its features (`feature_id` `*`); a reader reads the whole layer again.
+        case reload
     }
 
     /// One row of the log.

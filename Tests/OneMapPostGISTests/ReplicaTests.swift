@@ -221,4 +221,55 @@ import Testing
         for i in 0..<5 { #expect(try await feature("L-\(i)", on: c) != nil, "L-\(i), written after the standby's copy, is on C") }
         #expect(try cluster.psql("SELECT count(*) FROM hazards WHERE id LIKE 'L-%'", database: standby) == "0", "the standby had none of them")
     }
+
+    /// Edits other programs make in the database (QGIS, psql) and imports into it while
+    /// replicas run reach every replica: the layers' triggers log each row, an import logs a
+    /// reload; OneMap's own writes are logged once.
+    @Test func editsFromElsewhereAndImportsReachRunningReplicas() async throws {
+        let cluster = try PostgresCluster.shared()
+        let dir = try TemporaryDirectory()
+        let (url, token) = try await deployment(cluster, dir, label: "elsewhere")
+        let database = String(url.dropFirst("postgres:///".count).prefix { $0 != "?" })
+        let a = try replica(url, dir, "a")
+        defer { a.stop() }
+        // One of OneMap's own writes: one row in the log, not two.
+        #expect(try await register("OWN-1", at: (109.9419, 39.6482), on: a, token: token).status == 201)
+        #expect(try cluster.psql("SELECT count(*) FROM onemap_changes", database: database) == "1")
+
+        // As QGIS would: an update, a delete, an insert, an id changed.
+        try cluster.psql("UPDATE hazards SET name = '改名 by psql' WHERE id = 'H-0000001'", database: database)
+        try cluster.psql("DELETE FROM hazards WHERE id = 'H-0000002'", database: database)
+        try cluster.psql("INSERT INTO hazards (geom, id, kind, level, status) VALUES (ST_SetSRID(ST_MakePoint(109.95, 39.65), 4326), 'PSQL-1', 'mine', 2, 'registered')",
+                         database: database)
+        try cluster.psql("UPDATE hazards SET id = 'H-RENAMED' WHERE id = 'H-0000003'", database: database)
+        let newest = try #require(Int(try cluster.psql("SELECT max(fid) FROM onemap_changes", database: database)))
+        #expect(newest == 6, "one row each, two for the id changed")
+        #expect(try cluster.psql("SELECT string_agg(operation || ':' || feature_id || ':' || role, ',' ORDER BY fid) FROM onemap_changes WHERE fid > 1", database: database)
+                == "update:H-0000001:database,delete:H-0000002:database,create:PSQL-1:database,delete:H-0000003:database,create:H-RENAMED:database")
+        #expect(try await waitUntil(a, applied: newest))
+        let renamed = try await feature("H-0000001", on: a)?["properties"] as? [String: Any]
+        #expect(renamed?["name"] as? String == "改名 by psql")
+        #expect(try await feature("H-0000002", on: a) == nil)
+        #expect(try await feature("PSQL-1", on: a) != nil)
+        let old = try await feature("H-0000003", on: a), new = try await feature("H-RENAMED", on: a)
+        #expect(old == nil && new != nil)
+        // The history of a feature edited elsewhere names the database user.
+        let history = try await HTTPExchange.send("GET", a.url + "collections/hazards/items/H-0000001/history").json
+        #expect((history["changes"] as? [[String: Any]])?.last?["role"] as? String == "database", "\(history)")
+
+        // An import into the database while the replica runs: one reload row; the replica reads the layer again.
+        let extra = try dir.write("more.geojson", """
+            {"type": "FeatureCollection", "features": [
+             {"type": "Feature", "geometry": {"type": "Point", "coordinates": [109.951, 39.651]}, "properties": {"id": "IMP-1", "kind": "mine", "level": 3}},
+             {"type": "Feature", "geometry": {"type": "Point", "coordinates": [109.952, 39.652]}, "properties": {"id": "IMP-2", "kind": "mine", "level": 3}}]}
+            """)
+        #expect(try runProcess(onemap, ["import", extra, "--layer", "hazards", "--into", url, "--quiet"], directory: dir.url.path).status == 0)
+        #expect(try cluster.psql("SELECT operation || ':' || feature_id FROM onemap_changes ORDER BY fid DESC LIMIT 1", database: database) == "reload:*")
+        let afterImport = try #require(Int(try cluster.psql("SELECT max(fid) FROM onemap_changes", database: database)))
+        #expect(try await waitUntil(a, applied: afterImport))
+        let first = try await feature("IMP-1", on: a), second = try await feature("IMP-2", on: a)
+        #expect(first != nil && second != nil)
+        let stored = try cluster.psql("SELECT count(*) FROM hazards", database: database)
+        #expect("\((try await health(a)["features"] as? [String: Any])?["hazards"] as? Int ?? -1)" == stored)
+    }
 }

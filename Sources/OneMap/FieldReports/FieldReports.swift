@@ -132,12 +132,31 @@ public final class FieldReports: Sendable {
             guard !entries.isEmpty else { return read }
             read += entries.count
             var ids: [Layer: [String]] = [:]
+            var reloaded: Set<Layer> = []
             let loaded = live.index.snapshot.loadedLayers
             for entry in entries where entry.operation != .attach {
                 guard let layer = Layer(rawValue: entry.layer), loaded.contains(layer) else { continue }
-                if !(ids[layer]?.contains(entry.featureID) ?? false) { ids[layer, default: []].append(entry.featureID) }
+                if entry.operation == .reload {
+                    reloaded.insert(layer)
+                } else if !(ids[layer]?.contains(entry.featureID) ?? false) {
+                    ids[layer, default: []].append(entry.featureID)
+                }
             }
             var hints: [Int64: ChangeFeed.Hint] = [:]
+            // A layer loaded in bulk is read whole and compared with what the index holds.
+            for layer in reloaded.sorted(by: { $0.tableName < $1.tableName }) {
+                var stored: [String: LayerRecord] = [:]
+                try store.forEachRecord(in: layer) { stored[$0.id] = $0 }
+                ids[layer] = nil
+                for record in try live.index.snapshot.allFeatures(layer) where stored[record.id] == nil {
+                    try live.apply(.delete(id: record.id), to: layer)
+                }
+                for (id, record) in stored.sorted(by: { $0.key < $1.key }) {
+                    let exists = live.index.snapshot.feature(layer, id: id)
+                    if exists == record { continue }
+                    try live.apply(exists == nil ? .insert(record) : .update(record), to: layer)
+                }
+            }
             for (layer, wanted) in ids.sorted(by: { $0.key.tableName < $1.key.tableName }) {
                 var stored: [String: LayerRecord] = [:]
                 for record in try store.records(in: layer, ids: wanted) { stored[record.id] = record }

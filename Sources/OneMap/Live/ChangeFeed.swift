@@ -196,6 +196,13 @@ public final class ChangeFeed: Sendable {
     /// A change-log row as an event: the feature (after, or before for a delete), where it
     /// is, the areas recoloured and the tiles to draw again.
     static func event(_ entry: ChangeLog.Entry, hint: Hint?) -> Event {
+        // A layer loaded in bulk: every screen reads the map again.
+        if entry.operation == .reload {
+            return Event(id: entry.number, name: "reset", data: .object([
+                JSONMember("change", .number(Double(entry.number))), JSONMember("layer", .string(entry.layer)),
+                JSONMember("reason", .string("\(entry.layer) was loaded again by \(entry.author); reload the map")),
+            ]))
+        }
         // A photo changes no drawing: no tiles to draw again.
         var boxes: [BoundingBox] = entry.operation == .attach ? [] : [entry.before, entry.after].compactMap { $0?.geometry.boundingBox }
         boxes += hint?.recoloured.map(\.box) ?? []
