@@ -54,9 +54,6 @@ public final class OneMapService: Sendable {
     public let options: ServiceOptions
     /// Where the layers and the change log are kept.
     let store: any LayerStore
-    /// The store as a GeoPackage, when it is one: risk-map versions, incidents and photos
-    /// are kept there.
-    let geoPackage: GeoPackage?
     let live: LiveOneMap
     /// Index 0: 256-px tiles; index 1: 512-px (`@2x`).
     let caches: [MBTilesCache]
@@ -104,14 +101,13 @@ public final class OneMapService: Sendable {
         let started = Date(), startMemory = ProcessMemory.residentBytes()
         let store = try Stores.open(options.dataPath, poolSize: options.poolSize, logger: logger)
         self.store = store
-        geoPackage = store as? GeoPackage
         // Read before the layers: whatever is logged after it is applied after the load. A
         // standby's log is the primary's up to its own last number, and its layers are as of it.
         let loadStore = try options.loadFrom.map { try Stores.openForReading($0) } ?? store
         let loadedThrough = try loadStore.lastChangeNumber()
         let source = try TileMaps.load(store: loadStore, rules: rules, style: style, allLayers: true)
         let sourceMemory = ProcessMemory.residentBytes(), sourceSeconds = Date().timeIntervalSince(started)
-        let stem = try Self.cacheStem(options, store: store)
+        let stem = try Self.cacheStem(options)
         // One cache per tile size and per variant: the one map with its base (roads,
         // boundaries) and the risk layers alone (`?layers=risk`), in that order.
         caches = try [("tiles", "", "OneMap four-colour risk map"), ("risk-tiles", "-risk", "OneMap four-colour risk map, risk layers only")]
@@ -160,12 +156,11 @@ public final class OneMapService: Sendable {
             "layers": "\(collections.map { "\($0.layer)=\($0.count)" }.joined(separator: ","))",
             "resident_mb": "\(ProcessMemory.residentBytes() >> 20)",
         ])
-        if geoPackage == nil {
-            // What was written while the map loaded (or since the standby's copy) is applied
-            // before the replica listens: it never serves an older map than it read.
-            do { try reports.applyChangesFromElsewhere() } catch { logger.warning("catching up at start failed; the follower goes on", metadata: ["error": "\(error)"]) }
-            Self.follow(store, reports: reports, logger: logger)
-        }
+        // What was written while the map loaded (or since the standby's copy) is applied
+        // before the server listens: it never serves an older map than it read. Then the
+        // change log is followed: other replicas of a database, other programs logging to a file.
+        do { try reports.applyChangesFromElsewhere() } catch { logger.warning("catching up at start failed; the follower goes on", metadata: ["error": "\(error)"]) }
+        Self.follow(store, reports: reports, logger: logger)
         // What each structure costs (BENCHMARKS.md's memory table is made from this line):
         // counted after start, beside the first requests (a walk over every record).
         let index = source.index, memoryLog = logger
@@ -222,9 +217,10 @@ public final class OneMapService: Sendable {
 
     var snapshot: IndexSnapshot { live.index.snapshot }
 
-    /// Applies what other replicas write to a shared store, on a thread of its own: at each
-    /// notification the store passes on, and at least once a second (a missed notification
-    /// is caught up by change number). Ends when the service is gone.
+    /// Applies what others log to the store (other replicas of a database, the command line
+    /// writing to a file), on a thread of its own: at each notification the store passes on,
+    /// and at least once a second (a missed notification is caught up by change number).
+    /// Ends when the service is gone.
     static func follow(_ store: any LayerStore, reports: FieldReports, logger: Logger) {
         let wake = DispatchSemaphore(value: 0)
         store.watchChanges { wake.signal() }
@@ -249,8 +245,9 @@ public final class OneMapService: Sendable {
         thread.start()
     }
 
-    /// What `/health` says: the map, the features loaded, the change number applied and,
-    /// over a database, its newest change and how many this replica is behind.
+    /// What `/health` says: the map, the features loaded, the change number applied, the
+    /// store's newest change and how many this server is behind it (a replica of a database
+    /// catching up; a moment after a write of its own).
     func health() -> JSONValue {
         let snapshot = snapshot
         let applied = reports.appliedChange
@@ -260,13 +257,11 @@ public final class OneMapService: Sendable {
             JSONMember("features", .object(snapshot.loadedLayers.map { JSONMember($0.tableName, .number(Double(snapshot.count($0)))) })),
             JSONMember("change", .number(Double(applied))),
         ]
-        if geoPackage == nil {
-            if let newest = try? store.lastChangeNumber() {
-                members += [JSONMember("store", .string("reachable")), JSONMember("store_change", .number(Double(newest))),
-                            JSONMember("lag", .number(Double(max(0, newest - applied))))]
-            } else {
-                members.append(JSONMember("store", .string("unavailable")))
-            }
+        if let newest = try? store.lastChangeNumber() {
+            members += [JSONMember("store", .string("reachable")), JSONMember("store_change", .number(Double(newest))),
+                        JSONMember("lag", .number(Double(max(0, newest - applied))))]
+        } else {
+            members.append(JSONMember("store", .string("unavailable")))
         }
         return .object(members)
     }
@@ -274,8 +269,8 @@ public final class OneMapService: Sendable {
     /// Where the tile caches go, without `.tiles.mbtiles`: beside the GeoPackage (or in the
     /// cache directory); for a database, in the cache directory under the database's name,
     /// else in a new temporary folder (each replica needs caches of its own).
-    static func cacheStem(_ options: ServiceOptions, store: any LayerStore) throws -> String {
-        if store is GeoPackage {
+    static func cacheStem(_ options: ServiceOptions) throws -> String {
+        if !Stores.isDatabase(options.dataPath) {
             let base = options.cacheDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent(URL(fileURLWithPath: options.dataPath).lastPathComponent).path }
                 ?? options.dataPath
             return base.hasSuffix(".gpkg") ? String(base.dropLast(5)) : base

@@ -123,4 +123,22 @@ import Testing
         #expect(try await server.get("/incidents/INC-none").status == 404)
         #expect(try await server.get("/incidents/INC-none/briefing").status == 404)
     }
+
+    /// An incident the command line opens in the served file reaches the running server
+    /// through the change log it follows (before, the server saw it only after a restart).
+    @Test func anIncidentOpenedByTheCommandLineReachesTheRunningServer() async throws {
+        let server = try await LiveServer()
+        #expect(try await server.get("/incidents/INC-CLI-1").status == 404)
+        let made = try runProcess(Repository.onemapExecutable, ["incident", "create", "--data", server.dataPath, "--kind", "hazardous_chemical_leak",
+                                                                "--hazard", "H-0000283", "--id", "INC-CLI-1", "--as", "值班员"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let deadline = Date().addingTimeInterval(10)
+        var status = 0
+        while Date() < deadline {
+            status = try await server.get("/incidents/INC-CLI-1").status
+            if status == 200 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(status == 200, "the server follows the file's change log")
+    }
 }
