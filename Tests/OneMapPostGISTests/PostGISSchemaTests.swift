@@ -70,6 +70,25 @@ import Testing
                            "facilities": "Point", "roads": "Line String", "incidents": "", "incident_zones": "", "risk_areas": ""], "\(info.stdout)")
     }
 
+    /// A database an older build made (version 1: the layers and the change log) migrates
+    /// forward with its features kept, and gains what the versions since bring.
+    @Test func aVersionOneDatabaseMigratesForwardKeepingItsFeatures() async throws {
+        let cluster = try PostgresCluster.shared()
+        let database = try cluster.createDatabase("old")
+        for statement in PostGISSchema.migrations[0] { try cluster.psql(statement, database: database) }
+        try cluster.psql("INSERT INTO onemap_metadata (key, value) VALUES ('schema_version', '1')", database: database)
+        try cluster.psql("INSERT INTO hazards (geom, id, kind, level, status) VALUES (ST_SetSRID(ST_MakePoint(109.9, 39.6), 4326), 'OLD-1', 'mine', 2, 'registered')",
+                         database: database)
+        let migrated = try await Self.initialize(cluster.url(database))
+        #expect(migrated.from == 1 && migrated.to == PostGISSchema.current)
+        #expect(try cluster.psql("SELECT id || ' ' || level FROM hazards", database: database) == "OLD-1 2")
+        #expect(try cluster.psql("SELECT count(*) FROM pg_tables WHERE tablename IN ('incidents', 'incident_zones', 'incident_reports', 'risk_versions', 'risk_areas', 'onemap_media', 'hazards_media', 'incident_reports_media')",
+                                 database: database) == "8")
+        // Version 3's trigger logs an edit made outside OneMap.
+        try cluster.psql("UPDATE hazards SET level = 1 WHERE id = 'OLD-1'", database: database)
+        #expect(try cluster.psql("SELECT operation || ' ' || feature_id || ' ' || role FROM onemap_changes", database: database) == "update OLD-1 database")
+    }
+
     @Test func aNewerSchemaIsRefusedAndTwoInitsAtOnceMigrateOnce() async throws {
         let cluster = try PostgresCluster.shared()
         let database = try cluster.createDatabase("race")

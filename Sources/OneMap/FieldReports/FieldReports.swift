@@ -128,7 +128,7 @@ public final class FieldReports: Sendable {
         while true {
             let after = applied.withLock { $0 }
             if let last, after >= last { return read }
-            let entries = try store.changes(after: after, limit: 1000).filter { last == nil || $0.number <= last! }
+            let entries = try store.changes(after: after, limit: 1000).filter { entry in last.map { entry.number <= $0 } ?? true }
             guard !entries.isEmpty else { return read }
             read += entries.count
             var ids: [Layer: [String]] = [:]
