@@ -123,6 +123,36 @@ public final class PostGISLiveStore: LayerStore {
         }
     }
 
+    /// Each layer's feature count, exact extent, declared geometry type and whether its
+    /// geometry has a GiST index (what `onemap info` lists).
+    public func summary() throws -> [LayerSummary] {
+        try layers().map { layer in
+            try withConnection("summarising \(layer)") { connection in
+                let t = layer.tableName
+                // Exact: each geometry's own box in doubles (ST_Extent's box2d is rounded to floats).
+                let row = try Self.rows(connection, PostgresQuery(unsafeSQL: """
+                    SELECT count(*), min(ST_XMin(geom)), min(ST_YMin(geom)), max(ST_XMax(geom)), max(ST_YMax(geom)),
+                      (SELECT upper(type) FROM geometry_columns WHERE f_table_name = '\(t)' AND f_geometry_column = 'geom' LIMIT 1),
+                      (SELECT count(*) FROM pg_indexes WHERE tablename = '\(t)' AND indexdef LIKE '%USING gist (geom)%')
+                    FROM \(t)
+                    """), logger: logger).first
+                guard let row else { return LayerSummary(layer: layer, count: 0, extent: nil, geometryType: "?", hasSpatialIndex: false) }
+                let (count, minX, minY, maxX, maxY, type, gist) = try row.decode((Int64, Double?, Double?, Double?, Double?, String?, Int64).self)
+                var extent: BoundingBox?
+                if let minX, let minY, let maxX, let maxY { extent = BoundingBox(minX: minX, minY: minY, maxX: maxX, maxY: maxY) }
+                return LayerSummary(layer: layer, count: Int(count), extent: extent, geometryType: type ?? "?", hasSpatialIndex: gist > 0)
+            }
+        }
+    }
+
+    /// The PostgreSQL and PostGIS versions, for `onemap info`.
+    public func versions() throws -> (postgres: String, postgis: String) {
+        try withConnection("reading the versions") { connection in
+            let row = try Self.rows(connection, "SELECT current_setting('server_version'), postgis_lib_version()", logger: logger).first
+            return try row?.decode((String, String).self) ?? ("?", "?")
+        }
+    }
+
     public func records(in layer: Layer, ids: [String]) throws -> [LayerRecord] {
         guard !ids.isEmpty else { return [] }
         return try withConnection("reading \(ids.count) features of \(layer)") { connection in

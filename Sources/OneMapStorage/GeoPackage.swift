@@ -230,4 +230,12 @@ public struct LayerSummary: Sendable, Equatable {
     public var extent: BoundingBox?
     public var geometryType: String
     public var hasSpatialIndex: Bool
+
+    public init(layer: Layer, count: Int, extent: BoundingBox?, geometryType: String, hasSpatialIndex: Bool) {
+        self.layer = layer
+        self.count = count
+        self.extent = extent
+        self.geometryType = geometryType
+        self.hasSpatialIndex = hasSpatialIndex
+    }
 }

@@ -241,6 +241,11 @@ import Testing
             #expect(file.status == 0 && database.status == 0, "\(command): \(database.stderr)")
             #expect(!file.stdout.isEmpty && database.stdout == file.stdout, "\(command)")
         }
+        // The layers listed alike: counts, types and exact extents (the index is each store's own).
+        let fileInfo = try runProcess(onemap, ["info", deployment.path]), databaseInfo = try runProcess(onemap, ["info", deployment.url])
+        let rows = { (text: String) in text.split(separator: "\n").dropFirst().map { $0.replacingOccurrences(of: "rtree", with: "gist") } }
+        #expect(databaseInfo.status == 0 && rows(fileInfo.stdout).count == 7 && rows(databaseInfo.stdout) == rows(fileInfo.stdout), "\(databaseInfo.stdout)\(databaseInfo.stderr)")
+        #expect(databaseInfo.stdout.contains("OneMap schema version \(PostGISSchema.current)"))
         // A version stored in either: the same statistics.
         for data in [deployment.path, deployment.url] {
             #expect(try runProcess(onemap, ["risk", "build", "--data", data, "--note", "both"]).status == 0)
