@@ -428,16 +428,15 @@ public final class PostGISLiveStore: LayerStore {
             let result = try body(connection)
             idle.withLock { $0.append(connection) }
             return result
-        } catch let error as StorageError {
-            if !connection.isClosed { idle.withLock { $0.append(connection) } }
-            throw error
-        } catch let error as PostGISError {
-            if !connection.isClosed { idle.withLock { $0.append(connection) } }
-            throw error
-        } catch {
+        } catch where error is PSQLError || error is ChannelError {
+            // The database's or the driver's: a lost connection means the store is away.
             guard !connection.isClosed else { throw StorageError.unavailable(location: location, reason: PostGISStore.reason(error)) }
             idle.withLock { $0.append(connection) }
             throw PostGISError.failed(location: location, step: step, reason: PostGISStore.reason(error))
+        } catch {
+            // The caller's own (a conflict, a rule refused inside the transaction): as it is.
+            if !connection.isClosed { idle.withLock { $0.append(connection) } }
+            throw error
         }
     }
 

@@ -83,6 +83,14 @@ import Testing
         #expect(try store.change(author: "规划科", requestKey: "k1")?.number == 1)
         #expect(try store.change(author: "someone else", requestKey: "k1") == nil)
         #expect(try store.history(layer: "hazards", featureID: "NEW-1").map(\.operation) == [.create, .delete])
+        // A rule the caller applies inside the transaction refuses with its own error, and nothing is written.
+        #expect(throws: IncidentError.invalid("refused inside")) {
+            try store.writeTables(IncidentTables.all) { session in
+                try session.insert(into: IncidentTables.reports, geometry: nil, values: IncidentTables.reports.columns.map { $0.sql.hasPrefix("INTEGER") ? .integer(0) : .text("0") })
+                throw IncidentError.invalid("refused inside")
+            }
+        }
+        #expect(try store.rows(of: IncidentTables.reports).isEmpty && store.lastChangeNumber() == 3)
         if backend == .postGIS {
             // A writer that read the feature before the change above is refused, and nothing is stored.
             #expect(throws: StorageError.conflict(.hazards, id: record.id)) {
