@@ -25,74 +25,102 @@ public enum LayerExport {
     public enum Source: Sendable, Equatable {
         case layer(Layer)
         case riskMap(version: Int?)
-        /// A layer already read from another store (a PostGIS database).
-        case records(Layer, [LayerRecord])
     }
 
     /// Why an export cannot be written as asked.
     public enum ExportError: Error, Equatable, CustomStringConvertible {
         case mixedGeometry(layer: String, types: [String])
         case kmlIsWGS84(String)
+        /// The output exists and is not a plain file (a device such as /dev/stdout, a link):
+        /// the export is renamed onto its output, which would replace it.
+        case notAFile(String)
 
         public var description: String {
             switch self {
             case .mixedGeometry(let layer, let types):
                 "a Shapefile holds one geometry type and \(layer) has \(types.joined(separator: ", ")): export it as gpkg, geojson or kml"
             case .kmlIsWGS84(let crs): "KML is WGS84 by definition; --crs \(crs) cannot be written as KML"
+            case .notAFile(let path): "\(path) is not a plain file (a device or a link) and would be replaced; leave out -o to write GeoJSON to standard output"
             }
         }
     }
 
-    /// Streams a layer as WGS84 GeoJSON to a file descriptor (standard output included).
+    /// Streams a layer of the store `storePath` names (a GeoPackage or a `postgres://`
+    /// database) as GeoJSON to a file descriptor (standard output included).
     /// - Returns: the number of features written.
     @discardableResult
     public static func run(layer: Layer, from storePath: String, format: GeoJSONWriter.Format, to fileDescriptor: Int32, path: String = "-",
                            crs: CoordinateReferenceSystem = .wgs84) throws -> Int {
-        let store = try GeoPackage(path: storePath, mode: .readOnly)
-        return try run(layer: layer, records: { body in try store.read { try $0.forEachRecord(in: layer, body) } },
+        let store = try Stores.openForReading(storePath)
+        return try run(layer: layer, records: { body in try store.forEachRecord(in: layer, body) },
                        format: format, to: fileDescriptor, path: path, crs: crs)
     }
 
-    /// `records` of `layer` (a layer read from PostGIS) as GeoJSON to `fileDescriptor`.
+    /// Streams stored version `version` of the risk map (the latest when nil) as GeoJSON to a
+    /// file descriptor (standard output included).
     @discardableResult
-    public static func run(layer: Layer, records: [LayerRecord], format: GeoJSONWriter.Format, to fileDescriptor: Int32, path: String = "-",
-                           crs: CoordinateReferenceSystem = .wgs84) throws -> Int {
-        try run(layer: layer, records: { body in try records.forEach(body) }, format: format, to: fileDescriptor, path: path, crs: crs)
+    public static func runRiskMap(version number: Int?, from storePath: String, format: GeoJSONWriter.Format, to fileDescriptor: Int32,
+                                  path: String = "-", crs: CoordinateReferenceSystem = .wgs84) throws -> Int {
+        let store = try Stores.openForReading(storePath)
+        let version = try RiskVersionStore.version(number, in: store)
+        let features = RiskMap.features(of: try RiskVersionStore.areas(of: version, in: store), unit: version.unit)
+        let output = try FeatureOutput(fileDescriptor: fileDescriptor, format: format, path: path, crs: crs)
+        for feature in features { try output.write(feature) }
+        return try output.finish()
     }
 
     private static func run(layer: Layer, records stream: ((LayerRecord) throws -> Void) throws -> Void, format: GeoJSONWriter.Format,
                             to fileDescriptor: Int32, path: String, crs: CoordinateReferenceSystem) throws -> Int {
-        let writer = GeoJSONWriter(fileDescriptor: fileDescriptor, format: format, path: path)
-        let transform = try CoordinateTransform(from: crs)
+        let output = try FeatureOutput(fileDescriptor: fileDescriptor, format: format, path: path, crs: crs)
+        try stream { try output.write($0.feature(in: layer)) }
+        return try output.finish()
+    }
+
+    /// GeoJSON to a file descriptor, in `crs`, counted.
+    private final class FeatureOutput {
+        let writer: GeoJSONWriter
+        let transform: CoordinateTransform
+        let crs: CoordinateReferenceSystem
         var count = 0
-        try stream { record in
-            var feature = record.feature(in: layer)
+
+        init(fileDescriptor: Int32, format: GeoJSONWriter.Format, path: String, crs: CoordinateReferenceSystem) throws {
+            writer = GeoJSONWriter(fileDescriptor: fileDescriptor, format: format, path: path)
+            transform = try CoordinateTransform(from: crs)
+            self.crs = crs
+        }
+
+        func write(_ feature: Feature) throws {
+            var feature = feature
             if crs != .wgs84 { feature.geometry = try feature.geometry.mapCoordinates(transform.fromWGS84) }
             try writer.write(feature)
             count += 1
         }
-        try writer.finish()
-        return count
+
+        func finish() throws -> Int {
+            try writer.finish()
+            return count
+        }
     }
 
-    /// Writes `source` of the GeoPackage at `storePath` to `output` in `format` and `crs`.
+    /// Writes `source` of the store `storePath` names (a GeoPackage or a `postgres://`
+    /// database) to `output` in `format` and `crs`.
     /// The file appears complete or not at all (written in a hidden folder beside it, then
     /// moved, sidecar files included). Returns the number of features written.
     @discardableResult
     public static func toFile(_ source: Source, from storePath: String, format: Format, crs: CoordinateReferenceSystem = .wgs84, output: String) throws -> Int {
         if format == .kml, crs != .wgs84 { throw ExportError.kmlIsWGS84(crs.description) }
+        if let type = (try? FileManager.default.attributesOfItem(atPath: output))?[.type] as? FileAttributeType, type != .typeRegular {
+            throw ExportError.notAFile(output)
+        }
         let name: String
         let stream: ((Feature) throws -> Void) throws -> Void
         switch source {
         case .layer(let layer):
-            let store = try GeoPackage(path: storePath, mode: .readOnly)
+            let store = try Stores.openForReading(storePath)
             name = layer.tableName
-            stream = { body in try store.read { try $0.forEachRecord(in: layer) { try body($0.feature(in: layer)) } } }
-        case .records(let layer, let records):
-            name = layer.tableName
-            stream = { body in for record in records { try body(record.feature(in: layer)) } }
+            stream = { body in try store.forEachRecord(in: layer) { try body($0.feature(in: layer)) } }
         case .riskMap(let number):
-            let store = try GeoPackage(path: storePath, mode: .readOnly)
+            let store = try Stores.openForReading(storePath)
             let version = try RiskVersionStore.version(number, in: store)
             let features = RiskMap.features(of: try RiskVersionStore.areas(of: version, in: store), unit: version.unit)
             name = "risk_map_v\(version.number)"

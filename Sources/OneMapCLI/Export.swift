@@ -57,22 +57,15 @@ struct Export: ParsableCommand {
     func run() throws {
         let format = try resolvedFormat()
         let target = try CoordinateReferenceSystem.parse(crs)
-        var source: LayerExport.Source = layer == "risk_areas" ? .riskMap(version: version) : .layer(try Arguments.layer(layer))
+        let source: LayerExport.Source = layer == "risk_areas" ? .riskMap(version: version) : .layer(try Arguments.layer(layer))
         if PostGISLocation.isLocation(from) {
-            let location: PostGISLocation
-            do { location = try PostGISLocation(from) } catch { throw ValidationError("--from: \(error.description)") }
-            guard case .layer(let l) = source else {
-                throw ValidationError("--layer risk_areas: a PostGIS database does not hold the risk map's stored versions yet; export them from the GeoPackage")
-            }
-            source = .records(l, try runAsync { try await PostGISExport.records(of: l, from: location) })
+            do { _ = try PostGISLocation(from) } catch { throw ValidationError("--from: \(error.description)") }
         }
         guard let output else {
-            if case .records(let l, let records) = source {
-                try LayerExport.run(layer: l, records: records, format: format == .geojson ? .featureCollection : .sequence, to: 1, crs: target)
-                return
-            }
             guard case .layer(let l) = source else {
-                let count = try LayerExport.toFile(source, from: from, format: format, crs: target, output: "/dev/stdout")
+                // Written straight to standard output: a file is staged beside its output and
+                // renamed onto it, which for /dev/stdout replaced the device link (as root).
+                let count = try LayerExport.runRiskMap(version: version, from: from, format: format == .geojson ? .featureCollection : .sequence, to: 1, crs: target)
                 FileHandle.standardError.write(Data("exported \(count) features\n".utf8))
                 return
             }

@@ -107,4 +107,24 @@ import Testing
         let missing = try runProcess(onemap, ["risk", "diff", "--data", gpkg, "1", "7"])
         #expect(missing.status != 0 && missing.stderr.contains("has no risk map version 7; it has 1, 2"), "\(missing.stderr)")
     }
+
+    /// The stored risk map exported without -o is GeoJSON on standard output (before, it was
+    /// staged beside /dev/stdout and renamed onto it: nothing came out, and run as root the
+    /// device link was replaced by a file); an output that is a link or a device is refused,
+    /// not replaced.
+    @Test func theRiskMapGoesToStandardOutputAndALinkIsNotReplaced() throws {
+        let dir = try TemporaryDirectory()
+        let gpkg = dir.path("demo.gpkg")
+        #expect(try runProcess(onemap, ["demo", "--out", gpkg, "--quiet"]).status == 0)
+        #expect(try runProcess(onemap, ["risk", "build", "--data", gpkg]).status == 0)
+        let streamed = try runProcess(onemap, ["export", "--layer", "risk_areas", "--from", gpkg, "--format", "geojsonseq"])
+        #expect(streamed.status == 0 && streamed.stdout.split(separator: "\n").count == 42, "\(streamed.stderr)")
+        let target = try dir.write("target.txt", "kept")
+        let link = dir.path("link.geojson")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let refused = try runProcess(onemap, ["export", "--layer", "hazards", "--from", gpkg, "-o", link])
+        #expect(refused.status != 0 && refused.stderr.contains("not a plain file"), "\(refused.stderr)")
+        let kept = try String(contentsOfFile: target, encoding: .utf8)
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == target && kept == "kept")
+    }
 }
