@@ -53,15 +53,22 @@ import Testing
     }
 
     /// A feature as a replica serves it, without its links (they name the replica): nil for a 404.
-    func feature(_ id: String, on replica: ServeProcess) async throws -> [String: Any]? {
-        let answer = try await HTTPExchange.send("GET", replica.url + "collections/hazards/items/\(id)")
+    func feature(_ id: String, on replica: ServeProcess, layer: String = "hazards") async throws -> [String: Any]? {
+        let answer = try await HTTPExchange.send("GET", replica.url + "collections/\(layer)/items/\(id)")
         guard answer.status == 200 else { return nil }
         var json = answer.json
         json["links"] = nil
         return json
     }
 
-    func same(_ a: [String: Any]?, _ b: [String: Any]?) -> Bool {
+    /// The path of the XYZ tile holding `point` at `zoom`.
+    static func tilePath(_ point: (Double, Double), zoom: Int) -> String {
+        let n = Double(1 << zoom), latitude = point.1 * .pi / 180
+        let x = Int((point.0 + 180) / 360 * n), y = Int((1 - log(tan(latitude) + 1 / cos(latitude)) / .pi) / 2 * n)
+        return "tiles/\(zoom)/\(x)/\(y).png"
+    }
+
+        func same(_ a: [String: Any]?, _ b: [String: Any]?) -> Bool {
         guard let a, let b else { return a == nil && b == nil }
         return NSDictionary(dictionary: a).isEqual(to: b)
     }
@@ -75,6 +82,12 @@ import Testing
         var c = try replica(url, dir, "c")
         defer { for replica in [a, b, c] { replica.stop() } }
         let place = (109.9419, 39.6482)
+
+        // B draws (and caches) the tile where the new hazards will be.
+        let tile = Self.tilePath(place, zoom: 15)
+        let before = try await HTTPExchange.send("GET", b.url + tile)
+        let again = try await HTTPExchange.send("GET", b.url + tile)
+        #expect(before.status == 200 && again.headers["etag"] == before.headers["etag"], "cached: the same tile again")
 
         // Writes on A: each is readable on A as soon as it is acknowledged (read your writes)
         // and reaches B and C.
@@ -93,6 +106,10 @@ import Testing
             let onB = try await feature("R-\(i)", on: b), onC = try await feature("R-\(i)", on: c)
             #expect(same(onA, onB) && same(onA, onC), "R-\(i) is the same on all three")
         }
+
+        // B's cached tile was dropped by the feed: drawn again, with the new hazards on it.
+        let after = try await HTTPExchange.send("GET", b.url + tile)
+        #expect(after.status == 200 && after.headers["etag"] != before.headers["etag"] && after.body != before.body, "B's tile shows A's writes")
 
         // The same feature patched on two replicas at once: neither change is lost.
         async let first = patch("R-1", #"{"name":"renamed on A"}"#, on: a, token: token)
@@ -236,6 +253,17 @@ import Testing
         #expect(try await register("OWN-1", at: (109.9419, 39.6482), on: a, token: token).status == 201)
         #expect(try cluster.psql("SELECT count(*) FROM onemap_changes", database: database) == "1")
 
+        // QGIS itself saves a shelter's capacity in the database.
+        let shelter = "S-00001"
+        let edit = try await runProcessAsync("/usr/bin/python3", [Repository.path("Tests/QGIS/edit_feature.py"), cluster.gdalName(database), "shelters", shelter, "capacity", "4321"])
+        #expect(edit.stdout.contains("committed"), "\(edit.stderr)")
+        let afterQGIS = try #require(Int(try cluster.psql("SELECT max(fid) FROM onemap_changes", database: database)))
+        let logged = try cluster.psql("SELECT operation || ':' || feature_id FROM onemap_changes WHERE fid = 2", database: database)
+        #expect(afterQGIS == 2 && logged == "update:\(shelter)")
+        #expect(try await waitUntil(a, applied: afterQGIS))
+        let saved = try await feature(shelter, on: a, layer: "shelters")?["properties"] as? [String: Any]
+        #expect(saved?["capacity"] as? Int == 4321, "QGIS's edit is served: \(String(describing: saved))")
+
         // As QGIS would: an update, a delete, an insert, an id changed.
         try cluster.psql("UPDATE hazards SET name = '改名 by psql' WHERE id = 'H-0000001'", database: database)
         try cluster.psql("DELETE FROM hazards WHERE id = 'H-0000002'", database: database)
@@ -243,8 +271,8 @@ import Testing
                          database: database)
         try cluster.psql("UPDATE hazards SET id = 'H-RENAMED' WHERE id = 'H-0000003'", database: database)
         let newest = try #require(Int(try cluster.psql("SELECT max(fid) FROM onemap_changes", database: database)))
-        #expect(newest == 6, "one row each, two for the id changed")
-        #expect(try cluster.psql("SELECT string_agg(operation || ':' || feature_id || ':' || role, ',' ORDER BY fid) FROM onemap_changes WHERE fid > 1", database: database)
+        #expect(newest == 7, "one row each, two for the id changed")
+        #expect(try cluster.psql("SELECT string_agg(operation || ':' || feature_id || ':' || role, ',' ORDER BY fid) FROM onemap_changes WHERE fid > 2", database: database)
                 == "update:H-0000001:database,delete:H-0000002:database,create:PSQL-1:database,delete:H-0000003:database,create:H-RENAMED:database")
         #expect(try await waitUntil(a, applied: newest))
         let renamed = try await feature("H-0000001", on: a)?["properties"] as? [String: Any]

@@ -1,6 +1,9 @@
-"""Edits one feature of a GeoPackage through QGIS's own data provider, as a QGIS user
-saving an edit does (headless: python3-qgis, offscreen).
-Usage: edit_feature.py FILE.gpkg LAYER ID FIELD VALUE   (VALUE as text; QGIS converts it)."""
+"""Edits one feature of a GeoPackage, or of a PostGIS table, through QGIS's OGR data
+provider, as a QGIS user saving an edit does (headless: python3-qgis, offscreen).
+Usage: edit_feature.py FILE.gpkg LAYER ID FIELD VALUE   (VALUE as text; QGIS converts it)
+       edit_feature.py "PG:host=… port=… user=… dbname=…" LAYER ID FIELD VALUE
+(QGIS 3.22's native postgres provider crashes headless here as it opens a layer, so a
+database is opened through OGR's PostgreSQL driver, as QGIS's "Add vector layer" does.)"""
 import os
 import sys
 
