@@ -14,9 +14,12 @@ public enum Stores {
 
     /// The store `data` names, opened for writing: a GeoPackage in write-ahead-log mode, or
     /// a PostGIS database at this build's schema with a pool of `poolSize` connections.
-    public static func open(_ data: String, poolSize: Int = 4, logger: Logger = PostGISStore.quiet) throws -> any LayerStore {
+    /// `listenAt`: a database's address for the notification listener when the pool's is
+    /// pgbouncer in transaction mode.
+    public static func open(_ data: String, poolSize: Int = 4, listenAt: String? = nil, logger: Logger = PostGISStore.quiet) throws -> any LayerStore {
         if isDatabase(data) {
-            return try PostGISLiveStore(location: try PostGISLocation(data), poolSize: poolSize, logger: logger)
+            return try PostGISLiveStore(location: try PostGISLocation(data), poolSize: poolSize, listenAt: try listenAt.map { try PostGISLocation($0) },
+                                        logger: logger)
         }
         let store = try GeoPackage(path: data, mode: .readWrite)
         try store.useWriteAheadLog()

@@ -22,6 +22,8 @@ struct Serve: ParsableCommand {
     var poolSize = 4
     @Option(help: "With a postgres:// --data: read the map at start from this database instead (a streaming standby of it), then catch up from --data.")
     var loadFrom: String?
+    @Option(help: "With a postgres:// --data through pgbouncer in transaction mode: the database itself, for the connection that listens for the other replicas' writes.")
+    var listenAt: String?
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
     @Option(help: "The port (0: any free port, printed at start).")
@@ -62,6 +64,7 @@ struct Serve: ParsableCommand {
         guard (4...10_000_000).contains(maxVertices) else { throw ValidationError("--max-vertices takes 4…10,000,000, not \(maxVertices)") }
         guard (1...1_000_000).contains(maxAuthFailures) else { throw ValidationError("--max-auth-failures takes 1…1,000,000, not \(maxAuthFailures)") }
         if loadFrom != nil, !Stores.isDatabase(data) { throw ValidationError("--load-from needs a postgres:// --data (a standby of that database)") }
+        if let listenAt, !Stores.isDatabase(data) || !Stores.isDatabase(listenAt) { throw ValidationError("--listen-at takes a postgres:// URL and needs a postgres:// --data") }
         guard (1...1000).contains(poolSize) else { throw ValidationError("--pool-size takes 1…1000, not \(poolSize)") }
         guard (16...100_000_000).contains(maxCachedTiles) else { throw ValidationError("--max-cached-tiles takes 16…100,000,000, not \(maxCachedTiles)") }
     }
@@ -83,6 +86,7 @@ struct Serve: ParsableCommand {
         options.cacheDirectory = cacheDirectory
         options.poolSize = poolSize
         options.loadFrom = loadFrom
+        options.listenAt = listenAt
         options.maxHeavyRequests = maxHeavy
         options.heavyBudget = .seconds(budget)
         options.idleTimeout = .seconds(idleTimeout)

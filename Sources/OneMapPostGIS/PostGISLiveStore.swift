@@ -27,6 +27,8 @@ public final class PostGISLiveStore: LayerStore {
     /// Most connections this store holds at once (the listener's is one more).
     public let poolSize: Int
     let configuration: PostgresConnection.Configuration
+    /// The listener's (the same unless told otherwise).
+    let listenConfiguration: PostgresConnection.Configuration
     let logger: Logger
     let group: MultiThreadedEventLoopGroup
     private let idle = Mutex<[PostgresConnection]>([])
@@ -44,12 +46,16 @@ public final class PostGISLiveStore: LayerStore {
     static let changeLock: Int64 = 0x4F6E_654D_6171
 
     /// Connects once to check the database is reachable and at this build's schema.
-    public init(location: PostGISLocation, poolSize: Int = 4, logger: Logger = PostGISStore.quiet) throws {
+    /// - Parameter listenAt: where the notification listener connects, when not `location`:
+    ///   the database itself while the pool goes through pgbouncer in transaction mode (which
+    ///   cannot hold a `LISTEN`).
+    public init(location: PostGISLocation, poolSize: Int = 4, listenAt: PostGISLocation? = nil, logger: Logger = PostGISStore.quiet) throws {
         guard poolSize >= 1 else { throw PostGISError.badLocation("the pool size must be at least 1, not \(poolSize)") }
         postgis = location
         self.poolSize = poolSize
         self.logger = logger
         configuration = try PostGISStore.configuration(location)
+        listenConfiguration = try listenAt.map(PostGISStore.configuration) ?? configuration
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, min(poolSize, ProcessInfo.processInfo.activeProcessorCount)))
         slots = DispatchSemaphore(value: poolSize)
         do {
@@ -379,7 +385,7 @@ public final class PostGISLiveStore: LayerStore {
     public func watchChanges(_ onChange: @escaping @Sendable () -> Void) {
         guard !listener.started.exchange(true, ordering: .relaxed) else { return }
         let eventLoop = group.next()
-        let configuration = configuration, logger = logger, id = nextID.add(1, ordering: .relaxed).newValue, listener = listener
+        let configuration = listenConfiguration, logger = logger, id = nextID.add(1, ordering: .relaxed).newValue, listener = listener
         @Sendable func attempt() {
             guard !listener.stopped.load(ordering: .relaxed) else { return }
             PostgresConnection.connect(on: eventLoop, configuration: configuration, id: id, logger: logger).flatMap { connection in

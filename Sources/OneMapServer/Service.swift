@@ -10,6 +10,9 @@ public struct ServiceOptions: Sendable {
     public var dataPath: String
     /// Connections to a database store each replica holds at most (its listener's is one more).
     public var poolSize = 4
+    /// Where a replica's notification listener connects when the pool's `dataPath` is
+    /// pgbouncer in transaction mode: the database directly.
+    public var listenAt: String?
     /// Where a replica reads the map at start, when not from `dataPath`: a read-only standby
     /// of the database (it then catches up from the primary by change number).
     public var loadFrom: String?
@@ -99,7 +102,7 @@ public final class OneMapService: Sendable {
         let style = try TileMaps.style(path: options.stylePath)
         tileStyle = style
         let started = Date(), startMemory = ProcessMemory.residentBytes()
-        let store = try Stores.open(options.dataPath, poolSize: options.poolSize, logger: logger)
+        let store = try Stores.open(options.dataPath, poolSize: options.poolSize, listenAt: options.listenAt, logger: logger)
         self.store = store
         // Read before the layers: whatever is logged after it is applied after the load. A
         // standby's log is the primary's up to its own last number, and its layers are as of it.

@@ -230,13 +230,22 @@ import Testing
         for i in 0..<5 {
             #expect(try await register("L-\(i)", at: (109.9419 + Double(i) * 1e-4, 39.6482), on: a, token: token).status == 201)
         }
-        let c = try ServeProcess(["--data", url, "--load-from", cluster.url(standby), "--port", "0", "--cache-directory", dir.path("c"),
-                                  "--log-level", "notice"])
+        // Its listener told to connect elsewhere (as to the database past pgbouncer): over TCP,
+        // while its pool uses the socket.
+        let c = try ServeProcess(["--data", url, "--load-from", cluster.url(standby), "--listen-at", cluster.tcpURL(database), "--port", "0",
+                                  "--cache-directory", dir.path("c"), "--log-level", "notice"])
         defer { c.stop() }
         let health = try await health(c)
         #expect(health["change"] as? Int == 5 && health["lag"] as? Int == 0, "\(health)")
         for i in 0..<5 { #expect(try await feature("L-\(i)", on: c) != nil, "L-\(i), written after the standby's copy, is on C") }
         #expect(try cluster.psql("SELECT count(*) FROM hazards WHERE id LIKE 'L-%'", database: standby) == "0", "the standby had none of them")
+        var listening = ""
+        for _ in 0..<50 where listening != "1" {
+            listening = try cluster.psql("SELECT count(*) FROM pg_stat_activity WHERE datname = '\(database)' AND query LIKE 'LISTEN%' AND client_addr IS NOT NULL",
+                                         database: "postgres")
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(listening == "1", "C's listener came over TCP (--listen-at), A's over the socket")
     }
 
     /// Edits other programs make in the database (QGIS, psql) and imports into it while
