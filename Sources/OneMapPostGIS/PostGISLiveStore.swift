@@ -60,16 +60,12 @@ public final class PostGISLiveStore: LayerStore {
         slots = DispatchSemaphore(value: poolSize)
         do {
             let version = try withConnection("reading the schema version") { connection in
-                let present = try Self.rows(connection, "SELECT to_regclass('onemap_metadata') IS NOT NULL", logger: logger).first?.decode(Bool.self) ?? false
+                let present = try Self.rows(connection, PostGISStore.hasMetadata, logger: logger).first?.decode(Bool.self) ?? false
                 guard present else { return 0 }
-                let text = try Self.rows(connection, "SELECT value FROM onemap_metadata WHERE key = 'schema_version'", logger: logger).first?.decode(String?.self)
+                let text = try Self.rows(connection, PostGISStore.recordedVersion, logger: logger).first?.decode(String?.self)
                 return text.flatMap { Int($0) } ?? 0
             }
-            guard version == PostGISSchema.current else {
-                throw PostGISError.unusable(location: location.description, reason: version == 0
-                    ? "it has no OneMap schema yet: run onemap db init \(location) first"
-                    : "it is at OneMap schema version \(version), this build's is \(PostGISSchema.current): run onemap db init \(location)")
-            }
+            try PostGISStore.requireCurrent(version, at: location)
         } catch {
             close()
             throw error

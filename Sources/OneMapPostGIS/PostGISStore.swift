@@ -66,12 +66,20 @@ public final class PostGISStore: Sendable {
 
     /// Refuses a database that is not at this build's schema, saying what to run.
     public func requireCurrentSchema() async throws(PostGISError) {
-        let version = try await schemaVersion()
+        try Self.requireCurrent(try await schemaVersion(), at: location)
+    }
+
+    /// Refuses schema `version` of the database at `location` unless it is this build's.
+    static func requireCurrent(_ version: Int, at location: PostGISLocation) throws(PostGISError) {
         guard version != PostGISSchema.current else { return }
         throw .unusable(location: location.description, reason: version == 0
             ? "it has no OneMap schema yet: run onemap db init \(location) first"
             : "it is at OneMap schema version \(version), this build's is \(PostGISSchema.current): run onemap db init \(location)")
     }
+
+    /// Whether the database has OneMap's metadata table, and the schema version it records.
+    static let hasMetadata: PostgresQuery = "SELECT to_regclass('onemap_metadata') IS NOT NULL"
+    static let recordedVersion: PostgresQuery = "SELECT value FROM onemap_metadata WHERE key = 'schema_version'"
 
     /// Brings the database to ``PostGISSchema/current``: PostGIS enabled, then every
     /// migration not yet applied, in one transaction under an advisory lock (two `db init`
@@ -142,11 +150,9 @@ public final class PostGISStore: Sendable {
     static let migrationLock: Int64 = 0x4F6E_654D_6170
 
     static func schemaVersion(on connection: PostgresConnection, logger: Logger) async throws -> Int {
-        let present = try await connection.query("SELECT to_regclass('onemap_metadata') IS NOT NULL", logger: logger)
-            .collect().first?.decode(Bool.self) ?? false
+        let present = try await connection.query(hasMetadata, logger: logger).collect().first?.decode(Bool.self) ?? false
         guard present else { return 0 }
-        let text = try await connection.query("SELECT value FROM onemap_metadata WHERE key = 'schema_version'", logger: logger)
-            .collect().first?.decode(String.self)
+        let text = try await connection.query(recordedVersion, logger: logger).collect().first?.decode(String.self)
         return text.flatMap { Int($0) } ?? 0
     }
 
