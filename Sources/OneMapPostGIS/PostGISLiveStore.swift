@@ -66,6 +66,10 @@ public final class PostGISLiveStore: LayerStore {
                 return text.flatMap { Int($0) } ?? 0
             }
             try PostGISStore.requireCurrent(version, at: location)
+        } catch StorageError.unavailable(_, let reason) {
+            // At start nothing is loaded yet: the plain "cannot connect", not a running server's "reads go on".
+            close()
+            throw PostGISError.unreachable(location: location.description, reason: reason)
         } catch {
             close()
             throw error

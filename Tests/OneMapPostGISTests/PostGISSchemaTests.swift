@@ -119,6 +119,14 @@ import Testing
 
 /// `onemap db init` as a user runs it: the password from PGPASSWORD is used and never printed.
 @Suite struct DatabaseCommandTests {
+    /// A replica that cannot reach its database at start says it cannot connect (before, the
+    /// running server's "reads go on from memory" when nothing was loaded), and never shows the password.
+    @Test func serveWithoutItsDatabaseSaysItCannotConnect() throws {
+        let refused = try runProcess(Repository.onemapExecutable, ["serve", "--data", "postgres://onemap:sekrit@127.0.0.1:1/none?sslmode=disable", "--port", "0"])
+        #expect(refused.status != 0 && refused.stderr.contains("cannot connect to postgres://onemap@127.0.0.1:1/none"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("reads go on") && !(refused.stderr + refused.stdout).contains("sekrit"))
+    }
+
     @Test func dbInitCreatesThenFindsNothingToDo() throws {
         let cluster = try PostgresCluster.shared()
         let database = try cluster.createDatabase("cli")
