@@ -148,27 +148,15 @@ public final class FieldReports: Sendable {
                 var stored: [String: LayerRecord] = [:]
                 try store.forEachRecord(in: layer) { stored[$0.id] = $0 }
                 ids[layer] = nil
-                for record in try live.index.snapshot.allFeatures(layer) where stored[record.id] == nil {
-                    try live.apply(.delete(id: record.id), to: layer)
-                }
-                for (id, record) in stored.sorted(by: { $0.key < $1.key }) {
-                    let exists = live.index.snapshot.feature(layer, id: id)
-                    if exists == record { continue }
-                    try live.apply(exists == nil ? .insert(record) : .update(record), to: layer)
+                for (id, record) in try Self.differences(layer, stored: stored, snapshot: live.index.snapshot).sorted(by: { $0.key < $1.key }) {
+                    if let change = Self.change(toHold: record, id: id, holding: live.index.snapshot.feature(layer, id: id)) { try live.apply(change, to: layer) }
                 }
             }
             for (layer, wanted) in ids.sorted(by: { $0.key.tableName < $1.key.tableName }) {
                 var stored: [String: LayerRecord] = [:]
                 for record in try store.records(in: layer, ids: wanted) { stored[record.id] = record }
                 for id in wanted {
-                    let exists = live.index.snapshot.feature(layer, id: id)
-                    let change: FeatureChange
-                    switch (stored[id], exists) {
-                    case (let r?, let e?): if r == e { continue }; change = .update(r)
-                    case (let r?, nil): change = .insert(r)
-                    case (nil, _?): change = .delete(id: id)
-                    case (nil, nil): continue
-                    }
+                    guard let change = Self.change(toHold: stored[id], id: id, holding: live.index.snapshot.feature(layer, id: id)) else { continue }
                     let update = try live.apply(change, to: layer)
                     if let number = entries.last(where: { $0.layer == layer.tableName && $0.featureID == id })?.number {
                         hints[number] = ChangeFeed.Hint(update)
@@ -213,8 +201,7 @@ public final class FieldReports: Sendable {
                         // A bulk load: compare the whole layer with what the index holds.
                         var present: [String: LayerRecord] = [:]
                         try session.forEachRecord(in: edit.layer) { present[$0.id] = $0 }
-                        for record in try snapshot.allFeatures(edit.layer) where present[record.id] == nil { changed[edit.layer, default: [:]][record.id] = .some(nil) }
-                        for (id, record) in present where snapshot.feature(edit.layer, id: id) != record { changed[edit.layer, default: [:]][id] = record }
+                        changed[edit.layer, default: [:]].merge(try Self.differences(edit.layer, stored: present, snapshot: snapshot)) { _, new in new }
                     } else if let id = edit.featureID, changed[edit.layer]?[id] == nil {
                         changed[edit.layer, default: [:]][id] = .some(try session.record(in: edit.layer, id: id))
                     }
@@ -226,14 +213,8 @@ public final class FieldReports: Sendable {
             var recoloured: [LiveOneMap.RecolouredArea] = []
             for (layer, records) in changed {
                 for (id, record) in records.sorted(by: { $0.key < $1.key }) {
-                    let exists = live.index.snapshot.feature(layer, id: id) != nil
-                    let change: FeatureChange
-                    switch (record, exists) {
-                    case (let r?, true): change = .update(r)
-                    case (let r?, false): change = .insert(r)
-                    case (nil, true): change = .delete(id: id)
-                    case (nil, false): continue
-                    }
+                    // A journalled edit is applied even when it left the feature as it was.
+                    guard let change = Self.change(toHold: record, id: id, holding: live.index.snapshot.feature(layer, id: id), evenIfEqual: true) else { continue }
                     let before = live.index.snapshot.feature(layer, id: id)?.geometry.boundingBox
                     let update = try live.apply(change, to: layer)
                     result.applied[layer, default: 0] += 1
@@ -249,6 +230,26 @@ public final class FieldReports: Sendable {
             journal.withLock { $0 = (edits.last?.number ?? seen, edits.count >= EditJournal.readLimit ? version : now) }
             return result
         }
+    }
+
+    /// The change that makes the index, holding `current` for feature `id`, hold `stored`
+    /// (nil: the store has no such feature); nil when there is nothing to do.
+    static func change(toHold stored: LayerRecord?, id: String, holding current: LayerRecord?, evenIfEqual: Bool = false) -> FeatureChange? {
+        switch (stored, current) {
+        case (let r?, let c?): r == c && !evenIfEqual ? nil : .update(r)
+        case (let r?, nil): .insert(r)
+        case (nil, _?): .delete(id: id)
+        case (nil, nil): nil
+        }
+    }
+
+    /// The features of `layer` whose `stored` record (read whole from the store) differs from
+    /// the index's: id → the stored record, or nil for a feature the store no longer has.
+    static func differences(_ layer: Layer, stored: [String: LayerRecord], snapshot: IndexSnapshot) throws -> [String: LayerRecord?] {
+        var changed: [String: LayerRecord?] = [:]
+        for record in try snapshot.allFeatures(layer) where stored[record.id] == nil { changed[record.id] = .some(nil) }
+        for (id, record) in stored where snapshot.feature(layer, id: id) != record { changed[id] = record }
+        return changed
     }
 
     private func mapper(_ layer: Layer) throws -> RecordMapper {
