@@ -29,6 +29,9 @@ import time
 import urllib.request
 import zlib
 
+import benchkit
+from benchkit import pct
+
 BASE, TOKEN = sys.argv[1], sys.argv[2]
 SUBSCRIBERS = int(sys.argv[3]) if len(sys.argv) > 3 else 500
 CHANGES = int(sys.argv[4]) if len(sys.argv) > 4 else 100
@@ -36,17 +39,7 @@ HOST, PORT = BASE.split("//")[1].split(":")[0], int(BASE.rsplit(":", 1)[1])
 
 
 def request(method, path, body=None, headers=None):
-    r = urllib.request.Request(BASE + path, data=body, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(r, timeout=120) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-
-
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return benchkit.request(BASE, method, path, body, headers)
 
 
 async def subscriber(host, port, path, seen, ready, index):

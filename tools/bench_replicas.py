@@ -17,24 +17,13 @@ import json
 import random
 import sys
 import time
-import urllib.request
+
+from benchkit import pct, request
 
 A, B, TOKEN = sys.argv[1], sys.argv[2], sys.argv[3]
 WRITES = int(sys.argv[4]) if len(sys.argv) > 4 else 1000
 
 
-def request(base, method, path, body=None, headers=None):
-    r = urllib.request.Request(base + path, data=body, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(r, timeout=60) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-
-
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 async def listen(base, seen, ready):
